@@ -1,0 +1,119 @@
+import { EventQueue } from './event-queue.js';
+
+/** What the kernel runs: a function called at its due time, to completion. */
+export type EventHandler = () => void;
+
+/** A handle on a scheduled timer. Cancelling an already fired or cancelled timer does nothing. */
+export interface TimerHandle {
+  cancel(): void;
+  readonly active: boolean;
+}
+
+export class BoundExceededError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BoundExceededError';
+  }
+}
+
+export interface RunLimits {
+  /** Virtual time at which the run stops (inclusive: events due exactly then still run). */
+  endUs: number;
+  /** The run fails with BoundExceededError past this many events. */
+  eventsMax: number;
+}
+
+class Timer implements TimerHandle {
+  active = true;
+  constructor(private readonly handler: EventHandler) {}
+  cancel(): void {
+    this.active = false;
+  }
+  fire = (): void => {
+    if (!this.active) return;
+    this.active = false;
+    this.handler();
+  };
+}
+
+/**
+ * The discrete-event kernel: a virtual clock in integer microseconds, an event queue with FIFO
+ * order on equal times, timers with cancellation, and a run loop bounded by an end time and an
+ * event count. It knows nothing of networks, VMs or protocols.
+ */
+export class Simulator {
+  private readonly queue: EventQueue<EventHandler>;
+  private clockUs = 0;
+  private processed = 0;
+  private running = false;
+  /** Called after every event when set (invariant checks in test runs). */
+  afterEvent: (() => void) | null = null;
+
+  constructor(pendingMax = 1 << 26) {
+    this.queue = new EventQueue<EventHandler>(1024, pendingMax);
+  }
+
+  nowUs(): number {
+    return this.clockUs;
+  }
+
+  get eventsProcessed(): number {
+    return this.processed;
+  }
+
+  get pendingEvents(): number {
+    return this.queue.size;
+  }
+
+  /** Run `handler` at absolute time `atUs` (integer, not in the past). */
+  at(atUs: number, handler: EventHandler): void {
+    if (!(atUs >= this.clockUs) || !Number.isInteger(atUs)) {
+      throw new RangeError(`Simulator.at: time ${atUs} us is not an integer at or after now (${this.clockUs} us)`);
+    }
+    this.queue.push(atUs, handler);
+  }
+
+  /** Run `handler` after `delayUs` (integer >= 0). */
+  after(delayUs: number, handler: EventHandler): void {
+    this.at(this.clockUs + delayUs, handler);
+  }
+
+  /** A cancellable version of `after`. */
+  setTimer(delayUs: number, handler: EventHandler): TimerHandle {
+    const timer = new Timer(handler);
+    this.at(this.clockUs + delayUs, timer.fire);
+    return timer;
+  }
+
+  /**
+   * Process events in (time, insertion) order until the next one is due after `endUs`, then set
+   * the clock to `endUs`. Returns the number of events processed by this call.
+   */
+  run(limits: RunLimits): number {
+    if (this.running) throw new Error('Simulator.run is not reentrant');
+    const { endUs, eventsMax } = limits;
+    const queue = this.queue;
+    const start = this.processed;
+    this.running = true;
+    try {
+      for (;;) {
+        const t = queue.peekTimeUs();
+        if (t > endUs) break;
+        if (this.processed >= eventsMax) {
+          throw new BoundExceededError(
+            `run exceeded its event limit of ${eventsMax} events at t=${this.clockUs} us (raise limits.eventsMax)`,
+          );
+        }
+        const handler = queue.pop();
+        this.clockUs = t;
+        this.processed++;
+        handler();
+        if (this.afterEvent !== null) this.afterEvent();
+      }
+      if (endUs > this.clockUs && Number.isFinite(endUs)) this.clockUs = endUs;
+    } finally {
+      this.running = false;
+    }
+    return this.processed - start;
+  }
+}

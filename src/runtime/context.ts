@@ -1,0 +1,62 @@
+/**
+ * The adapter boundary: everything a protocol may touch. Protocols import this file (and
+ * their own siblings) only; the simulated runtime (runtime/sim) and the live runtime
+ * (runtime/live) implement it. No kernel, platform model or socket leaks through.
+ */
+import type { Random } from '../kernel/random.js';
+
+export type { Random };
+
+/** Dense node index, 0..N-1, the same in simulation and in a live deployment's peer list. */
+export type NodeId = number;
+
+/**
+ * Messages are readonly plain data with a `type` discriminant, serialisable to JSON unchanged:
+ * the live runtime puts the same object on a UDP socket. The modelled size travels apart.
+ */
+export interface Message {
+  readonly type: string;
+}
+
+export interface TimerHandle {
+  cancel(): void;
+  readonly active: boolean;
+}
+
+/** Counters a protocol may bump; the runtime adds messages and bytes sent by itself. */
+export interface MetricSink {
+  count(name: string, delta?: number): void;
+}
+
+export interface NodeContext {
+  readonly id: NodeId;
+  /** Current time in milliseconds (virtual in simulation, since agent start when live). */
+  nowMs(): number;
+  /** Call `handler` once after `delayMs` (rounded to whole microseconds in simulation). */
+  setTimer(delayMs: number, handler: () => void): TimerHandle;
+  /**
+   * Send `message` to node `to`, modelled as `sizeBytes` on the wire. Delivery is not
+   * guaranteed: a broken path or a crashed peer loses it silently, as UDP would.
+   */
+  send(to: NodeId, message: Message, sizeBytes: number): void;
+  /** This node's own random stream (derived from the seed, the protocol name and the node id). */
+  readonly rng: Random;
+  readonly metrics: MetricSink;
+  /** A few peers to start from (introducers); a protocol learns the rest by itself. */
+  bootstrapPeers(): readonly NodeId[];
+}
+
+/** A protocol is a set of synchronous handlers, each running to completion. */
+export interface Protocol {
+  onStart(): void;
+  onMessage(from: NodeId, message: Message): void;
+  /** Called when the node stops (crash or end of a live run); timers are already dead. */
+  onStop?(): void;
+}
+
+/**
+ * How a node's protocols are built: `contextFor(name)` gives the context scoped to the protocol
+ * `name` (its own random stream; its messages are tagged with `name` on the wire and delivered
+ * to the protocol of that name on the receiving node). Returns the protocols by name, in start order.
+ */
+export type StackBuilder = (contextFor: (protocolName: string) => NodeContext) => ReadonlyMap<string, Protocol>;
