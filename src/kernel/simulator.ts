@@ -46,6 +46,7 @@ export class Simulator {
   private clockUs = 0;
   private processed = 0;
   private running = false;
+  private stopRequested = false;
   /** Called after every event when set (invariant checks in test runs). */
   afterEvent: (() => void) | null = null;
 
@@ -85,6 +86,11 @@ export class Simulator {
     return timer;
   }
 
+  /** Ask the current run to return after the event being processed. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
   /**
    * Process events in (time, insertion) order until the next one is due after `endUs`, then set
    * the clock to `endUs`. Returns the number of events processed by this call.
@@ -95,8 +101,10 @@ export class Simulator {
     const queue = this.queue;
     const start = this.processed;
     this.running = true;
+    this.stopRequested = false;
     try {
       for (;;) {
+        if (this.stopRequested) return this.processed - start;
         const t = queue.peekTimeUs();
         if (t > endUs) break;
         if (this.processed >= eventsMax) {
