@@ -1,0 +1,102 @@
+import type { Simulator } from '../kernel/simulator.js';
+import { randomStream } from '../kernel/random.js';
+import type { BackboneNetwork, NetworkModel } from '../platform/network.js';
+import type { SimRuntime } from '../runtime/sim/sim-runtime.js';
+import type { Counters } from '../metrics/counters.js';
+import type { Fault } from './fault-plan.js';
+
+export interface FaultWorld {
+  readonly sim: Simulator;
+  readonly seed: number;
+  readonly runtime: SimRuntime;
+  readonly network: NetworkModel;
+  /** Present when the world is a backbone: link and PoP faults need it. */
+  readonly backbone: BackboneNetwork | null;
+  readonly counters: Counters;
+}
+
+/**
+ * Schedules faults on the simulated world. Overlapping faults stack: an element is down while
+ * at least one fault holds it down, and comes back when the last one releases it. A host whose
+ * PoP crashes goes down with it and recovers with fresh state.
+ */
+export class FaultInjector {
+  private readonly hostDownCount: Int32Array;
+
+  constructor(private readonly world: FaultWorld) {
+    this.hostDownCount = new Int32Array(world.network.hostCount);
+  }
+
+  schedule(faults: readonly Fault[]): void {
+    for (const fault of faults) {
+      if (fault.kind === 'stochastic') this.scheduleStochastic(fault);
+      else this.scheduleTimed(fault);
+    }
+  }
+
+  private scheduleTimed(fault: Exclude<Fault, { kind: 'stochastic' }>): void {
+    const { sim } = this.world;
+    const apply = (down: boolean): void => {
+      if (fault.kind === 'links-down') for (const link of fault.links) this.setLinkDown(link, down);
+      else if (fault.kind === 'pops-down') for (const pop of fault.pops) this.setPopDown(pop, down);
+      else for (const host of fault.hosts) this.setHostDown(host, down);
+    };
+    sim.at(fault.atUs, () => apply(true));
+    if (fault.durationUs !== null) sim.at(fault.atUs + fault.durationUs, () => apply(false));
+  }
+
+  private scheduleStochastic(fault: Extract<Fault, { kind: 'stochastic' }>): void {
+    const { sim, seed, network } = this.world;
+    const count =
+      fault.target === 'hosts'
+        ? network.hostCount
+        : fault.target === 'links'
+          ? this.requireBackbone('links').backbone.links.length
+          : this.requireBackbone('pops').backbone.pops.length;
+    const set =
+      fault.target === 'hosts'
+        ? (i: number, down: boolean) => this.setHostDown(i, down)
+        : fault.target === 'links'
+          ? (i: number, down: boolean) => this.setLinkDown(i, down)
+          : (i: number, down: boolean) => this.setPopDown(i, down);
+    for (let i = 0; i < count; i++) {
+      const rng = randomStream(seed, fault.streamName, i);
+      const failAt = (): void => {
+        set(i, true);
+        sim.after(Math.max(1, Math.round(rng.exponential(fault.mttrUs))), repairAt);
+      };
+      const repairAt = (): void => {
+        set(i, false);
+        sim.after(Math.max(1, Math.round(rng.exponential(fault.mttfUs))), failAt);
+      };
+      sim.after(Math.max(1, Math.round(rng.exponential(fault.mttfUs))), failAt);
+    }
+  }
+
+  private setLinkDown(link: number, down: boolean): void {
+    this.requireBackbone('links').markLinkDown(link, down);
+    this.world.counters.count(down ? 'faults.link_down' : 'faults.link_up');
+  }
+
+  private setPopDown(pop: number, down: boolean): void {
+    const backbone = this.requireBackbone('pops');
+    backbone.markPopDown(pop, down);
+    this.world.counters.count(down ? 'faults.pop_crash' : 'faults.pop_recover');
+    const [first, end] = backbone.hostsOf(pop);
+    for (let h = first; h < end; h++) this.setHostDown(h, down);
+  }
+
+  private setHostDown(host: number, down: boolean): void {
+    const before = this.hostDownCount[host];
+    const after = before + (down ? 1 : -1);
+    if (after < 0) throw new Error(`host ${host} recovered more often than it crashed`);
+    this.hostDownCount[host] = after;
+    if (before === 0 && after === 1) this.world.runtime.crashNode(host);
+    if (before === 1 && after === 0) this.world.runtime.recoverNode(host);
+  }
+
+  private requireBackbone(what: string): BackboneNetwork {
+    if (this.world.backbone === null) throw new Error(`${what} faults need a backbone topology, not an RTT matrix`);
+    return this.world.backbone;
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Faults with their targets resolved to indices and their times to whole microseconds.
+ * `durationUs === null` means the fault lasts until the end of the run.
+ */
+export type Fault =
+  | { readonly kind: 'links-down'; readonly atUs: number; readonly durationUs: number | null; readonly links: readonly number[] }
+  | { readonly kind: 'pops-down'; readonly atUs: number; readonly durationUs: number | null; readonly pops: readonly number[] }
+  | { readonly kind: 'hosts-down'; readonly atUs: number; readonly durationUs: number | null; readonly hosts: readonly number[] }
+  | {
+      readonly kind: 'stochastic';
+      readonly target: 'links' | 'pops' | 'hosts';
+      /** Exponential time to failure and to repair, means in microseconds. */
+      readonly mttfUs: number;
+      readonly mttrUs: number;
+      /** Name of the random stream family (one stream per element), e.g. `faults[3]`. */
+      readonly streamName: string;
+    };

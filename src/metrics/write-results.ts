@@ -1,0 +1,43 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { MetricRow } from './series.js';
+
+export interface ResultFiles {
+  readonly rows: readonly MetricRow[];
+  readonly summary: unknown;
+  readonly resolvedScenario: unknown;
+}
+
+/** Tidy CSV: one row per (time, metric, node). Numbers are written as JavaScript prints them. */
+export function metricsCsv(rows: readonly MetricRow[]): string {
+  return stringify(
+    rows.map((r) => [r.timeS, r.metric, r.value, r.node]),
+    { header: true, columns: ['time_s', 'metric', 'value', 'node'] },
+  );
+}
+
+/**
+ * Write metrics.csv, summary.json and scenario.json into `dir`. The files are written into a
+ * sibling temporary folder first and swapped in at the end, so a failure half-way never leaves
+ * a mix of old and new results, and earlier results survive until the new ones are complete.
+ */
+export function writeResults(dir: string, files: ResultFiles): void {
+  const parent = dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  const staging = join(parent, `.${basename(dir)}.partial`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging);
+  writeFileSync(join(staging, 'metrics.csv'), metricsCsv(files.rows));
+  writeFileSync(join(staging, 'summary.json'), JSON.stringify(files.summary, null, 2) + '\n');
+  writeFileSync(join(staging, 'scenario.json'), JSON.stringify(files.resolvedScenario, null, 2) + '\n');
+  if (existsSync(dir)) {
+    const old = join(parent, `.${basename(dir)}.old`);
+    rmSync(old, { recursive: true, force: true });
+    renameSync(dir, old);
+    renameSync(staging, dir);
+    rmSync(old, { recursive: true, force: true });
+  } else {
+    renameSync(staging, dir);
+  }
+}
