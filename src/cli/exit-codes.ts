@@ -1,0 +1,33 @@
+import { ScenarioError } from '../scenario/errors.js';
+import { TopologyError } from '../platform/types.js';
+
+export const EXIT_OK = 0;
+export const EXIT_INTERNAL = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** An error in what the user gave us (arguments, files): a message and exit code 2, no stack. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function isBadInput(error: unknown): error is Error {
+  return error instanceof ScenarioError || error instanceof TopologyError || error instanceof UsageError;
+}
+
+/**
+ * Print an error the way a researcher needs it and return the exit code: bad input gets its
+ * message and 2; anything else is a bug, reported with its stack and the seed to replay it.
+ */
+export function reportError(error: unknown, seed: number | undefined): number {
+  if (isBadInput(error)) {
+    process.stderr.write(`error: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const replay = seed === undefined ? '' : ` (replay with --seed ${seed})`;
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`internal error${replay}: ${detail}\n`);
+  return EXIT_INTERNAL;
+}

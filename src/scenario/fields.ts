@@ -1,0 +1,79 @@
+/**
+ * Field builders for the scenario schema. Every failure of a field (wrong type, out of range,
+ * missing) carries one message, "expected <phrase>", so that errors read the same whatever went
+ * wrong; issues.ts passes such messages through unchanged.
+ */
+import { z } from 'zod';
+
+export const EXPECTED_PREFIX = 'expected ';
+
+interface Bounds {
+  readonly gt?: number;
+  readonly ge?: number;
+  readonly le?: number;
+}
+
+function boundsPhrase(noun: string, bounds: Bounds, integer: boolean): string {
+  const low = bounds.gt ?? bounds.ge;
+  if (low !== undefined && bounds.le !== undefined) {
+    if (integer && bounds.ge !== undefined) return `${noun} in ${bounds.ge}..${bounds.le}`;
+    return `${noun} in ${bounds.gt !== undefined ? '(' : '['}${low}, ${bounds.le}]`;
+  }
+  if (bounds.gt !== undefined) return `${noun} > ${bounds.gt}`;
+  if (bounds.ge !== undefined) return `${noun} >= ${bounds.ge}`;
+  if (bounds.le !== undefined) return `${noun} <= ${bounds.le}`;
+  return noun;
+}
+
+function bounded(bounds: Bounds, integer: boolean, phrase: string): z.ZodNumber {
+  const error = EXPECTED_PREFIX + (phrase || boundsPhrase(integer ? 'an integer' : 'a number', bounds, integer));
+  let schema = z.number({ error });
+  if (integer) schema = schema.int({ error });
+  if (bounds.gt !== undefined) schema = schema.gt(bounds.gt, { error });
+  if (bounds.ge !== undefined) schema = schema.gte(bounds.ge, { error });
+  if (bounds.le !== undefined) schema = schema.lte(bounds.le, { error });
+  return schema;
+}
+
+/** A finite number within bounds; `phrase` replaces the generated description. */
+export function num(bounds: Bounds = {}, phrase = ''): z.ZodNumber {
+  return bounded(bounds, false, phrase);
+}
+
+/** A safe integer within bounds. */
+export function int(bounds: Bounds = {}, phrase = ''): z.ZodNumber {
+  return bounded(bounds, true, phrase);
+}
+
+/** A non-empty string (optionally matching `pattern`), described by `phrase` in errors. */
+export function text(phrase: string, pattern?: RegExp): z.ZodString {
+  const error = EXPECTED_PREFIX + phrase;
+  const schema = z.string({ error }).min(1, { error });
+  return pattern === undefined ? schema : schema.regex(pattern, { error });
+}
+
+export function bool(): z.ZodBoolean {
+  return z.boolean({ error: `${EXPECTED_PREFIX}true or false` });
+}
+
+/** A strict object (unknown keys are errors) described by `phrase` when it is not an object. */
+export function section<Shape extends z.ZodRawShape>(shape: Shape, phrase = 'an object'): z.ZodObject<Shape, z.core.$strict> {
+  return z.strictObject(shape, { error: EXPECTED_PREFIX + phrase });
+}
+
+/** A PoP named by its label in the topology or by its index. */
+export function popRef(): z.ZodUnion<[z.ZodString, z.ZodNumber]> {
+  const phrase = 'a PoP name or index >= 0';
+  return z.union([text(phrase), int({ ge: 0 }, phrase)], { error: EXPECTED_PREFIX + phrase });
+}
+
+/**
+ * Runs a cross-field check only when the fields it reads parsed cleanly (all fields when none
+ * is named), so that one bad value is not reported again through the checks that read it.
+ */
+export function whenValid(...fields: string[]): z.core.$ZodSuperRefineParams {
+  return {
+    when: (payload) =>
+      payload.issues.every((issue) => fields.length > 0 && !fields.includes(String(issue.path?.[0]))),
+  };
+}

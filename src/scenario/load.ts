@@ -1,0 +1,87 @@
+/**
+ * Loading a scenario: read (YAML or JSON), apply `--set` overrides, validate, resolve the
+ * topology file against the scenario's folder. Every problem is a ScenarioError naming the
+ * file, the field, what was expected and what was found; all validation issues come together.
+ */
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { canonicalHash, canonicalJson } from './canonical.js';
+import { describeValue, ScenarioError, scenarioIssue, type ScenarioIssue } from './errors.js';
+import { describeZodIssues, type PathIssue } from './issues.js';
+import { applyOverride, type AppliedOverride } from './overrides.js';
+import { formatPath, isRecord } from './paths.js';
+import { SCENARIO_PHRASE, scenarioSchema, type Scenario } from './schema.js';
+import { readScenarioSource, type ScenarioSource } from './source.js';
+
+export { canonicalJson };
+
+function startsWith(segments: readonly unknown[], prefix: readonly unknown[]): boolean {
+  return prefix.length <= segments.length && prefix.every((segment, index) => segments[index] === segment);
+}
+
+/** Places an issue: at its line in the file, or marked as coming from the last `--set` that covers it. */
+function place(issue: PathIssue, source: ScenarioSource, overrides: readonly AppliedOverride[]): ScenarioIssue {
+  const field = formatPath(issue.segments);
+  const override = [...overrides].reverse().find((candidate) => startsWith(issue.segments, candidate.segments));
+  if (override !== undefined) return scenarioIssue(field, issue.expected, `${issue.found} (from --set ${override.text})`);
+  const position = source.locate(issue.segments);
+  return scenarioIssue(field, issue.expected, issue.found, position.line, position.column);
+}
+
+function applyOverrides(file: string, data: Record<string, unknown>, overrides: readonly string[]): AppliedOverride[] {
+  const applied: AppliedOverride[] = [];
+  const issues: ScenarioIssue[] = [];
+  for (const text of overrides) {
+    const result = applyOverride(scenarioSchema, data, text);
+    if (result.ok) applied.push(result.override);
+    else issues.push(result.issue);
+  }
+  if (issues.length > 0) throw new ScenarioError(file, issues);
+  return applied;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Makes the topology file absolute (relative to the scenario's folder) and checks it exists. */
+function resolveTopologyFile(file: string, scenario: Scenario, source: ScenarioSource, overrides: readonly AppliedOverride[]): Scenario {
+  const topology = scenario.topology;
+  if (topology.kind === 'generate') return scenario;
+  const absolute = resolve(dirname(file), topology.file);
+  if (!isFile(absolute)) {
+    const issue = { segments: ['topology', 'file'], expected: `an existing file (resolved to ${absolute})`, found: `'${topology.file}'` };
+    throw new ScenarioError(file, [place(issue, source, overrides)]);
+  }
+  return { ...scenario, topology: { ...topology, file: absolute } };
+}
+
+/**
+ * Reads, overrides, validates and normalises the scenario in `file`.
+ * @param overrides `path=value` texts, applied in order before validation.
+ * @throws ScenarioError on any problem, with every validation issue found.
+ */
+export function loadScenario(file: string, overrides: readonly string[] = []): Scenario {
+  const source = readScenarioSource(file);
+  const data = source.data;
+  if (!isRecord(data)) {
+    const found = data === null || data === undefined ? 'an empty file' : describeValue(data);
+    throw new ScenarioError(file, [scenarioIssue('', SCENARIO_PHRASE, found)]);
+  }
+  const applied = applyOverrides(file, data, overrides);
+  const result = scenarioSchema.safeParse(data);
+  if (!result.success) {
+    const issues = describeZodIssues(scenarioSchema, data, result.error.issues);
+    throw new ScenarioError(file, issues.map((issue) => place(issue, source, applied)));
+  }
+  return resolveTopologyFile(file, result.data, source, applied);
+}
+
+/** A short identity of a normalised scenario: 16 hex digits of the SHA-256 of its canonical JSON. */
+export function scenarioHash(scenario: Scenario): string {
+  return canonicalHash(scenario);
+}

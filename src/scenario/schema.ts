@@ -1,0 +1,79 @@
+/**
+ * The scenario file schema (YAML or JSON). Parsing gives a fully filled `Scenario`: defaults
+ * applied, derived defaults resolved (output directory, seed of a generated topology), so
+ * code below never checks for undefined. The only optional parts are the protocol sections,
+ * where absence means "disabled".
+ *
+ * Decision: a fault at or after the end of the run (atS >= durationS) is an error. It would
+ * never happen, and the usual cause is a unit slip (ms written for s). To shorten a run that
+ * has late faults, override them too (`--set faults=[]`).
+ */
+import { z } from 'zod';
+import { faultsSchema } from './faults.js';
+import { int, num, section, text, whenValid } from './fields.js';
+import { hostsSchema } from './hosts.js';
+import { protocolsSchema } from './protocols.js';
+import { normaliseTopology, topologySchema } from './topology.js';
+
+export const NAME_PATTERN = /^[a-z0-9-]{1,64}$/;
+export const SCENARIO_PHRASE = 'a scenario: an object with name, seed, durationS, topology and protocols';
+
+const metrics = section({
+  intervalS: num({ gt: 0 }).default(10).meta({ description: 'sampling period of time series' }),
+  pairSampleMax: int({ ge: 1 }).default(20_000).meta({ description: 'node pairs sampled for pairwise metrics' }),
+}).prefault({});
+
+const output = section({
+  dir: text('a directory path').optional().meta({ description: 'relative to the current directory; default results/<name>/seed-<seed>' }),
+}).prefault({});
+
+const limits = section({
+  eventsMax: int({ ge: 1 }).default(2_000_000_000),
+  pendingEventsMax: int({ ge: 1 }).default(2 ** 26),
+}).prefault({});
+
+const scenarioObject = section(
+  {
+    name: text("a name of 1 to 64 characters among a-z, 0-9 and '-'", NAME_PATTERN),
+    seed: int({ ge: 0 }),
+    durationS: num({ gt: 0 }),
+    topology: topologySchema,
+    hosts: hostsSchema,
+    protocols: protocolsSchema,
+    faults: faultsSchema,
+    metrics,
+    output,
+    limits,
+  },
+  SCENARIO_PHRASE,
+);
+
+type ScenarioObject = z.output<typeof scenarioObject>;
+
+function checkTimes(scenario: ScenarioObject, context: z.core.$RefinementCtx<ScenarioObject>): void {
+  const end = scenario.durationS;
+  scenario.faults.forEach((fault, index) => {
+    if (fault.kind !== 'stochastic' && fault.atS >= end) {
+      const message = `expected a time in seconds < durationS (${end}): a fault after the end never happens`;
+      context.addIssue({ code: 'custom', path: ['faults', index, 'atS'], message });
+    }
+  });
+  if (scenario.metrics.intervalS > end) {
+    const message = `expected a number <= durationS (${end})`;
+    context.addIssue({ code: 'custom', path: ['metrics', 'intervalS'], message });
+  }
+}
+
+export const scenarioSchema = scenarioObject.superRefine(checkTimes, whenValid('durationS', 'faults', 'metrics')).transform((scenario) => ({
+  ...scenario,
+  topology: normaliseTopology(scenario.topology, scenario.seed),
+  output: { dir: scenario.output.dir ?? `results/${scenario.name}/seed-${scenario.seed}` },
+}));
+
+/** A validated scenario with every default filled. */
+export type Scenario = z.output<typeof scenarioSchema>;
+
+export type { Fault } from './faults.js';
+export type { Hosts, HostsPerPop } from './hosts.js';
+export type { GossipConfig, Protocols, VivaldiConfig } from './protocols.js';
+export type { Topology } from './topology.js';
