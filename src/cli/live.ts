@@ -12,18 +12,17 @@ import { Command, type CommanderError } from 'commander';
 import { loadRttMatrix } from '../platform/rtt-matrix.js';
 import type { RttMatrix } from '../platform/types.js';
 import { EXIT_BAD_INPUT, isBadInput } from './exit-codes.js';
-import { defaultGossipConfig } from '../protocols/gossip/index.js';
+import { defaultGossipConfig, type GossipProtocol } from '../protocols/gossip/index.js';
 import { GOSSIP, VIVALDI, vivaldiStack } from '../protocols/stack.js';
 import { type Coordinate, defaultVivaldiConfig, distanceMs, type VivaldiProtocol } from '../protocols/vivaldi/index.js';
-import type { AgentReport } from '../runtime/live/agent.js';
-import { runAgent } from '../runtime/live/agent.js';
+import type { StackBuilder } from '../runtime/context.js';
+import { type AgentReport, runAgent } from '../runtime/live/agent.js';
 import { type AgentOptionsRaw, parseAgentOptions } from '../runtime/live/agent-config.js';
 import { medianRelativeError } from '../runtime/live/coordinate-error.js';
 import { launchAgents } from '../runtime/live/launcher.js';
 import { LiveConfigError } from '../runtime/live/live-errors.js';
 import type { LiveNode } from '../runtime/live/live-node.js';
 import { integerOption, numberOption, requireOption } from '../runtime/live/option-parsing.js';
-import type { GossipProtocol } from '../protocols/gossip/index.js';
 
 /** Agents a launch may start on one machine. */
 const LAUNCH_AGENTS_MAX = 256;
@@ -85,7 +84,7 @@ function addProtocolOptions(command: Command): Command {
     .option('--dimensions <n>', 'Vivaldi coordinate dimensions (plus a height)', String(defaultVivaldiConfig.dimensions));
 }
 
-function stackOf(options: ProtocolOptionsRaw) {
+function stackOf(options: ProtocolOptionsRaw): StackBuilder {
   return vivaldiStack({
     gossip: { ...defaultGossipConfig, periodMs: numberOption(options.gossipPeriodMs ?? '', '--gossip-period-ms', 1, 3_600_000) },
     vivaldi: {

@@ -3,7 +3,8 @@
  * topology file against the scenario's folder. Every problem is a ScenarioError naming the
  * file, the field, what was expected and what was found; all validation issues come together.
  */
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { canonicalHash, canonicalJson } from './canonical.js';
 import { describeValue, ScenarioError, scenarioIssue, type ScenarioIssue } from './errors.js';
@@ -81,7 +82,17 @@ export function loadScenario(file: string, overrides: readonly string[] = []): S
   return resolveTopologyFile(file, result.data, source, applied);
 }
 
-/** A short identity of a normalised scenario: 16 hex digits of the SHA-256 of its canonical JSON. */
+/**
+ * A short, machine-independent identity of a normalised scenario: 16 hex digits of the SHA-256
+ * of its canonical JSON, where the topology file stands for its content (its SHA-256), not its
+ * absolute path, and the output folder is left out (it says where results go, not what they are).
+ */
 export function scenarioHash(scenario: Scenario): string {
-  return canonicalHash(scenario);
+  const { output: _output, ...what } = scenario;
+  const topology = 'file' in what.topology ? { ...what.topology, file: fileDigest(what.topology.file) } : what.topology;
+  return canonicalHash({ ...what, topology });
+}
+
+function fileDigest(path: string): string {
+  return `sha256:${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
 }

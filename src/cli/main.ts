@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+/**
+ * The `luc` command. Thin: parses arguments and calls the scenario, platform and runtime layers.
+ * Exit codes: 0 success, 2 bad input (scenario, topology or arguments), 1 internal error.
+ */
+import { join } from 'node:path';
+import { Command, type CommanderError } from 'commander';
+import { loadScenario } from '../scenario/load.js';
+import { EXIT_BAD_INPUT, reportError } from './exit-codes.js';
+import { PACKAGE_ROOT, codeVersion } from './provenance.js';
+import { runCommand, type RunCommandOptions } from './run-command.js';
+import { registerTopoCommands } from './topo-commands.js';
+import { registerLiveCommands } from './live.js';
+
+export const DEFAULT_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'renater-vivaldi.yaml');
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(): Command {
+  const program = new Command('luc')
+    .description('luc-sim: deterministic simulator of locality-based utility computing (LUC) infrastructures')
+    .version(codeVersion().package)
+    .showHelpAfterError()
+    .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : EXIT_BAD_INPUT));
+
+  const attempt = (action: () => void, seed?: number): void => {
+    try {
+      action();
+    } catch (error) {
+      process.exitCode = reportError(error, seed);
+    }
+  };
+
+  program
+    .command('run')
+    .argument('[scenario]', 'scenario file (YAML or JSON)', DEFAULT_SCENARIO)
+    .option('--seed <n>', 'root seed (replaces the scenario seed)')
+    .option('--set <path=value>', 'override a scenario field, e.g. protocols.vivaldi.dimensions=8 (repeatable)', collect, [])
+    .option('--out <dir>', 'results folder (default: output.dir of the scenario, results/<name>/seed-<seed>)')
+    .option('--quiet', 'no progress or log lines on stderr', false)
+    .description('run a scenario and write DIR/metrics.csv, DIR/summary.json and DIR/scenario.json')
+    .action((scenarioFile: string, options: RunCommandOptions) => {
+      const seed = options.seed !== undefined && /^\d+$/.test(options.seed) ? Number(options.seed) : undefined;
+      attempt(() => {
+        runCommand(scenarioFile, options, process.argv.slice(1));
+      }, seed);
+    });
+
+  program
+    .command('validate')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .description('check a scenario file; print what is wrong with file, field and expectation')
+    .action((scenarioFile: string, options: { set: string[] }) =>
+      attempt(() => {
+        const scenario = loadScenario(scenarioFile, options.set);
+        process.stdout.write(`${scenarioFile}: ok (${scenario.name}, seed ${scenario.seed}, ${scenario.durationS} s)\n`);
+      }),
+    );
+
+  registerTopoCommands(program, (action) => attempt(action));
+  registerLiveCommands(program);
+  return program;
+}
+
+buildProgram().parse(process.argv);

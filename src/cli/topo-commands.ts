@@ -1,0 +1,60 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { loadGraphml } from '../platform/graphml.js';
+import { buildBackbone } from '../platform/backbone.js';
+import { generateBackbone } from '../platform/generate.js';
+import { writeGraphml } from '../platform/graphml-write.js';
+import { formatTopologyInfo, topologyInfo } from '../platform/topo-info.js';
+import { UsageError } from './exit-codes.js';
+
+export function registerTopoCommands(program: Command, run: (action: () => void) => void): void {
+  const topo = program.command('topo').description('inspect and generate backbone topologies');
+  topo
+    .command('info')
+    .argument('<file>', 'a GraphML file (Internet Topology Zoo style)')
+    .option('--route-factor <f>', 'fibre path length / great-circle distance for geo latencies', '1.3')
+    .option('--per-hop-us <us>', 'latency added per link', '20')
+    .option('--json', 'print the figures as JSON')
+    .description('nodes, edges, nodes with coordinates, share of PoPs surviving any single link cut, latency diameter')
+    .action((file: string, opts: { routeFactor: string; perHopUs: string; json?: boolean }) =>
+      run(() => {
+        const routeFactor = positiveNumber('--route-factor', opts.routeFactor);
+        const perHopUs = positiveNumber('--per-hop-us', opts.perHopUs, true);
+        const raw = loadGraphml(file);
+        const info = topologyInfo(raw, buildBackbone(raw, { latency: { model: 'geo', routeFactor, perHopUs } }));
+        process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatTopologyInfo(info)}\n`);
+      }),
+    );
+  topo
+    .command('generate')
+    .requiredOption('--pops <n>', 'number of PoPs')
+    .requiredOption('--out <file>', 'GraphML file to write')
+    .option('--seed <s>', 'generator seed', '1')
+    .description('generate a RENATER-like backbone (planar, redundant, capacity tiers) as GraphML')
+    .action((opts: { pops: string; out: string; seed: string }) =>
+      run(() => {
+        const popCount = Number(opts.pops);
+        if (!Number.isInteger(popCount) || popCount < 2 || popCount > 1_000_000) {
+          throw new UsageError(`--pops: expected an integer in 2..1000000, found '${opts.pops}'`);
+        }
+        if (!/^\d+$/.test(opts.seed)) throw new UsageError(`--seed: expected an integer >= 0, found '${opts.seed}'`);
+        const generated = generateBackbone({ popCount, seed: Number(opts.seed) });
+        mkdirSync(dirname(opts.out), { recursive: true });
+        writeFileSync(opts.out, writeGraphml(generated.graph));
+        process.stderr.write(
+          `wrote ${opts.out}: ${popCount} PoPs, ${generated.graph.edges.length} links ` +
+            `(${generated.gabrielLinkCount} Gabriel + ${generated.redundancyLinkCount} for redundancy; ` +
+            `${generated.coreLinkCount} core, ${generated.regionalLinkCount} regional, ${generated.accessLinkCount} access)\n`,
+        );
+      }),
+    );
+}
+
+function positiveNumber(flag: string, text: string, zeroAllowed = false): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
+    throw new UsageError(`${flag}: expected a number ${zeroAllowed ? '>= 0' : '> 0'}, found '${text}'`);
+  }
+  return value;
+}

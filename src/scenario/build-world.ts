@@ -1,0 +1,162 @@
+/**
+ * From a validated scenario to the modelled world: the network (a backbone with hosts, or an
+ * RTT matrix), the host count of every PoP, and the faults with their targets resolved.
+ * Targets that name something the topology does not have are scenario errors, with the field.
+ */
+import { loadGraphml } from '../platform/graphml.js';
+import { buildBackbone, type BackboneOptionsInput } from '../platform/backbone.js';
+import { generateBackbone } from '../platform/generate.js';
+import { loadRttMatrix } from '../platform/rtt-matrix.js';
+import { BackboneNetwork, MatrixNetwork, type NetworkModel } from '../platform/network.js';
+import type { Backbone } from '../platform/types.js';
+import { sToUs } from '../kernel/time.js';
+import type { Fault as PlannedFault } from '../faults/fault-plan.js';
+import { ScenarioError, scenarioIssue } from './errors.js';
+import type { Scenario } from './schema.js';
+
+/** Shortest-path rows may use this much memory (each is 4 bytes per PoP). */
+export const PATH_CACHE_BYTES_MAX = 512 * 1024 * 1024;
+
+export interface World {
+  readonly network: NetworkModel;
+  /** Null for an RTT-matrix topology (no links, no PoPs to fail). */
+  readonly backbone: BackboneNetwork | null;
+  readonly faults: readonly PlannedFault[];
+}
+
+export function buildWorld(scenario: Scenario, scenarioFile: string): World {
+  const fail = (field: string, expected: string, found: string): never => {
+    throw new ScenarioError(scenarioFile, [scenarioIssue(field, expected, found)]);
+  };
+  const topology = scenario.topology;
+  if (topology.kind === 'matrix') {
+    const matrix = loadRttMatrix(topology.file, { unit: topology.unit });
+    const network = new MatrixNetwork(matrix, scenario.hosts.nicBandwidthBps);
+    if (scenario.hosts.perPop.rule !== 'fixed' || scenario.hosts.perPop.count !== 1) {
+      fail('hosts.perPop', 'one host per matrix row ({ rule: fixed, count: 1 }) with a matrix topology', JSON.stringify(scenario.hosts.perPop));
+    }
+    const faults = scenario.faults.map((fault, index) => {
+      if (fault.kind === 'host-crash') {
+        if (fault.host >= network.hostCount) fail(`faults[${index}].host`, `a host index < ${network.hostCount}`, String(fault.host));
+        return timed('hosts-down', fault, { hosts: [fault.host] });
+      }
+      if (fault.kind === 'stochastic' && fault.target === 'hosts') return stochastic(fault, index);
+      return fail(`faults[${index}].kind`, 'host-crash or stochastic hosts faults with a matrix topology (it has no links or PoPs)', fault.kind);
+    });
+    return { network, backbone: null, faults };
+  }
+
+  const backbone = loadBackbone(scenario);
+  const hostsPerPop = hostCounts(scenario, backbone, fail);
+  const network = new BackboneNetwork(backbone, {
+    hostsPerPop,
+    intraPopLatencyUs: Math.round(scenario.hosts.intraPopLatencyUs),
+    nicBandwidthBps: scenario.hosts.nicBandwidthBps,
+    pathCacheBytesMax: PATH_CACHE_BYTES_MAX,
+  });
+  if (network.hostCount < 2) fail('hosts.perPop', 'at least 2 hosts in all', String(network.hostCount));
+  const popIndex = popResolver(backbone, fail);
+  const faults = scenario.faults.map((fault, index): PlannedFault => {
+    const field = `faults[${index}]`;
+    switch (fault.kind) {
+      case 'link-down': {
+        const a = popIndex(fault.link[0], `${field}.link[0]`);
+        const b = popIndex(fault.link[1], `${field}.link[1]`);
+        const links = backbone.links.flatMap((l, i) => ((l.a === a && l.b === b) || (l.a === b && l.b === a) ? [i] : []));
+        if (links.length === 0) fail(`${field}.link`, 'two PoPs joined by a link', `no link between ${fault.link[0]} and ${fault.link[1]}`);
+        return timed('links-down', fault, { links });
+      }
+      case 'pop-crash':
+        return timed('pops-down', fault, { pops: [popIndex(fault.pop, `${field}.pop`)] });
+      case 'host-crash':
+        if (fault.host >= network.hostCount) fail(`${field}.host`, `a host index < ${network.hostCount}`, String(fault.host));
+        return timed('hosts-down', fault, { hosts: [fault.host] });
+      case 'partition': {
+        const inside = new Uint8Array(backbone.pops.length);
+        fault.pops.forEach((pop, k) => (inside[popIndex(pop, `${field}.pops[${k}]`)] = 1));
+        const links = backbone.links.flatMap((l, i) => (inside[l.a] !== inside[l.b] ? [i] : []));
+        return timed('links-down', fault, { links });
+      }
+      case 'stochastic':
+        return stochastic(fault, index);
+    }
+  });
+  return { network, backbone: network, faults };
+}
+
+function loadBackbone(scenario: Scenario): Backbone {
+  const topology = scenario.topology;
+  if (topology.kind === 'matrix') throw new Error('unreachable: matrix handled by the caller');
+  const latency: BackboneOptionsInput['latency'] =
+    topology.latency.model === 'geo'
+      ? { model: 'geo', routeFactor: topology.latency.routeFactor, perHopUs: topology.latency.perHopUs }
+      : { model: 'explicit', latencyUs: topology.latency.linkUs };
+  if (topology.kind === 'graphml') {
+    const raw = loadGraphml(topology.file);
+    return buildBackbone(raw, { latency, bandwidthBps: topology.bandwidthBps, bandwidthFrom: topology.bandwidthFrom }).backbone;
+  }
+  // Generated: capacity tiers come from the generator; bandwidthBps fills any gap.
+  const generated = generateBackbone({ popCount: topology.pops, seed: topology.seed });
+  return buildBackbone(generated.graph, { latency, bandwidthBps: topology.bandwidthBps, bandwidthFrom: 'file' }).backbone;
+}
+
+type Fail = (field: string, expected: string, found: string) => never;
+
+function hostCounts(scenario: Scenario, backbone: Backbone, fail: Fail): number[] {
+  const rule = scenario.hosts.perPop;
+  const n = backbone.pops.length;
+  if (rule.rule === 'fixed') return new Array<number>(n).fill(rule.count);
+  if (rule.rule === 'degree') {
+    const degree = new Array<number>(n).fill(0);
+    for (const link of backbone.links) {
+      degree[link.a]++;
+      degree[link.b]++;
+    }
+    return degree.map((d) => Math.max(rule.min, rule.perLink * d));
+  }
+  const byName = new Map(backbone.pops.map((pop, i) => [pop.name, i]));
+  const counts = new Array<number>(n).fill(rule.default);
+  for (const [name, count] of Object.entries(rule.counts)) {
+    const pop = byName.get(name);
+    if (pop === undefined) fail(`hosts.perPop.counts.${name}`, `a PoP of ${backbone.name}`, `'${name}'`);
+    counts[pop as number] = count;
+  }
+  return counts;
+}
+
+/** PoPs by name (when the name is unique) or by index. */
+function popResolver(backbone: Backbone, fail: Fail): (ref: string | number, field: string) => number {
+  const byName = new Map<string, number>();
+  const ambiguous = new Set<string>();
+  backbone.pops.forEach((pop, i) => {
+    if (byName.has(pop.name)) ambiguous.add(pop.name);
+    byName.set(pop.name, i);
+  });
+  return (ref, field) => {
+    if (typeof ref === 'number') {
+      if (ref >= backbone.pops.length) fail(field, `a PoP index < ${backbone.pops.length}`, String(ref));
+      return ref;
+    }
+    if (ambiguous.has(ref)) fail(field, 'a unique PoP name (this one is shared: use the index)', `'${ref}'`);
+    const index = byName.get(ref);
+    if (index === undefined) fail(field, `a PoP of ${backbone.name}`, `'${ref}'${nearNames(backbone, ref)}`);
+    return index as number;
+  };
+}
+
+function nearNames(backbone: Backbone, ref: string): string {
+  const lower = ref.toLowerCase();
+  const near = backbone.pops.map((p) => p.name).filter((name) => name.toLowerCase().startsWith(lower.slice(0, 3)));
+  return near.length > 0 ? ` (known PoPs like it: ${near.slice(0, 5).join(', ')})` : '';
+}
+
+type TimedFault = Extract<Scenario['faults'][number], { atS: number }>;
+
+function timed<K extends 'links-down' | 'pops-down' | 'hosts-down'>(kind: K, fault: TimedFault, targets: object): PlannedFault {
+  const durationUs = Number.isFinite(fault.durationS) ? sToUs(fault.durationS) : null;
+  return { kind, atUs: sToUs(fault.atS), durationUs, ...targets } as PlannedFault;
+}
+
+function stochastic(fault: Extract<Scenario['faults'][number], { kind: 'stochastic' }>, index: number): PlannedFault {
+  return { kind: 'stochastic', target: fault.target, mttfUs: sToUs(fault.mttfS), mttrUs: sToUs(fault.mttrS), streamName: `faults[${index}]` };
+}

@@ -1,0 +1,156 @@
+/**
+ * Run a validated scenario in simulation: build the world, start the protocols on every host,
+ * inject the faults, sample the metrics every interval against ground truth, and return the
+ * rows. Pure with respect to the host machine: no wall clock, no files written here.
+ */
+import { Simulator } from '../kernel/simulator.js';
+import { randomStream } from '../kernel/random.js';
+import { sToUs } from '../kernel/time.js';
+import { Counters } from '../metrics/counters.js';
+import { MetricSeries } from '../metrics/series.js';
+import { samplePairs, type PairSample } from '../metrics/pair-sample.js';
+import { relativeErrors, summariseErrors } from '../metrics/pairwise-error.js';
+import { median } from '../metrics/stats.js';
+import { SimRuntime } from '../runtime/sim/sim-runtime.js';
+import { FaultInjector } from '../faults/fault-injector.js';
+import { GossipProtocol, defaultGossipConfig, type GossipConfig } from '../protocols/gossip/index.js';
+import { VivaldiProtocol, defaultVivaldiConfig, type VivaldiConfig } from '../protocols/vivaldi/index.js';
+import { GOSSIP, VIVALDI, vivaldiStack } from '../protocols/stack.js';
+import type { Protocol, StackBuilder } from '../runtime/context.js';
+import { buildWorld, type World } from './build-world.js';
+import type { Scenario } from './schema.js';
+
+export interface RunProgress {
+  readonly virtualS: number;
+  readonly events: number;
+}
+
+export interface RunOptions {
+  /** Called after every metric interval (the CLI draws its progress line from it). */
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
+export interface RunOutcome {
+  readonly series: MetricSeries;
+  readonly eventsProcessed: number;
+  readonly hostCount: number;
+  readonly virtualTimeS: number;
+}
+
+/** Peers each node's own error is measured against at the end (per-node metric). */
+const NODE_PEERS_MAX = 64;
+
+export function runScenario(scenario: Scenario, scenarioFile: string, options: RunOptions = {}): RunOutcome {
+  const world = buildWorld(scenario, scenarioFile);
+  const sim = new Simulator(scenario.limits.pendingEventsMax);
+  const counters = new Counters();
+  const runtime = new SimRuntime({
+    sim,
+    network: world.network,
+    seed: scenario.seed,
+    stack: stackFor(scenario),
+    bootstrapCount: 3,
+    counters,
+  });
+  new FaultInjector({ sim, seed: scenario.seed, runtime, network: world.network, backbone: world.backbone, counters }).schedule(world.faults);
+
+  const series = new MetricSeries();
+  const n = world.network.hostCount;
+  const pairs = samplePairs(n, scenario.metrics.pairSampleMax, randomStream(scenario.seed, 'metrics.pairs'));
+  const vivaldiOn = scenario.protocols.vivaldi !== undefined;
+  const sample = (timeS: number): void => {
+    if (vivaldiOn) recordVivaldiError(series, timeS, world, runtime, pairs);
+    let up = 0;
+    for (let id = 0; id < n; id++) if (runtime.isUp(id)) up++;
+    series.record(timeS, 'nodes.up', up);
+    series.record(timeS, 'sim.events', sim.eventsProcessed);
+    for (const [name, value] of counters.entries()) series.record(timeS, name, value);
+  };
+
+  runtime.startAll();
+  const endUs = sToUs(scenario.durationS);
+  const intervalUs = sToUs(scenario.metrics.intervalS);
+  const limits = { endUs: 0, eventsMax: scenario.limits.eventsMax };
+  sample(0);
+  for (let tUs = intervalUs; ; tUs += intervalUs) {
+    const stepEndUs = Math.min(tUs, endUs);
+    sim.run({ ...limits, endUs: stepEndUs });
+    sample(stepEndUs / 1e6);
+    options.onProgress?.({ virtualS: stepEndUs / 1e6, events: sim.eventsProcessed });
+    if (stepEndUs >= endUs) break;
+  }
+  if (vivaldiOn) recordNodeErrors(series, scenario.durationS, world, runtime, scenario.seed);
+  return { series, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS };
+}
+
+/** The protocols of every node, from the scenario's protocol sections. */
+export function stackFor(scenario: Scenario): StackBuilder {
+  const gossipSection = scenario.protocols.gossip;
+  const vivaldiSection = scenario.protocols.vivaldi;
+  const gossip: GossipConfig = {
+    ...defaultGossipConfig,
+    ...(gossipSection ?? {}),
+  };
+  if (vivaldiSection === undefined) {
+    return (contextFor) => new Map<string, Protocol>([[GOSSIP, new GossipProtocol(contextFor(GOSSIP), gossip)]]);
+  }
+  const vivaldi: VivaldiConfig = {
+    ...defaultVivaldiConfig,
+    dimensions: vivaldiSection.dimensions,
+    useHeight: vivaldiSection.height,
+    periodMs: vivaldiSection.periodMs,
+    cc: vivaldiSection.cc,
+    ce: vivaldiSection.ce,
+    neighboursMax: vivaldiSection.neighboursMax,
+    filterSamples: vivaldiSection.filterSamples,
+    errorMax: vivaldiSection.errorMax,
+  };
+  // Vivaldi draws its neighbours from gossip, which runs with its defaults when not configured.
+  return vivaldiStack({ gossip, vivaldi });
+}
+
+/** True RTT now: the two one-way latencies of the modelled network, in ms. */
+function truthRttMs(world: World): (a: number, b: number) => number {
+  const network = world.network;
+  return (a, b) => {
+    const ab = network.latencyUs(a, b);
+    const ba = network.latencyUs(b, a);
+    return ab < 0 || ba < 0 ? NaN : (ab + ba) / 1000;
+  };
+}
+
+function estimateRttMs(runtime: SimRuntime): (a: number, b: number) => number {
+  return (a, b) => {
+    const va = runtime.protocolOf<VivaldiProtocol>(a, VIVALDI);
+    const vb = runtime.protocolOf<VivaldiProtocol>(b, VIVALDI);
+    return va === undefined || vb === undefined ? NaN : va.estimateRttMs(vb.coordinate());
+  };
+}
+
+function recordVivaldiError(series: MetricSeries, timeS: number, world: World, runtime: SimRuntime, pairs: PairSample): void {
+  const summary = summariseErrors(relativeErrors(pairs, estimateRttMs(runtime), truthRttMs(world)));
+  series.record(timeS, 'vivaldi.median_rel_error', summary.median);
+  series.record(timeS, 'vivaldi.p90_rel_error', summary.p90);
+  series.record(timeS, 'vivaldi.pairs_measured', summary.pairs);
+}
+
+/** Each node's median relative error against up to NODE_PEERS_MAX fixed random peers. */
+function recordNodeErrors(series: MetricSeries, timeS: number, world: World, runtime: SimRuntime, seed: number): void {
+  const n = world.network.hostCount;
+  const estimate = estimateRttMs(runtime);
+  const truth = truthRttMs(world);
+  const peers = Math.min(NODE_PEERS_MAX, n - 1);
+  const errors: number[] = [];
+  for (let a = 0; a < n; a++) {
+    const rng = randomStream(seed, 'metrics.node-peers', a);
+    errors.length = 0;
+    for (let k = 0; k < peers; k++) {
+      let b = rng.int(n - 1);
+      if (b >= a) b++;
+      const t = truth(a, b);
+      const e = estimate(a, b);
+      if (t > 0 && Number.isFinite(e)) errors.push(Math.abs(e - t) / t);
+    }
+    if (errors.length > 0) series.record(timeS, 'vivaldi.node_median_rel_error', median(errors), world.network.hostName(a));
+  }
+}
