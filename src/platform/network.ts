@@ -44,7 +44,11 @@ export class BackboneNetwork implements NetworkModel {
   private readonly linkDownCount: Int32Array;
   private readonly popDownCount: Int32Array;
   private adjacency: Adjacency | null = null;
-  private readonly rows = new Map<number, Uint32Array>();
+  /** Cached shortest-path rows by source PoP, with the access stamp that drives LRU eviction. */
+  private readonly rows: (Uint32Array | null)[];
+  private readonly rowUsedAt: Float64Array;
+  private rowCount = 0;
+  private accessClock = 0;
   private readonly rowsMax: number;
   private readonly scratchDist: Float64Array;
   private readonly scratch = new DijkstraScratch();
@@ -75,6 +79,8 @@ export class BackboneNetwork implements NetworkModel {
     this.hostUp = new Uint8Array(hosts).fill(1);
     this.linkDownCount = new Int32Array(backbone.links.length);
     this.popDownCount = new Int32Array(popCount);
+    this.rows = new Array<Uint32Array | null>(popCount).fill(null);
+    this.rowUsedAt = new Float64Array(popCount);
     this.rowsMax = Math.max(1, Math.floor(options.pathCacheBytesMax / (4 * Math.max(1, popCount))));
     this.scratchDist = new Float64Array(popCount);
     this.transmitUsPerByte = 8e6 / options.nicBandwidthBps;
@@ -141,22 +147,19 @@ export class BackboneNetwork implements NetworkModel {
 
   /** Shortest one-way latency between two PoPs over what is up; -1 when none. */
   popLatencyUs(pa: number, pb: number): number {
-    let row = this.rows.get(pa);
-    let target = pb;
-    if (row === undefined) {
-      row = this.rows.get(pb);
-      target = pa;
+    // Paths are symmetric: a cached row of either end answers.
+    let source = pa;
+    let row = this.rows[pa];
+    if (row === null) {
+      source = pb;
+      row = this.rows[pb];
     }
-    if (row === undefined) {
+    if (row === null) {
+      source = pa;
       row = this.computeRow(pa);
-      target = pb;
-    } else {
-      // Refresh recency: Map iteration order is insertion order, oldest first.
-      const source = target === pb ? pa : pb;
-      this.rows.delete(source);
-      this.rows.set(source, row);
     }
-    const d = row[target];
+    this.rowUsedAt[source] = ++this.accessClock;
+    const d = row[source === pa ? pb : pa];
     return d === UNREACHABLE ? -1 : d;
   }
 
@@ -169,20 +172,25 @@ export class BackboneNetwork implements NetworkModel {
       shortestPathsFrom(this.adjacency, source, dist, this.scratch);
     }
     this.pathComputations++;
-    let row: Uint32Array;
-    if (this.rows.size >= this.rowsMax) {
-      // Reuse the least recently used row's storage.
-      const oldest = this.rows.keys().next().value as number;
-      row = this.rows.get(oldest) as Uint32Array;
-      this.rows.delete(oldest);
-    } else {
-      row = new Uint32Array(dist.length);
-    }
+    const row = this.rowCount >= this.rowsMax ? this.evictLeastRecentlyUsed() : new Uint32Array(dist.length);
     for (let v = 0; v < dist.length; v++) {
       const d = dist[v];
       row[v] = d === Infinity || this.popDownCount[v] !== 0 ? UNREACHABLE : d;
     }
-    this.rows.set(source, row);
+    this.rows[source] = row;
+    this.rowCount++;
+    return row;
+  }
+
+  /** Drop the least recently used row and return its storage for reuse (a scan, but only on eviction). */
+  private evictLeastRecentlyUsed(): Uint32Array {
+    let oldest = -1;
+    for (let p = 0; p < this.rows.length; p++) {
+      if (this.rows[p] !== null && (oldest < 0 || this.rowUsedAt[p] < this.rowUsedAt[oldest])) oldest = p;
+    }
+    const row = this.rows[oldest] as Uint32Array;
+    this.rows[oldest] = null;
+    this.rowCount--;
     return row;
   }
 
@@ -198,7 +206,8 @@ export class BackboneNetwork implements NetworkModel {
 
   private invalidatePaths(): void {
     this.adjacency = null;
-    this.rows.clear();
+    this.rows.fill(null);
+    this.rowCount = 0;
   }
 }
 
