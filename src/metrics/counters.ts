@@ -1,20 +1,37 @@
+/** A counter that hot paths hold on to, so that counting is one addition, not a map lookup. */
+export interface CounterCell {
+  value: number;
+}
+
 /**
- * Named counters (messages, bytes, losses, protocol events). Names are kept in first-use
- * order, which is deterministic because the simulation is.
+ * Named counters (messages, bytes, losses, protocol events). Output is sorted by name, so it
+ * never depends on the order in which counters were first used.
  */
 export class Counters {
-  private readonly values = new Map<string, number>();
+  private readonly cells = new Map<string, CounterCell>();
 
   count(name: string, delta = 1): void {
-    this.values.set(name, (this.values.get(name) ?? 0) + delta);
+    this.cell(name).value += delta;
+  }
+
+  /** The cell behind `name`, created at zero on first use. */
+  cell(name: string): CounterCell {
+    let cell = this.cells.get(name);
+    if (cell === undefined) {
+      cell = { value: 0 };
+      this.cells.set(name, cell);
+    }
+    return cell;
   }
 
   get(name: string): number {
-    return this.values.get(name) ?? 0;
+    return this.cells.get(name)?.value ?? 0;
   }
 
-  /** Snapshot, sorted by name so that output never depends on first-use order. */
+  /** Snapshot, sorted by name. */
   entries(): [string, number][] {
-    return [...this.values.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    return [...this.cells.entries()]
+      .map(([name, cell]): [string, number] => [name, cell.value])
+      .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   }
 }

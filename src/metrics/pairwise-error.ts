@@ -1,5 +1,5 @@
 import type { PairSample } from './pair-sample.js';
-import { quantile } from './stats.js';
+import { quantileOfSorted } from './stats.js';
 
 /**
  * Relative errors |estimate - truth| / truth over a sample of pairs. Pairs whose truth or
@@ -32,5 +32,6 @@ export interface ErrorSummary {
 }
 
 export function summariseErrors(errors: Float64Array): ErrorSummary {
-  return { median: quantile(errors, 0.5), p90: quantile(errors, 0.9), pairs: errors.length };
+  const sorted = Float64Array.from(errors).sort();
+  return { median: quantileOfSorted(sorted, 0.5), p90: quantileOfSorted(sorted, 0.9), pairs: errors.length };
 }

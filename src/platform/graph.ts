@@ -11,7 +11,13 @@ export interface Adjacency {
   readonly targets: Int32Array;
   readonly weightsUs: Float64Array;
   readonly linkIds: Int32Array;
+  /** Largest weight, and whether every weight is a whole number (then a bucket queue applies). */
+  readonly weightMaxUs: number;
+  readonly integerWeights: boolean;
 }
+
+/** Above this largest weight, the bucket queue's ring would be too large: use the binary heap. */
+const BUCKET_WEIGHT_MAX = 1 << 20;
 
 /** Build the adjacency of `popCount` PoPs; `linkUp[i] === 0` leaves link i out. */
 export function buildAdjacency(popCount: number, links: readonly Link[], linkUp?: Uint8Array): Adjacency {
@@ -44,12 +50,21 @@ export function buildAdjacency(popCount: number, links: readonly Link[], linkUp?
     weightsUs[k] = latencyUs;
     linkIds[k] = i;
   }
-  return { n: popCount, offsets, targets, weightsUs, linkIds };
+  let weightMaxUs = 0;
+  let integerWeights = true;
+  for (let k = 0; k < m; k++) {
+    const w = weightsUs[k];
+    if (w > weightMaxUs) weightMaxUs = w;
+    if (!Number.isInteger(w) || w < 0) integerWeights = false;
+  }
+  return { n: popCount, offsets, targets, weightsUs, linkIds, weightMaxUs, integerWeights };
 }
 
 /**
- * Single-source shortest one-way latencies (Dijkstra on a binary heap with lazy deletion).
- * Writes Infinity for unreachable PoPs. `scratch` may be passed to avoid reallocating the heap.
+ * Single-source shortest one-way latencies. Writes Infinity for unreachable PoPs. With whole
+ * microsecond weights (the simulator's case) this is Dial's algorithm: a ring of buckets, one
+ * per microsecond of distance, O(E + diameter), several times faster than a heap at 10,000
+ * PoPs; otherwise Dijkstra on a binary heap with lazy deletion. `scratch` avoids reallocation.
  */
 export function shortestPathsFrom(
   adj: Adjacency,
@@ -60,6 +75,10 @@ export function shortestPathsFrom(
   const { n, offsets, targets, weightsUs } = adj;
   if (source < 0 || source >= n) throw new RangeError(`source PoP ${source} outside 0..${n - 1}`);
   outDistUs.fill(Infinity, 0, n);
+  if (adj.integerWeights && adj.weightMaxUs <= BUCKET_WEIGHT_MAX) {
+    dialShortestPaths(adj, source, outDistUs, scratch.buckets(adj));
+    return;
+  }
   const heap = scratch.reset(adj);
   outDistUs[source] = 0;
   heap.push(0, source);
@@ -78,11 +97,79 @@ export function shortestPathsFrom(
   }
 }
 
-/** Reusable heap storage for Dijkstra: at most one entry per edge relaxation plus the source. */
+/**
+ * Dial's algorithm: bucket b of the ring holds the unsettled PoPs at distance d with
+ * d mod ring = b; since no edge is longer than ring - 1, the ring never holds two distances
+ * that collide. Buckets are doubly linked lists so that a shorter distance moves a PoP.
+ */
+function dialShortestPaths(adj: Adjacency, source: number, dist: Float64Array, q: BucketQueue): void {
+  const { offsets, targets, weightsUs } = adj;
+  const { head, next, prev } = q;
+  const ring = head.length;
+  dist[source] = 0;
+  head[0] = source;
+  next[source] = -1;
+  prev[source] = -1;
+  let queued = 1;
+  let current = 0;
+  let b = 0;
+  while (queued > 0) {
+    while (head[b] < 0) {
+      current++;
+      b = b + 1 === ring ? 0 : b + 1;
+    }
+    // Pop the head of bucket b: it is settled at distance `current`.
+    const u = head[b];
+    const after = next[u];
+    head[b] = after;
+    if (after >= 0) prev[after] = -1;
+    queued--;
+    for (let k = offsets[u], end = offsets[u + 1]; k < end; k++) {
+      const v = targets[k];
+      const nd = current + weightsUs[k];
+      const old = dist[v];
+      if (nd >= old) continue;
+      if (old !== Infinity) {
+        // Unlink v from the bucket of its old distance.
+        const p = prev[v];
+        const x = next[v];
+        if (p >= 0) next[p] = x;
+        else head[old % ring] = x;
+        if (x >= 0) prev[x] = p;
+        queued--;
+      }
+      dist[v] = nd;
+      const nb = nd % ring;
+      const h = head[nb];
+      next[v] = h;
+      prev[v] = -1;
+      if (h >= 0) prev[h] = v;
+      head[nb] = v;
+      queued++;
+    }
+  }
+}
+
+interface BucketQueue {
+  readonly head: Int32Array;
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+}
+
+/** Reusable storage for shortest paths: the heap, or the bucket ring and its lists. */
 export class DijkstraScratch {
   private heap = new KeyedHeap(16);
+  private queue: BucketQueue | null = null;
   constructor(adj?: Adjacency) {
     if (adj !== undefined) this.heap = new KeyedHeap(adj.targets.length + 1);
+  }
+  buckets(adj: Adjacency): BucketQueue {
+    const ring = adj.weightMaxUs + 1;
+    if (this.queue === null || this.queue.head.length !== ring || this.queue.next.length < adj.n) {
+      this.queue = { head: new Int32Array(ring), next: new Int32Array(adj.n), prev: new Int32Array(adj.n) };
+    }
+    this.queue.head.fill(-1);
+    return this.queue;
   }
   reset(adj: Adjacency): KeyedHeap {
     if (this.heap.capacity < adj.targets.length + 1) this.heap = new KeyedHeap(adj.targets.length + 1);

@@ -2,7 +2,7 @@ import type { Simulator, TimerHandle as KernelTimer } from '../../kernel/simulat
 import { randomStream, type Random } from '../../kernel/random.js';
 import { msToUs } from '../../kernel/time.js';
 import type { NetworkModel } from '../../platform/network.js';
-import type { Counters } from '../../metrics/counters.js';
+import type { CounterCell, Counters } from '../../metrics/counters.js';
 import type { Message, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
 
 export interface SimRuntimeOptions {
@@ -32,9 +32,17 @@ const NO_PROTOCOLS: ReadonlyMap<string, Protocol> = new Map();
  */
 export class SimRuntime {
   private readonly nodes: SimNode[];
+  private readonly sent: CounterCell;
+  private readonly bytesSent: CounterCell;
+  private readonly lost: CounterCell;
+  private readonly delivered: CounterCell;
 
   constructor(private readonly options: SimRuntimeOptions) {
     const n = options.network.hostCount;
+    this.sent = options.counters.cell('messages.sent');
+    this.bytesSent = options.counters.cell('bytes.sent');
+    this.lost = options.counters.cell('messages.lost');
+    this.delivered = options.counters.cell('messages.delivered');
     this.nodes = new Array(n);
     for (let id = 0; id < n; id++) this.nodes[id] = { protocols: NO_PROTOCOLS, incarnation: 0, up: false };
   }
@@ -96,8 +104,8 @@ export class SimRuntime {
     // A recovered node draws from a fresh stream, so it does not replay its previous life.
     const rng: Random = randomStream(seed, incarnation === 1 ? protocolName : `${protocolName}#${incarnation}`, id);
     let bootstrap: readonly NodeId[] | null = null;
-    const sentName = `${protocolName}.messages.sent`;
-    const bytesName = `${protocolName}.bytes.sent`;
+    const protocolSent = counters.cell(`${protocolName}.messages.sent`);
+    const protocolBytes = counters.cell(`${protocolName}.bytes.sent`);
     return {
       id,
       rng,
@@ -112,23 +120,23 @@ export class SimRuntime {
       send: (to: NodeId, message: Message, sizeBytes: number): void => {
         if (node.incarnation !== incarnation) return; // a dead incarnation cannot talk
         this.send(id, to, protocolName, message, sizeBytes);
-        counters.count(sentName);
-        counters.count(bytesName, sizeBytes);
+        protocolSent.value++;
+        protocolBytes.value += sizeBytes;
       },
       bootstrapPeers: () => (bootstrap ??= this.drawBootstrap(id)),
     };
   }
 
   private send(from: NodeId, to: NodeId, protocolName: string, message: Message, sizeBytes: number): void {
-    const { sim, network, counters } = this.options;
+    const { sim, network } = this.options;
     if (!(to >= 0 && to < this.nodes.length && Number.isInteger(to))) {
       throw new RangeError(`node ${from} (${protocolName}) sent ${message.type} to unknown node ${to}`);
     }
-    counters.count('messages.sent');
-    counters.count('bytes.sent', sizeBytes);
+    this.sent.value++;
+    this.bytesSent.value += sizeBytes;
     const delayUs = network.deliveryUs(from, to, sizeBytes);
     if (delayUs < 0) {
-      counters.count('messages.lost');
+      this.lost.value++;
       return;
     }
     sim.after(delayUs, () => this.deliver(from, to, protocolName, message));
@@ -138,10 +146,10 @@ export class SimRuntime {
     const node = this.nodes[to];
     const protocol = node.up ? node.protocols.get(protocolName) : undefined;
     if (protocol === undefined) {
-      this.options.counters.count('messages.lost');
+      this.lost.value++;
       return;
     }
-    this.options.counters.count('messages.delivered');
+    this.delivered.value++;
     protocol.onMessage(from, message);
   }
 

@@ -1,0 +1,4 @@
+export * from './gossip-config.js';
+export * from './gossip-messages.js';
+export * from './gossip-view.js';
+export * from './gossip-protocol.js';

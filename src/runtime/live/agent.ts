@@ -1,0 +1,91 @@
+/**
+ * One agent process: a LiveNode running a stack until `durationMs` has passed or a SIGTERM /
+ * SIGINT arrives, then a final report written as JSON. Which protocols run is the caller's choice
+ * (the CLI wires the Vivaldi stack); `describe` adds their state (e.g. the coordinate) to the report.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { StackBuilder } from '../context.js';
+import type { AgentConfig } from './agent-config.js';
+import { drawBootstrapPeers } from './bootstrap-peers.js';
+import { LiveNode } from './live-node.js';
+import { DATAGRAM_BYTES_MAX } from './wire-codec.js';
+
+/** What every agent reports; `describe` adds protocol-specific fields beside these. */
+export interface AgentReport {
+  readonly id: number;
+  readonly seed: number;
+  readonly host: string;
+  readonly port: number;
+  /** Wall time the node ran, in ms. */
+  readonly ranMs: number;
+  readonly stoppedBy: 'duration' | 'signal';
+  readonly counters: Readonly<Record<string, number>>;
+  readonly [field: string]: unknown;
+}
+
+const REPORT_FIELDS = ['id', 'seed', 'host', 'port', 'ranMs', 'stoppedBy', 'counters'] as const;
+
+/** Messages held back by the shim at once, per agent (a bound, not a tuning knob). */
+const SHIM_PENDING_MAX = 100_000;
+
+export async function runAgent(
+  config: AgentConfig,
+  stack: StackBuilder,
+  describe: (node: LiveNode) => Record<string, unknown>,
+  log: (line: string) => void,
+): Promise<AgentReport> {
+  const { id, peers, seed, matrix } = config;
+  const node = await LiveNode.start({
+    id,
+    peers,
+    seed,
+    stack,
+    bootstrapPeers: drawBootstrapPeers(seed, id, peers.length, config.bootstrapCount),
+    shim: matrix === null ? null : { matrix, lossRate: config.lossRate, pendingMax: SHIM_PENDING_MAX },
+    bindHost: config.bindHost,
+    datagramBytesMax: DATAGRAM_BYTES_MAX,
+    warn: log,
+  });
+  const shimNote = matrix === null ? 'no latency shim' : `shim ${matrix.name} loss ${config.lossRate}`;
+  log(`agent ${id} on ${peers[id].host}:${peers[id].port}, ${peers.length} peers, seed ${seed}, ${config.durationMs} ms, ${shimNote}`);
+
+  const stoppedBy = await new Promise<'duration' | 'signal'>((resolve) => {
+    const timer = setTimeout(() => finish('duration'), config.durationMs);
+    const onSignal = (): void => finish('signal');
+    function finish(reason: 'duration' | 'signal'): void {
+      clearTimeout(timer);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve(reason);
+    }
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  const ranMs = node.nowMs();
+  // Describe before stopping: onStop may clear state the report wants.
+  const extra = describe(node);
+  await node.stop();
+  for (const field of REPORT_FIELDS) if (field in extra) throw new Error(`describe() must not set the report's own field '${field}'`);
+  const report: AgentReport = {
+    id,
+    seed,
+    host: peers[id].host,
+    port: peers[id].port,
+    ranMs: Math.round(ranMs),
+    stoppedBy,
+    ...extra,
+    counters: Object.fromEntries(node.counters.entries()),
+  };
+  writeReport(config.reportFile, report);
+  log(`agent ${id} stopped by ${stoppedBy} after ${Math.round(ranMs)} ms; report ${config.reportFile}`);
+  return report;
+}
+
+/** Write then rename, so a reader never sees half a report. */
+function writeReport(file: string, report: AgentReport): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(report, null, 2)}\n`);
+  renameSync(tmp, file);
+}

@@ -1,0 +1,31 @@
+/**
+ * Errors at the edges of a live deployment. A `LiveConfigError` is the operator's mistake (a bad
+ * argument, peers file or matrix): the CLI prints it and exits 2. A `DatagramTooLargeError` is a
+ * protocol's bug (a message that cannot cross UDP in one datagram): it is thrown at `send`.
+ */
+export class LiveConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly field: string,
+    readonly expected: string,
+    readonly found?: string,
+  ) {
+    super(`${source}: ${field}: expected ${expected}${found === undefined ? '' : `, found ${found}`}`);
+    this.name = 'LiveConfigError';
+  }
+}
+
+export class DatagramTooLargeError extends Error {
+  constructor(
+    readonly protocolName: string,
+    readonly messageType: string,
+    readonly sizeBytes: number,
+    readonly sizeBytesMax: number,
+  ) {
+    super(
+      `${protocolName} message '${messageType}' encodes to ${sizeBytes} bytes, more than one UDP datagram ` +
+        `(${sizeBytesMax} bytes): split it or shrink it`,
+    );
+    this.name = 'DatagramTooLargeError';
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * One node of a live deployment: the NodeContext of its protocols, backed by the wall clock,
+ * Node's timers and a UDP socket. Handlers stay synchronous and run to completion (each timer
+ * and each datagram is one macrotask); only binding and closing the socket are asynchronous.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { randomStream } from '../../kernel/random.js';
+import { Counters } from '../../metrics/counters.js';
+import type { Message, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
+import { LatencyShim, type LatencyShimConfig } from './latency-shim.js';
+import { DatagramTooLargeError } from './live-errors.js';
+import type { PeerAddress } from './peer-table.js';
+import { decodeEnvelope, encodeEnvelope } from './wire-codec.js';
+
+export interface LiveNodeConfig {
+  readonly id: NodeId;
+  /** Every node's address, indexed by id; this node binds `peers[id]` (or `bindHost`). */
+  readonly peers: readonly PeerAddress[];
+  readonly seed: number;
+  readonly stack: StackBuilder;
+  readonly bootstrapPeers: readonly NodeId[];
+  /** Emulated latency and loss; null sends at once (a real network supplies the latency). */
+  readonly shim: LatencyShimConfig | null;
+  /** Address to bind instead of the peer table's host (e.g. '0.0.0.0' behind NAT); null: none. */
+  readonly bindHost: string | null;
+  /** Largest encoded message; a bigger one is a DatagramTooLargeError at send. */
+  readonly datagramBytesMax: number;
+  /** Where warnings go (handler errors, socket errors); bounded by `warningsMax`. */
+  readonly warn: (line: string) => void;
+}
+
+/** Warnings printed per node at most: a flood of bad datagrams must not flood the log. */
+const WARNINGS_MAX = 20;
+
+export class LiveNode {
+  readonly counters = new Counters();
+  private readonly socket: Socket;
+  private readonly startMs = performance.now();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly shim: LatencyShim | null;
+  private protocols: ReadonlyMap<string, Protocol> = new Map();
+  private stopped = false;
+  private warnings = 0;
+
+  private constructor(private readonly config: LiveNodeConfig) {
+    const { id, peers, shim, seed } = config;
+    if (!(Number.isInteger(id) && id >= 0 && id < peers.length)) throw new RangeError(`node id ${id} not in the peer table (0..${peers.length - 1})`);
+    if (shim !== null && shim.matrix.n < peers.length) {
+      throw new RangeError(`RTT matrix ${shim.matrix.name} has ${shim.matrix.n} rows, fewer than the ${peers.length} peers`);
+    }
+    this.shim = shim === null ? null : new LatencyShim(shim, id, randomStream(seed, 'live.loss', id));
+    const host = config.bindHost ?? peers[id].host;
+    this.socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+    this.socket.on('message', (datagram) => this.receive(datagram));
+    this.socket.on('error', (error) => {
+      this.counters.count('live.socket.errors');
+      this.warnOnce(`socket error: ${error.message}`);
+    });
+  }
+
+  /** Bind the socket, then build and start the protocols (in the stack's order). */
+  static async start(config: LiveNodeConfig): Promise<LiveNode> {
+    const node = new LiveNode(config);
+    await node.bind();
+    node.protocols = config.stack((name) => node.contextFor(name));
+    for (const protocol of node.protocols.values()) protocol.onStart();
+    return node;
+  }
+
+  get id(): NodeId {
+    return this.config.id;
+  }
+
+  /** Milliseconds since this node was created. */
+  nowMs(): number {
+    return performance.now() - this.startMs;
+  }
+
+  protocol<P extends Protocol>(name: string): P | undefined {
+    return this.protocols.get(name) as P | undefined;
+  }
+
+  /** Stop: timers and held-back messages die, protocols get `onStop`, the socket closes. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.shim?.clear();
+    for (const protocol of this.protocols.values()) protocol.onStop?.();
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+
+  private bind(): Promise<void> {
+    const { id, peers, bindHost } = this.config;
+    return new Promise((resolve, reject) => {
+      const fail = (error: Error): void => reject(new Error(`node ${id}: cannot bind ${bindHost ?? peers[id].host}:${peers[id].port}: ${error.message}`));
+      this.socket.once('error', fail);
+      this.socket.bind(peers[id].port, bindHost ?? peers[id].host, () => {
+        this.socket.off('error', fail);
+        resolve();
+      });
+    });
+  }
+
+  private contextFor(protocolName: string): NodeContext {
+    const { id, seed, bootstrapPeers } = this.config;
+    const sentName = `${protocolName}.messages.sent`;
+    const bytesName = `${protocolName}.bytes.sent`;
+    return {
+      id,
+      rng: randomStream(seed, protocolName, id),
+      metrics: this.counters,
+      nowMs: () => this.nowMs(),
+      setTimer: (delayMs, handler) => this.setTimer(delayMs, handler),
+      send: (to, message, sizeBytes) => {
+        if (this.stopped) return;
+        this.send(protocolName, to, message, sizeBytes);
+        this.counters.count(sentName);
+        this.counters.count(bytesName, sizeBytes);
+      },
+      bootstrapPeers: () => bootstrapPeers,
+    };
+  }
+
+  private setTimer(delayMs: number, handler: () => void): TimerHandle {
+    if (!(delayMs >= 0 && Number.isFinite(delayMs))) throw new RangeError(`setTimer: delayMs must be finite and >= 0, got ${delayMs}`);
+    let active = !this.stopped;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      active = false;
+      if (!this.stopped) handler();
+    }, delayMs);
+    if (active) this.timers.add(timer);
+    else clearTimeout(timer);
+    return {
+      cancel: () => {
+        active = false;
+        clearTimeout(timer);
+        this.timers.delete(timer);
+      },
+      get active() {
+        return active;
+      },
+    };
+  }
+
+  private send(protocolName: string, to: NodeId, message: Message, sizeBytes: number): void {
+    const { id, peers, datagramBytesMax } = this.config;
+    if (!(Number.isInteger(to) && to >= 0 && to < peers.length)) {
+      throw new RangeError(`node ${id} (${protocolName}) sent ${message.type} to unknown node ${to}`);
+    }
+    // Encode now: the message is what it was at send time, and a too-big one fails in its sender.
+    const datagram = encodeEnvelope(protocolName, id, message);
+    if (datagram.length > datagramBytesMax) throw new DatagramTooLargeError(protocolName, message.type, datagram.length, datagramBytesMax);
+    this.counters.count('messages.sent');
+    this.counters.count('bytes.sent', sizeBytes);
+    this.counters.count('live.wire.bytes.sent', datagram.length);
+    const transmit = (): void => {
+      if (this.stopped) return;
+      const { host, port } = peers[to];
+      this.socket.send(datagram, port, host, (error) => {
+        if (error === null || error === undefined) return;
+        this.counters.count('live.send.errors');
+        this.warnOnce(`send to ${to} failed: ${error.message}`);
+      });
+    };
+    if (this.shim === null) return transmit();
+    const outcome = this.shim.delay(to, transmit);
+    if (outcome === 'lost') this.counters.count('messages.lost');
+    else if (outcome === 'overflow') this.counters.count('live.shim.overflow');
+  }
+
+  /** Anything may arrive on a UDP port: whatever does not decode is counted and dropped. */
+  private receive(datagram: Buffer): void {
+    if (this.stopped) return;
+    this.counters.count('live.datagrams.received');
+    this.counters.count('live.wire.bytes.received', datagram.length);
+    const envelope = decodeEnvelope(datagram, this.config.peers.length);
+    if (typeof envelope === 'string') return this.drop(envelope);
+    const protocol = this.protocols.get(envelope.protocolName);
+    if (protocol === undefined) return this.drop('unknown-protocol');
+    this.counters.count('messages.delivered');
+    try {
+      protocol.onMessage(envelope.from, envelope.message);
+    } catch (error) {
+      // A peer's bad message must not kill this agent; the count and the first warnings tell.
+      this.counters.count('live.handler.errors');
+      this.warnOnce(`${envelope.protocolName}.onMessage(${envelope.from}, ${envelope.message.type}) threw: ${(error as Error).stack ?? error}`);
+    }
+  }
+
+  private drop(reason: string): void {
+    this.counters.count('live.datagrams.dropped');
+    this.counters.count(`live.datagrams.dropped.${reason}`);
+  }
+
+  private warnOnce(line: string): void {
+    if (this.warnings >= WARNINGS_MAX) return;
+    this.warnings++;
+    this.config.warn(`[node ${this.config.id}] ${line}${this.warnings === WARNINGS_MAX ? ' (further warnings suppressed)' : ''}`);
+  }
+}

@@ -1,0 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { DIST_MAIN, ROOT } from '../support/dist-build.js';
+
+export { ROOT };
+
+export interface CliResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run the compiled `luc` command in `cwd` (dist/ is built by the global setup). */
+export function luc(args: readonly string[], cwd = ROOT): CliResult {
+  const result = spawnSync(process.execPath, [DIST_MAIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}

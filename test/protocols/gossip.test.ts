@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { MatrixNetwork } from '../../src/bench/vivaldi-harness.js';
+import type { Protocol } from '../../src/runtime/context.js';
+import { type GossipConfig, GossipProtocol, defaultGossipConfig, mergeView } from '../../src/protocols/gossip/index.js';
+import { planeMatrix } from './matrix.js';
+
+function gossipNetwork(n: number, seed: number, config: GossipConfig): MatrixNetwork {
+  return new MatrixNetwork({ matrix: planeMatrix(n, seed), seed, bootstrapCount: 2, spikeProbability: 0 }, (contextFor) =>
+    new Map<string, Protocol>([['gossip', new GossipProtocol(contextFor('gossip'), config)]]),
+  );
+}
+
+const gossipOf = (net: MatrixNetwork, id: number): GossipProtocol => net.stacks[id].get('gossip') as GossipProtocol;
+
+describe('GossipProtocol', () => {
+  it('never holds self or a duplicate and stays within viewSize, after every event, for 40 seeds', () => {
+    const config: GossipConfig = { ...defaultGossipConfig, viewSize: 6, shuffleLength: 3, farPeers: 2, farTtlPeriods: 5 };
+    for (let seed = 1; seed <= 40; seed++) {
+      const n = 5 + (seed % 20);
+      const net = gossipNetwork(n, seed, config);
+      const check = (): void => {
+        for (let id = 0; id < n; id++) {
+          const g = gossipOf(net, id);
+          const view = g.viewEntries().map((e) => e.peer);
+          const peers = g.peers();
+          if (view.length > config.viewSize || view.includes(id) || new Set(view).size !== view.length) {
+            throw new Error(`seed ${seed}: node ${id} view ${JSON.stringify(view)}`);
+          }
+          if (peers.includes(id) || new Set(peers).size !== peers.length || g.farPeers().length > config.farPeers) {
+            throw new Error(`seed ${seed}: node ${id} peers ${JSON.stringify(peers)}`);
+          }
+        }
+      };
+      net.runUntil(30 * config.periodMs, 1_000_000, check);
+    }
+  });
+
+  it('spreads knowledge: 100 nodes bootstrapped with 2 introducers each fill their views of 20 within 30 periods (19 while a shuffle is in flight)', () => {
+    const net = gossipNetwork(100, 3, defaultGossipConfig);
+    net.runUntil(30 * defaultGossipConfig.periodMs);
+    const seen = new Set<number>();
+    for (let id = 0; id < 100; id++) {
+      expect(gossipOf(net, id).viewEntries().length).toBeGreaterThanOrEqual(19);
+      for (const p of gossipOf(net, id).peers()) seen.add(p);
+    }
+    expect(seen.size).toBe(100); // every node is in someone's view
+  });
+
+  it('keeps as far links peers at least as far as the median of the peers it shuffled with', () => {
+    const matrix = planeMatrix(100, 4);
+    const net = gossipNetwork(100, 4, defaultGossipConfig);
+    net.runUntil(60 * defaultGossipConfig.periodMs);
+    let farTotalMs = 0;
+    let links = 0;
+    let allTotalMs = 0;
+    for (let id = 0; id < 100; id++) {
+      for (const p of gossipOf(net, id).farPeers()) {
+        farTotalMs += matrix.rttMs[id * 100 + p];
+        links++;
+      }
+      for (let j = 0; j < 100; j++) allTotalMs += matrix.rttMs[id * 100 + j] / 99;
+    }
+    expect(links).toBeGreaterThan(150);
+    expect(farTotalMs / links).toBeGreaterThan(1.3 * (allTotalMs / 100));
+  });
+});
+
+describe('mergeView', () => {
+  it('fills free slots, then replaces entries sent away, skipping self and known peers', () => {
+    const view = [
+      { peer: 1, ageRounds: 3 },
+      { peer: 2, ageRounds: 1 },
+    ];
+    const received = [
+      { peer: 0, ageRounds: 0 }, // self
+      { peer: 2, ageRounds: 0 }, // known
+      { peer: 5, ageRounds: 0 },
+      { peer: 6, ageRounds: 2 },
+      { peer: 7, ageRounds: 2 },
+    ];
+    const merged = mergeView(view, received, [1], 0, 3);
+    expect(merged.map((e) => e.peer)).toEqual([6, 2, 5]);
+  });
+});
