@@ -118,7 +118,7 @@ export function coordinateMedianRelativeError(matrix: RttMatrix, reports: readon
   const coords: Coordinate[] = reports.map((report, id) => {
     const c = report.coordinate as ReportedCoordinate | null | undefined;
     if (report.id !== id || c === null || c === undefined) throw new Error(`report ${id} has no coordinate`);
-    return { vec: Float64Array.from(c.vec), heightMs: c.heightMs };
+    return { vec: [...c.vec], heightMs: c.heightMs };
   });
   return medianRelativeError(matrix, coords.length, (i, j) => distanceMs(coords[i], coords[j]));
 }

@@ -27,13 +27,18 @@ export interface BackboneNetworkOptions {
   pathCacheBytesMax: number;
 }
 
-const UNREACHABLE = 0xffffffff;
+/** Rows hold whole microseconds; the largest value of the row's type marks "unreachable". */
+type PathRow = Uint16Array | Uint32Array;
+const NARROW_UNREACHABLE = 0xffff;
+const WIDE_UNREACHABLE = 0xffffffff;
 
 /**
  * Hosts in PoPs joined by a backbone. End-to-end latency = shortest path over the links that
  * are up and the PoPs that are up, plus the intra-PoP latency. Shortest-path rows are computed
  * on demand (one Dijkstra per source PoP) and cached under a byte budget, least recently used
  * out first; no all-pairs matrix is built. Any change of link or PoP state flushes the cache.
+ * Rows are 16-bit while every path is shorter than 65.535 ms (a national backbone: half the
+ * memory and cache traffic), and switch to 32-bit for good the first time one is not.
  */
 export class BackboneNetwork implements NetworkModel {
   readonly hostCount: number;
@@ -45,7 +50,8 @@ export class BackboneNetwork implements NetworkModel {
   private readonly popDownCount: Int32Array;
   private adjacency: Adjacency | null = null;
   /** Cached shortest-path rows by source PoP, with the access stamp that drives LRU eviction. */
-  private readonly rows: (Uint32Array | null)[];
+  private readonly rows: (PathRow | null)[];
+  private wideRows = false;
   private readonly rowUsedAt: Float64Array;
   private rowCount = 0;
   private accessClock = 0;
@@ -79,8 +85,9 @@ export class BackboneNetwork implements NetworkModel {
     this.hostUp = new Uint8Array(hosts).fill(1);
     this.linkDownCount = new Int32Array(backbone.links.length);
     this.popDownCount = new Int32Array(popCount);
-    this.rows = new Array<Uint32Array | null>(popCount).fill(null);
+    this.rows = new Array<PathRow | null>(popCount).fill(null);
     this.rowUsedAt = new Float64Array(popCount);
+    // Budgeted for 32-bit rows, so the cache never outgrows its budget after a switch.
     this.rowsMax = Math.max(1, Math.floor(options.pathCacheBytesMax / (4 * Math.max(1, popCount))));
     this.scratchDist = new Float64Array(popCount);
     this.transmitUsPerByte = 8e6 / options.nicBandwidthBps;
@@ -160,10 +167,10 @@ export class BackboneNetwork implements NetworkModel {
     }
     this.rowUsedAt[source] = ++this.accessClock;
     const d = row[source === pa ? pb : pa];
-    return d === UNREACHABLE ? -1 : d;
+    return d === (this.wideRows ? WIDE_UNREACHABLE : NARROW_UNREACHABLE) ? -1 : d;
   }
 
-  private computeRow(source: number): Uint32Array {
+  private computeRow(source: number): PathRow {
     if (this.adjacency === null) this.adjacency = this.buildUsableAdjacency();
     const dist = this.scratchDist;
     if (this.popDownCount[source] !== 0) {
@@ -172,10 +179,21 @@ export class BackboneNetwork implements NetworkModel {
       shortestPathsFrom(this.adjacency, source, dist, this.scratch);
     }
     this.pathComputations++;
-    const row = this.rowCount >= this.rowsMax ? this.evictLeastRecentlyUsed() : new Uint32Array(dist.length);
+    if (!this.wideRows) {
+      for (let v = 0; v < dist.length; v++) {
+        if (dist[v] !== Infinity && dist[v] >= NARROW_UNREACHABLE) {
+          this.wideRows = true;
+          this.rows.fill(null);
+          this.rowCount = 0;
+          break;
+        }
+      }
+    }
+    const unreachable = this.wideRows ? WIDE_UNREACHABLE : NARROW_UNREACHABLE;
+    const row = this.rowCount >= this.rowsMax ? this.evictLeastRecentlyUsed() : this.wideRows ? new Uint32Array(dist.length) : new Uint16Array(dist.length);
     for (let v = 0; v < dist.length; v++) {
       const d = dist[v];
-      row[v] = d === Infinity || this.popDownCount[v] !== 0 ? UNREACHABLE : d;
+      row[v] = d === Infinity || this.popDownCount[v] !== 0 ? unreachable : d;
     }
     this.rows[source] = row;
     this.rowCount++;
@@ -183,12 +201,12 @@ export class BackboneNetwork implements NetworkModel {
   }
 
   /** Drop the least recently used row and return its storage for reuse (a scan, but only on eviction). */
-  private evictLeastRecentlyUsed(): Uint32Array {
+  private evictLeastRecentlyUsed(): PathRow {
     let oldest = -1;
     for (let p = 0; p < this.rows.length; p++) {
       if (this.rows[p] !== null && (oldest < 0 || this.rowUsedAt[p] < this.rowUsedAt[oldest])) oldest = p;
     }
-    const row = this.rows[oldest] as Uint32Array;
+    const row = this.rows[oldest] as PathRow;
     this.rows[oldest] = null;
     this.rowCount--;
     return row;

@@ -82,6 +82,25 @@ describe('BackboneNetwork', () => {
   });
 });
 
+describe('BackboneNetwork path rows', () => {
+  it('switches from 16-bit to 32-bit rows when a path is 65.535 ms or longer, with exact answers', () => {
+    const chain: Backbone = {
+      name: 'chain',
+      pops: ['A', 'B', 'C'].map((name) => ({ name, latitude: NaN, longitude: NaN, country: '' })),
+      links: [
+        { a: 0, b: 1, latencyUs: 40_000, bandwidthBps: 1e10 },
+        { a: 1, b: 2, latencyUs: 40_000, bandwidthBps: 1e10 },
+      ],
+    };
+    const net = new BackboneNetwork(chain, { hostsPerPop: [1, 1, 1], intraPopLatencyUs: 1, nicBandwidthBps: 1e9, pathCacheBytesMax: 1 << 20 });
+    expect(net.latencyUs(0, 1)).toBe(40_001); // row of A: B at 40 ms, C at 80 ms: wide from the start
+    expect(net.latencyUs(1, 2)).toBe(40_001);
+    expect(net.latencyUs(2, 0)).toBe(80_001);
+    net.markLinkDown(1, true);
+    expect(net.latencyUs(0, 2)).toBe(-1);
+  });
+});
+
 describe('MatrixNetwork', () => {
   it('delays a message by half the measured RTT, in whole microseconds', () => {
     const rttUs = new Float64Array([0, 1001, 1001, 0]);

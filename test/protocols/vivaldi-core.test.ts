@@ -12,7 +12,7 @@ import {
 /** The published update, with none of the refinements. */
 const published: VivaldiParams = { cc: 0.25, ce: 0.25, errorMax: 1.5, heightMinMs: 0, useHeight: true, gravityRhoMs: 0, forceReferenceMs: 0, timestepMax: 1 };
 
-const at = (vec: number[], heightMs = 0): Coordinate => ({ vec: Float64Array.from(vec), heightMs });
+const at = (vec: number[], heightMs = 0): Coordinate => ({ vec, heightMs });
 
 describe('vivaldiUpdate', () => {
   it('moves a 2-D point by cc*w*(rtt - dist) along the spring (hand-computed step)', () => {

@@ -6,9 +6,15 @@
  */
 import type { NodeId } from '../../runtime/context.js';
 
+interface PeerSamples {
+  readonly samples: number[];
+  /** Logical time of the last sample: the smallest is the least recently heard peer. */
+  heardAt: number;
+}
+
 export class LatencyFilter {
-  /** Map iteration order is insertion order: re-inserting on every sample makes it an LRU. */
-  private readonly samplesByPeer = new Map<NodeId, number[]>();
+  private readonly samplesByPeer = new Map<NodeId, PeerSamples>();
+  private clock = 0;
 
   constructor(
     private readonly samplesMax: number,
@@ -24,26 +30,36 @@ export class LatencyFilter {
 
   /** Record a raw sample and return the filtered RTT (the median of the recent ones). */
   push(peer: NodeId, rttMs: number): number {
-    let samples = this.samplesByPeer.get(peer);
-    if (samples === undefined) {
-      if (this.samplesByPeer.size >= this.peersMax) {
-        const oldest = this.samplesByPeer.keys().next().value as NodeId;
-        this.samplesByPeer.delete(oldest);
-      }
-      samples = [];
-    } else {
-      this.samplesByPeer.delete(peer);
+    let entry = this.samplesByPeer.get(peer);
+    if (entry === undefined) {
+      if (this.samplesByPeer.size >= this.peersMax) this.forget(this.leastRecentlyHeard());
+      entry = { samples: [], heardAt: 0 };
+      this.samplesByPeer.set(peer, entry);
     }
+    entry.heardAt = ++this.clock;
+    const samples = entry.samples;
     samples.push(rttMs);
     if (samples.length > this.samplesMax) samples.shift();
-    this.samplesByPeer.set(peer, samples);
     return median(samples);
   }
 
   /** The filtered RTT to `peer`, or undefined if it was never measured (or was forgotten). */
   filteredMs(peer: NodeId): number | undefined {
-    const samples = this.samplesByPeer.get(peer);
-    return samples === undefined ? undefined : median(samples);
+    const entry = this.samplesByPeer.get(peer);
+    return entry === undefined ? undefined : median(entry.samples);
+  }
+
+  /** A scan, but only when the filter is full and a new peer arrives. */
+  private leastRecentlyHeard(): NodeId {
+    let oldest = -1;
+    let oldestAt = Infinity;
+    for (const [peer, entry] of this.samplesByPeer) {
+      if (entry.heardAt < oldestAt) {
+        oldest = peer;
+        oldestAt = entry.heardAt;
+      }
+    }
+    return oldest;
   }
 
   forget(peer: NodeId): void {
@@ -53,7 +69,17 @@ export class LatencyFilter {
 
 /** Median of a non-empty list (mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new RangeError('median of an empty list');
+  const n = values.length;
+  if (n === 0) throw new RangeError('median of an empty list');
+  // The filter's usual sizes, without allocating (this runs for every sample).
+  if (n === 1) return values[0];
+  if (n === 2) return (values[0] + values[1]) / 2;
+  if (n === 3) {
+    const a = values[0];
+    const b = values[1];
+    const c = values[2];
+    return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+  }
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

@@ -28,6 +28,8 @@ interface Member {
 
 export class NeighbourSet {
   private readonly members: Member[] = [];
+  /** The members' peers, for O(1) `has` (kept in step with `members`). */
+  private readonly memberPeers = new Set<NodeId>();
 
   constructor(
     private readonly options: NeighbourSetOptions,
@@ -49,7 +51,7 @@ export class NeighbourSet {
   }
 
   has(peer: NodeId): boolean {
-    return this.members.some((m) => m.peer === peer);
+    return this.memberPeers.has(peer);
   }
 
   /** A uniformly chosen member, counted as pinged (an answer resets the count). */
@@ -57,9 +59,7 @@ export class NeighbourSet {
     if (this.members.length === 0) return undefined;
     const member = this.rng.pick(this.members);
     member.unanswered++;
-    if (member.unanswered > this.options.unansweredMax) {
-      this.members.splice(this.members.indexOf(member), 1);
-    }
+    if (member.unanswered > this.options.unansweredMax) this.removeAt(this.members.indexOf(member));
     return member.peer;
   }
 
@@ -73,25 +73,40 @@ export class NeighbourSet {
     }
     const { sizeMax, closeSlots, farSlots, rotateProbability } = this.options;
     if (this.members.length < sizeMax) {
-      this.members.push({ peer, rttMs, unanswered: 0 });
+      this.add(peer, rttMs);
       return;
     }
     // Rank by RTT; the middle band [closeSlots, size - farSlots) is the rotating random share.
-    this.members.sort((a, b) => a.rttMs - b.rttMs || a.peer - b.peer);
+    // The order is total (RTT, then peer id), so a sort's result never depends on the order before it.
+    if (closeSlots > 0 || farSlots > 0) this.members.sort(byRttThenPeer);
     const closeLimitMs = closeSlots > 0 ? this.members[closeSlots - 1].rttMs : -Infinity;
     const farLimitMs = farSlots > 0 ? this.members[sizeMax - farSlots].rttMs : Infinity;
     const takesRankedSlot = rttMs < closeLimitMs || rttMs > farLimitMs;
     if (!takesRankedSlot && this.rng.next() >= rotateProbability) return;
-    this.members.push({ peer, rttMs, unanswered: 0 });
-    this.members.sort((a, b) => a.rttMs - b.rttMs || a.peer - b.peer);
+    this.add(peer, rttMs);
+    this.members.sort(byRttThenPeer);
     // Now sizeMax + 1 members: the middle band holds at least one, the one pushed out of a
     // ranked slot when there is no random share.
     const middleCount = this.members.length - closeSlots - farSlots;
-    this.members.splice(closeSlots + this.rng.int(middleCount), 1);
+    this.removeAt(closeSlots + this.rng.int(middleCount));
   }
 
   remove(peer: NodeId): void {
     const index = this.members.findIndex((m) => m.peer === peer);
-    if (index >= 0) this.members.splice(index, 1);
+    if (index >= 0) this.removeAt(index);
   }
+
+  private add(peer: NodeId, rttMs: number): void {
+    this.members.push({ peer, rttMs, unanswered: 0 });
+    this.memberPeers.add(peer);
+  }
+
+  private removeAt(index: number): void {
+    const [removed] = this.members.splice(index, 1);
+    this.memberPeers.delete(removed.peer);
+  }
+}
+
+function byRttThenPeer(a: Member, b: Member): number {
+  return a.rttMs - b.rttMs || a.peer - b.peer;
 }

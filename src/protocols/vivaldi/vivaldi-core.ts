@@ -5,9 +5,13 @@
  */
 import type { Random } from '../../runtime/context.js';
 
-/** A point of the latency space: `vec` (ms per axis, any dimension) and a height (ms). */
+/**
+ * A point of the latency space: `vec` (ms per axis, any dimension) and a height (ms). Plain
+ * arrays, never mutated once made: messages carry them as they are (no copy per ping), and
+ * they are cheap to allocate, which matters at millions of updates per run.
+ */
 export interface Coordinate {
-  readonly vec: Float64Array;
+  readonly vec: readonly number[];
   readonly heightMs: number;
 }
 
@@ -57,10 +61,10 @@ const COINCIDENT_MS = 1e-9;
 
 export function originCoordinate(dimensions: number, heightMinMs: number): Coordinate {
   if (!(dimensions >= 1 && Number.isInteger(dimensions))) throw new RangeError(`dimensions must be an integer >= 1, got ${dimensions}`);
-  return { vec: new Float64Array(dimensions), heightMs: heightMinMs };
+  return { vec: new Array<number>(dimensions).fill(0), heightMs: heightMinMs };
 }
 
-export function vectorDistanceMs(a: Float64Array, b: Float64Array): number {
+export function vectorDistanceMs(a: readonly number[], b: readonly number[]): number {
   if (a.length !== b.length) throw new RangeError(`coordinates of ${a.length} and ${b.length} dimensions`);
   let sum = 0;
   for (let k = 0; k < a.length; k++) {
@@ -76,8 +80,8 @@ export function distanceMs(a: Coordinate, b: Coordinate): number {
 }
 
 /** A uniformly random direction in `dimensions` dimensions (normal deviates, normalised). */
-export function randomUnitVector(dimensions: number, rng: Random): Float64Array {
-  const u = new Float64Array(dimensions);
+export function randomUnitVector(dimensions: number, rng: Random): number[] {
+  const u = new Array<number>(dimensions).fill(0);
   let norm = 0;
   while (norm < 1e-12) {
     norm = 0;
@@ -117,13 +121,13 @@ export function vivaldiUpdate(state: VivaldiState, sample: VivaldiSample, params
 
   const scale = params.forceReferenceMs > 0 ? params.forceReferenceMs / rttMs : 1;
   const stepMs = Math.min(params.timestepMax, params.cc * w * scale) * (rttMs - distMs);
-  const vec = new Float64Array(xi.length);
+  const vec: number[] = [];
   let heightMs = hi;
   if (vecDistMs < COINCIDENT_MS) {
     const u = randomUnitVector(xi.length, rng);
-    for (let k = 0; k < xi.length; k++) vec[k] = xi[k] + stepMs * u[k];
+    for (let k = 0; k < xi.length; k++) vec.push(xi[k] + stepMs * u[k]);
   } else {
-    for (let k = 0; k < xi.length; k++) vec[k] = xi[k] + (stepMs * (xi[k] - xj[k])) / distMs;
+    for (let k = 0; k < xi.length; k++) vec.push(xi[k] + (stepMs * (xi[k] - xj[k])) / distMs);
     if (params.useHeight) heightMs = hi + (stepMs * (hi + hj)) / distMs;
   }
   if (params.gravityRhoMs > 0) applyGravity(vec, params.gravityRhoMs);
@@ -132,7 +136,7 @@ export function vivaldiUpdate(state: VivaldiState, sample: VivaldiSample, params
 }
 
 /** Pull `vec` towards the origin by (||vec|| / rho)^2 ms, in place (vec is freshly allocated). */
-function applyGravity(vec: Float64Array, rhoMs: number): void {
+function applyGravity(vec: number[], rhoMs: number): void {
   let norm = 0;
   for (let k = 0; k < vec.length; k++) norm += vec[k] * vec[k];
   norm = Math.sqrt(norm);

@@ -87,7 +87,7 @@ export class VivaldiProtocol implements Protocol {
     if (peer === undefined) return;
     const { coord, error } = this.state;
     const ping: VivaldiPing = this.config.reciprocal
-      ? { type: 'vivaldi.ping', sentAtMs: this.ctx.nowMs(), vec: Array.from(coord.vec), heightMs: coord.heightMs, error, rttMs: this.filter.filteredMs(peer) ?? -1 }
+      ? { type: 'vivaldi.ping', sentAtMs: this.ctx.nowMs(), vec: coord.vec, heightMs: coord.heightMs, error, rttMs: this.filter.filteredMs(peer) ?? -1 }
       : { type: 'vivaldi.ping', sentAtMs: this.ctx.nowMs(), vec: null, heightMs: 0, error: 0, rttMs: -1 };
     this.ctx.send(peer, ping, pingSizeBytes(this.config.dimensions, this.config.reciprocal));
   }
@@ -107,7 +107,7 @@ export class VivaldiProtocol implements Protocol {
 
   private onPing(from: NodeId, ping: VivaldiPing): void {
     const { coord, error } = this.state;
-    const pong: VivaldiPong = { type: 'vivaldi.pong', sentAtMs: ping.sentAtMs, vec: Array.from(coord.vec), heightMs: coord.heightMs, error };
+    const pong: VivaldiPong = { type: 'vivaldi.pong', sentAtMs: ping.sentAtMs, vec: coord.vec, heightMs: coord.heightMs, error };
     this.ctx.send(from, pong, pongSizeBytes(this.config.dimensions));
     if (ping.vec !== null && ping.rttMs > 0 && ping.vec.length === this.config.dimensions) {
       this.applySample(ping.vec, ping.heightMs, ping.error, ping.rttMs);
@@ -130,7 +130,7 @@ export class VivaldiProtocol implements Protocol {
       this.ctx.metrics.count('vivaldi.bad_samples');
       return;
     }
-    const sample = { coord: { vec: Float64Array.from(vec), heightMs }, error: Math.min(error, this.config.errorMax), rttMs };
+    const sample = { coord: { vec, heightMs }, error: Math.min(error, this.config.errorMax), rttMs };
     this.state = vivaldiUpdate(this.state, sample, this.config, this.ctx.rng);
   }
 }

@@ -20,12 +20,12 @@ class PingPong implements Protocol {
     if (this.ctx.id === 0) this.tick();
   }
   private tick(): void {
-    this.ctx.send(1, { type: 'ping', sentMs: this.ctx.nowMs() } satisfies Ping, 100);
+    this.ctx.send(1, { type: 'ping', sentMs: this.ctx.nowMs() } as Ping, 100);
     this.ctx.setTimer(10, () => this.tick());
   }
   onMessage(from: NodeId, message: Message): void {
     const m = message as Ping;
-    if (m.type === 'ping') this.ctx.send(from, { type: 'pong', sentMs: m.sentMs } satisfies Ping, 100);
+    if (m.type === 'ping') this.ctx.send(from, { type: 'pong', sentMs: m.sentMs } as Ping, 100);
     else this.rttsMs.push(this.ctx.nowMs() - m.sentMs);
   }
 }
