@@ -2,7 +2,7 @@ import type { Simulator } from '../kernel/simulator.js';
 import { randomStream } from '../kernel/random.js';
 import type { BackboneNetwork, NetworkModel } from '../platform/network.js';
 import type { SimRuntime } from '../runtime/sim/sim-runtime.js';
-import type { Counters } from '../metrics/counters.js';
+import type { Counters } from '../runtime/counters.js';
 import type { Fault } from './fault-plan.js';
 
 export interface FaultWorld {

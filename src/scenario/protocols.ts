@@ -1,35 +1,58 @@
 /**
  * The `protocols` section. A protocol whose section is absent is disabled; `{}` enables it with
- * all defaults. At least one protocol must be enabled. Field names follow the protocol configs
- * in src/protocols, units last.
+ * all defaults. At least one protocol must be enabled. Every field of the protocols' own configs
+ * can be set here, and the defaults ARE the protocols' defaults (one source of truth):
+ * the parsed sections are the GossipConfig and VivaldiConfig the protocols take.
  */
 import { z } from 'zod';
-import { bool, int, num, section, whenValid } from './fields.js';
+import { defaultGossipConfig, type GossipConfig } from '../protocols/gossip/gossip-config.js';
+import { defaultVivaldiConfig, type VivaldiConfig } from '../protocols/vivaldi/vivaldi-config.js';
+import { bool, int, num, section } from './fields.js';
 
 export const VIEW_SIZE_MAX = 1000;
-const SHUFFLE_LENGTH_DEFAULT = 8;
-const FAR_PEERS_DEFAULT = 2;
+const V = defaultVivaldiConfig;
+const G = defaultGossipConfig;
+
+const probability = (value: number) => num({ ge: 0, le: 1 }).default(value);
 
 export const vivaldiSchema = section(
   {
-    dimensions: int({ ge: 1, le: 16 }).default(2),
-    height: bool().default(true),
-    periodMs: num({ gt: 0 }).default(1000),
-    cc: num({ gt: 0, le: 1 }).default(0.25).meta({ description: 'coordinate gain' }),
-    ce: num({ gt: 0, le: 1 }).default(0.25).meta({ description: 'error gain' }),
-    neighboursMax: int({ ge: 1 }).default(32),
-    filterSamples: int({ ge: 1, le: 32 }).default(3).meta({ description: 'RTT samples in the moving-minimum filter' }),
-    errorMax: num({ gt: 0 }).default(1.5).meta({ description: 'local error estimates are capped here' }),
+    dimensions: int({ ge: 1, le: 16 }).default(V.dimensions),
+    height: bool().default(V.useHeight).meta({ description: 'height vectors: distance = ||xi - xj|| + hi + hj' }),
+    periodMs: num({ gt: 0 }).default(V.periodMs).meta({ description: 'one ping per period' }),
+    cc: num({ gt: 0, le: 1 }).default(V.cc).meta({ description: 'coordinate gain (published 0.25)' }),
+    ce: num({ gt: 0, le: 1 }).default(V.ce).meta({ description: 'error gain (published 0.25)' }),
+    errorMax: num({ gt: 0 }).default(V.errorMax).meta({ description: 'initial and largest local error' }),
+    heightMinMs: num({ ge: 0 }).default(V.heightMinMs),
+    gravityRhoMs: num({ ge: 0 }).default(V.gravityRhoMs).meta({ description: 'gravity towards the origin; 0 = off' }),
+    forceReferenceMs: num({ ge: 0 }).default(V.forceReferenceMs).meta({ description: 'relative force: step x ref / rtt; 0 = published absolute force' }),
+    timestepMax: num({ gt: 0, le: 1 }).default(V.timestepMax),
+    neighboursMax: int({ ge: 1 }).default(V.neighboursMax),
+    closeShare: probability(V.closeShare).meta({ description: 'share of neighbours kept for the nearest peers' }),
+    farShare: probability(V.farShare).meta({ description: 'share of neighbours kept for the farthest peers' }),
+    rotateProbability: probability(V.rotateProbability),
+    exploreProbability: probability(V.exploreProbability),
+    filterSamples: int({ ge: 1, le: 32 }).default(V.filterSamples).meta({ description: 'latency filter: median of the last samples per peer' }),
+    filterPeersMax: int({ ge: 1 }).default(V.filterPeersMax),
+    unansweredMax: int({ ge: 1 }).default(V.unansweredMax),
+    reciprocal: bool().default(V.reciprocal).meta({ description: 'pings carry the pinger coordinate: two samples per round trip' }),
   },
   'an object of vivaldi settings ({} for all defaults)',
-);
+)
+  .superRefine((vivaldi, context) => {
+    if (vivaldi.closeShare + vivaldi.farShare > 1) {
+      context.addIssue({ code: 'custom', path: ['farShare'], message: `expected a number <= 1 - closeShare (${1 - vivaldi.closeShare})` });
+    }
+  })
+  .transform(({ height, ...rest }): VivaldiConfig => ({ ...rest, useHeight: height }));
 
 export const gossipSchema = section(
   {
-    viewSize: int({ ge: 2, le: VIEW_SIZE_MAX }).default(20),
-    shuffleLength: int({ ge: 1 }).optional().meta({ description: `1..viewSize; default min(${SHUFFLE_LENGTH_DEFAULT}, viewSize)` }),
-    periodMs: num({ gt: 0 }).default(5000),
-    farPeers: int({ ge: 0 }).optional().meta({ description: `0..viewSize-1; default min(${FAR_PEERS_DEFAULT}, viewSize-1)` }),
+    viewSize: int({ ge: 2, le: VIEW_SIZE_MAX }).default(G.viewSize),
+    shuffleLength: int({ ge: 1 }).optional().meta({ description: `1..viewSize; default min(${G.shuffleLength}, viewSize)` }),
+    periodMs: num({ gt: 0 }).default(G.periodMs),
+    farPeers: int({ ge: 0 }).optional().meta({ description: `0..viewSize-1; default min(${G.farPeers}, viewSize-1)` }),
+    farTtlPeriods: int({ ge: 1 }).default(G.farTtlPeriods).meta({ description: 'a far link not re-measured for this many periods is dropped' }),
   },
   'an object of gossip settings ({} for all defaults)',
 )
@@ -42,13 +65,16 @@ export const gossipSchema = section(
       const message = `expected an integer in 0..viewSize-1 (${gossip.viewSize - 1})`;
       context.addIssue({ code: 'custom', path: ['farPeers'], message });
     }
-  }, whenValid())
-  .transform((gossip) => ({
-    viewSize: gossip.viewSize,
-    shuffleLength: gossip.shuffleLength ?? Math.min(SHUFFLE_LENGTH_DEFAULT, gossip.viewSize),
-    periodMs: gossip.periodMs,
-    farPeers: gossip.farPeers ?? Math.min(FAR_PEERS_DEFAULT, gossip.viewSize - 1),
-  }));
+  })
+  .transform(
+    (gossip): GossipConfig => ({
+      viewSize: gossip.viewSize,
+      shuffleLength: gossip.shuffleLength ?? Math.min(G.shuffleLength, gossip.viewSize),
+      periodMs: gossip.periodMs,
+      farPeers: gossip.farPeers ?? Math.min(G.farPeers, gossip.viewSize - 1),
+      farTtlPeriods: gossip.farTtlPeriods,
+    }),
+  );
 
 export const PROTOCOL_NAMES = ['gossip', 'vivaldi'] as const;
 
@@ -63,8 +89,7 @@ export const protocolsSchema = section(
     const message = `expected at least one of ${PROTOCOL_NAMES.join(', ')}`;
     context.addIssue({ code: 'custom', path: [], message });
   }
-}, whenValid());
+});
 
-export type VivaldiConfig = z.output<typeof vivaldiSchema>;
-export type GossipConfig = z.output<typeof gossipSchema>;
+export type { GossipConfig, VivaldiConfig };
 export type Protocols = z.output<typeof protocolsSchema>;

@@ -6,15 +6,15 @@
 import { Simulator } from '../kernel/simulator.js';
 import { randomStream } from '../kernel/random.js';
 import { sToUs } from '../kernel/time.js';
-import { Counters } from '../metrics/counters.js';
+import { Counters } from '../runtime/counters.js';
 import { MetricSeries } from '../metrics/series.js';
 import { samplePairs, type PairSample } from '../metrics/pair-sample.js';
 import { relativeErrors, summariseErrors } from '../metrics/pairwise-error.js';
 import { median } from '../metrics/stats.js';
 import { SimRuntime } from '../runtime/sim/sim-runtime.js';
 import { FaultInjector } from '../faults/fault-injector.js';
-import { GossipProtocol, defaultGossipConfig, type GossipConfig } from '../protocols/gossip/index.js';
-import { VivaldiProtocol, defaultVivaldiConfig, type VivaldiConfig } from '../protocols/vivaldi/index.js';
+import { GossipProtocol, defaultGossipConfig } from '../protocols/gossip/index.js';
+import type { VivaldiProtocol } from '../protocols/vivaldi/index.js';
 import { GOSSIP, VIVALDI, vivaldiStack } from '../protocols/stack.js';
 import type { Protocol, StackBuilder } from '../runtime/context.js';
 import { buildWorld, type World } from './build-world.js';
@@ -83,29 +83,16 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   return { series, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS };
 }
 
-/** The protocols of every node, from the scenario's protocol sections. */
+/**
+ * The protocols of every node. Vivaldi draws its neighbours from gossip, which runs with its
+ * defaults when the scenario enables Vivaldi alone.
+ */
 export function stackFor(scenario: Scenario): StackBuilder {
-  const gossipSection = scenario.protocols.gossip;
-  const vivaldiSection = scenario.protocols.vivaldi;
-  const gossip: GossipConfig = {
-    ...defaultGossipConfig,
-    ...(gossipSection ?? {}),
-  };
-  if (vivaldiSection === undefined) {
+  const gossip = scenario.protocols.gossip ?? defaultGossipConfig;
+  const vivaldi = scenario.protocols.vivaldi;
+  if (vivaldi === undefined) {
     return (contextFor) => new Map<string, Protocol>([[GOSSIP, new GossipProtocol(contextFor(GOSSIP), gossip)]]);
   }
-  const vivaldi: VivaldiConfig = {
-    ...defaultVivaldiConfig,
-    dimensions: vivaldiSection.dimensions,
-    useHeight: vivaldiSection.height,
-    periodMs: vivaldiSection.periodMs,
-    cc: vivaldiSection.cc,
-    ce: vivaldiSection.ce,
-    neighboursMax: vivaldiSection.neighboursMax,
-    filterSamples: vivaldiSection.filterSamples,
-    errorMax: vivaldiSection.errorMax,
-  };
-  // Vivaldi draws its neighbours from gossip, which runs with its defaults when not configured.
   return vivaldiStack({ gossip, vivaldi });
 }
 

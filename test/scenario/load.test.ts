@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { loadScenario, scenarioHash } from '../../src/scenario/load.js';
 import type { Fault, Scenario, Topology } from '../../src/scenario/schema.js';
 import { fixture } from './fixtures.js';
+import { defaultVivaldiConfig } from '../../src/protocols/vivaldi/vivaldi-config.js';
 
 describe('loadScenario fills every default of a minimal scenario', () => {
   const scenario = loadScenario(fixture('good/minimal.yaml'));
@@ -28,16 +29,8 @@ describe('loadScenario fills every default of a minimal scenario', () => {
   });
 
   it('enables vivaldi with all its defaults and leaves gossip disabled', () => {
-    expect(scenario.protocols.vivaldi).toEqual({
-      dimensions: 2,
-      height: true,
-      periodMs: 1000,
-      cc: 0.25,
-      ce: 0.25,
-      neighboursMax: 32,
-      filterSamples: 3,
-      errorMax: 1.5,
-    });
+    // The scenario's defaults are the protocol's own: one source of truth.
+    expect(scenario.protocols.vivaldi).toEqual(defaultVivaldiConfig);
     expect(scenario.protocols.gossip).toBeUndefined();
   });
 });
@@ -47,7 +40,7 @@ describe('loadScenario reads every section as written', () => {
     const scenario = loadScenario(fixture('good/full.yaml'));
     expect(scenario.topology).toMatchObject({ latency: { model: 'geo', routeFactor: 1.5, perHopUs: 30 }, bandwidthBps: 40e9, bandwidthFrom: 'file' });
     expect(scenario.hosts.perPop).toEqual({ rule: 'list', counts: { Paris: 4, Lyon: 2 }, default: 1 });
-    expect(scenario.protocols.gossip).toEqual({ viewSize: 30, shuffleLength: 10, periodMs: 2000, farPeers: 3 });
+    expect(scenario.protocols.gossip).toEqual({ viewSize: 30, shuffleLength: 10, periodMs: 2000, farPeers: 3, farTtlPeriods: 60 });
     expect(scenario.protocols.vivaldi?.dimensions).toBe(3);
     expect(scenario.faults).toHaveLength(5);
     expect(scenario.faults[0]).toEqual({ kind: 'link-down', atS: 100, link: ['Paris', 'Lyon'], durationS: 50 });
@@ -67,13 +60,13 @@ describe('loadScenario reads every section as written', () => {
       bandwidthBps: 10e9,
     });
     expect(scenario.hosts.perPop).toEqual({ rule: 'degree', perLink: 2, min: 1 });
-    expect(scenario.protocols.gossip).toEqual({ viewSize: 4, shuffleLength: 4, periodMs: 5000, farPeers: 2 });
+    expect(scenario.protocols.gossip).toEqual({ viewSize: 4, shuffleLength: 4, periodMs: 1000, farPeers: 2, farTtlPeriods: 60 });
   });
 
   it('reads a .yml matrix scenario with its unit', () => {
     const scenario = loadScenario(fixture('good/matrix.yml'));
     expect(scenario.topology).toEqual({ kind: 'matrix', file: fixture('topologies/tiny.tsv'), unit: 'ms' });
-    expect(scenario.protocols.gossip).toEqual({ viewSize: 20, shuffleLength: 8, periodMs: 5000, farPeers: 2 });
+    expect(scenario.protocols.gossip).toEqual({ viewSize: 20, shuffleLength: 8, periodMs: 1000, farPeers: 2, farTtlPeriods: 60 });
   });
 });
 
@@ -82,7 +75,7 @@ describe('--set overrides apply before validation', () => {
 
   it('sets numbers, booleans and strings parsed as YAML scalars', () => {
     const scenario = loadScenario(file, ['protocols.vivaldi.dimensions=8', 'protocols.vivaldi.height=false', 'name=other', 'durationS=1e3']);
-    expect(scenario.protocols.vivaldi).toMatchObject({ dimensions: 8, height: false });
+    expect(scenario.protocols.vivaldi).toMatchObject({ dimensions: 8, useHeight: false });
     expect(scenario.name).toBe('other');
     expect(scenario.durationS).toBe(1000);
     expect(scenario.output.dir).toBe('results/other/seed-42');
@@ -90,7 +83,7 @@ describe('--set overrides apply before validation', () => {
 
   it('creates a missing protocol section (enabling it) and switches a discriminated union', () => {
     const scenario = loadScenario(file, ['protocols.gossip.viewSize=10', 'topology.latency.model=explicit', 'topology.latency.linkUs=250']);
-    expect(scenario.protocols.gossip).toEqual({ viewSize: 10, shuffleLength: 8, periodMs: 5000, farPeers: 2 });
+    expect(scenario.protocols.gossip).toEqual({ viewSize: 10, shuffleLength: 8, periodMs: 1000, farPeers: 2, farTtlPeriods: 60 });
     expect(scenario.topology).toMatchObject({ latency: { model: 'explicit', linkUs: 250 } });
   });
 
@@ -103,7 +96,7 @@ describe('--set overrides apply before validation', () => {
   it('an empty value or null removes a field: its default applies, a protocol is disabled', () => {
     const scenario = loadScenario(fixture('good/matrix.yml'), ['protocols.gossip=null', 'protocols.vivaldi.dimensions=']);
     expect(scenario.protocols.gossip).toBeUndefined();
-    expect(scenario.protocols.vivaldi?.dimensions).toBe(2);
+    expect(scenario.protocols.vivaldi?.dimensions).toBe(defaultVivaldiConfig.dimensions);
   });
 
   it('the last of two overrides of one field wins', () => {

@@ -7,7 +7,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { randomStream } from '../../kernel/random.js';
-import { Counters } from '../../metrics/counters.js';
+import { Counters } from '../counters.js';
 import type { Message, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
 import { LatencyShim, type LatencyShimConfig } from './latency-shim.js';
 import { DatagramTooLargeError } from './live-errors.js';

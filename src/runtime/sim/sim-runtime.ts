@@ -2,7 +2,7 @@ import type { Simulator, TimerHandle as KernelTimer } from '../../kernel/simulat
 import { randomStream, type Random } from '../../kernel/random.js';
 import { msToUs } from '../../kernel/time.js';
 import type { NetworkModel } from '../../platform/network.js';
-import type { CounterCell, Counters } from '../../metrics/counters.js';
+import type { CounterCell, Counters } from '../counters.js';
 import type { Message, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
 
 export interface SimRuntimeOptions {

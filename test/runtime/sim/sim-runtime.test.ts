@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../../../src/kernel/simulator.js';
 import { MatrixNetwork } from '../../../src/platform/network.js';
-import { Counters } from '../../../src/metrics/counters.js';
+import { Counters } from '../../../src/runtime/counters.js';
 import { SimRuntime } from '../../../src/runtime/sim/sim-runtime.js';
 import type { Message, NodeContext, NodeId, Protocol } from '../../../src/runtime/context.js';
 
