@@ -98,65 +98,60 @@ export function shortestPathsFrom(
 }
 
 /**
- * Dial's algorithm: bucket b of the ring holds the unsettled PoPs at distance d with
- * d mod ring = b; since no edge is longer than ring - 1, the ring never holds two distances
- * that collide. Buckets are doubly linked lists so that a shorter distance moves a PoP.
+ * Dial's algorithm: bucket b of the ring holds the PoPs reached at a distance d with
+ * d mod ring = b; since no edge is longer than ring - 1, the pending distances always lie in
+ * [current, current + ring) and never collide. Buckets are stacks of entries with lazy
+ * deletion: a shorter distance pushes a new entry and leaves the old one, which is skipped when
+ * popped (its PoP's distance no longer matches). Each push is two sequential writes instead of
+ * relinking a doubly linked list, and a run makes at most one entry per edge plus the source.
  */
 function dialShortestPaths(adj: Adjacency, source: number, dist: Float64Array, q: BucketQueue): void {
   const { offsets, targets, weightsUs } = adj;
-  const { head, next, prev } = q;
+  const { head, entryPop, entryNext } = q;
   const ring = head.length;
   dist[source] = 0;
-  head[0] = source;
-  next[source] = -1;
-  prev[source] = -1;
+  entryPop[0] = source;
+  entryNext[0] = -1;
+  head[0] = 0;
+  let entries = 1;
   let queued = 1;
   let current = 0;
   let b = 0;
   while (queued > 0) {
-    while (head[b] < 0) {
+    let e = head[b];
+    while (e < 0) {
       current++;
       b = b + 1 === ring ? 0 : b + 1;
+      e = head[b];
     }
-    // Pop the head of bucket b: it is settled at distance `current`.
-    const u = head[b];
-    const after = next[u];
-    head[b] = after;
-    if (after >= 0) prev[after] = -1;
+    head[b] = entryNext[e];
     queued--;
+    const u = entryPop[e];
+    // A stale entry: u was reached by a shorter path since (and is settled or queued there).
+    if (dist[u] !== current) continue;
     for (let k = offsets[u], end = offsets[u + 1]; k < end; k++) {
       const v = targets[k];
       const nd = current + weightsUs[k];
-      const old = dist[v];
-      if (nd >= old) continue;
-      if (old !== Infinity) {
-        // Unlink v from the bucket of its old distance.
-        const p = prev[v];
-        const x = next[v];
-        if (p >= 0) next[p] = x;
-        else head[old % ring] = x;
-        if (x >= 0) prev[x] = p;
-        queued--;
-      }
+      if (nd >= dist[v]) continue;
       dist[v] = nd;
       const nb = nd % ring;
-      const h = head[nb];
-      next[v] = h;
-      prev[v] = -1;
-      if (h >= 0) prev[h] = v;
-      head[nb] = v;
+      entryPop[entries] = v;
+      entryNext[entries] = head[nb];
+      head[nb] = entries++;
       queued++;
     }
   }
 }
 
 interface BucketQueue {
+  /** First entry of each bucket of the ring, -1 when empty. */
   readonly head: Int32Array;
-  readonly next: Int32Array;
-  readonly prev: Int32Array;
+  /** Entry e: the PoP it reached, and the next entry of its bucket (-1 at the bottom). */
+  readonly entryPop: Int32Array;
+  readonly entryNext: Int32Array;
 }
 
-/** Reusable storage for shortest paths: the heap, or the bucket ring and its lists. */
+/** Reusable storage for shortest paths: the heap, or the bucket ring and its entries. */
 export class DijkstraScratch {
   private heap = new KeyedHeap(16);
   private queue: BucketQueue | null = null;
@@ -165,8 +160,9 @@ export class DijkstraScratch {
   }
   buckets(adj: Adjacency): BucketQueue {
     const ring = adj.weightMaxUs + 1;
-    if (this.queue === null || this.queue.head.length !== ring || this.queue.next.length < adj.n) {
-      this.queue = { head: new Int32Array(ring), next: new Int32Array(adj.n), prev: new Int32Array(adj.n) };
+    const entriesMax = adj.targets.length + 1;
+    if (this.queue === null || this.queue.head.length !== ring || this.queue.entryPop.length < entriesMax) {
+      this.queue = { head: new Int32Array(ring), entryPop: new Int32Array(entriesMax), entryNext: new Int32Array(entriesMax) };
     }
     this.queue.head.fill(-1);
     return this.queue;
