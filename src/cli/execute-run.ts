@@ -54,7 +54,15 @@ export function executeRun(options: ExecuteRunOptions): ExecuteRunResult {
     metrics,
   };
   const resolved = { ...scenario, topology: portableTopology(scenario.topology), output: { dir: relative(process.cwd(), outDir) || '.' } };
-  writeResults(outDir, { rows: outcome.series.all(), summary, resolvedScenario: resolved });
+  const dimensions = outcome.coordinates[0]?.vec.length ?? 0;
+  const coordinates =
+    outcome.coordinates.length === 0
+      ? undefined
+      : {
+          columns: [...Array.from({ length: dimensions }, (_, k) => `x${k}_ms`), 'height_ms', 'error_estimate'],
+          rows: outcome.coordinates.map((c) => ({ node: c.node, values: [...c.vec, c.heightMs, c.errorEstimate] })),
+        };
+  writeResults(outDir, { rows: outcome.series.all(), summary, resolvedScenario: resolved, coordinates });
   return { outDir, scenario, wallTimeS, metrics };
 }
 

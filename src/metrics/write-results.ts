@@ -3,8 +3,16 @@ import { dirname, join, basename } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { MetricRow } from './series.js';
 
+/** One row of coordinates.csv: a node and the numbers that place it. */
+export interface NodeVector {
+  readonly node: string;
+  readonly values: readonly number[];
+}
+
 export interface ResultFiles {
   readonly rows: readonly MetricRow[];
+  /** When present, coordinates.csv: a header of names, then one row per node. */
+  readonly coordinates?: { readonly columns: readonly string[]; readonly rows: readonly NodeVector[] };
   readonly summary: unknown;
   readonly resolvedScenario: unknown;
 }
@@ -18,7 +26,7 @@ export function metricsCsv(rows: readonly MetricRow[]): string {
 }
 
 /**
- * Write metrics.csv, summary.json and scenario.json into `dir`. The files are written into a
+ * Write metrics.csv, summary.json, scenario.json (and coordinates.csv when given) into `dir`. The files are written into a
  * sibling temporary folder first and swapped in at the end, so a failure half-way never leaves
  * a mix of old and new results, and earlier results survive until the new ones are complete.
  */
@@ -31,6 +39,14 @@ export function writeResults(dir: string, files: ResultFiles): void {
   writeFileSync(join(staging, 'metrics.csv'), metricsCsv(files.rows));
   writeFileSync(join(staging, 'summary.json'), JSON.stringify(files.summary, null, 2) + '\n');
   writeFileSync(join(staging, 'scenario.json'), JSON.stringify(files.resolvedScenario, null, 2) + '\n');
+  if (files.coordinates !== undefined) {
+    const { columns, rows } = files.coordinates;
+    const csv = stringify(
+      rows.map((r) => [r.node, ...r.values]),
+      { header: true, columns: ['node', ...columns] },
+    );
+    writeFileSync(join(staging, 'coordinates.csv'), csv);
+  }
   if (existsSync(dir)) {
     const old = join(parent, `.${basename(dir)}.old`);
     rmSync(old, { recursive: true, force: true });

@@ -30,8 +30,18 @@ export interface RunOptions {
   readonly onProgress?: (progress: RunProgress) => void;
 }
 
+/** A node's final Vivaldi coordinate, as its protocol holds it at the end of the run. */
+export interface NodeCoordinate {
+  readonly node: string;
+  readonly vec: readonly number[];
+  readonly heightMs: number;
+  readonly errorEstimate: number;
+}
+
 export interface RunOutcome {
   readonly series: MetricSeries;
+  /** Final coordinates of the nodes that run Vivaldi and are up at the end; empty otherwise. */
+  readonly coordinates: readonly NodeCoordinate[];
   readonly eventsProcessed: number;
   readonly hostCount: number;
   readonly virtualTimeS: number;
@@ -80,7 +90,8 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     if (stepEndUs >= endUs) break;
   }
   if (vivaldiOn) recordNodeErrors(series, scenario.durationS, world, runtime, scenario.seed);
-  return { series, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS };
+  const coordinates = vivaldiOn ? finalCoordinates(world, runtime) : [];
+  return { series, coordinates, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS };
 }
 
 /**
@@ -119,6 +130,17 @@ function recordVivaldiError(series: MetricSeries, timeS: number, world: World, r
   series.record(timeS, 'vivaldi.median_rel_error', summary.median);
   series.record(timeS, 'vivaldi.p90_rel_error', summary.p90);
   series.record(timeS, 'vivaldi.pairs_measured', summary.pairs);
+}
+
+function finalCoordinates(world: World, runtime: SimRuntime): NodeCoordinate[] {
+  const out: NodeCoordinate[] = [];
+  for (let id = 0; id < world.network.hostCount; id++) {
+    const vivaldi = runtime.protocolOf<VivaldiProtocol>(id, VIVALDI);
+    if (vivaldi === undefined) continue;
+    const { vec, heightMs } = vivaldi.coordinate();
+    out.push({ node: world.network.hostName(id), vec, heightMs, errorEstimate: vivaldi.errorEstimate() });
+  }
+  return out;
 }
 
 /** Each node's median relative error against up to NODE_PEERS_MAX fixed random peers. */
