@@ -3,6 +3,17 @@ import { EventQueue } from './event-queue.js';
 /** What the kernel runs: a function called at its due time, to completion. */
 export type EventHandler = () => void;
 
+/**
+ * An event as an object whose `fire()` the kernel calls at its due time. Hot paths schedule
+ * records (a timer, a message in flight) that carry their own data, and may reuse them once
+ * fired, instead of allocating a closure per event.
+ */
+export interface EventRecord {
+  fire(): void;
+}
+
+export type Schedulable = EventHandler | EventRecord;
+
 /** A handle on a scheduled timer. Cancelling an already fired or cancelled timer does nothing. */
 export interface TimerHandle {
   cancel(): void;
@@ -23,17 +34,17 @@ export interface RunLimits {
   eventsMax: number;
 }
 
-class Timer implements TimerHandle {
+class Timer implements TimerHandle, EventRecord {
   active = true;
   constructor(private readonly handler: EventHandler) {}
   cancel(): void {
     this.active = false;
   }
-  fire = (): void => {
+  fire(): void {
     if (!this.active) return;
     this.active = false;
     this.handler();
-  };
+  }
 }
 
 /**
@@ -42,7 +53,7 @@ class Timer implements TimerHandle {
  * event count. It knows nothing of networks, VMs or protocols.
  */
 export class Simulator {
-  private readonly queue: EventQueue<EventHandler>;
+  private readonly queue: EventQueue<Schedulable>;
   private clockUs = 0;
   private processed = 0;
   private running = false;
@@ -51,7 +62,7 @@ export class Simulator {
   afterEvent: (() => void) | null = null;
 
   constructor(pendingMax = 1 << 26) {
-    this.queue = new EventQueue<EventHandler>(1024, pendingMax);
+    this.queue = new EventQueue<Schedulable>(1024, pendingMax);
   }
 
   nowUs(): number {
@@ -66,23 +77,23 @@ export class Simulator {
     return this.queue.size;
   }
 
-  /** Run `handler` at absolute time `atUs` (integer, not in the past). */
-  at(atUs: number, handler: EventHandler): void {
+  /** Run `handler` (or fire the record) at absolute time `atUs` (integer, not in the past). */
+  at(atUs: number, handler: Schedulable): void {
     if (!(atUs >= this.clockUs) || !Number.isInteger(atUs)) {
       throw new RangeError(`Simulator.at: time ${atUs} us is not an integer at or after now (${this.clockUs} us)`);
     }
     this.queue.push(atUs, handler);
   }
 
-  /** Run `handler` after `delayUs` (integer >= 0). */
-  after(delayUs: number, handler: EventHandler): void {
+  /** Run `handler` (or fire the record) after `delayUs` (integer >= 0). */
+  after(delayUs: number, handler: Schedulable): void {
     this.at(this.clockUs + delayUs, handler);
   }
 
   /** A cancellable version of `after`. */
   setTimer(delayUs: number, handler: EventHandler): TimerHandle {
     const timer = new Timer(handler);
-    this.at(this.clockUs + delayUs, timer.fire);
+    this.at(this.clockUs + delayUs, timer);
     return timer;
   }
 
@@ -115,7 +126,8 @@ export class Simulator {
         const handler = queue.pop();
         this.clockUs = t;
         this.processed++;
-        handler();
+        if (typeof handler === 'function') handler();
+        else handler.fire();
         if (this.afterEvent !== null) this.afterEvent();
       }
       if (endUs > this.clockUs && Number.isFinite(endUs)) this.clockUs = endUs;

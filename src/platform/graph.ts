@@ -106,8 +106,8 @@ export function shortestPathsFrom(
  * relinking a doubly linked list, and a run makes at most one entry per edge plus the source.
  */
 function dialShortestPaths(adj: Adjacency, source: number, dist: Float64Array, q: BucketQueue): void {
-  const { offsets, targets, weightsUs } = adj;
-  const { head, entryPop, entryNext } = q;
+  const { offsets, targets } = adj;
+  const { head, entryPop, entryNext, weightsUs } = q;
   const ring = head.length;
   dist[source] = 0;
   entryPop[0] = source;
@@ -131,10 +131,13 @@ function dialShortestPaths(adj: Adjacency, source: number, dist: Float64Array, q
     if (dist[u] !== current) continue;
     for (let k = offsets[u], end = offsets[u + 1]; k < end; k++) {
       const v = targets[k];
-      const nd = current + weightsUs[k];
+      const w = weightsUs[k];
+      const nd = current + w;
       if (nd >= dist[v]) continue;
       dist[v] = nd;
-      const nb = nd % ring;
+      // (b + w) mod ring without a division: w < ring.
+      let nb = b + w;
+      if (nb >= ring) nb -= ring;
       entryPop[entries] = v;
       entryNext[entries] = head[nb];
       head[nb] = entries++;
@@ -149,6 +152,9 @@ interface BucketQueue {
   /** Entry e: the PoP it reached, and the next entry of its bucket (-1 at the bottom). */
   readonly entryPop: Int32Array;
   readonly entryNext: Int32Array;
+  /** The adjacency's weights as 32-bit integers (integer arithmetic, half the memory). */
+  readonly weightsUs: Int32Array;
+  readonly adj: Adjacency;
 }
 
 /** Reusable storage for shortest paths: the heap, or the bucket ring and its entries. */
@@ -161,8 +167,14 @@ export class DijkstraScratch {
   buckets(adj: Adjacency): BucketQueue {
     const ring = adj.weightMaxUs + 1;
     const entriesMax = adj.targets.length + 1;
-    if (this.queue === null || this.queue.head.length !== ring || this.queue.entryPop.length < entriesMax) {
-      this.queue = { head: new Int32Array(ring), entryPop: new Int32Array(entriesMax), entryNext: new Int32Array(entriesMax) };
+    if (this.queue === null || this.queue.adj !== adj) {
+      this.queue = {
+        head: new Int32Array(ring),
+        entryPop: new Int32Array(entriesMax),
+        entryNext: new Int32Array(entriesMax),
+        weightsUs: Int32Array.from(adj.weightsUs),
+        adj,
+      };
     }
     this.queue.head.fill(-1);
     return this.queue;

@@ -28,9 +28,12 @@ export interface BackboneNetworkOptions {
 }
 
 /** Rows hold whole microseconds; the largest value of the row's type marks "unreachable". */
-type PathRow = Uint16Array | Uint32Array;
+type RowBlock = Uint16Array | Uint32Array;
 const NARROW_UNREACHABLE = 0xffff;
 const WIDE_UNREACHABLE = 0xffffffff;
+/** Cached rows are stored this many to a block: few blocks, so finding one stays in cache. */
+const ROWS_PER_BLOCK_LOG2 = 6;
+const ROWS_PER_BLOCK = 1 << ROWS_PER_BLOCK_LOG2;
 
 /**
  * Hosts in PoPs joined by a backbone. End-to-end latency = shortest path over the links that
@@ -39,6 +42,12 @@ const WIDE_UNREACHABLE = 0xffffffff;
  * out first; no all-pairs matrix is built. Any change of link or PoP state flushes the cache.
  * Rows are 16-bit while every path is shorter than 65.535 ms (a national backbone: half the
  * memory and cache traffic), and switch to 32-bit for good the first time one is not.
+ *
+ * At thousands of PoPs the rows are far larger than the CPU caches and almost every lookup is
+ * a cache miss, so the layout keeps the misses down: cached rows sit in slots of a few large
+ * blocks (a lookup reads a slot number and one element, no per-row object to chase), and the
+ * row of the smaller PoP of a pair is asked first, so that a reply reads the very element its
+ * request just brought into the cache.
  */
 export class BackboneNetwork implements NetworkModel {
   readonly hostCount: number;
@@ -49,11 +58,16 @@ export class BackboneNetwork implements NetworkModel {
   private readonly linkDownCount: Int32Array;
   private readonly popDownCount: Int32Array;
   private adjacency: Adjacency | null = null;
-  /** Cached shortest-path rows by source PoP, with the access stamp that drives LRU eviction. */
-  private readonly rows: (PathRow | null)[];
+  private readonly popCount: number;
+  /** Slot of the cached row of each source PoP, -1 when not cached. */
+  private readonly rowSlot: Int32Array;
+  /** Source PoP of each used slot, and its access stamp (LRU eviction). */
+  private readonly slotSource: Int32Array;
+  private readonly slotUsedAt: Float64Array;
+  private slotsUsed = 0;
+  /** Row storage: slot s is row (s mod ROWS_PER_BLOCK) of block (s / ROWS_PER_BLOCK), allocated as needed. */
+  private blocks: RowBlock[] = [];
   private wideRows = false;
-  private readonly rowUsedAt: Float64Array;
-  private rowCount = 0;
   private accessClock = 0;
   private readonly rowsMax: number;
   private readonly scratchDist: Float64Array;
@@ -85,10 +99,12 @@ export class BackboneNetwork implements NetworkModel {
     this.hostUp = new Uint8Array(hosts).fill(1);
     this.linkDownCount = new Int32Array(backbone.links.length);
     this.popDownCount = new Int32Array(popCount);
-    this.rows = new Array<PathRow | null>(popCount).fill(null);
-    this.rowUsedAt = new Float64Array(popCount);
+    this.popCount = popCount;
     // Budgeted for 32-bit rows, so the cache never outgrows its budget after a switch.
-    this.rowsMax = Math.max(1, Math.floor(options.pathCacheBytesMax / (4 * Math.max(1, popCount))));
+    this.rowsMax = Math.min(popCount, Math.max(1, Math.floor(options.pathCacheBytesMax / (4 * Math.max(1, popCount)))));
+    this.rowSlot = new Int32Array(popCount).fill(-1);
+    this.slotSource = new Int32Array(this.rowsMax);
+    this.slotUsedAt = new Float64Array(this.rowsMax);
     this.scratchDist = new Float64Array(popCount);
     this.transmitUsPerByte = 8e6 / options.nicBandwidthBps;
   }
@@ -154,24 +170,28 @@ export class BackboneNetwork implements NetworkModel {
 
   /** Shortest one-way latency between two PoPs over what is up; -1 when none. */
   popLatencyUs(pa: number, pb: number): number {
-    // Paths are symmetric: a cached row of either end answers.
-    let source = pa;
-    let row = this.rows[pa];
-    if (row === null) {
-      source = pb;
-      row = this.rows[pb];
+    // Paths are symmetric: a cached row of either end answers, the smaller PoP's first.
+    let source = pa < pb ? pa : pb;
+    let target = pa < pb ? pb : pa;
+    let slot = this.rowSlot[source];
+    if (slot < 0) {
+      slot = this.rowSlot[target];
+      if (slot >= 0) {
+        target = source;
+        source = this.slotSource[slot];
+      } else {
+        slot = this.computeRow(source);
+      }
     }
-    if (row === null) {
-      source = pa;
-      row = this.computeRow(pa);
-    }
-    this.rowUsedAt[source] = ++this.accessClock;
-    const d = row[source === pa ? pb : pa];
+    this.slotUsedAt[slot] = ++this.accessClock;
+    const d = this.blocks[slot >> ROWS_PER_BLOCK_LOG2][(slot & (ROWS_PER_BLOCK - 1)) * this.popCount + target];
     return d === (this.wideRows ? WIDE_UNREACHABLE : NARROW_UNREACHABLE) ? -1 : d;
   }
 
-  private computeRow(source: number): PathRow {
+  /** Compute the row of `source` into a free (or the least recently used) slot; returns the slot. */
+  private computeRow(source: number): number {
     if (this.adjacency === null) this.adjacency = this.buildUsableAdjacency();
+    const n = this.popCount;
     const dist = this.scratchDist;
     if (this.popDownCount[source] !== 0) {
       dist.fill(Infinity);
@@ -180,36 +200,46 @@ export class BackboneNetwork implements NetworkModel {
     }
     this.pathComputations++;
     if (!this.wideRows) {
-      for (let v = 0; v < dist.length; v++) {
+      for (let v = 0; v < n; v++) {
         if (dist[v] !== Infinity && dist[v] >= NARROW_UNREACHABLE) {
           this.wideRows = true;
-          this.rows.fill(null);
-          this.rowCount = 0;
+          this.blocks = [];
+          this.flushRows();
           break;
         }
       }
     }
+    const slot = this.slotsUsed < this.rowsMax ? this.slotsUsed++ : this.evictLeastRecentlyUsed();
+    const block = this.blockOf(slot);
     const unreachable = this.wideRows ? WIDE_UNREACHABLE : NARROW_UNREACHABLE;
-    const row = this.rowCount >= this.rowsMax ? this.evictLeastRecentlyUsed() : this.wideRows ? new Uint32Array(dist.length) : new Uint16Array(dist.length);
-    for (let v = 0; v < dist.length; v++) {
+    const offset = (slot & (ROWS_PER_BLOCK - 1)) * n;
+    for (let v = 0; v < n; v++) {
       const d = dist[v];
-      row[v] = d === Infinity || this.popDownCount[v] !== 0 ? unreachable : d;
+      block[offset + v] = d === Infinity || this.popDownCount[v] !== 0 ? unreachable : d;
     }
-    this.rows[source] = row;
-    this.rowCount++;
-    return row;
+    this.rowSlot[source] = slot;
+    this.slotSource[slot] = source;
+    return slot;
   }
 
-  /** Drop the least recently used row and return its storage for reuse (a scan, but only on eviction). */
-  private evictLeastRecentlyUsed(): PathRow {
-    let oldest = -1;
-    for (let p = 0; p < this.rows.length; p++) {
-      if (this.rows[p] !== null && (oldest < 0 || this.rowUsedAt[p] < this.rowUsedAt[oldest])) oldest = p;
+  /** The block holding `slot`, allocated on first use (the last one only as large as the budget allows). */
+  private blockOf(slot: number): RowBlock {
+    const index = slot >> ROWS_PER_BLOCK_LOG2;
+    let block = this.blocks[index];
+    if (block === undefined) {
+      const rows = Math.min(ROWS_PER_BLOCK, this.rowsMax - index * ROWS_PER_BLOCK);
+      block = this.wideRows ? new Uint32Array(rows * this.popCount) : new Uint16Array(rows * this.popCount);
+      this.blocks[index] = block;
     }
-    const row = this.rows[oldest] as PathRow;
-    this.rows[oldest] = null;
-    this.rowCount--;
-    return row;
+    return block;
+  }
+
+  /** Free the least recently used slot and return it (a scan, but only on eviction). */
+  private evictLeastRecentlyUsed(): number {
+    let oldest = 0;
+    for (let s = 1; s < this.slotsUsed; s++) if (this.slotUsedAt[s] < this.slotUsedAt[oldest]) oldest = s;
+    this.rowSlot[this.slotSource[oldest]] = -1;
+    return oldest;
   }
 
   private buildUsableAdjacency(): Adjacency {
@@ -222,10 +252,15 @@ export class BackboneNetwork implements NetworkModel {
     return buildAdjacency(this.backbone.pops.length, links, usable);
   }
 
+  /** Forget every cached row (their storage is kept for the next ones). */
+  private flushRows(): void {
+    this.rowSlot.fill(-1);
+    this.slotsUsed = 0;
+  }
+
   private invalidatePaths(): void {
     this.adjacency = null;
-    this.rows.fill(null);
-    this.rowCount = 0;
+    this.flushRows();
   }
 }
 

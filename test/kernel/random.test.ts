@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import seedrandom from 'seedrandom';
 import { randomStream } from '../../src/kernel/random.js';
 
 describe('randomStream', () => {
@@ -37,5 +38,11 @@ describe('randomStream', () => {
     expect(Math.abs(sum / n)).toBeLessThan(0.02);
     expect(Math.abs(Math.sqrt(sumSq / n) - 1)).toBeLessThan(0.02);
     expect(Math.abs(expSum / n - 250)).toBeLessThan(5);
+  });
+
+  it('draws exactly the numbers of seedrandom alea for the stream key (10,000 draws)', () => {
+    const ours = randomStream(42, 'vivaldi', 7);
+    const reference = seedrandom.alea('42/vivaldi/7');
+    for (let k = 0; k < 10_000; k++) expect(ours.next()).toBe(reference());
   });
 });

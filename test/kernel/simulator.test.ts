@@ -80,4 +80,17 @@ describe('Simulator', () => {
     expect(() => sim.at(5, () => undefined)).toThrow(/not an integer at or after now/);
     expect(() => sim.after(0.5, () => undefined)).toThrow(/not an integer/);
   });
+
+  it('fires event records (objects with fire()) in (time, insertion) order among closures', () => {
+    const sim = new Simulator();
+    const order: string[] = [];
+    const record = (name: string) => ({ fire: () => order.push(`${name}@${sim.nowUs()}`) });
+    sim.at(10, record('r1'));
+    sim.at(5, () => order.push(`c1@${sim.nowUs()}`));
+    sim.at(10, () => order.push(`c2@${sim.nowUs()}`));
+    sim.after(5, record('r2'));
+    sim.run({ endUs: 20, eventsMax: 10 });
+    expect(order).toEqual(['c1@5', 'r2@5', 'r1@10', 'c2@10']);
+  });
 });
+

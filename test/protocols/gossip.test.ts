@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { randomStream } from '../../src/kernel/random.js';
 import { MatrixNetwork } from '../../src/bench/vivaldi-harness.js';
 import type { Protocol } from '../../src/runtime/context.js';
-import { type GossipConfig, GossipProtocol, defaultGossipConfig, mergeView } from '../../src/protocols/gossip/index.js';
+import { type GossipConfig, GossipProtocol, GossipView, defaultGossipConfig } from '../../src/protocols/gossip/index.js';
 import { planeMatrix } from './matrix.js';
 
 function gossipNetwork(n: number, seed: number, config: GossipConfig): MatrixNetwork {
@@ -65,12 +66,17 @@ describe('GossipProtocol', () => {
   });
 });
 
-describe('mergeView', () => {
-  it('fills free slots, then replaces entries sent away, skipping self and known peers', () => {
-    const view = [
-      { peer: 1, ageRounds: 3 },
-      { peer: 2, ageRounds: 1 },
-    ];
+describe('GossipView', () => {
+  it('merges by filling free slots, then replacing entries sent away, skipping self and known peers', () => {
+    const view = new GossipView(3);
+    view.merge(
+      [
+        { peer: 1, ageRounds: 3 },
+        { peer: 2, ageRounds: 1 },
+      ],
+      [],
+      0,
+    );
     const received = [
       { peer: 0, ageRounds: 0 }, // self
       { peer: 2, ageRounds: 0 }, // known
@@ -78,7 +84,36 @@ describe('mergeView', () => {
       { peer: 6, ageRounds: 2 },
       { peer: 7, ageRounds: 2 },
     ];
-    const merged = mergeView(view, received, [1], 0, 3);
-    expect(merged.map((e) => e.peer)).toEqual([6, 2, 5]);
+    view.merge(received, [1], 0);
+    expect(view.entries()).toEqual([
+      { peer: 6, ageRounds: 2 },
+      { peer: 2, ageRounds: 1 },
+      { peer: 5, ageRounds: 0 },
+    ]);
+  });
+
+  it('ages in place, finds the first oldest entry and removes it keeping the order of the rest', () => {
+    const view = new GossipView(4);
+    view.merge([1, 2, 3].map((peer) => ({ peer, ageRounds: peer === 1 ? 0 : 2 })), [], 0);
+    view.age();
+    expect(view.oldestIndex()).toBe(1);
+    view.removeAt(1);
+    expect(view.entries()).toEqual([
+      { peer: 1, ageRounds: 1 },
+      { peer: 3, ageRounds: 3 },
+    ]);
+  });
+
+  it('draws a random subset of distinct entries that never holds the excluded peer', () => {
+    const view = new GossipView(10);
+    view.merge([...Array(10).keys()].map((k) => ({ peer: k + 1, ageRounds: k })), [], 0);
+    const rng = randomStream(3, 'subset');
+    for (let round = 0; round < 50; round++) {
+      const subset = view.randomSubset(4, rng, 5);
+      expect(subset.length).toBe(4);
+      expect(new Set(subset.map((e) => e.peer)).size).toBe(4);
+      expect(subset.some((e) => e.peer === 5)).toBe(false);
+      for (const e of subset) expect(e.ageRounds).toBe(e.peer - 1);
+    }
   });
 });

@@ -9,7 +9,7 @@ import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../
 import type { PeerSampler } from '../peer-sampler.js';
 import { type GossipConfig, validateGossipConfig } from './gossip-config.js';
 import { type GossipMessage, type GossipShuffle, type GossipShuffleReply, type ViewEntry, shuffleSizeBytes } from './gossip-messages.js';
-import { mergeView, oldestIndex, randomSubset } from './gossip-view.js';
+import { GossipView } from './gossip-view.js';
 
 interface PendingShuffle {
   readonly peer: NodeId;
@@ -24,7 +24,7 @@ interface FarLink {
 }
 
 export class GossipProtocol implements Protocol, PeerSampler {
-  private view: ViewEntry[] = [];
+  private readonly view: GossipView;
   /** At most one shuffle in flight: a new period forgets an unanswered one. */
   private pending: PendingShuffle | null = null;
   private readonly far: FarLink[] = [];
@@ -36,17 +36,19 @@ export class GossipProtocol implements Protocol, PeerSampler {
     private readonly config: GossipConfig,
   ) {
     validateGossipConfig(config);
+    this.view = new GossipView(config.viewSize);
   }
 
   /** The random view plus the far links, without duplicates, never self. */
   peers(): NodeId[] {
-    const out = this.view.map((e) => e.peer);
-    for (const link of this.far) if (!out.includes(link.peer)) out.push(link.peer);
+    const out: NodeId[] = [];
+    for (let i = 0; i < this.view.length; i++) out.push(this.view.peerAt(i));
+    for (const link of this.far) if (!this.view.has(link.peer)) out.push(link.peer);
     return out;
   }
 
   viewEntries(): readonly ViewEntry[] {
-    return this.view;
+    return this.view.entries();
   }
 
   farPeers(): NodeId[] {
@@ -77,15 +79,18 @@ export class GossipProtocol implements Protocol, PeerSampler {
 
   private bootstrap(): void {
     const entries = this.ctx.bootstrapPeers().map((peer) => ({ peer, ageRounds: 0 }));
-    this.view = mergeView(this.view, entries, [], this.ctx.id, this.config.viewSize);
+    this.view.merge(entries, [], this.ctx.id);
   }
 
   private schedule(delayMs: number): void {
-    this.timer = this.ctx.setTimer(delayMs, () => {
-      this.tick();
-      this.schedule(this.config.periodMs);
-    });
+    this.timer = this.ctx.setTimer(delayMs, this.onPeriod);
   }
+
+  /** One closure for the life of the protocol, not one per period. */
+  private readonly onPeriod = (): void => {
+    this.tick();
+    this.schedule(this.config.periodMs);
+  };
 
   private tick(): void {
     this.period++;
@@ -93,12 +98,12 @@ export class GossipProtocol implements Protocol, PeerSampler {
     this.pending = null;
     this.expireFarLinks();
     if (this.view.length === 0) this.bootstrap(); // every partner died: start over
-    this.view = this.view.map((e) => ({ peer: e.peer, ageRounds: e.ageRounds + 1 }));
-    const oldest = oldestIndex(this.view);
+    this.view.age();
+    const oldest = this.view.oldestIndex();
     if (oldest < 0) return;
-    const target = this.view[oldest].peer;
-    this.view.splice(oldest, 1);
-    const subset = randomSubset(this.view, this.config.shuffleLength - 1, this.ctx.rng);
+    const target = this.view.peerAt(oldest);
+    this.view.removeAt(oldest);
+    const subset = this.view.randomSubset(this.config.shuffleLength - 1, this.ctx.rng);
     const entries = [{ peer: this.ctx.id, ageRounds: 0 }, ...subset];
     const sentAtMs = this.ctx.nowMs();
     this.pending = { peer: target, sentAtMs, sent: subset.map((e) => e.peer) };
@@ -107,17 +112,17 @@ export class GossipProtocol implements Protocol, PeerSampler {
   }
 
   private onShuffle(from: NodeId, msg: GossipShuffle): void {
-    const entries = randomSubset(this.view, this.config.shuffleLength, this.ctx.rng, from);
+    const entries = this.view.randomSubset(this.config.shuffleLength, this.ctx.rng, from);
     const reply: GossipShuffleReply = { type: 'gossip.shuffle-reply', sentAtMs: msg.sentAtMs, entries };
     this.ctx.send(from, reply, shuffleSizeBytes(entries.length));
-    this.view = mergeView(this.view, msg.entries, entries.map((e) => e.peer), this.ctx.id, this.config.viewSize);
+    this.view.merge(msg.entries, entries.map((e) => e.peer), this.ctx.id);
   }
 
   private onReply(from: NodeId, msg: GossipShuffleReply): void {
     const pending = this.pending;
     const current = pending !== null && pending.peer === from && pending.sentAtMs === msg.sentAtMs;
     // A late reply still brings fresh entries, but only into free slots.
-    this.view = mergeView(this.view, msg.entries, current ? pending.sent : [], this.ctx.id, this.config.viewSize);
+    this.view.merge(msg.entries, current ? pending.sent : [], this.ctx.id);
     if (!current) return;
     this.pending = null;
     const rttMs = this.ctx.nowMs() - msg.sentAtMs;

@@ -20,16 +20,19 @@ export interface NeighbourSetOptions {
   readonly unansweredMax: number;
 }
 
-interface Member {
-  readonly peer: NodeId;
-  rttMs: number;
-  unanswered: number;
-}
-
 export class NeighbourSet {
-  private readonly members: Member[] = [];
-  /** The members' peers, for O(1) `has` (kept in step with `members`). */
-  private readonly memberPeers = new Set<NodeId>();
+  /**
+   * The members as parallel typed arrays, in an order that matters (pickForPing draws an index):
+   * insertion order until the set is full, then ranked at each accepted offer. Arrays rather than
+   * member objects: ranking and refreshing touch every member, and at thousands of nodes each
+   * separate object is another cache miss. One extra slot holds a newcomer before the eviction.
+   */
+  private readonly memberPeers: Int32Array;
+  private readonly rtts: Float64Array;
+  private readonly unanswered: Int32Array;
+  private count = 0;
+  /** The members' peers, for O(1) `has` (kept in step with the arrays). */
+  private readonly memberSet = new Set<NodeId>();
 
   constructor(
     private readonly options: NeighbourSetOptions,
@@ -40,73 +43,109 @@ export class NeighbourSet {
     if (!(closeSlots >= 0 && farSlots >= 0 && closeSlots + farSlots <= sizeMax)) {
       throw new RangeError(`closeSlots ${closeSlots} + farSlots ${farSlots} must fit in sizeMax ${sizeMax}`);
     }
+    this.memberPeers = new Int32Array(sizeMax + 1);
+    this.rtts = new Float64Array(sizeMax + 1);
+    this.unanswered = new Int32Array(sizeMax + 1);
   }
 
   get size(): number {
-    return this.members.length;
+    return this.count;
   }
 
   peers(): NodeId[] {
-    return this.members.map((m) => m.peer);
+    return Array.from(this.memberPeers.subarray(0, this.count));
   }
 
   has(peer: NodeId): boolean {
-    return this.memberPeers.has(peer);
+    return this.memberSet.has(peer);
   }
 
   /** A uniformly chosen member, counted as pinged (an answer resets the count). */
   pickForPing(): NodeId | undefined {
-    if (this.members.length === 0) return undefined;
-    const member = this.rng.pick(this.members);
-    member.unanswered++;
-    if (member.unanswered > this.options.unansweredMax) this.removeAt(this.members.indexOf(member));
-    return member.peer;
+    if (this.count === 0) return undefined;
+    const index = this.rng.int(this.count); // the draw rng.pick(members) makes
+    const peer = this.memberPeers[index];
+    if (++this.unanswered[index] > this.options.unansweredMax) this.removeAt(index);
+    return peer;
   }
 
   /** `peer` answered with a (filtered) RTT: refresh it if known, otherwise consider taking it. */
   offer(peer: NodeId, rttMs: number): void {
-    const known = this.members.find((m) => m.peer === peer);
-    if (known !== undefined) {
-      known.rttMs = rttMs;
-      known.unanswered = 0;
+    if (this.memberSet.has(peer)) {
+      const index = this.indexOf(peer);
+      this.rtts[index] = rttMs;
+      this.unanswered[index] = 0;
       return;
     }
     const { sizeMax, closeSlots, farSlots, rotateProbability } = this.options;
-    if (this.members.length < sizeMax) {
+    if (this.count < sizeMax) {
       this.add(peer, rttMs);
       return;
     }
     // Rank by RTT; the middle band [closeSlots, size - farSlots) is the rotating random share.
-    // The order is total (RTT, then peer id), so a sort's result never depends on the order before it.
-    if (closeSlots > 0 || farSlots > 0) this.members.sort(byRttThenPeer);
-    const closeLimitMs = closeSlots > 0 ? this.members[closeSlots - 1].rttMs : -Infinity;
-    const farLimitMs = farSlots > 0 ? this.members[sizeMax - farSlots].rttMs : Infinity;
+    if (closeSlots > 0 || farSlots > 0) this.rank();
+    const closeLimitMs = closeSlots > 0 ? this.rtts[closeSlots - 1] : -Infinity;
+    const farLimitMs = farSlots > 0 ? this.rtts[sizeMax - farSlots] : Infinity;
     const takesRankedSlot = rttMs < closeLimitMs || rttMs > farLimitMs;
     if (!takesRankedSlot && this.rng.next() >= rotateProbability) return;
     this.add(peer, rttMs);
-    this.members.sort(byRttThenPeer);
+    this.rank();
     // Now sizeMax + 1 members: the middle band holds at least one, the one pushed out of a
     // ranked slot when there is no random share.
-    const middleCount = this.members.length - closeSlots - farSlots;
+    const middleCount = this.count - closeSlots - farSlots;
     this.removeAt(closeSlots + this.rng.int(middleCount));
   }
 
   remove(peer: NodeId): void {
-    const index = this.members.findIndex((m) => m.peer === peer);
-    if (index >= 0) this.removeAt(index);
+    if (!this.memberSet.has(peer)) return;
+    this.removeAt(this.indexOf(peer));
   }
 
   private add(peer: NodeId, rttMs: number): void {
-    this.members.push({ peer, rttMs, unanswered: 0 });
-    this.memberPeers.add(peer);
+    this.memberPeers[this.count] = peer;
+    this.rtts[this.count] = rttMs;
+    this.unanswered[this.count] = 0;
+    this.count++;
+    this.memberSet.add(peer);
   }
 
+  private indexOf(peer: NodeId): number {
+    for (let i = 0; i < this.count; i++) if (this.memberPeers[i] === peer) return i;
+    return -1;
+  }
+
+  /** Remove the member at `index`, keeping the order of the others. */
   private removeAt(index: number): void {
-    const [removed] = this.members.splice(index, 1);
-    this.memberPeers.delete(removed.peer);
+    this.memberSet.delete(this.memberPeers[index]);
+    this.memberPeers.copyWithin(index, index + 1, this.count);
+    this.rtts.copyWithin(index, index + 1, this.count);
+    this.unanswered.copyWithin(index, index + 1, this.count);
+    this.count--;
   }
-}
 
-function byRttThenPeer(a: Member, b: Member): number {
-  return a.rttMs - b.rttMs || a.peer - b.peer;
+  /**
+   * Sort the members by (RTT, peer id), an insertion sort: they were ranked at the previous
+   * offer and only a few RTTs moved since, so this is close to one pass. The order is total,
+   * so the result is the one any sort would give.
+   */
+  private rank(): void {
+    const peers = this.memberPeers;
+    const rtts = this.rtts;
+    const unanswered = this.unanswered;
+    for (let i = 1; i < this.count; i++) {
+      const peer = peers[i];
+      const rtt = rtts[i];
+      const misses = unanswered[i];
+      let j = i - 1;
+      while (j >= 0 && (rtts[j] > rtt || (rtts[j] === rtt && peers[j] > peer))) {
+        peers[j + 1] = peers[j];
+        rtts[j + 1] = rtts[j];
+        unanswered[j + 1] = unanswered[j];
+        j--;
+      }
+      peers[j + 1] = peer;
+      rtts[j + 1] = rtt;
+      unanswered[j + 1] = misses;
+    }
+  }
 }

@@ -121,13 +121,14 @@ export function vivaldiUpdate(state: VivaldiState, sample: VivaldiSample, params
 
   const scale = params.forceReferenceMs > 0 ? params.forceReferenceMs / rttMs : 1;
   const stepMs = Math.min(params.timestepMax, params.cc * w * scale) * (rttMs - distMs);
-  const vec: number[] = [];
+  // Allocated at its final length: pushing onto [] would reserve room for 17 numbers.
+  const vec = new Array<number>(xi.length);
   let heightMs = hi;
   if (vecDistMs < COINCIDENT_MS) {
     const u = randomUnitVector(xi.length, rng);
-    for (let k = 0; k < xi.length; k++) vec.push(xi[k] + stepMs * u[k]);
+    for (let k = 0; k < xi.length; k++) vec[k] = xi[k] + stepMs * u[k];
   } else {
-    for (let k = 0; k < xi.length; k++) vec.push(xi[k] + (stepMs * (xi[k] - xj[k])) / distMs);
+    for (let k = 0; k < xi.length; k++) vec[k] = xi[k] + (stepMs * (xi[k] - xj[k])) / distMs;
     if (params.useHeight) heightMs = hi + (stepMs * (hi + hj)) / distMs;
   }
   if (params.gravityRhoMs > 0) applyGravity(vec, params.gravityRhoMs);

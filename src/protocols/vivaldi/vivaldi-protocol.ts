@@ -17,6 +17,8 @@ export class VivaldiProtocol implements Protocol {
   private readonly filter: LatencyFilter;
   private readonly neighbours: NeighbourSet;
   private timer: TimerHandle | null = null;
+  /** Scratch for choosePeer (reused: it runs every period); grown as the sampler's sample grows. */
+  private candidates = new Int32Array(32);
 
   constructor(
     private readonly ctx: NodeContext,
@@ -76,11 +78,14 @@ export class VivaldiProtocol implements Protocol {
   }
 
   private schedule(delayMs: number): void {
-    this.timer = this.ctx.setTimer(delayMs, () => {
-      this.tick();
-      this.schedule(this.config.periodMs);
-    });
+    this.timer = this.ctx.setTimer(delayMs, this.onPeriod);
   }
+
+  /** One closure for the life of the protocol, not one per period. */
+  private readonly onPeriod = (): void => {
+    this.tick();
+    this.schedule(this.config.periodMs);
+  };
 
   private tick(): void {
     const peer = this.choosePeer();
@@ -99,8 +104,13 @@ export class VivaldiProtocol implements Protocol {
   private choosePeer(): NodeId | undefined {
     const filling = this.neighbours.size < this.config.neighboursMax;
     if (filling || this.ctx.rng.next() < this.config.exploreProbability) {
-      const candidates = this.sampler.peers().filter((p) => p !== this.ctx.id && !this.neighbours.has(p));
-      if (candidates.length > 0) return this.ctx.rng.pick(candidates);
+      const sample = this.sampler.peers();
+      if (sample.length > this.candidates.length) this.candidates = new Int32Array(sample.length);
+      const candidates = this.candidates;
+      let count = 0;
+      for (const p of sample) if (p !== this.ctx.id && !this.neighbours.has(p)) candidates[count++] = p;
+      // The draw rng.pick(list of the candidates) would make.
+      if (count > 0) return candidates[this.ctx.rng.int(count)];
     }
     return this.neighbours.pickForPing();
   }
