@@ -19,7 +19,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   faults: ['kernel', 'platform', 'runtime'],
   metrics: ['kernel'],
   scenario: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics'],
-  cli: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario'],
+  check: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario'],
+  plot: ['kernel', 'platform', 'metrics', 'scenario'],
+  cli: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario', 'plot', 'check'],
   bench: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario'],
 };
 

@@ -1,177 +1,92 @@
 /**
- * A fast, self-contained harness for tuning Vivaldi on an RTT matrix: the real protocol classes
- * (gossip + Vivaldi, via `vivaldiStack`) over a minimal synchronous event loop that delivers each
- * one-way message after rtt/2 (whole microseconds, like the simulator), optionally with queueing spikes.
- * Run:  npx tsx src/bench/vivaldi-harness.ts [dims] [rounds] [seed] ['{"vivaldi":{...},"gossip":{...}}']
+ * Vivaldi on an RTT matrix, through the real kernel, simulated runtime and matrix network
+ * model, with an optional queueing-spike model of a live network. For tuning from the command
+ * line and for protocol tests that want to drive a stack directly:
+ *   node dist/bench/vivaldi-harness.js [dims] [rounds] [seed] ['{"vivaldi":{...},"gossip":{...},"spikeProbability":0.1}']
  */
-import { readFileSync } from 'node:fs';
-import { randomStream } from '../kernel/random.js';
-import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../runtime/context.js';
+import { fileURLToPath } from 'node:url';
+import { Simulator } from '../kernel/simulator.js';
+import { randomStream, type Random } from '../kernel/random.js';
+import { msToUs } from '../kernel/time.js';
+import { MatrixNetwork, type NetworkModel } from '../platform/network.js';
+import { loadRttMatrix } from '../platform/rtt-matrix.js';
+import type { RttMatrix } from '../platform/types.js';
+import { Counters } from '../runtime/counters.js';
+import { SimRuntime } from '../runtime/sim/sim-runtime.js';
+import type { Protocol, StackBuilder } from '../runtime/context.js';
 import { defaultGossipConfig, type GossipConfig } from '../protocols/gossip/index.js';
 import { VIVALDI, vivaldiStack, type VivaldiStackConfig } from '../protocols/stack.js';
 import { defaultVivaldiConfig, distanceMs, type Coordinate, type VivaldiConfig, type VivaldiProtocol } from '../protocols/vivaldi/index.js';
 
-/** A symmetric RTT matrix in ms, row-major. */
-export interface RttMatrix {
-  readonly n: number;
-  readonly rttMs: Float64Array;
-}
+export const PLANETLAB_490_PATH = fileURLToPath(new URL('../../topologies/planetlab-490.tsv', import.meta.url));
 
-export function loadRttMatrix(path: string): RttMatrix {
-  const rows = readFileSync(path, 'utf8').trim().split('\n');
-  const n = rows.length;
-  const rttMs = new Float64Array(n * n);
-  rows.forEach((row, i) => {
-    const cells = row.trim().split('\t');
-    if (cells.length !== n) throw new Error(`${path}: row ${i} has ${cells.length} cells, expected ${n}`);
-    cells.forEach((cell, j) => (rttMs[i * n + j] = Number(cell)));
-  });
-  return { n, rttMs };
-}
-
-interface QueuedEvent {
-  readonly timeUs: number;
-  readonly seq: number;
-  readonly fire: () => void;
-}
-
-/** A binary min-heap on (timeUs, seq): the total, exact event order of the real kernel. */
-class EventHeap {
-  private readonly items: QueuedEvent[] = [];
-  get size(): number {
-    return this.items.length;
+/**
+ * Live-network noise on top of a network model: with probability `spikeProbability` a one-way
+ * delay is stretched by a queueing spike, delay * (1 + exponential(mean 1)).
+ */
+class SpikyNetwork implements NetworkModel {
+  constructor(
+    private readonly base: NetworkModel,
+    private readonly spikeProbability: number,
+    private readonly rng: Random,
+  ) {}
+  get hostCount(): number {
+    return this.base.hostCount;
   }
-  push(event: QueuedEvent): void {
-    const a = this.items;
-    a.push(event);
-    let i = a.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(a[i], a[parent])) break;
-      [a[i], a[parent]] = [a[parent], a[i]];
-      i = parent;
-    }
+  deliveryUs(a: number, b: number, sizeBytes: number): number {
+    const delayUs = this.base.deliveryUs(a, b, sizeBytes);
+    if (delayUs < 0 || this.rng.next() >= this.spikeProbability) return delayUs;
+    return Math.round(delayUs * (1 + this.rng.exponential(1)));
   }
-  pop(): QueuedEvent {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop() as QueuedEvent;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && before(a[l], a[m])) m = l;
-        if (r < a.length && before(a[r], a[m])) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
-        i = m;
-      }
-    }
-    return top;
+  latencyUs(a: number, b: number): number {
+    return this.base.latencyUs(a, b);
+  }
+  isHostUp(host: number): boolean {
+    return this.base.isHostUp(host);
+  }
+  setHostUp(host: number, up: boolean): void {
+    this.base.setHostUp(host, up);
+  }
+  hostName(host: number): string {
+    return this.base.hostName(host);
   }
 }
 
-function before(a: QueuedEvent, b: QueuedEvent): boolean {
-  return a.timeUs < b.timeUs || (a.timeUs === b.timeUs && a.seq < b.seq);
-}
-
-export interface MatrixNetworkOptions {
+export interface MatrixHarnessOptions {
   readonly matrix: RttMatrix;
   readonly seed: number;
   readonly bootstrapCount: number;
-  /**
-   * Live-network noise: with this probability a one-way delay is stretched by a queueing spike,
-   * (rtt/2) * (1 + exponential(mean 1)). 0 = the matrix exactly, as in the simulator.
-   */
+  /** 0 = the matrix exactly, as in scenarios. */
   readonly spikeProbability: number;
 }
 
-/** Nodes 0..n-1 running a stack over the matrix; messages are delivered after rtt/2. */
-export class MatrixNetwork {
-  private readonly heap = new EventHeap();
-  private seq = 0;
-  private nowUs = 0;
-  readonly stacks: ReadonlyMap<string, Protocol>[] = [];
-  readonly messagesSent = new Map<string, number>();
+/** Nodes 0..n-1 of a matrix running a stack in simulation, started at time 0. */
+export class MatrixHarness {
+  readonly sim = new Simulator();
+  readonly counters = new Counters();
+  private readonly runtime: SimRuntime;
 
-  constructor(
-    private readonly options: MatrixNetworkOptions,
-    stack: (contextFor: (name: string) => NodeContext) => ReadonlyMap<string, Protocol>,
-  ) {
-    for (let id = 0; id < options.matrix.n; id++) this.stacks.push(stack((name) => this.contextFor(id, name)));
-    for (const protocols of this.stacks) for (const p of protocols.values()) p.onStart();
+  constructor(options: MatrixHarnessOptions, stack: StackBuilder) {
+    const base = new MatrixNetwork(options.matrix, 1e9);
+    const network = options.spikeProbability > 0 ? new SpikyNetwork(base, options.spikeProbability, randomStream(options.seed, 'spikes')) : base;
+    this.runtime = new SimRuntime({ sim: this.sim, network, seed: options.seed, stack, bootstrapCount: options.bootstrapCount, counters: this.counters });
+    this.runtime.startAll();
   }
 
-  /**
-   * Run every event up to and including `endMs`; throws past `eventsMax` (bounded runs).
-   * `afterEvent` runs after each event (invariant checks in tests).
-   */
+  /** Run every event up to and including `endMs`; `afterEvent` runs after each (invariant checks). */
   runUntil(endMs: number, eventsMax = 50_000_000, afterEvent?: () => void): void {
-    const endUs = Math.round(endMs * 1000);
-    let events = 0;
-    while (this.heap.size > 0) {
-      const next = this.heap.pop();
-      if (next.timeUs > endUs) {
-        this.heap.push(next);
-        break;
-      }
-      if (++events > eventsMax) throw new Error(`MatrixNetwork: more than ${eventsMax} events before ${endMs} ms`);
-      this.nowUs = next.timeUs;
-      next.fire();
-      afterEvent?.();
-    }
-    this.nowUs = endUs;
+    this.sim.afterEvent = afterEvent ?? null;
+    this.sim.run({ endUs: msToUs(endMs), eventsMax: this.sim.eventsProcessed + eventsMax });
   }
 
-  private at(delayUs: number, fire: () => void): QueuedEvent {
-    const event = { timeUs: this.nowUs + Math.max(0, Math.round(delayUs)), seq: this.seq++, fire };
-    this.heap.push(event);
-    return event;
+  protocolOf<P extends Protocol>(id: number, name: string): P {
+    const protocol = this.runtime.protocolOf<P>(id, name);
+    if (protocol === undefined) throw new Error(`node ${id} runs no ${name}`);
+    return protocol;
   }
 
-  private contextFor(id: NodeId, name: string): NodeContext {
-    const { matrix, seed, bootstrapCount, spikeProbability } = this.options;
-    const rng = randomStream(seed, name, id);
-    const spikes = randomStream(seed, `${name}.spikes`, id);
-    const sentKey = `${name}.messages`;
-    return {
-      id,
-      rng,
-      metrics: { count: () => undefined },
-      nowMs: () => this.nowUs / 1000,
-      setTimer: (delayMs: number, handler: () => void): TimerHandle => {
-        let active = true;
-        this.at(delayMs * 1000, () => {
-          if (!active) return;
-          active = false;
-          handler();
-        });
-        return {
-          cancel: () => void (active = false),
-          get active() {
-            return active;
-          },
-        };
-      },
-      send: (to: NodeId, message: Message): void => {
-        this.messagesSent.set(sentKey, (this.messagesSent.get(sentKey) ?? 0) + 1);
-        const oneWayMs = matrix.rttMs[id * matrix.n + to] / 2;
-        const delayMs = spikeProbability > 0 && spikes.next() < spikeProbability ? oneWayMs * (1 + spikes.exponential(1)) : oneWayMs;
-        this.at(delayMs * 1000, () => this.stacks[to].get(name)?.onMessage(id, message));
-      },
-      bootstrapPeers: () => {
-        const pick = randomStream(seed, 'bootstrap', id);
-        const chosen = new Set<NodeId>();
-        while (chosen.size < Math.min(bootstrapCount, matrix.n - 1)) {
-          const peer = pick.int(matrix.n);
-          if (peer !== id) chosen.add(peer);
-        }
-        return [...chosen];
-      },
-    };
+  get nodeCount(): number {
+    return this.runtime.nodeCount;
   }
 }
 
@@ -180,14 +95,14 @@ export interface ErrorStats {
   readonly p90: number;
 }
 
-/** Relative error |est - rtt| / rtt over all pairs i < j with rtt > 0. */
+/** Relative error |est - rtt| / rtt over all pairs i < j with rtt > 0 (nearest-rank quantiles). */
 export function relativeErrorStats(matrix: RttMatrix, coords: readonly Coordinate[]): ErrorStats {
-  const { n, rttMs } = matrix;
+  const { n, rttUs } = matrix;
   const errors: number[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const rtt = rttMs[i * n + j];
-      if (rtt > 0) errors.push(Math.abs(distanceMs(coords[i], coords[j]) - rtt) / rtt);
+      const rttMs = rttUs[i * n + j] / 1000;
+      if (rttMs > 0) errors.push(Math.abs(distanceMs(coords[i], coords[j]) - rttMs) / rttMs);
     }
   }
   const sorted = Float64Array.from(errors).sort();
@@ -205,31 +120,28 @@ export interface VivaldiRunOptions {
 
 export function runVivaldiOnMatrix(options: VivaldiRunOptions): ErrorStats & { coords: Coordinate[] } {
   const { matrix, config, rounds, seed } = options;
-  const net = new MatrixNetwork({ matrix, seed, bootstrapCount: 4, spikeProbability: options.spikeProbability ?? 0 }, vivaldiStack(config));
-  net.runUntil(rounds * config.vivaldi.periodMs);
-  const coords = net.stacks.map((s) => (s.get(VIVALDI) as VivaldiProtocol).coordinate());
+  const harness = new MatrixHarness({ matrix, seed, bootstrapCount: 4, spikeProbability: options.spikeProbability ?? 0 }, vivaldiStack(config));
+  harness.runUntil(rounds * config.vivaldi.periodMs);
+  const coords = Array.from({ length: matrix.n }, (_, id) => harness.protocolOf<VivaldiProtocol>(id, VIVALDI).coordinate());
   return { ...relativeErrorStats(matrix, coords), coords };
 }
-
-export const PLANETLAB_490_PATH = '/work/shared/data/rtt/planetlab-490.tsv';
 
 function main(argv: readonly string[]): void {
   const dimensions = Number(argv[0] ?? 2);
   const rounds = Number(argv[1] ?? 500);
   const seed = Number(argv[2] ?? 1);
   const overrides = JSON.parse(argv[3] ?? '{}') as { vivaldi?: Partial<VivaldiConfig>; gossip?: Partial<GossipConfig>; spikeProbability?: number };
-  const matrix = loadRttMatrix(process.env.RTT_MATRIX ?? PLANETLAB_490_PATH);
+  const matrix = loadRttMatrix(process.env.RTT_MATRIX ?? PLANETLAB_490_PATH, { unit: 'ms' });
   const config: VivaldiStackConfig = {
     gossip: { ...defaultGossipConfig, ...overrides.gossip },
     vivaldi: { ...defaultVivaldiConfig, dimensions, ...overrides.vivaldi },
   };
-  const started = process.hrtime.bigint();
+  const startedMs = performance.now();
   const stats = runVivaldiOnMatrix({ matrix, config, rounds, seed, spikeProbability: overrides.spikeProbability });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(
     `seed=${seed} dims=${dimensions}${config.vivaldi.useHeight ? '+h' : ''} rounds=${rounds} ` +
-      `median=${(100 * stats.median).toFixed(2)}% p90=${(100 * stats.p90).toFixed(2)}% wall=${wallMs.toFixed(0)}ms`,
+      `median=${(100 * stats.median).toFixed(2)}% p90=${(100 * stats.p90).toFixed(2)}% wall=${(performance.now() - startedMs).toFixed(0)}ms`,
   );
 }
 
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) main(process.argv.slice(2));
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) main(process.argv.slice(2));

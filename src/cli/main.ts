@@ -11,6 +11,10 @@ import { PACKAGE_ROOT, codeVersion } from './provenance.js';
 import { runCommand, type RunCommandOptions } from './run-command.js';
 import { registerTopoCommands } from './topo-commands.js';
 import { registerLiveCommands } from './live.js';
+import { registerPlotCommands } from './plot-command.js';
+import { registerSweepCommands } from './sweep-command.js';
+import { registerResultsCommands } from './results-command.js';
+import { registerCheckCommands } from './check-command.js';
 
 export const DEFAULT_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'renater-vivaldi.yaml');
 
@@ -62,6 +66,10 @@ export function buildProgram(): Command {
 
   registerTopoCommands(program, (action) => attempt(action));
   registerLiveCommands(program);
+  registerPlotCommands(program);
+  registerSweepCommands(program);
+  registerResultsCommands(program);
+  registerCheckCommands(program);
   return program;
 }
 

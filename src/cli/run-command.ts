@@ -3,6 +3,7 @@ import { executeRun, type ExecuteRunResult } from './execute-run.js';
 import { codeVersion } from './provenance.js';
 import { ProgressLine } from './progress.js';
 import { UsageError } from './exit-codes.js';
+import { shellJoin } from './shell-quote.js';
 
 export interface RunCommandOptions {
   readonly seed?: string;
@@ -27,7 +28,7 @@ export function runCommand(scenarioFile: string, options: RunCommandOptions, arg
     overrides,
     outDir: options.out,
     code: codeVersion(),
-    commandLine: argv.join(' '),
+    commandLine: shellJoin(argv),
     onStart: (scenario) => log(`luc run ${scenario.name}: seed ${scenario.seed}, ${scenario.durationS} s virtual`),
     onProgress: (p, scenario) => progress.update(p.virtualS, scenario.durationS, p.events),
   });

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { randomStream } from '../../src/kernel/random.js';
-import { MatrixNetwork } from '../../src/bench/vivaldi-harness.js';
+import { MatrixHarness } from '../../src/bench/vivaldi-harness.js';
 import type { Protocol } from '../../src/runtime/context.js';
 import { type GossipConfig, GossipProtocol, GossipView, defaultGossipConfig } from '../../src/protocols/gossip/index.js';
 import { planeMatrix } from './matrix.js';
 
-function gossipNetwork(n: number, seed: number, config: GossipConfig): MatrixNetwork {
-  return new MatrixNetwork({ matrix: planeMatrix(n, seed), seed, bootstrapCount: 2, spikeProbability: 0 }, (contextFor) =>
+function gossipNetwork(n: number, seed: number, config: GossipConfig): MatrixHarness {
+  return new MatrixHarness({ matrix: planeMatrix(n, seed), seed, bootstrapCount: 2, spikeProbability: 0 }, (contextFor) =>
     new Map<string, Protocol>([['gossip', new GossipProtocol(contextFor('gossip'), config)]]),
   );
 }
 
-const gossipOf = (net: MatrixNetwork, id: number): GossipProtocol => net.stacks[id].get('gossip') as GossipProtocol;
+const gossipOf = (net: MatrixHarness, id: number): GossipProtocol => net.protocolOf<GossipProtocol>(id, 'gossip');
 
 describe('GossipProtocol', () => {
   it('never holds self or a duplicate and stays within viewSize, after every event, for 40 seeds', () => {
@@ -56,10 +56,10 @@ describe('GossipProtocol', () => {
     let allTotalMs = 0;
     for (let id = 0; id < 100; id++) {
       for (const p of gossipOf(net, id).farPeers()) {
-        farTotalMs += matrix.rttMs[id * 100 + p];
+        farTotalMs += matrix.rttUs[id * 100 + p] / 1000;
         links++;
       }
-      for (let j = 0; j < 100; j++) allTotalMs += matrix.rttMs[id * 100 + j] / 99;
+      for (let j = 0; j < 100; j++) allTotalMs += matrix.rttUs[id * 100 + j] / 1000 / 99;
     }
     expect(links).toBeGreaterThan(150);
     expect(farTotalMs / links).toBeGreaterThan(1.3 * (allTotalMs / 100));

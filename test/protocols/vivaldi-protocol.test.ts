@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MatrixNetwork, relativeErrorStats, runVivaldiOnMatrix } from '../../src/bench/vivaldi-harness.js';
+import { MatrixHarness, relativeErrorStats, runVivaldiOnMatrix } from '../../src/bench/vivaldi-harness.js';
 import { GOSSIP, VIVALDI, defaultGossipConfig, defaultVivaldiConfig, vivaldiStack, GossipProtocol, VivaldiProtocol } from '../../src/protocols/index.js';
 import { planeMatrix } from './matrix.js';
 
@@ -7,11 +7,18 @@ const config = { gossip: defaultGossipConfig, vivaldi: { ...defaultVivaldiConfig
 
 describe('VivaldiProtocol', () => {
   it('builds gossip then vivaldi, and hands the instances back by name', () => {
-    const net = new MatrixNetwork({ matrix: planeMatrix(3, 1), seed: 1, bootstrapCount: 1, spikeProbability: 0 }, vivaldiStack(config));
-    const stack = net.stacks[0];
-    expect([...stack.keys()]).toEqual([GOSSIP, VIVALDI]);
-    expect(stack.get(GOSSIP)).toBeInstanceOf(GossipProtocol);
-    expect(stack.get(VIVALDI)).toBeInstanceOf(VivaldiProtocol);
+    const names: string[] = [];
+    const harness = new MatrixHarness({ matrix: planeMatrix(3, 1), seed: 1, bootstrapCount: 1, spikeProbability: 0 }, (contextFor) => {
+      const stack = vivaldiStack(config)((name) => {
+        names.push(name);
+        return contextFor(name);
+      });
+      expect([...stack.keys()]).toEqual([GOSSIP, VIVALDI]);
+      return stack;
+    });
+    expect(names.slice(0, 2)).toEqual([GOSSIP, VIVALDI]);
+    expect(harness.protocolOf(0, GOSSIP)).toBeInstanceOf(GossipProtocol);
+    expect(harness.protocolOf(0, VIVALDI)).toBeInstanceOf(VivaldiProtocol);
   });
 
   it('learns a 2-D plane of 60 nodes to under 3% median relative error in 300 rounds', () => {
@@ -38,10 +45,10 @@ describe('VivaldiProtocol', () => {
   });
 
   it('measures RTTs on its own clock: two nodes 80 ms apart estimate 80 ms', () => {
-    const matrix = { n: 2, rttMs: Float64Array.from([0, 80, 80, 0]) };
-    const net = new MatrixNetwork({ matrix, seed: 1, bootstrapCount: 1, spikeProbability: 0 }, vivaldiStack(config));
-    net.runUntil(200 * config.vivaldi.periodMs);
-    const [a, b] = net.stacks.map((s) => s.get(VIVALDI) as VivaldiProtocol);
+    const matrix = { name: 'two', n: 2, labels: ['a', 'b'], rttUs: Float64Array.from([0, 80_000, 80_000, 0]) };
+    const harness = new MatrixHarness({ matrix, seed: 1, bootstrapCount: 1, spikeProbability: 0 }, vivaldiStack(config));
+    harness.runUntil(200 * config.vivaldi.periodMs);
+    const [a, b] = [0, 1].map((id) => harness.protocolOf<VivaldiProtocol>(id, VIVALDI));
     expect(a.estimateRttMs(b.coordinate())).toBeCloseTo(80, 1);
     expect(relativeErrorStats(matrix, [a.coordinate(), b.coordinate()]).median).toBeLessThan(0.01);
   });

@@ -1,0 +1,77 @@
+/**
+ * `luc plot` (charts of results and sweep folders) and `luc map` (a backbone on a map, beside
+ * the Vivaldi coordinates of a run). Thin: parse, call src/plot/, map errors to exit codes.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import type { Command } from 'commander';
+import { writeDefaultPlotFiles } from '../plot/default-plots.js';
+import { PlotInputError } from '../plot/errors.js';
+import { mapSvg } from '../plot/map-chart.js';
+import { loadMapData } from '../plot/map-data.js';
+import { plotFiles, writePlotFiles } from '../plot/plot-set.js';
+import { isRunFolder } from '../plot/run-folder.js';
+import { reportError, UsageError } from './exit-codes.js';
+
+/** Plot input errors are the user's: exit code 2 with the message naming the path. */
+function asUsage<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof PlotInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * The default charts of one run, written next to its metrics.csv: convergence of the default
+ * metrics, CDF of per-node errors, and map.svg for a run on a backbone. Returns the paths.
+ * Throws UsageError on bad input (for `luc run --plot`).
+ */
+export function writeDefaultPlots(resultsDir: string): string[] {
+  return asUsage(() => writeDefaultPlotFiles(resultsDir));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function attempt(action: () => void): void {
+  try {
+    asUsage(action);
+  } catch (error) {
+    process.exitCode = reportError(error, undefined);
+  }
+}
+
+export function registerPlotCommands(program: Command): void {
+  program
+    .command('plot')
+    .argument('<results...>', 'results folders (from luc run) and sweep folders (with sweep.json)')
+    .option('--out <dir>', 'folder for the SVG files (default: the folder given, or plots/ for several)')
+    .option('--metric <name>', 'a metric to chart (repeatable; default: vivaldi.median_rel_error and vivaldi.p90_rel_error, else messages.sent)', collect, [])
+    .description('SVG charts: convergence over virtual time (bands across seeds), CDF of per-node errors, sweep means with 95% CIs')
+    .action((inputs: string[], options: { out?: string; metric: string[] }) =>
+      attempt(() => {
+        const outDir = options.out ?? (inputs.length === 1 ? inputs[0] : 'plots');
+        const files = plotFiles(inputs, options.metric);
+        for (const path of writePlotFiles(outDir, files)) process.stdout.write(`${path}\n`);
+      }),
+    );
+
+  program
+    .command('map')
+    .argument('<topology-or-results>', 'a GraphML topology, or a results folder of a run on a backbone')
+    .option('--out <file>', 'SVG file to write (default: DIR/map.svg for a results folder, <name>-map.svg for a GraphML file)')
+    .option('--topology <file>', "GraphML file to use instead of the one a run's scenario.json names")
+    .description('SVG map: PoPs sized by hosts, links by bandwidth (dashed when a fault takes them down); beside it, a run\'s Vivaldi coordinates')
+    .action((input: string, options: { out?: string; topology?: string }) =>
+      attempt(() => {
+        const svg = mapSvg(loadMapData(input, options.topology));
+        const out = options.out ?? (isRunFolder(input) ? join(input, 'map.svg') : `${basename(input, extname(input))}-map.svg`);
+        mkdirSync(dirname(out), { recursive: true });
+        writeFileSync(out, svg);
+        process.stdout.write(`${out}\n`);
+      }),
+    );
+}

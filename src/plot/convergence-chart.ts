@@ -1,0 +1,95 @@
+/**
+ * A metric over virtual time: one line per run; runs of one scenario that differ only by seed
+ * are drawn as a min-max band across seeds and their mean line. Timed faults are shaded.
+ */
+import * as Plot from '@observablehq/plot';
+import { mean } from '../metrics/stats.js';
+import { faultWindows } from './fault-windows.js';
+import { legendPart, seriesColour, type LegendEntry } from './legend.js';
+import { seriesOf } from './run-folder.js';
+import type { RunGroup } from './run-groups.js';
+import { composeSvg, partOf, plotDocument } from './svg.js';
+
+const WIDTH_PX = 760;
+const HEIGHT_PX = 420;
+
+interface LinePoint {
+  readonly key: string;
+  readonly colour: string;
+  readonly timeS: number;
+  readonly value: number;
+}
+
+interface BandPoint {
+  readonly key: string;
+  readonly colour: string;
+  readonly timeS: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function convergenceSvg(groups: readonly RunGroup[], metric: string): string {
+  const lines: LinePoint[] = [];
+  const bands: BandPoint[] = [];
+  groups.forEach((group, g) => {
+    const colour = seriesColour(g);
+    const perRun = group.runs.map((run) => seriesOf(run, metric));
+    if (group.runs.length === 1) {
+      for (const p of perRun[0]) lines.push({ key: group.runs[0].dir, colour, timeS: p.timeS, value: p.value });
+      return;
+    }
+    for (const [timeS, values] of valuesByTime(perRun)) {
+      const finite = values.filter(Number.isFinite);
+      if (finite.length === 0) continue;
+      lines.push({ key: `group-${g}`, colour, timeS, value: mean(finite) });
+      bands.push({ key: `group-${g}`, colour, timeS, min: Math.min(...finite), max: Math.max(...finite) });
+    }
+  });
+  const runs = groups.flatMap((g) => g.runs);
+  const windows = faultWindows(runs);
+  const chart = Plot.plot({
+    document: plotDocument(),
+    width: WIDTH_PX,
+    height: HEIGHT_PX,
+    marginLeft: 60,
+    marginRight: 20,
+    x: { label: 'virtual time (s)', grid: true },
+    y: { label: metric, grid: true, zero: true },
+    color: { type: 'identity' },
+    marks: [
+      Plot.rectX(windows, { x1: 'startS', x2: 'endS', fill: '#000', fillOpacity: 0.06 }),
+      Plot.text(windows, { x: 'startS', frameAnchor: 'top', text: 'label', textAnchor: 'start', dx: 3, dy: 4, fill: '#666' }),
+      Plot.areaY(bands, { x: 'timeS', y1: 'min', y2: 'max', z: 'key', fill: 'colour', fillOpacity: 0.22 }),
+      Plot.line(lines, { x: 'timeS', y: 'value', z: 'key', stroke: 'colour', strokeWidth: 2 }),
+    ],
+  }) as unknown as Element;
+  const entries: LegendEntry[] = groups.map((group, g) => ({
+    label: group.runs.length === 1 ? `${group.label} (seed ${group.runs[0].seed})` : `${group.label} (mean of ${group.runs.length} seeds)`,
+    colour: seriesColour(g),
+    shape: 'line',
+  }));
+  const legend = legendPart(entries, WIDTH_PX);
+  const banded = groups.some((g) => g.runs.length > 1);
+  const subtitle = [
+    `${runs.length} run${runs.length === 1 ? '' : 's'}`,
+    ...(banded ? ['band = min–max across seeds, line = their mean'] : []),
+    ...(windows.length > 0 ? ['shaded = fault windows'] : []),
+  ].join('; ');
+  return composeSvg(`${metric} over virtual time`, subtitle, [
+    { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
+    { part: legend, x: 0, y: HEIGHT_PX },
+  ]);
+}
+
+/** time -> the runs' values at that time, in time order. */
+function valuesByTime(perRun: readonly (readonly { timeS: number; value: number }[])[]): [number, number[]][] {
+  const byTime = new Map<number, number[]>();
+  for (const points of perRun) {
+    for (const { timeS, value } of points) {
+      const values = byTime.get(timeS) ?? [];
+      values.push(value);
+      byTime.set(timeS, values);
+    }
+  }
+  return [...byTime.entries()].sort((a, b) => a[0] - b[0]);
+}

@@ -1,0 +1,115 @@
+/**
+ * The Vivaldi coordinate plane of a finished run: one dot per host at its final coordinate
+ * (first two dimensions, or x0 against the height in one dimension), coloured like its PoP on
+ * the map; backbone links joined between PoP centroids; the largest PoPs labelled.
+ */
+import * as Plot from '@observablehq/plot';
+import type { MapData, ProjectedPop } from './map-data.js';
+import type { NodeCoordinates } from './run-folder.js';
+import { largestPops, placeLabels } from './map-style.js';
+import { partOf, plotDocument, type SvgPart } from './svg.js';
+
+interface HostDot {
+  readonly x: number;
+  readonly y: number;
+  readonly colour: string;
+  readonly node: string;
+}
+
+const UNKNOWN_POP_COLOUR = '#999';
+const MARGIN_LEFT_PX = 50;
+const MARGIN_RIGHT_PX = 20;
+const MARGIN_TOP_PX = 20;
+const MARGIN_BOTTOM_PX = 40;
+/** Room around the outermost dots, as a share of the span. */
+const DOMAIN_PAD_SHARE = 0.05;
+
+/** Host label `PoP/k` -> the PoP name (the part before the last slash). */
+export function popOfHost(node: string): string {
+  const slash = node.lastIndexOf('/');
+  return slash < 0 ? node : node.slice(0, slash);
+}
+
+export function vivaldiPart(data: MapData, coordinates: NodeCoordinates, pops: readonly ProjectedPop[], labelsMax: number, height: number): SvgPart {
+  const dimensions = coordinates.columns.filter((c) => /^x\d+_ms$/.test(c));
+  const xColumn = coordinates.columns.indexOf(dimensions[0] ?? coordinates.columns[0]);
+  const yName = dimensions[1] ?? 'height_ms';
+  const yColumn = coordinates.columns.indexOf(yName);
+  const popByName = new Map(pops.map((p) => [p.name, p]));
+  const dots: HostDot[] = coordinates.rows.map((row) => ({
+    x: row.values[xColumn],
+    y: row.values[yColumn],
+    colour: popByName.get(popOfHost(row.node))?.colour ?? UNKNOWN_POP_COLOUR,
+    node: row.node,
+  }));
+  const centroids = new Map<string, { x: number; y: number; pop: ProjectedPop }>();
+  for (const pop of pops) {
+    const mine = dots.filter((d) => popOfHost(d.node) === pop.name);
+    if (mine.length === 0) continue;
+    centroids.set(pop.name, { x: mean(mine.map((d) => d.x)), y: mean(mine.map((d) => d.y)), pop });
+  }
+  const segments = data.links.flatMap((link) => {
+    const a = centroids.get(data.pops[link.a].name);
+    const b = centroids.get(data.pops[link.b].name);
+    return a === undefined || b === undefined ? [] : [{ x1: a.x, y1: a.y, x2: b.x, y2: b.y }];
+  });
+  const located = [...centroids.values()];
+  const [xDomain, yDomain] = squareDomains(dots);
+  // Place labels in px (the scales are linear on these exact domains), then back to data units.
+  const side = height - MARGIN_TOP_PX - MARGIN_BOTTOM_PX;
+  const span = xDomain[1] - xDomain[0];
+  const toPx = (x: number, y: number): [number, number] => [((x - xDomain[0]) / span) * side, ((yDomain[1] - y) / span) * side];
+  const labels = placeLabels(
+    largestPops(
+      located.map((c) => c.pop),
+      labelsMax,
+    ).map((k) => {
+      const [x, y] = toPx(located[k].x, located[k].y);
+      return { x, y, r: 3, text: located[k].pop.name };
+    }),
+  ).map((spot) => ({ ...spot, x: xDomain[0] + (spot.x / side) * span, y: yDomain[1] - (spot.y / side) * span }));
+  const halo = { fontSize: 10, stroke: 'white', strokeWidth: 3, fill: '#222' } as const;
+  const extra = dimensions.length > 2 ? ` (first 2 of ${dimensions.length} dims)` : '';
+  const svg = Plot.plot({
+    document: plotDocument(),
+    width: height + MARGIN_LEFT_PX + MARGIN_RIGHT_PX - MARGIN_TOP_PX - MARGIN_BOTTOM_PX,
+    height,
+    marginLeft: MARGIN_LEFT_PX,
+    marginRight: MARGIN_RIGHT_PX,
+    marginTop: MARGIN_TOP_PX,
+    marginBottom: MARGIN_BOTTOM_PX,
+    x: { label: `Vivaldi ${dimensions[0] ?? 'x0_ms'}${extra}`, grid: true, domain: xDomain },
+    y: { label: `Vivaldi ${yName}`, grid: true, domain: yDomain },
+    color: { type: 'identity' },
+    marks: [
+      Plot.link(segments, { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: '#ccc', strokeWidth: 0.8 }),
+      Plot.dot(dots, { x: 'x', y: 'y', r: 2.5, fill: 'colour', fillOpacity: 0.8, title: 'node' }),
+      ...(['start', 'end', 'middle'] as const).map((anchor) =>
+        Plot.text(
+          labels.filter((l) => l.anchor === anchor),
+          { x: 'x', y: 'y', text: 'text', textAnchor: anchor, ...halo },
+        ),
+      ),
+    ],
+  }) as unknown as Element;
+  return partOf(svg, height + MARGIN_LEFT_PX + MARGIN_RIGHT_PX - MARGIN_TOP_PX - MARGIN_BOTTOM_PX, height);
+}
+
+/** Domains of equal span on both axes (the plot area is square): 1 ms is as long across as up. */
+function squareDomains(dots: readonly HostDot[]): [[number, number], [number, number]] {
+  const finite = dots.filter((d) => Number.isFinite(d.x) && Number.isFinite(d.y));
+  if (finite.length === 0) return [[-1, 1], [-1, 1]];
+  const xs = finite.map((d) => d.x);
+  const ys = finite.map((d) => d.y);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const half = (Math.max(x1 - x0, y1 - y0, 1e-6) / 2) * (1 + 2 * DOMAIN_PAD_SHARE);
+  const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
+  return [
+    [cx - half, cx + half],
+    [cy - half, cy + half],
+  ];
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((s, v) => s + v, 0) / values.length;
+}

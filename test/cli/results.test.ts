@@ -1,0 +1,63 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findResultFolders, formatResultsTable, readResultEntry } from '../../src/cli/results-command.js';
+import { luc, ROOT } from './run-cli.js';
+
+const RENATER = join(ROOT, 'scenarios/renater-vivaldi.yaml');
+
+describe('luc results ls', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'luc-results-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists every results folder below DIR with its scenario, seed, hash, wall time and key figures', () => {
+    const results = join(dir, 'results');
+    expect(luc(['run', RENATER, '--set', 'durationS=20', '--set', 'faults=[]', '--quiet', '--seed', '7', '--out', join(results, 'a/seed-7')]).status).toBe(0);
+    const sweep = luc(['sweep', RENATER, '--set', 'durationS=20', '--set', 'faults=[]', '--seeds', '2', '--quiet', '--out', join(results, 'sw')]);
+    expect(sweep.status, sweep.stderr).toBe(0);
+    const r = luc(['results', 'ls'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0].split(/\s{2,}/)).toEqual(['path', 'scenario', 'seed', 'hash', 'finished', 'wall s', 'vivaldi err', 'msgs sent']);
+    expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual(['results/a/seed-7', 'results/sw/runs/p000/seed-42', 'results/sw/runs/p000/seed-43']);
+    const cells = lines[1].split(/\s+/);
+    expect(cells[1]).toBe('renater-vivaldi');
+    expect(cells[2]).toBe('7');
+    expect(cells[3]).toMatch(/^[0-9a-f]{16}$/);
+    expect(cells[4]).toMatch(/^\d{4}-\d\d-\d\d$/);
+    expect(cells[5]).toMatch(/^\d\d:\d\d$/);
+    expect(Number(cells[7])).toBeGreaterThan(0);
+    expect(Number(cells[7])).toBeLessThan(1);
+    expect(Number(cells[8])).toBeGreaterThan(0);
+
+    const json = luc(['results', 'ls', 'results/sw', '--json'], dir);
+    const entries = JSON.parse(json.stdout);
+    expect(entries.map((e: { seed: number }) => e.seed)).toEqual([42, 43]);
+  });
+
+  it('says so when there are no results, and exits 0', () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const r = luc(['results', 'ls', empty]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(`no results under ${empty}`);
+    expect(luc(['results', 'ls'], empty).stdout.trim()).toBe('no results under results');
+  });
+
+  it('skips staging folders and shows a dash for figures a run does not have', () => {
+    const root = join(dir, 'unit');
+    mkdirSync(join(root, 'x/.seed-1.partial'), { recursive: true });
+    writeFileSync(join(root, 'x/.seed-1.partial/summary.json'), '{}');
+    mkdirSync(join(root, 'x/seed-1'), { recursive: true });
+    writeFileSync(join(root, 'x/seed-1/summary.json'), JSON.stringify({ scenario: 'g', seed: 1, scenarioHash: 'abc', wallTimeS: 1.5, metrics: {} }));
+    expect(findResultFolders(root)).toEqual([join(root, 'x/seed-1')]);
+    const entry = readResultEntry(join(root, 'x/seed-1'));
+    expect(entry).not.toBeNull();
+    const table = formatResultsTable([entry!], root).split('\n');
+    expect(table[1]).toMatch(/^x\/seed-1\s+g\s+1\s+abc\s+\S+ \S+\s+1\.50\s+-\s+-$/);
+  });
+});

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plotFiles } from '../../src/plot/plot-set.js';
+import { readRunFolder } from '../../src/plot/run-folder.js';
+import { PlotInputError } from '../../src/plot/errors.js';
+import { linePaths, makeRun, makeSweep, vertexCount } from './fixtures.js';
+
+describe('plot charts', () => {
+  let dir = '';
+  let seed1 = '';
+  let seed2 = '';
+  let dims3 = '';
+  let sweep = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'luc-plot-'));
+    seed1 = makeRun(join(dir, 'seed-1'), 1);
+    seed2 = makeRun(join(dir, 'seed-2'), 2);
+    dims3 = makeRun(join(dir, 'dims-3'), 1, ['protocols.vivaldi.dimensions=3']);
+    sweep = makeSweep(join(dir, 'sweep'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const svgOf = (inputs: string[], name: string, metrics: string[] = []): string => {
+    const file = plotFiles(inputs, metrics).find((f) => f.name === name);
+    if (file === undefined) throw new Error(`no ${name} among ${plotFiles(inputs, metrics).map((f) => f.name).join(', ')}`);
+    return file.svg;
+  };
+
+  it('draws the default charts of runs: convergence of the median and p90 errors, and the per-node CDF', () => {
+    expect(plotFiles([seed1], []).map((f) => f.name)).toEqual([
+      'convergence-vivaldi.median_rel_error.svg',
+      'convergence-vivaldi.p90_rel_error.svg',
+      'cdf-vivaldi.node_median_rel_error.svg',
+    ]);
+  });
+
+  it('draws one convergence line per run of different scenarios, with axis labels and a legend naming what differs', () => {
+    const svg = svgOf([seed1, dims3], 'convergence-vivaldi.median_rel_error.svg');
+    const lines = linePaths(svg);
+    expect(lines).toHaveLength(2);
+    // 60 s sampled every 10 s: 7 points per run.
+    for (const d of lines) expect(vertexCount(d)).toBe(7);
+    expect(svg).toContain('virtual time (s)');
+    expect(svg).toContain('vivaldi.median_rel_error');
+    expect(svg).toContain('protocols.vivaldi.dimensions=2 (seed 1)');
+    expect(svg).toContain('protocols.vivaldi.dimensions=3 (seed 1)');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+  });
+
+  it('draws runs that differ only by seed as one min-max band and one mean line', () => {
+    const svg = svgOf([seed1, seed2, dims3], 'convergence-vivaldi.median_rel_error.svg');
+    expect(linePaths(svg)).toHaveLength(2); // the mean of seeds 1-2, and the 3-dimension run
+    const areas = [...svg.matchAll(/<g [^>]*aria-label="area"[^>]*>(.*?)<\/g>/gs)].flatMap((m) => [...m[1].matchAll(/<path /g)]);
+    expect(areas).toHaveLength(1);
+    expect(svg).toContain('mean of 2 seeds');
+    expect(svg).toContain('band = min–max across seeds');
+  });
+
+  it('draws the CDF of per-node errors with one point per node, one curve per run', () => {
+    const svg = svgOf([seed1, seed2], 'cdf-vivaldi.node_median_rel_error.svg');
+    const nodes = readRunFolder(seed1).nodeValues.get('vivaldi.node_median_rel_error')?.size ?? 0;
+    expect(nodes).toBe(224);
+    const lines = linePaths(svg);
+    expect(lines).toHaveLength(2);
+    expect(vertexCount(lines[0])).toBe(nodes);
+    expect(svg).toContain('fraction of nodes');
+  });
+
+  it('gives byte-identical SVG for the same input', () => {
+    const first = plotFiles([seed1, seed2, dims3, sweep], []);
+    const second = plotFiles([seed1, seed2, dims3, sweep], []);
+    expect(second.map((f) => f.name)).toEqual(first.map((f) => f.name));
+    second.forEach((file, i) => expect(file.svg).toBe(first[i].svg));
+  });
+
+  it('draws a sweep: the mean against each parameter with CI bars, one series per value of the other parameter', () => {
+    const names = plotFiles([sweep], []).map((f) => f.name);
+    expect(names).toEqual(['sweep-vivaldi.median_rel_error-vs-protocols.vivaldi.dimensions.svg', 'sweep-vivaldi.median_rel_error-vs-protocols.vivaldi.useHeight.svg']);
+    const svg = svgOf([sweep], names[0]);
+    expect(linePaths(svg)).toHaveLength(2); // useHeight true and false
+    expect(svg).toContain('vivaldi.useHeight=true');
+    expect(svg).toContain('vivaldi.useHeight=false');
+    const bars = [...svg.matchAll(/<g [^>]*aria-label="rule"[^>]*>(.*?)<\/g>/gs)].flatMap((m) => [...m[1].matchAll(/<line /g)]);
+    expect(bars).toHaveLength(6); // 3 dimensions x 2 series
+    expect(svg).toContain('protocols.vivaldi.dimensions');
+    expect(svg).toContain('mean, 95% CI');
+    expect(plotFiles([sweep], ['messages.sent']).map((f) => f.name)).toContain('sweep-messages.sent-vs-protocols.vivaldi.dimensions.svg');
+  });
+
+  it('names the folder and the metrics it has when a metric is missing', () => {
+    expect(() => plotFiles([seed1], ['vivaldi.nope'])).toThrow(PlotInputError);
+    expect(() => plotFiles([seed1], ['vivaldi.nope'])).toThrow(`${join(seed1, 'metrics.csv')}: no global metric 'vivaldi.nope' (metrics here: bytes.sent`);
+    expect(() => plotFiles([sweep], ['vivaldi.nope'])).toThrow(`${join(sweep, 'aggregate.csv')}: no rows for metric 'vivaldi.nope'`);
+  });
+
+  it('names a folder that is neither a run nor a sweep', () => {
+    expect(() => plotFiles([dir], [])).toThrow(`${dir}: not a results folder (no metrics.csv) nor a sweep folder (no sweep.json)`);
+    expect(() => plotFiles([join(dir, 'missing')], [])).toThrow(`${join(dir, 'missing')}: no such folder`);
+  });
+});

@@ -1,0 +1,80 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDefaultPlots } from '../../src/cli/plot-command.js';
+import { UsageError } from '../../src/cli/exit-codes.js';
+import { luc } from '../cli/run-cli.js';
+import { RENATER_GRAPHML, makeRun, makeSweep } from './fixtures.js';
+
+describe('luc plot and luc map (end to end)', () => {
+  let dir = '';
+  let run = '';
+  let sweep = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'luc-plot-cli-'));
+    run = makeRun(join(dir, 'run'), 1);
+    sweep = makeSweep(join(dir, 'sweep'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the charts of runs and sweeps, prints their paths, and gives the same bytes twice', () => {
+    const out = join(dir, 'plots');
+    const first = luc(['plot', run, sweep, '--out', out]);
+    expect(first.status, first.stderr).toBe(0);
+    const paths = first.stdout.trim().split('\n');
+    expect(paths).toEqual(
+      [
+        'convergence-vivaldi.median_rel_error.svg',
+        'convergence-vivaldi.p90_rel_error.svg',
+        'cdf-vivaldi.node_median_rel_error.svg',
+        'sweep-vivaldi.median_rel_error-vs-protocols.vivaldi.dimensions.svg',
+        'sweep-vivaldi.median_rel_error-vs-protocols.vivaldi.useHeight.svg',
+      ].map((name) => join(out, name)),
+    );
+    const bytes = paths.map((p) => readFileSync(p, 'utf8'));
+    expect(luc(['plot', run, sweep, '--out', out]).status).toBe(0);
+    paths.forEach((p, i) => expect(readFileSync(p, 'utf8')).toBe(bytes[i]));
+  });
+
+  it('charts the metrics asked for with --metric, into the results folder by default', () => {
+    const r = luc(['plot', run, '--metric', 'messages.sent', '--metric', 'vivaldi.node_median_rel_error']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([join(run, 'convergence-messages.sent.svg'), join(run, 'cdf-vivaldi.node_median_rel_error.svg')]);
+  });
+
+  it('exits with 2 and names the path on a folder that is not a run, or a metric a run lacks', () => {
+    const missing = luc(['plot', join(dir, 'nope')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(`error: ${join(dir, 'nope')}: no such folder`);
+    const notRun = luc(['plot', dir, '--out', join(dir, 'x')]);
+    expect(notRun.status).toBe(2);
+    expect(notRun.stderr).toContain(`${dir}: not a results folder`);
+    const metric = luc(['plot', run, '--metric', 'vivaldi.typo', '--out', join(dir, 'x')]);
+    expect(metric.status).toBe(2);
+    expect(metric.stderr).toContain(`${join(run, 'metrics.csv')}: no global metric 'vivaldi.typo' (metrics here:`);
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+
+  it('maps a GraphML file and a results folder', () => {
+    const out = join(dir, 'renater.svg');
+    const bare = luc(['map', RENATER_GRAPHML, '--out', out]);
+    expect(bare.status, bare.stderr).toBe(0);
+    expect(bare.stdout.trim()).toBe(out);
+    expect(readFileSync(out, 'utf8')).toContain('Renater2010: ');
+    const ofRun = luc(['map', run]);
+    expect(ofRun.status, ofRun.stderr).toBe(0);
+    expect(existsSync(join(run, 'map.svg'))).toBe(true);
+    const bad = luc(['map', join(dir, 'nope.graphml')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(join(dir, 'nope.graphml'));
+  });
+
+  it('writeDefaultPlots writes the default charts and the map next to the CSV, or throws a UsageError', () => {
+    const fresh = makeRun(join(dir, 'fresh'), 5);
+    expect(writeDefaultPlots(fresh)).toEqual(
+      ['convergence-vivaldi.median_rel_error.svg', 'convergence-vivaldi.p90_rel_error.svg', 'cdf-vivaldi.node_median_rel_error.svg', 'map.svg'].map((name) => join(fresh, name)),
+    );
+    expect(() => writeDefaultPlots(join(dir, 'nope'))).toThrow(UsageError);
+  });
+});
