@@ -9,22 +9,31 @@
  * follows (the common case: a handler schedules the next event), the new element fills the
  * root and is sifted down once, instead of paying for a sift-down and a sift-up.
  */
+/** Sequence numbers live in a Uint32Array. */
+const SEQ_LIMIT = 2 ** 32;
+
 export class EventQueue<T> {
   private timesUs: Float64Array;
-  private seqs: Float64Array;
+  /** Insertion sequence numbers, 32-bit to keep the heap small (renumbered before they wrap). */
+  private seqs: Uint32Array;
   private items: (T | undefined)[];
   private count = 0;
   private rootVacant = false;
   private nextSeq = 0;
   private readonly capacityMax: number;
 
-  constructor(capacityInitial = 1024, capacityMax = 1 << 26) {
+  /** `seqLimit` is for tests of the renumbering; keep the default otherwise. */
+  constructor(
+    capacityInitial = 1024,
+    capacityMax = 1 << 26,
+    private readonly seqLimit = SEQ_LIMIT,
+  ) {
     if (!(capacityInitial >= 1 && capacityInitial <= capacityMax)) {
       throw new RangeError(`EventQueue: bad capacity ${capacityInitial} (max ${capacityMax})`);
     }
     this.capacityMax = capacityMax;
     this.timesUs = new Float64Array(capacityInitial);
-    this.seqs = new Float64Array(capacityInitial);
+    this.seqs = new Uint32Array(capacityInitial);
     this.items = new Array(capacityInitial);
   }
 
@@ -35,6 +44,7 @@ export class EventQueue<T> {
 
   /** Insert an item due at `timeUs` (an integer number of microseconds). */
   push(timeUs: number, item: T): void {
+    if (this.nextSeq === this.seqLimit) this.renumber();
     const seq = this.nextSeq++;
     if (this.rootVacant) {
       this.rootVacant = false;
@@ -128,6 +138,20 @@ export class EventQueue<T> {
     items[i] = item;
   }
 
+  /**
+   * Give the pending entries the sequence numbers 0..n-1 in their (time, seq) order. Relative
+   * order is kept, so the heap stays a heap and FIFO on equal times holds; runs once every
+   * 2^32 pushes.
+   */
+  private renumber(): void {
+    if (this.rootVacant) this.fillRoot();
+    const n = this.count;
+    const order = Array.from({ length: n }, (_, i) => i);
+    order.sort((a, b) => this.timesUs[a] - this.timesUs[b] || this.seqs[a] - this.seqs[b]);
+    for (let rank = 0; rank < n; rank++) this.seqs[order[rank]] = rank;
+    this.nextSeq = n;
+  }
+
   private grow(): void {
     const capacity = this.timesUs.length * 2;
     if (capacity > this.capacityMax) {
@@ -135,10 +159,11 @@ export class EventQueue<T> {
     }
     const times = new Float64Array(capacity);
     times.set(this.timesUs);
-    const seqs = new Float64Array(capacity);
+    const seqs = new Uint32Array(capacity);
     seqs.set(this.seqs);
     this.timesUs = times;
     this.seqs = seqs;
     this.items.length = capacity;
   }
 }
+

@@ -61,6 +61,30 @@ describe('EventQueue', () => {
     expect(queue.peekTimeUs()).toBe(Infinity);
   });
 
+  it('keeps FIFO order on equal times across the renumbering of sequence numbers', () => {
+    const queue = new EventQueue<number>(4, 1 << 10, 8); // renumber every 8 pushes
+    const rng = randomStream(11, 'queue-renumber');
+    // A sorted model: the pending (time, id) pairs; ids grow with insertion.
+    const model: { t: number; id: number }[] = [];
+    let id = 0;
+    let pops = 0;
+    for (let k = 0; k < 400; k++) {
+      if (rng.next() < 0.55 || model.length === 0) {
+        const t = 100 + rng.int(3);
+        queue.push(t, id);
+        model.push({ t, id: id++ });
+      } else {
+        model.sort((a, b) => a.t - b.t || a.id - b.id);
+        const expected = model.shift()!;
+        expect(queue.peekTimeUs()).toBe(expected.t);
+        expect(queue.pop()).toBe(expected.id);
+        pops++;
+      }
+    }
+    expect(id).toBeGreaterThan(100); // many renumberings happened
+    expect(pops).toBeGreaterThan(100);
+  });
+
   it('refuses to grow past its bound with a clear error', () => {
     const queue = new EventQueue<number>(2, 4);
     for (let i = 0; i < 4; i++) queue.push(i, i);
