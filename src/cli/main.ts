@@ -44,6 +44,7 @@ export function buildProgram(): Command {
     .option('--set <path=value>', 'override a scenario field, e.g. protocols.vivaldi.dimensions=8 (repeatable)', collect, [])
     .option('--out <dir>', 'results folder (default: output.dir of the scenario, results/<name>/seed-<seed>)')
     .option('--quiet', 'no progress or log lines on stderr', false)
+    .option('--plot', 'also write the default plots of the run (SVG) next to its CSV', false)
     .description('run a scenario and write DIR/metrics.csv, DIR/summary.json and DIR/scenario.json')
     .action((scenarioFile: string, options: RunCommandOptions) => {
       const seed = options.seed !== undefined && /^\d+$/.test(options.seed) ? Number(options.seed) : undefined;

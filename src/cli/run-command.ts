@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { executeRun, type ExecuteRunResult } from './execute-run.js';
+import { writeDefaultPlots } from './plot-command.js';
 import { codeVersion } from './provenance.js';
 import { ProgressLine } from './progress.js';
 import { UsageError } from './exit-codes.js';
@@ -10,6 +11,7 @@ export interface RunCommandOptions {
   readonly set: string[];
   readonly out?: string;
   readonly quiet: boolean;
+  readonly plot?: boolean;
 }
 
 /** `luc run`: one scenario, one results folder, progress and a closing line on stderr. */
@@ -35,5 +37,8 @@ export function runCommand(scenarioFile: string, options: RunCommandOptions, arg
   progress.done();
   const shown = relative(process.cwd(), result.outDir) || '.';
   log(`wrote ${shown}/{metrics.csv,summary.json,scenario.json} in ${result.wallTimeS.toFixed(2)} s wall`);
+  if (options.plot === true) {
+    for (const file of writeDefaultPlots(result.outDir)) log(`wrote ${relative(process.cwd(), file) || file}`);
+  }
   return result;
 }

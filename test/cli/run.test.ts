@@ -48,6 +48,15 @@ describe('luc run (end to end)', () => {
     expect(resolved.hosts.perPop.rule).toBe('degree');
   });
 
+  it('writes the default plots next to the CSV with --plot', () => {
+    const out = join(dir, 'plotted');
+    const r = luc(['run', RENATER, ...SHORT, '--set', 'durationS=30', '--plot', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    for (const file of ['convergence-vivaldi.median_rel_error.svg', 'cdf-vivaldi.node_median_rel_error.svg', 'map.svg']) {
+      expect(readFileSync(join(out, file), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    }
+  });
+
   it('runs the bundled default scenario when no file is given', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'luc-default-'));
     try {
