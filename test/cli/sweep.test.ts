@@ -77,6 +77,14 @@ describe('luc sweep (end to end)', () => {
     expect(Number(row[6])).toBe(Math.min(...finals));
     expect(Number(row[8])).toBeLessThanOrEqual(Number(row[4]));
     expect(Number(row[9])).toBeGreaterThanOrEqual(Number(row[4]));
+
+    // and luc plot draws the sweep: one chart per metric and parameter, a series per other value
+    const plots = join(dir, 'grid-plots');
+    const drawn = luc(['plot', out, '--out', plots]);
+    expect(drawn.status, drawn.stderr).toBe(0);
+    const chart = readFileSync(join(plots, 'sweep-vivaldi.median_rel_error-vs-protocols.vivaldi.dimensions.svg'), 'utf8');
+    for (const periodMs of [250, 500, 1000]) expect(chart).toContain(`vivaldi.periodMs=${periodMs}`);
+    expect(existsSync(join(plots, 'sweep-vivaldi.median_rel_error-vs-protocols.vivaldi.periodMs.svg'))).toBe(true);
   });
 
   it("records in each run's summary a luc run command line that replays the run byte for byte", () => {
