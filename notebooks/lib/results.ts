@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
+import { parse } from 'csv-parse/sync';
 
 /** The luc-sim checkout: the first folder above `from` whose package.json is named luc-sim. */
 export function projectRoot(from: string = process.cwd()): string {
@@ -42,34 +43,9 @@ export function lucOrThrow(args: readonly string[]): string {
   return r.stdout;
 }
 
-/** RFC 4180 records of a CSV file as objects keyed by the header (csv-stringify output). */
+/** Records of a CSV file as objects keyed by the header (csv-parse, csv-stringify's sibling). */
 export function readCsv(file: string): Record<string, string>[] {
-  const text = readFileSync(file, 'utf8');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      rows.push([...row, field.replace(/\r$/, '')]);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  const [header, ...records] = rows.filter((r) => !(r.length === 1 && r[0] === ''));
-  return records.map((record) => Object.fromEntries(header.map((name, k) => [name, record[k] ?? ''])));
+  return parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
 }
 
 /** One row of metrics.csv: `node` is null for global metrics. */

@@ -1,41 +1,20 @@
-/**
- * A small RFC 4180 reader for the CSV files luc-sim writes (csv-stringify output: quoted fields
- * only when they hold a comma, quote or newline). Returns the header and the records.
- */
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { PlotInputError } from './errors.js';
+
+/** The CSV files luc-sim writes (csv-stringify), read back with its sibling csv-parse. */
 export interface CsvTable {
   readonly header: readonly string[];
   readonly records: readonly (readonly string[])[];
 }
 
-export function parseCsv(text: string): CsvTable {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
+/** Header and records of a CSV file; rows of another width are kept for the caller to report. */
+export function readCsvFile(path: string): CsvTable {
+  let rows: string[][];
+  try {
+    rows = parse(readFileSync(path, 'utf8'), { skip_empty_lines: true, relax_column_count: true }) as string[][];
+  } catch (error) {
+    throw new PlotInputError(path, `not a readable CSV file (${(error as Error).message})`);
   }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  const nonEmpty = rows.filter((r) => !(r.length === 1 && r[0] === ''));
-  return { header: nonEmpty[0] ?? [], records: nonEmpty.slice(1) };
+  return { header: rows[0] ?? [], records: rows.slice(1) };
 }

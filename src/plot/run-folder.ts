@@ -1,7 +1,7 @@
 /** Read one results folder of `luc run`: metrics.csv, summary.json, scenario.json, coordinates.csv. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsv } from './csv.js';
+import { readCsvFile } from './csv.js';
 import { PlotInputError } from './errors.js';
 
 export interface MetricPoint {
@@ -70,7 +70,7 @@ export function readJson(path: string): Record<string, unknown> {
 }
 
 function readMetrics(path: string): Pick<RunFolder, 'series' | 'nodeValues'> {
-  const { header, records } = parseCsv(readFileSync(path, 'utf8'));
+  const { header, records } = readCsvFile(path);
   if (header.join(',') !== 'time_s,metric,value,node') {
     throw new PlotInputError(path, `expected the header time_s,metric,value,node, found '${header.join(',')}'`);
   }
@@ -102,7 +102,7 @@ function readMetrics(path: string): Pick<RunFolder, 'series' | 'nodeValues'> {
 }
 
 function readCoordinates(path: string): NodeCoordinates {
-  const { header, records } = parseCsv(readFileSync(path, 'utf8'));
+  const { header, records } = readCsvFile(path);
   if (header[0] !== 'node' || header.length < 2) throw new PlotInputError(path, `expected a header node,x0_ms,..., found '${header.join(',')}'`);
   const rows = records.map((record, i) => {
     const values = record.slice(1).map(Number);

@@ -1,7 +1,7 @@
 /** Read a sweep folder: DIR/sweep.json and DIR/aggregate.csv (one row per point and metric). */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseCsv } from './csv.js';
+import { readCsvFile } from './csv.js';
 import { PlotInputError } from './errors.js';
 import { readJson } from './run-folder.js';
 
@@ -37,7 +37,7 @@ export function readSweepFolder(dir: string): SweepFolder {
   const sweep = readJson(join(dir, 'sweep.json'));
   const path = join(dir, 'aggregate.csv');
   if (!existsSync(path)) throw new PlotInputError(path, 'missing: a sweep folder needs aggregate.csv (is the sweep finished?)');
-  const { header, records } = parseCsv(readFileSync(path, 'utf8'));
+  const { header, records } = readCsvFile(path);
   const metricAt = header.indexOf('metric');
   const tail = header.slice(metricAt);
   // No parameter column is a seeds-only sweep: valid, it just has nothing to plot against.
