@@ -15,13 +15,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   kernel: [],
   platform: ['kernel'],
   runtime: ['kernel', 'platform'],
-  protocols: [], // plus runtime/context.ts only: checked apart
+  protocols: ['actors'], // plus runtime/context.ts only: checked apart
+  actors: [], // plus runtime/context.ts only: checked apart
   faults: ['kernel', 'platform', 'runtime'],
   metrics: ['kernel'],
-  scenario: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics'],
+  scenario: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics'],
   check: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario'],
   plot: ['kernel', 'platform', 'metrics', 'scenario'],
-  cli: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario', 'plot', 'check'],
+  cli: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics', 'scenario', 'plot', 'check'],
   bench: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario'],
 };
 
@@ -56,8 +57,9 @@ describe('architecture', () => {
       for (const target of localImports(path)) {
         const targetLayer = target.split('/')[0];
         if (targetLayer === layer) continue;
-        if (layer === 'protocols') {
-          expect(target, `${rel} imports ${target}: protocols see only runtime/context`).toBe('runtime/context.js');
+        if (layer === 'protocols' || layer === 'actors') {
+          if (ALLOWED[layer].includes(targetLayer)) continue;
+          expect(target, `${rel} imports ${target}: ${layer} see only runtime/context`).toBe('runtime/context.js');
           continue;
         }
         expect(ALLOWED[layer], `${rel} imports ${target}`).toContain(targetLayer);
@@ -67,7 +69,7 @@ describe('architecture', () => {
 
   it('keeps sockets, processes and files out of protocols, kernel and platform models', () => {
     for (const { path, rel } of files) {
-      if (!/^(protocols|kernel)\//.test(rel)) continue;
+      if (!/^(protocols|kernel|actors)\//.test(rel)) continue;
       const text = readFileSync(path, 'utf8');
       expect(text, rel).not.toMatch(/from 'node:(dgram|net|child_process|fs)'/);
     }
@@ -83,7 +85,7 @@ describe('architecture', () => {
 
   it('keeps protocol handlers synchronous: no async, await or Promise in protocols or the kernel', () => {
     for (const { path, rel } of files) {
-      if (!/^(protocols|kernel)\//.test(rel)) continue;
+      if (!/^(protocols|kernel|actors)\//.test(rel)) continue;
       expect(readFileSync(path, 'utf8'), rel).not.toMatch(/\basync\b|\bawait\b|\bPromise\b/);
     }
   });

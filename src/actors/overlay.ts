@@ -1,0 +1,96 @@
+/**
+ * What the Peer Actor model asks of an overlay: the current neighbours and a stream of
+ * membership events, delivered synchronously. Gossip views, failure detectors, rings and
+ * hand-driven test overlays all fit behind this interface.
+ */
+import type { NodeId } from '../runtime/context.js';
+
+export type OverlayEvent =
+  | { readonly kind: 'join'; readonly peer: NodeId }
+  | { readonly kind: 'leave'; readonly peer: NodeId }
+  | { readonly kind: 'neighbours-changed'; readonly neighbours: readonly NodeId[] };
+
+export type OverlayEventKind = OverlayEvent['kind'];
+
+export type OverlayListener = (event: OverlayEvent) => void;
+
+export interface Subscription {
+  unsubscribe(): void;
+}
+
+export interface Overlay {
+  /** Names the overlay in notifications (e.g. `gossip`, `failure-detector`). */
+  readonly name: string;
+  /** The current neighbours: no duplicates, never the node itself. */
+  neighbours(): readonly NodeId[];
+  /** `listener` hears every later event, in subscription order, until unsubscribed. */
+  subscribe(listener: OverlayListener): Subscription;
+}
+
+/**
+ * The listener list of an overlay: events go to listeners in subscription order, to a snapshot
+ * taken at emission (a listener that unsubscribes or subscribes during an event does not shift
+ * the others). Bounded: subscribing beyond `listenersMax` is an error.
+ */
+export class OverlayEvents {
+  private listeners: OverlayListener[] = [];
+
+  constructor(private readonly listenersMax = 1024) {}
+
+  get listenerCount(): number {
+    return this.listeners.length;
+  }
+
+  subscribe(listener: OverlayListener): Subscription {
+    if (this.listeners.length >= this.listenersMax) throw new RangeError(`OverlayEvents: more than ${this.listenersMax} listeners`);
+    this.listeners = [...this.listeners, listener]; // copy on write: emit iterates a snapshot
+    let active = true;
+    return {
+      unsubscribe: () => {
+        if (!active) return;
+        active = false;
+        this.listeners = this.listeners.filter((l) => l !== listener);
+      },
+    };
+  }
+
+  emit(event: OverlayEvent): void {
+    const snapshot = this.listeners;
+    for (const listener of snapshot) listener(event);
+  }
+}
+
+/** An overlay driven by hand (tests, or a membership list set by an operator). */
+export class ManualOverlay implements Overlay {
+  private readonly events = new OverlayEvents();
+  private current: NodeId[];
+
+  constructor(
+    readonly name: string,
+    neighbours: readonly NodeId[] = [],
+  ) {
+    this.current = [...neighbours];
+  }
+
+  neighbours(): readonly NodeId[] {
+    return this.current;
+  }
+
+  subscribe(listener: OverlayListener): Subscription {
+    return this.events.subscribe(listener);
+  }
+
+  join(peer: NodeId): void {
+    if (this.current.includes(peer)) return;
+    this.current = [...this.current, peer];
+    this.events.emit({ kind: 'join', peer });
+    this.events.emit({ kind: 'neighbours-changed', neighbours: this.current });
+  }
+
+  leave(peer: NodeId): void {
+    if (!this.current.includes(peer)) return;
+    this.current = this.current.filter((p) => p !== peer);
+    this.events.emit({ kind: 'leave', peer });
+    this.events.emit({ kind: 'neighbours-changed', neighbours: this.current });
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * The supervisor of a node's service actors. A service is a Protocol-like set of synchronous
+ * handlers built by a factory; every handler (start, message, timer, overlay notification) runs
+ * under the supervisor. A handler that throws gets its service restarted with fresh state (the
+ * factory builds a new instance; the old instance's timers die), at most `restartsMax` times
+ * within `restartWindowMs`; one more failure in the window escalates: the service is stopped for
+ * good and reported (callback and counters). The node's other services never notice.
+ */
+import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../runtime/context.js';
+import type { NotificationOrigin, OverlaySubscriber } from './notification-actor.js';
+
+/** A service actor: Protocol-like handlers, every one optional but onStart. */
+export interface ServiceActor extends OverlaySubscriber {
+  onStart(): void;
+  onMessage?(from: NodeId, message: Message): void;
+  onStop?(): void;
+}
+
+/** Builds a fresh instance of a service on the supervised context (called again on restart). */
+export type ServiceFactory = (ctx: NodeContext) => ServiceActor;
+
+export interface SupervisorConfig {
+  /** Restarts allowed within `restartWindowMs`; one more failure escalates. */
+  readonly restartsMax: number;
+  readonly restartWindowMs: number;
+  /** Called once when a service is escalated (stopped for good). */
+  readonly onEscalate?: (service: string, error: unknown) => void;
+}
+
+export const defaultSupervisorConfig: SupervisorConfig = { restartsMax: 3, restartWindowMs: 60_000 };
+
+export type ServiceState = 'idle' | 'running' | 'escalated' | 'stopped';
+
+/**
+ * One supervised service, and the Protocol the stack registers under the service's name: its
+ * messages arrive here and reach the current instance under the supervisor.
+ */
+export class SupervisedService implements Protocol, OverlaySubscriber {
+  private instance: ServiceActor | null = null;
+  private incarnation = 0;
+  private serviceState: ServiceState = 'idle';
+  /** Times of the restarts inside the window (at most restartsMax entries). */
+  private restartTimesMs: number[] = [];
+  private restartTotal = 0;
+  private lastFailure: unknown = undefined;
+  private readonly ctx: NodeContext;
+
+  constructor(
+    readonly name: string,
+    private readonly parentCtx: NodeContext,
+    private readonly factory: ServiceFactory,
+    private readonly supervisor: Supervisor,
+  ) {
+    this.ctx = this.supervisedContext();
+  }
+
+  get state(): ServiceState {
+    return this.serviceState;
+  }
+
+  /** Restarts since the node started. */
+  get restarts(): number {
+    return this.restartTotal;
+  }
+
+  get lastError(): unknown {
+    return this.lastFailure;
+  }
+
+  /** The current instance (for metrics and tests), null when not running. */
+  current<S extends ServiceActor>(): S | null {
+    return this.serviceState === 'running' ? (this.instance as S) : null;
+  }
+
+  onStart(): void {
+    if (this.serviceState !== 'idle') return;
+    this.serviceState = 'running';
+    this.spawn();
+  }
+
+  onMessage(from: NodeId, message: Message): void {
+    this.run((s) => s.onMessage?.(from, message));
+  }
+
+  onStop(): void {
+    const instance = this.serviceState === 'running' ? this.instance : null;
+    this.instance = null;
+    try {
+      instance?.onStop?.();
+    } catch {
+      // the node is stopping anyway; one service's failure must not stop the others' onStop
+    }
+    this.incarnation++;
+    this.serviceState = 'stopped';
+  }
+
+  onJoin(peer: NodeId, origin: NotificationOrigin): void {
+    this.run((s) => s.onJoin?.(peer, origin));
+  }
+
+  onLeave(peer: NodeId, origin: NotificationOrigin): void {
+    this.run((s) => s.onLeave?.(peer, origin));
+  }
+
+  onNeighboursChanged(neighbours: readonly NodeId[], origin: NotificationOrigin): void {
+    this.run((s) => s.onNeighboursChanged?.(neighbours, origin));
+  }
+
+  /** Run `handler` on the current instance; a throw restarts the service (or escalates). */
+  private run(handler: (service: ServiceActor) => void): void {
+    if (this.serviceState !== 'running' || this.instance === null) {
+      this.parentCtx.metrics.count('actors.dropped');
+      return;
+    }
+    try {
+      handler(this.instance);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Build and start instances until one starts cleanly or the service is escalated. */
+  private spawn(): void {
+    for (;;) {
+      this.incarnation++;
+      try {
+        this.instance = null;
+        this.instance = this.factory(this.ctx);
+        this.instance.onStart();
+        return;
+      } catch (error) {
+        if (!this.recordFailure(error)) return;
+      }
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.recordFailure(error)) this.spawn();
+  }
+
+  /** Stop the failed instance; true = restart it, false = escalated. */
+  private recordFailure(error: unknown): boolean {
+    this.lastFailure = error;
+    const failed = this.instance;
+    this.instance = null;
+    this.incarnation++; // the failed instance's timers die
+    try {
+      failed?.onStop?.();
+    } catch {
+      // a failed instance's last words do not matter
+    }
+    const nowMs = this.parentCtx.nowMs();
+    this.restartTimesMs = this.restartTimesMs.filter((t) => nowMs - t < this.supervisor.config.restartWindowMs);
+    if (this.restartTimesMs.length >= this.supervisor.config.restartsMax) {
+      this.serviceState = 'escalated';
+      this.supervisor.escalated(this, error);
+      return false;
+    }
+    this.restartTimesMs.push(nowMs);
+    this.restartTotal++;
+    this.supervisor.restarted(this);
+    return true;
+  }
+
+  /** The parent context, with timers bound to one incarnation and run under the supervisor. */
+  private supervisedContext(): NodeContext {
+    const parent = this.parentCtx;
+    return {
+      id: parent.id,
+      rng: parent.rng,
+      metrics: parent.metrics,
+      nowMs: () => parent.nowMs(),
+      send: (to, message, sizeBytes) => parent.send(to, message, sizeBytes),
+      bootstrapPeers: () => parent.bootstrapPeers(),
+      setTimer: (delayMs: number, handler: () => void): TimerHandle => {
+        const incarnation = this.incarnation;
+        return parent.setTimer(delayMs, () => {
+          if (this.incarnation === incarnation) this.run(handler);
+        });
+      },
+    };
+  }
+}
+
+/**
+ * The services of one node, under one restart policy. Registered in a stack under its own name
+ * (it sends nothing): gives access to the services and to restart and escalation counts.
+ */
+export class Supervisor implements Protocol {
+  private readonly children = new Map<string, SupervisedService>();
+  private readonly escalations: string[] = [];
+
+  constructor(
+    private readonly ctx: NodeContext,
+    readonly config: SupervisorConfig = defaultSupervisorConfig,
+  ) {
+    if (!(Number.isInteger(config.restartsMax) && config.restartsMax >= 0)) {
+      throw new RangeError(`SupervisorConfig.restartsMax: expected an integer >= 0, got ${config.restartsMax}`);
+    }
+    if (!(config.restartWindowMs > 0)) {
+      throw new RangeError(`SupervisorConfig.restartWindowMs: expected a number > 0, got ${config.restartWindowMs}`);
+    }
+  }
+
+  /** Supervise the service `name`, built by `factory` on `ctx` (its own protocol context). */
+  supervise(name: string, ctx: NodeContext, factory: ServiceFactory): SupervisedService {
+    if (this.children.has(name)) throw new Error(`Supervisor: service ${name} supervised twice`);
+    const child = new SupervisedService(name, ctx, factory, this);
+    this.children.set(name, child);
+    return child;
+  }
+
+  service(name: string): SupervisedService {
+    const child = this.children.get(name);
+    if (child === undefined) throw new Error(`Supervisor: no service ${name}`);
+    return child;
+  }
+
+  /** Names of the services escalated so far, in escalation order. */
+  escalatedServices(): readonly string[] {
+    return this.escalations;
+  }
+
+  onStart(): void {}
+
+  onMessage(): void {
+    this.ctx.metrics.count('actors.supervisor.unknown_messages');
+  }
+
+  /** @internal */
+  restarted(child: SupervisedService): void {
+    this.ctx.metrics.count('actors.restarts');
+    this.ctx.metrics.count(`actors.${child.name}.restarts`);
+  }
+
+  /** @internal */
+  escalated(child: SupervisedService, error: unknown): void {
+    this.escalations.push(child.name);
+    this.ctx.metrics.count('actors.escalations');
+    this.ctx.metrics.count(`actors.${child.name}.escalations`);
+    this.config.onEscalate?.(child.name, error);
+  }
+}
