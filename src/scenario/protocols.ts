@@ -36,6 +36,7 @@ export const vivaldiSchema = section(
     filterPeersMax: int({ ge: 1 }).default(V.filterPeersMax),
     unansweredMax: int({ ge: 1 }).default(V.unansweredMax),
     reciprocal: bool().default(V.reciprocal).meta({ description: 'pings carry the pinger coordinate: two samples per round trip' }),
+    peerCoordinatesMax: int({ ge: 0 }).default(V.peerCoordinatesMax).meta({ description: 'peers whose advertised coordinates are remembered (0 = none)' }),
   },
   'an object of vivaldi settings ({} for all defaults)',
 )

@@ -34,6 +34,12 @@ export interface VivaldiConfig extends VivaldiParams {
    * receiver updates too (an RTT is symmetric): two samples per round trip instead of one.
    */
   readonly reciprocal: boolean;
+  /**
+   * How many peers' last advertised coordinates to remember for `peerCoordinate` (least
+   * recently heard forgotten). 0 = none: at 10,000 nodes remembering 256 each costs ~1 GB, so
+   * only stacks that use it (spiral, Chord with proximity) turn it on.
+   */
+  readonly peerCoordinatesMax: number;
 }
 
 export const defaultVivaldiConfig: VivaldiConfig = {
@@ -56,6 +62,7 @@ export const defaultVivaldiConfig: VivaldiConfig = {
   filterPeersMax: 256,
   unansweredMax: 3,
   reciprocal: true,
+  peerCoordinatesMax: 0,
 };
 
 /** Check a config once, at construction (style: options normalised once). */
@@ -79,4 +86,5 @@ export function validateVivaldiConfig(config: VivaldiConfig): void {
   if (!(Number.isInteger(config.filterSamples) && config.filterSamples >= 1)) fail('filterSamples', 'an integer >= 1');
   if (!(Number.isInteger(config.filterPeersMax) && config.filterPeersMax >= 1)) fail('filterPeersMax', 'an integer >= 1');
   if (!(Number.isInteger(config.unansweredMax) && config.unansweredMax >= 1)) fail('unansweredMax', 'an integer >= 1');
+  if (!(Number.isInteger(config.peerCoordinatesMax) && config.peerCoordinatesMax >= 0)) fail('peerCoordinatesMax', 'an integer >= 0');
 }

@@ -19,6 +19,8 @@ export class VivaldiProtocol implements Protocol {
   private timer: TimerHandle | null = null;
   /** Scratch for choosePeer (reused: it runs every period); grown as the sampler's sample grows. */
   private candidates = new Int32Array(32);
+  /** Last coordinate each peer advertised (pong or reciprocal ping), at most peerCoordinatesMax, least recent forgotten. */
+  private readonly peerCoords = new Map<NodeId, Coordinate>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -49,6 +51,11 @@ export class VivaldiProtocol implements Protocol {
   /** Predicted RTT from this node to a node at `other`. */
   estimateRttMs(other: Coordinate): number {
     return this.config.useHeight ? distanceMs(this.state.coord, other) : distanceMs({ vec: this.state.coord.vec, heightMs: 0 }, { vec: other.vec, heightMs: 0 });
+  }
+
+  /** The coordinate `peer` last advertised to this node, if it is still remembered. */
+  peerCoordinate(peer: NodeId): Coordinate | undefined {
+    return this.peerCoords.get(peer);
   }
 
   neighbourPeers(): NodeId[] {
@@ -119,6 +126,7 @@ export class VivaldiProtocol implements Protocol {
     const { coord, error } = this.state;
     const pong: VivaldiPong = { type: 'vivaldi.pong', sentAtMs: ping.sentAtMs, vec: coord.vec, heightMs: coord.heightMs, error };
     this.ctx.send(from, pong, pongSizeBytes(this.config.dimensions));
+    if (ping.vec !== null && ping.vec.length === this.config.dimensions) this.rememberCoordinate(from, ping.vec, ping.heightMs);
     if (ping.vec !== null && ping.rttMs > 0 && ping.vec.length === this.config.dimensions) {
       this.applySample(ping.vec, ping.heightMs, ping.error, ping.rttMs);
     }
@@ -130,9 +138,17 @@ export class VivaldiProtocol implements Protocol {
       this.ctx.metrics.count('vivaldi.bad_samples');
       return;
     }
+    this.rememberCoordinate(from, pong.vec, pong.heightMs);
     const rttMs = this.filter.push(from, rawMs);
     this.neighbours.offer(from, rttMs);
     this.applySample(pong.vec, pong.heightMs, pong.error, rttMs);
+  }
+
+  private rememberCoordinate(peer: NodeId, vec: readonly number[], heightMs: number): void {
+    if (this.config.peerCoordinatesMax === 0) return;
+    this.peerCoords.delete(peer);
+    this.peerCoords.set(peer, { vec, heightMs });
+    if (this.peerCoords.size > this.config.peerCoordinatesMax) this.peerCoords.delete(this.peerCoords.keys().next().value as NodeId);
   }
 
   private applySample(vec: readonly number[], heightMs: number, error: number, rttMs: number): void {
