@@ -1,0 +1,80 @@
+/** Chord's wire messages: readonly plain data. Node ids travel as 4 bytes (ring ids derive from them). */
+import type { NodeId } from '../../runtime/context.js';
+
+/** One step of an iterative lookup: "who is next for `key`?" (always answered to the origin). */
+export interface ChordStep {
+  readonly type: 'chord.step';
+  readonly lookupId: number;
+  readonly key: number;
+  /** The node that named the receiver (-1: none), so the receiver can check the claim. */
+  readonly prev: NodeId;
+  /** The previous hop believes the receiver owns the key. */
+  readonly expectOwner: boolean;
+  /** The candidate named before the receiver did not answer: the receiver owns (prev, self]. */
+  readonly afterTimeout: boolean;
+  /** The owner answers with its successor list (joins, proximity finger choice). */
+  readonly wantSuccessors: boolean;
+}
+
+export interface ChordStepReply {
+  readonly type: 'chord.step-reply';
+  readonly lookupId: number;
+  /** `node` owns the key (it is the responder); otherwise `node` is the next hop. */
+  readonly done: boolean;
+  /** Owner or next hop; -1: the responder is not in a ring and cannot help. */
+  readonly node: NodeId;
+  /** The `prev` to give the next hop. */
+  readonly nextPrev: NodeId;
+  /** A fallback for the next hop if it does not answer (-1: none), and the prev to give it. */
+  readonly backup: NodeId;
+  readonly backupPrev: NodeId;
+  readonly expectOwner: boolean;
+  readonly successors: readonly NodeId[] | null;
+}
+
+export interface ChordGetPredecessor {
+  readonly type: 'chord.get-pred';
+  readonly seq: number;
+}
+
+export interface ChordPredecessorReply {
+  readonly type: 'chord.pred-reply';
+  readonly seq: number;
+  /** -1: none known. */
+  readonly pred: NodeId;
+  readonly successors: readonly NodeId[];
+}
+
+export interface ChordNotify {
+  readonly type: 'chord.notify';
+}
+
+export interface ChordPing {
+  readonly type: 'chord.ping';
+  readonly seq: number;
+}
+
+export interface ChordPong {
+  readonly type: 'chord.pong';
+  readonly seq: number;
+}
+
+export type ChordMessage = ChordStep | ChordStepReply | ChordGetPredecessor | ChordPredecessorReply | ChordNotify | ChordPing | ChordPong;
+
+/** Header (type, addressing) modelled as 32 bytes; ids, keys and sequence numbers 4 bytes; lists 2 + 4 per entry. */
+const HEADER_BYTES = 32;
+const WORD_BYTES = 4;
+const listBytes = (count: number): number => 2 + WORD_BYTES * count;
+
+export const STEP_BYTES = HEADER_BYTES + 3 * WORD_BYTES + 1;
+export const GET_PRED_BYTES = HEADER_BYTES + WORD_BYTES;
+export const NOTIFY_BYTES = HEADER_BYTES;
+export const PING_BYTES = HEADER_BYTES + WORD_BYTES;
+
+export function stepReplySizeBytes(successorCount: number): number {
+  return HEADER_BYTES + 5 * WORD_BYTES + 1 + listBytes(successorCount);
+}
+
+export function predReplySizeBytes(successorCount: number): number {
+  return HEADER_BYTES + 2 * WORD_BYTES + listBytes(successorCount);
+}
