@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { defaultGossipConfig, type GossipConfig } from '../protocols/gossip/gossip-config.js';
 import { defaultVivaldiConfig, type VivaldiConfig } from '../protocols/vivaldi/vivaldi-config.js';
+import { defaultSpiralConfig, type SpiralConfig } from '../protocols/spiral/spiral-config.js';
+import { defaultChordConfig, type ChordConfig } from '../protocols/chord/chord-config.js';
 import { bool, int, num, section } from './fields.js';
 
 export const VIEW_SIZE_MAX = 1000;
@@ -77,12 +79,55 @@ export const gossipSchema = section(
     }),
   );
 
-export const PROTOCOL_NAMES = ['gossip', 'vivaldi'] as const;
+const S = defaultSpiralConfig;
+const C = defaultChordConfig;
+
+/** The spiral close-node search (runs on gossip and Vivaldi, which are enabled with it). */
+export const spiralSchema = section(
+  {
+    viewSize: int({ ge: 2 }).default(S.viewSize).meta({ description: 'n: the spiral view' }),
+    resultSize: int({ ge: 1 }).default(S.resultSize).meta({ description: 'k: nodes a search gathers' }),
+    farCount: int({ ge: 0 }).default(S.farCount).meta({ description: 'long-distance nodes forced into the spiral view' }),
+    closeSetSize: int({ ge: 0 }).default(S.closeSetSize).meta({ description: 'nodes closest to itself each node learns in passing' }),
+    hopsMax: int({ ge: 1 }).default(S.hopsMax),
+    probeCount: int({ ge: 0 }).default(S.probeCount).meta({ description: 'final candidates the initiator pings (0 = coordinates only)' }),
+    searchPeriodMs: num({ ge: 0 }).default(S.searchPeriodMs).meta({ description: 'each node starts a search every period (0 = none)' }),
+    searchTimeoutMs: num({ gt: 0 }).default(S.searchTimeoutMs),
+    pendingMax: int({ ge: 1 }).default(S.pendingMax),
+    outcomesMax: int({ ge: 1 }).default(S.outcomesMax),
+  },
+  'an object of spiral settings ({} for all defaults)',
+).transform((spiral): SpiralConfig => spiral);
+
+/** Chord (with proximity finger choice when Vivaldi runs too). Defaults: SimGrid's Chord example. */
+export const chordSchema = section(
+  {
+    idBits: int({ ge: 8, le: 32 }).default(C.idBits),
+    successorListLength: int({ ge: 1 }).default(C.successorListLength),
+    stabilizePeriodMs: num({ gt: 0 }).default(C.stabilizePeriodMs),
+    fixFingersPeriodMs: num({ gt: 0 }).default(C.fixFingersPeriodMs),
+    fingersPerFix: int({ ge: 1 }).default(C.fingersPerFix),
+    checkPredecessorPeriodMs: num({ gt: 0 }).default(C.checkPredecessorPeriodMs),
+    lookupPeriodMs: num({ ge: 0 }).default(C.lookupPeriodMs).meta({ description: 'each node looks up a random key every period (0 = none)' }),
+    rpcTimeoutMs: num({ gt: 0 }).default(C.rpcTimeoutMs),
+    lookupRetries: int({ ge: 0 }).default(C.lookupRetries),
+    lookupHopsMax: int({ ge: 1 }).default(C.lookupHopsMax),
+    lookupsInFlightMax: int({ ge: 1 }).default(C.lookupsInFlightMax),
+    ringCreator: int({ ge: 0 }).default(C.ringCreator),
+    outcomeLogMax: int({ ge: 1 }).default(C.outcomeLogMax),
+    proximity: bool().default(C.proximity),
+  },
+  'an object of chord settings ({} for all defaults)',
+).transform((chord): ChordConfig => chord);
+
+export const PROTOCOL_NAMES = ['gossip', 'vivaldi', 'spiral', 'chord'] as const;
 
 export const protocolsSchema = section(
   {
     gossip: gossipSchema.optional(),
     vivaldi: vivaldiSchema.optional(),
+    spiral: spiralSchema.optional(),
+    chord: chordSchema.optional(),
   },
   `an object with at least one of ${PROTOCOL_NAMES.join(', ')}`,
 ).superRefine((protocols, context) => {
@@ -92,5 +137,5 @@ export const protocolsSchema = section(
   }
 });
 
-export type { GossipConfig, VivaldiConfig };
+export type { GossipConfig, VivaldiConfig, SpiralConfig, ChordConfig };
 export type Protocols = z.output<typeof protocolsSchema>;

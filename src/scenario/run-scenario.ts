@@ -14,8 +14,11 @@ import { median } from '../metrics/stats.js';
 import { SimRuntime } from '../runtime/sim/sim-runtime.js';
 import { FaultInjector } from '../faults/fault-injector.js';
 import { GossipProtocol, defaultGossipConfig } from '../protocols/gossip/index.js';
-import type { VivaldiProtocol } from '../protocols/vivaldi/index.js';
-import { GOSSIP, VIVALDI, vivaldiStack } from '../protocols/stack.js';
+import { VivaldiProtocol, defaultVivaldiConfig } from '../protocols/vivaldi/index.js';
+import { SPIRAL, SPIRAL_PEER_COORDINATES_MIN, SpiralProtocol } from '../protocols/spiral/index.js';
+import { CHORD, CHORD_PEER_COORDINATES_MIN, ChordProtocol, VivaldiCoordinateSource } from '../protocols/chord/index.js';
+import { GOSSIP, VIVALDI } from '../protocols/stack.js';
+import { recordChordLookups, recordSpiralSearches, truthRttMs } from './probes/overlay-probes.js';
 import type { Protocol, StackBuilder } from '../runtime/context.js';
 import { buildWorld, type World } from './build-world.js';
 import type { Scenario } from './schema.js';
@@ -67,9 +70,15 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   const series = new MetricSeries();
   const n = world.network.hostCount;
   const pairs = samplePairs(n, scenario.metrics.pairSampleMax, randomStream(scenario.seed, 'metrics.pairs'));
-  const vivaldiOn = scenario.protocols.vivaldi !== undefined;
+  const vivaldiOn = scenario.protocols.vivaldi !== undefined || scenario.protocols.spiral !== undefined;
+  const spiral = scenario.protocols.spiral;
+  const chordOn = scenario.protocols.chord !== undefined;
+  const spiralTotals = { searches: 0 };
+  const chordTotals = { lookups: 0, correct: 0 };
   const sample = (timeS: number): void => {
     if (vivaldiOn) recordVivaldiError(series, timeS, world, runtime, pairs);
+    if (spiral !== undefined) recordSpiralSearches(series, timeS, runtime, world.network, spiral.resultSize, spiralTotals);
+    if (chordOn) recordChordLookups(series, timeS, runtime, chordTotals);
     let up = 0;
     for (let id = 0; id < n; id++) if (runtime.isUp(id)) up++;
     series.record(timeS, 'nodes.up', up);
@@ -95,25 +104,35 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
 }
 
 /**
- * The protocols of every node. Vivaldi draws its neighbours from gossip, which runs with its
- * defaults when the scenario enables Vivaldi alone.
+ * The protocols of every node, in start order. Vivaldi draws its neighbours from gossip, and the
+ * spiral needs both: they run with their defaults when the scenario enables only what uses them.
+ * Chord uses Vivaldi's coordinates for proximity when Vivaldi runs.
  */
 export function stackFor(scenario: Scenario): StackBuilder {
-  const gossip = scenario.protocols.gossip ?? defaultGossipConfig;
-  const vivaldi = scenario.protocols.vivaldi;
-  if (vivaldi === undefined) {
-    return (contextFor) => new Map<string, Protocol>([[GOSSIP, new GossipProtocol(contextFor(GOSSIP), gossip)]]);
-  }
-  return vivaldiStack({ gossip, vivaldi });
-}
-
-/** True RTT now: the two one-way latencies of the modelled network, in ms. */
-function truthRttMs(world: World): (a: number, b: number) => number {
-  const network = world.network;
-  return (a, b) => {
-    const ab = network.latencyUs(a, b);
-    const ba = network.latencyUs(b, a);
-    return ab < 0 || ba < 0 ? NaN : (ab + ba) / 1000;
+  const p = scenario.protocols;
+  const vivaldiOn = p.vivaldi !== undefined || p.spiral !== undefined;
+  const gossipOn = p.gossip !== undefined || vivaldiOn;
+  const gossipConfig = p.gossip ?? defaultGossipConfig;
+  const vivaldiBase = p.vivaldi ?? defaultVivaldiConfig;
+  // Spiral and Chord's proximity read the coordinates peers advertised: Vivaldi must keep them.
+  const coordinatesNeeded = p.spiral !== undefined || (p.chord?.proximity === true && vivaldiOn);
+  const vivaldiConfig = coordinatesNeeded
+    ? { ...vivaldiBase, peerCoordinatesMax: Math.max(vivaldiBase.peerCoordinatesMax, SPIRAL_PEER_COORDINATES_MIN, CHORD_PEER_COORDINATES_MIN) }
+    : vivaldiBase;
+  return (contextFor) => {
+    const protocols = new Map<string, Protocol>();
+    const gossip = gossipOn ? new GossipProtocol(contextFor(GOSSIP), gossipConfig) : undefined;
+    if (gossip !== undefined) protocols.set(GOSSIP, gossip);
+    const vivaldi = vivaldiOn && gossip !== undefined ? new VivaldiProtocol(contextFor(VIVALDI), gossip, vivaldiConfig) : undefined;
+    if (vivaldi !== undefined) protocols.set(VIVALDI, vivaldi);
+    if (p.spiral !== undefined && gossip !== undefined && vivaldi !== undefined) {
+      protocols.set(SPIRAL, new SpiralProtocol(contextFor(SPIRAL), gossip, vivaldi, p.spiral));
+    }
+    if (p.chord !== undefined) {
+      const coordinates = vivaldi !== undefined ? new VivaldiCoordinateSource(vivaldi) : null;
+      protocols.set(CHORD, new ChordProtocol(contextFor(CHORD), p.chord, coordinates));
+    }
+    return protocols;
   };
 }
 
@@ -126,7 +145,7 @@ function estimateRttMs(runtime: SimRuntime): (a: number, b: number) => number {
 }
 
 function recordVivaldiError(series: MetricSeries, timeS: number, world: World, runtime: SimRuntime, pairs: PairSample): void {
-  const summary = summariseErrors(relativeErrors(pairs, estimateRttMs(runtime), truthRttMs(world)));
+  const summary = summariseErrors(relativeErrors(pairs, estimateRttMs(runtime), truthRttMs(world.network)));
   series.record(timeS, 'vivaldi.median_rel_error', summary.median);
   series.record(timeS, 'vivaldi.p90_rel_error', summary.p90);
   series.record(timeS, 'vivaldi.pairs_measured', summary.pairs);
@@ -147,7 +166,7 @@ function finalCoordinates(world: World, runtime: SimRuntime): NodeCoordinate[] {
 function recordNodeErrors(series: MetricSeries, timeS: number, world: World, runtime: SimRuntime, seed: number): void {
   const n = world.network.hostCount;
   const estimate = estimateRttMs(runtime);
-  const truth = truthRttMs(world);
+  const truth = truthRttMs(world.network);
   const peers = Math.min(NODE_PEERS_MAX, n - 1);
   const errors: number[] = [];
   for (let a = 0; a < n; a++) {

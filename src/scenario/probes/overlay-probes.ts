@@ -1,0 +1,95 @@
+/**
+ * Metrics of the overlays, computed by the simulator from the protocols' logs of finished
+ * operations and the modelled network's ground truth: spiral searches (recall, excess latency)
+ * and Chord lookups (did they reach the true owner of the key among the live, joined nodes).
+ */
+import type { MetricSeries } from '../../metrics/series.js';
+import { scoreSearch, trueSuccessorIndex } from '../../metrics/ground-truth.js';
+import { median, mean } from '../../metrics/stats.js';
+import type { SimRuntime } from '../../runtime/sim/sim-runtime.js';
+import type { NetworkModel } from '../../platform/network.js';
+import { SPIRAL, type SpiralProtocol } from '../../protocols/spiral/index.js';
+import { CHORD, type ChordProtocol } from '../../protocols/chord/index.js';
+
+/** The true RTT now between two hosts, in ms; NaN without a path. */
+export function truthRttMs(network: NetworkModel): (a: number, b: number) => number {
+  return (a, b) => {
+    const ab = network.latencyUs(a, b);
+    const ba = network.latencyUs(b, a);
+    return ab < 0 || ba < 0 ? NaN : (ab + ba) / 1000;
+  };
+}
+
+/** Records spiral.* metrics for the searches finished since the last sample. */
+export function recordSpiralSearches(series: MetricSeries, timeS: number, runtime: SimRuntime, network: NetworkModel, k: number, totals: { searches: number }): void {
+  const rtt = truthRttMs(network);
+  const excess: number[] = [];
+  const recall: number[] = [];
+  const messages: number[] = [];
+  let completed = 0;
+  let finished = 0;
+  for (let id = 0; id < runtime.nodeCount; id++) {
+    const spiral = runtime.protocolOf<SpiralProtocol>(id, SPIRAL);
+    if (spiral === undefined) continue;
+    for (const outcome of spiral.drainSearches()) {
+      finished++;
+      messages.push(outcome.messages);
+      if (!outcome.completed) continue;
+      completed++;
+      const candidates: number[] = [];
+      for (let j = 0; j < runtime.nodeCount; j++) {
+        if (j !== outcome.initiator && runtime.isUp(j) && Number.isFinite(rtt(outcome.initiator, j))) candidates.push(j);
+      }
+      const score = scoreSearch(outcome.found, candidates, (j) => rtt(outcome.initiator, j), k);
+      if (Number.isFinite(score.excessMs)) excess.push(score.excessMs);
+      if (Number.isFinite(score.recall)) recall.push(score.recall);
+    }
+  }
+  totals.searches += finished;
+  series.record(timeS, 'spiral.searches', totals.searches);
+  if (finished === 0) return;
+  series.record(timeS, 'spiral.completed_share', completed / finished);
+  series.record(timeS, 'spiral.median_excess_ms', median(excess));
+  series.record(timeS, `spiral.recall_at_${k}`, mean(recall));
+  series.record(timeS, 'spiral.messages_per_search', mean(messages));
+}
+
+/** Records chord.* metrics for the lookups finished since the last sample. */
+export function recordChordLookups(series: MetricSeries, timeS: number, runtime: SimRuntime, totals: { lookups: number; correct: number }): void {
+  const ids: number[] = [];
+  const owners: number[] = [];
+  const chords: ChordProtocol[] = [];
+  for (let id = 0; id < runtime.nodeCount; id++) {
+    const chord = runtime.protocolOf<ChordProtocol>(id, CHORD);
+    if (chord === undefined) continue;
+    chords.push(chord);
+    if (chord.isJoined()) {
+      ids.push(chord.ringId);
+      owners.push(id);
+    }
+  }
+  const order = ids.map((_, i) => i).sort((a, b) => ids[a] - ids[b]);
+  const sortedIds = Float64Array.from(order, (i) => ids[i]);
+  let lookups = 0;
+  let correct = 0;
+  const hops: number[] = [];
+  const latencyMs: number[] = [];
+  for (const chord of chords) {
+    for (const outcome of chord.drainLookups()) {
+      lookups++;
+      hops.push(outcome.hops);
+      if (!outcome.ok || sortedIds.length === 0) continue;
+      latencyMs.push(outcome.latencyMs);
+      if (owners[order[trueSuccessorIndex(sortedIds, outcome.key)]] === outcome.owner) correct++;
+    }
+  }
+  totals.lookups += lookups;
+  totals.correct += correct;
+  series.record(timeS, 'chord.joined', sortedIds.length);
+  series.record(timeS, 'chord.lookups', totals.lookups);
+  if (totals.lookups > 0) series.record(timeS, 'chord.lookup_success', totals.correct / totals.lookups);
+  if (lookups === 0) return;
+  series.record(timeS, 'chord.interval_lookup_success', correct / lookups);
+  series.record(timeS, 'chord.mean_hops', mean(hops));
+  series.record(timeS, 'chord.median_lookup_latency_ms', median(latencyMs));
+}
