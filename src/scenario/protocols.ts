@@ -9,6 +9,7 @@ import { defaultGossipConfig, type GossipConfig } from '../protocols/gossip/goss
 import { defaultVivaldiConfig, type VivaldiConfig } from '../protocols/vivaldi/vivaldi-config.js';
 import { defaultSpiralConfig, type SpiralConfig } from '../protocols/spiral/spiral-config.js';
 import { defaultChordConfig, type ChordConfig } from '../protocols/chord/chord-config.js';
+import { defaultCanConfig, type CanConfig } from '../protocols/can/can-config.js';
 import { bool, int, num, section } from './fields.js';
 
 export const VIEW_SIZE_MAX = 1000;
@@ -120,7 +121,28 @@ export const chordSchema = section(
   'an object of chord settings ({} for all defaults)',
 ).transform((chord): ChordConfig => chord);
 
-export const PROTOCOL_NAMES = ['gossip', 'vivaldi', 'spiral', 'chord'] as const;
+const K = defaultCanConfig;
+
+/** CAN in 2 dimensions. */
+export const canSchema = section(
+  {
+    zoneCreator: int({ ge: 0 }).default(K.zoneCreator),
+    joinStaggerMs: num({ ge: 0 }).default(K.joinStaggerMs).meta({ description: 'node k joins at k x this' }),
+    joinRetryMs: num({ gt: 0 }).default(K.joinRetryMs),
+    joinTimeoutMs: num({ gt: 0 }).default(K.joinTimeoutMs),
+    refreshPeriodMs: num({ gt: 0 }).default(K.refreshPeriodMs),
+    neighbourTimeoutMs: num({ gt: 0 }).default(K.neighbourTimeoutMs),
+    neighboursMax: int({ ge: 1 }).default(K.neighboursMax),
+    lookupPeriodMs: num({ ge: 0 }).default(K.lookupPeriodMs),
+    lookupTimeoutMs: num({ gt: 0 }).default(K.lookupTimeoutMs),
+    hopsMax: int({ ge: 1 }).default(K.hopsMax),
+    lookupsInFlightMax: int({ ge: 1 }).default(K.lookupsInFlightMax),
+    outcomeLogMax: int({ ge: 1 }).default(K.outcomeLogMax),
+  },
+  'an object of can settings ({} for all defaults)',
+).transform((can): CanConfig => can);
+
+export const PROTOCOL_NAMES = ['gossip', 'vivaldi', 'spiral', 'chord', 'can'] as const;
 
 export const protocolsSchema = section(
   {
@@ -128,6 +150,7 @@ export const protocolsSchema = section(
     vivaldi: vivaldiSchema.optional(),
     spiral: spiralSchema.optional(),
     chord: chordSchema.optional(),
+    can: canSchema.optional(),
   },
   `an object with at least one of ${PROTOCOL_NAMES.join(', ')}`,
 ).superRefine((protocols, context) => {
@@ -137,5 +160,5 @@ export const protocolsSchema = section(
   }
 });
 
-export type { GossipConfig, VivaldiConfig, SpiralConfig, ChordConfig };
+export type { GossipConfig, VivaldiConfig, SpiralConfig, ChordConfig, CanConfig };
 export type Protocols = z.output<typeof protocolsSchema>;

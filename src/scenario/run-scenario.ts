@@ -16,9 +16,10 @@ import { FaultInjector } from '../faults/fault-injector.js';
 import { GossipProtocol, defaultGossipConfig } from '../protocols/gossip/index.js';
 import { VivaldiProtocol, defaultVivaldiConfig } from '../protocols/vivaldi/index.js';
 import { SPIRAL, SPIRAL_PEER_COORDINATES_MIN, SpiralProtocol } from '../protocols/spiral/index.js';
+import { CAN, CanProtocol } from '../protocols/can/index.js';
 import { CHORD, CHORD_PEER_COORDINATES_MIN, ChordProtocol, VivaldiCoordinateSource } from '../protocols/chord/index.js';
 import { GOSSIP, VIVALDI } from '../protocols/stack.js';
-import { recordChordLookups, recordSpiralSearches, truthRttMs } from './probes/overlay-probes.js';
+import { recordCanLookups, recordChordLookups, recordSpiralSearches, truthRttMs } from './probes/overlay-probes.js';
 import type { Protocol, StackBuilder } from '../runtime/context.js';
 import { buildWorld, type World } from './build-world.js';
 import type { Scenario } from './schema.js';
@@ -72,6 +73,8 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   const pairs = samplePairs(n, scenario.metrics.pairSampleMax, randomStream(scenario.seed, 'metrics.pairs'));
   const vivaldiOn = scenario.protocols.vivaldi !== undefined || scenario.protocols.spiral !== undefined;
   const spiral = scenario.protocols.spiral;
+  const canOn = scenario.protocols.can !== undefined;
+  const canTotals = { lookups: 0, correct: 0 };
   const chordOn = scenario.protocols.chord !== undefined;
   const spiralTotals = { searches: 0 };
   const chordTotals = { lookups: 0, correct: 0 };
@@ -79,6 +82,7 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     if (vivaldiOn) recordVivaldiError(series, timeS, world, runtime, pairs);
     if (spiral !== undefined) recordSpiralSearches(series, timeS, runtime, world.network, spiral.resultSize, spiralTotals);
     if (chordOn) recordChordLookups(series, timeS, runtime, chordTotals);
+    if (canOn) recordCanLookups(series, timeS, runtime, canTotals);
     let up = 0;
     for (let id = 0; id < n; id++) if (runtime.isUp(id)) up++;
     series.record(timeS, 'nodes.up', up);
@@ -110,12 +114,13 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
  */
 export function stackFor(scenario: Scenario): StackBuilder {
   const p = scenario.protocols;
-  const vivaldiOn = p.vivaldi !== undefined || p.spiral !== undefined;
+  const spiralConfig = p.spiral;
+  const vivaldiOn = p.vivaldi !== undefined || spiralConfig !== undefined;
   const gossipOn = p.gossip !== undefined || vivaldiOn;
   const gossipConfig = p.gossip ?? defaultGossipConfig;
   const vivaldiBase = p.vivaldi ?? defaultVivaldiConfig;
   // Spiral and Chord's proximity read the coordinates peers advertised: Vivaldi must keep them.
-  const coordinatesNeeded = p.spiral !== undefined || (p.chord?.proximity === true && vivaldiOn);
+  const coordinatesNeeded = spiralConfig !== undefined || (p.chord?.proximity === true && vivaldiOn);
   const vivaldiConfig = coordinatesNeeded
     ? { ...vivaldiBase, peerCoordinatesMax: Math.max(vivaldiBase.peerCoordinatesMax, SPIRAL_PEER_COORDINATES_MIN, CHORD_PEER_COORDINATES_MIN) }
     : vivaldiBase;
@@ -125,9 +130,12 @@ export function stackFor(scenario: Scenario): StackBuilder {
     if (gossip !== undefined) protocols.set(GOSSIP, gossip);
     const vivaldi = vivaldiOn && gossip !== undefined ? new VivaldiProtocol(contextFor(VIVALDI), gossip, vivaldiConfig) : undefined;
     if (vivaldi !== undefined) protocols.set(VIVALDI, vivaldi);
-    if (p.spiral !== undefined && gossip !== undefined && vivaldi !== undefined) {
-      protocols.set(SPIRAL, new SpiralProtocol(contextFor(SPIRAL), gossip, vivaldi, p.spiral));
-    }
+    const spiral =
+      spiralConfig !== undefined && gossip !== undefined && vivaldi !== undefined
+        ? new SpiralProtocol(contextFor(SPIRAL), gossip, vivaldi, spiralConfig)
+        : undefined;
+    if (spiral !== undefined) protocols.set(SPIRAL, spiral);
+    if (p.can !== undefined) protocols.set(CAN, new CanProtocol(contextFor(CAN), p.can));
     if (p.chord !== undefined) {
       const coordinates = vivaldi !== undefined ? new VivaldiCoordinateSource(vivaldi) : null;
       protocols.set(CHORD, new ChordProtocol(contextFor(CHORD), p.chord, coordinates));

@@ -6,7 +6,7 @@ import { luc, ROOT } from './run-cli.js';
 
 describe('luc validate', () => {
   it('accepts every bundled scenario', () => {
-    for (const name of ['renater-vivaldi', 'planetlab-vivaldi', 'synthetic-10k-vivaldi', 'planetlab-spiral', 'chord-simgrid-1k']) {
+    for (const name of ['renater-vivaldi', 'planetlab-vivaldi', 'synthetic-10k-vivaldi', 'planetlab-spiral', 'chord-simgrid-1k', 'renater-can']) {
       const r = luc(['validate', join(ROOT, 'scenarios', `${name}.yaml`)]);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain(`ok (${name}`);

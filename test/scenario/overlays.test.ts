@@ -25,4 +25,12 @@ describe('overlay scenarios, scored against ground truth', () => {
     expect(f['spiral.median_excess_ms']).toBeLessThanOrEqual(5);
     expect(f['spiral.recall_at_10']).toBeGreaterThan(0.6);
   });
+
+  it('can on the 224 hosts of RENATER: every host joins and lookups reach the owner of the point', () => {
+    const f = finals('renater-can', ['durationS=300']);
+    expect(f['can.joined']).toBe(224);
+    expect(f['can.lookups']).toBeGreaterThan(3000);
+    expect(f['can.lookup_success']).toBeGreaterThan(0.95);
+    expect(f['can.mean_hops']).toBeLessThan(2 * (2 / 4) * Math.sqrt(224));
+  });
 });

@@ -478,6 +478,7 @@ export class ChordProtocol implements Protocol {
 
   private peerDied(peer: NodeId): void {
     if (peer < 0 || peer === this.ctx.id) return;
+    this.ctx.metrics.count('chord.peers_timed_out');
     this.deadRecent[this.deadNext] = peer;
     this.deadAtMs[this.deadNext] = this.ctx.nowMs();
     this.deadNext = (this.deadNext + 1) % DEAD_RECENT;

@@ -10,6 +10,7 @@ import type { SimRuntime } from '../../runtime/sim/sim-runtime.js';
 import type { NetworkModel } from '../../platform/network.js';
 import { SPIRAL, type SpiralProtocol } from '../../protocols/spiral/index.js';
 import { CHORD, type ChordProtocol } from '../../protocols/chord/index.js';
+import { CAN, type CanProtocol, zoneContains } from '../../protocols/can/index.js';
 
 /** The true RTT now between two hosts, in ms; NaN without a path. */
 export function truthRttMs(network: NetworkModel): (a: number, b: number) => number {
@@ -92,4 +93,35 @@ export function recordChordLookups(series: MetricSeries, timeS: number, runtime:
   series.record(timeS, 'chord.interval_lookup_success', correct / lookups);
   series.record(timeS, 'chord.mean_hops', mean(hops));
   series.record(timeS, 'chord.median_lookup_latency_ms', median(latencyMs));
+}
+
+/** Records can.* metrics: did lookups reach the node whose zone holds the point, among live joined nodes. */
+export function recordCanLookups(series: MetricSeries, timeS: number, runtime: SimRuntime, totals: { lookups: number; correct: number }): void {
+  const owners: { node: number; zone: NonNullable<ReturnType<CanProtocol['ownZone']>> }[] = [];
+  const cans: CanProtocol[] = [];
+  for (let id = 0; id < runtime.nodeCount; id++) {
+    const can = runtime.protocolOf<CanProtocol>(id, CAN);
+    if (can === undefined) continue;
+    cans.push(can);
+    const zone = can.isJoined() ? can.ownZone() : null;
+    if (zone !== null) owners.push({ node: id, zone });
+  }
+  let lookups = 0;
+  let correct = 0;
+  const hops: number[] = [];
+  for (const can of cans) {
+    for (const outcome of can.drainLookups()) {
+      lookups++;
+      hops.push(outcome.hops);
+      if (!outcome.ok) continue;
+      const owner = owners.find((o) => zoneContains(o.zone, outcome.x, outcome.y));
+      if (owner !== undefined && owner.node === outcome.owner) correct++;
+    }
+  }
+  totals.lookups += lookups;
+  totals.correct += correct;
+  series.record(timeS, 'can.joined', owners.length);
+  series.record(timeS, 'can.lookups', totals.lookups);
+  if (totals.lookups > 0) series.record(timeS, 'can.lookup_success', totals.correct / totals.lookups);
+  if (lookups > 0) series.record(timeS, 'can.mean_hops', mean(hops));
 }
