@@ -4,6 +4,7 @@
  * lookup every 10 s, 50 s timeouts, 1000 s simulated. Lookups are judged against the true
  * successor among the ring members at each drain (every 50 s).
  *   node dist/bench/chord.bench.js [nodes=1000] [seed=1] [latencyMs=10] [successorListLength=ceil(log2 n)]
+ * From 50,000 nodes on, a progress line is printed at every drain.
  */
 import { fileURLToPath } from 'node:url';
 import { Simulator } from '../kernel/simulator.js';
@@ -60,7 +61,15 @@ export interface ChordBenchResult {
   readonly successorsRight: number;
 }
 
-export function runChordBench(nodes: number, seed: number, latencyMs: number, config: ChordConfig, durationMs = 1_000_000, joinWindowMs = 100_000): ChordBenchResult {
+export function runChordBench(
+  nodes: number,
+  seed: number,
+  latencyMs: number,
+  config: ChordConfig,
+  durationMs = 1_000_000,
+  joinWindowMs = 100_000,
+  progress: ((line: string) => void) | null = null,
+): ChordBenchResult {
   const started = performance.now();
   const sim = new Simulator();
   const counters = new Counters();
@@ -141,6 +150,11 @@ export function runChordBench(nodes: number, seed: number, latencyMs: number, co
   for (let t = 50_000; t <= durationMs; t += 50_000) {
     sim.run({ endUs: msToUs(t), eventsMax: Number.MAX_SAFE_INTEGER });
     drain();
+    progress?.(
+      `  t=${t / 1000} s: wall ${((performance.now() - started) / 1000).toFixed(1)} s, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, ` +
+        `${members} members (${successorsRight} right successors), lookups ${lookups} (${((100 * correct) / Math.max(1, lookups)).toFixed(2)}% right), ` +
+        `after 200 s ${lateLookups} (${((100 * lateCorrect) / Math.max(1, lateLookups)).toFixed(2)}% right), mean hops ${(hops / Math.max(1, lookups)).toFixed(2)}`,
+    );
   }
   return {
     nodes,
@@ -166,7 +180,7 @@ function main(argv: readonly string[]): void {
   const latencyMs = Number(argv[2] ?? 10);
   const config: ChordConfig = { ...defaultChordConfig, successorListLength: Number(argv[3] ?? successorListLengthFor(nodes)) };
   console.log(`chord bench: nodes=${nodes} seed=${seed} latency=${latencyMs}ms r=${config.successorListLength} (SimGrid workload, 1000 s)`);
-  const r = runChordBench(nodes, seed, latencyMs, config);
+  const r = runChordBench(nodes, seed, latencyMs, config, 1_000_000, 100_000, nodes >= 50_000 ? (line) => console.log(line) : null);
   const sent = r.sentByType.reduce((s, [, v]) => s + v, 0);
   console.log(`wall ${(r.wallMs / 1000).toFixed(1)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB, ${r.events} events, ${r.members}/${nodes} ring members at the end, ${r.successorsRight} with the right successor`);
   console.log(`messages sent ${sent}: ${r.sentByType.map(([k, v]) => `${k}=${v}`).join(' ')}`);

@@ -154,3 +154,23 @@ describe('chord with proximity neighbour selection', () => {
     expect(pns.latencyMs).toBeLessThan(plain.latencyMs);
   });
 });
+
+describe('chord with SimGrid periods (stabilize 20 s, one finger fixed per 120 s)', () => {
+  it('settles 512 nodes started at once within 200 s, then resolves every lookup to the true successor in under log2(512) hops', () => {
+    const n = 512;
+    const ring = new ChordRing(n, 11, { ...defaultChordConfig, successorListLength: successorListLengthFor(n) });
+    ring.run(200_000);
+    const members = ring.members();
+    expect(members.length).toBe(n);
+    const wrongSuccessors = members.filter((m, k) => ring.chord(m.id)!.successor() !== members[(k + 1) % n].id).length;
+    expect(wrongSuccessors).toBe(0);
+    ring.drain();
+    ring.outcomes.length = 0;
+    ring.run(400_000);
+    ring.drain();
+    expect(ring.outcomes.length).toBeGreaterThan(n * 15);
+    expect(ring.outcomes.filter((o) => !o.correct)).toEqual([]);
+    const meanHops = ring.outcomes.reduce((s, o) => s + o.hops, 0) / ring.outcomes.length;
+    expect(meanHops).toBeLessThan(Math.log2(n)); // fingers learnt from lookup traffic, not only the slow periodic fixes
+  });
+});

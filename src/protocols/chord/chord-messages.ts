@@ -14,6 +14,8 @@ export interface ChordStep {
   readonly afterTimeout: boolean;
   /** The owner answers with its successor list (joins, proximity finger choice). */
   readonly wantSuccessors: boolean;
+  /** The origin is a ring member (not a joining node): the receiver may take it as a finger. */
+  readonly fromMember: boolean;
 }
 
 export interface ChordStepReply {
@@ -49,6 +51,21 @@ export interface ChordNotify {
   readonly type: 'chord.notify';
 }
 
+/**
+ * From a node to its predecessor-side neighbour: `node` sits between you and me, take it as your
+ * successor. Sent to the old predecessor when a closer one notifies, and to a notifier that is
+ * not the closest, so a burst of joins into one gap sorts itself out in round trips, not periods.
+ */
+export interface ChordCloserSuccessor {
+  readonly type: 'chord.closer-successor';
+  readonly node: NodeId;
+}
+
+/** From a node that just joined a ring to a node that asked it to join before (or to its bootstrap peers): join through me. */
+export interface ChordInvite {
+  readonly type: 'chord.invite';
+}
+
 export interface ChordPing {
   readonly type: 'chord.ping';
   readonly seq: number;
@@ -59,7 +76,7 @@ export interface ChordPong {
   readonly seq: number;
 }
 
-export type ChordMessage = ChordStep | ChordStepReply | ChordGetPredecessor | ChordPredecessorReply | ChordNotify | ChordPing | ChordPong;
+export type ChordMessage = ChordStep | ChordStepReply | ChordGetPredecessor | ChordPredecessorReply | ChordNotify | ChordCloserSuccessor | ChordInvite | ChordPing | ChordPong;
 
 /** Header (type, addressing) modelled as 32 bytes; ids, keys and sequence numbers 4 bytes; lists 2 + 4 per entry. */
 const HEADER_BYTES = 32;
@@ -69,6 +86,8 @@ const listBytes = (count: number): number => 2 + WORD_BYTES * count;
 export const STEP_BYTES = HEADER_BYTES + 3 * WORD_BYTES + 1;
 export const GET_PRED_BYTES = HEADER_BYTES + WORD_BYTES;
 export const NOTIFY_BYTES = HEADER_BYTES;
+export const CLOSER_SUCCESSOR_BYTES = HEADER_BYTES + WORD_BYTES;
+export const INVITE_BYTES = HEADER_BYTES;
 export const PING_BYTES = HEADER_BYTES + WORD_BYTES;
 
 export function stepReplySizeBytes(successorCount: number): number {

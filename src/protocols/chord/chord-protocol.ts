@@ -8,7 +8,17 @@
  *     predecessor if it sits between, notify the successor; a silent successor is dropped;
  *   - fix fingers: `fingersPerFix` lookups per period, fingers before the successor set free;
  *   - check predecessor: ping it; a silent one is forgotten (also on suspicion, at once);
- *   - workload: a lookup of a random key every `lookupPeriodMs`, logged for the metrics.
+ *   - workload: a lookup of a random key every `lookupPeriodMs`, logged for the metrics;
+ *   - convergence after bursts of joins: a node that takes a closer predecessor tells the old
+ *     one (`chord.closer-successor`), and so does a node notified by one that is not the
+ *     closest, so a gap filled by many joiners at once sorts itself out in round trips rather
+ *     than one stabilize period per node;
+ *   - fingers learnt in passing: a ring member that sends or answers a lookup step fills the
+ *     finger whose interval holds it (or replaces it when nearer, with proximity), so routing is
+ *     logarithmic long before the periodic fixes (one finger per 120 s in SimGrid) reach the top;
+ *   - invitations: a node not yet in a ring remembers the joiners it turned away, and once it
+ *     joins (or while it is the creator alone) invites them and its bootstrap peers to join
+ *     through it, so a join waits for a peer to join rather than for 50 s timeouts and retries.
  * Every request times out after `rpcTimeoutMs` through one timer per node, armed for the
  * earliest deadline (deadlines only grow), so cancelled timers never pile up in the kernel.
  */
@@ -19,7 +29,9 @@ import {
   type ChordPredecessorReply,
   type ChordStep,
   type ChordStepReply,
+  CLOSER_SUCCESSOR_BYTES,
   GET_PRED_BYTES,
+  INVITE_BYTES,
   NOTIFY_BYTES,
   PING_BYTES,
   STEP_BYTES,
@@ -47,6 +59,11 @@ const EPSILON_MS = 1e-3;
  * predecessor pointer (that node checks its predecessor when notified, within one timeout).
  */
 const DEAD_RECENT = 4;
+/**
+ * Joining nodes this node could not help (it was not in a ring yet) and invites once it joins,
+ * so a join waits for the first of its bootstrap peers to join rather than for retry periods.
+ */
+const INVITES_MAX = 8;
 
 class Lookup {
   attempts = 0;
@@ -58,6 +75,8 @@ class Lookup {
   backupExpect = false;
   deadlineMs = Infinity;
   bootstrapIndex = 0;
+  /** The first step of a join goes here (an inviter) rather than to the bootstrap peers; -1: none. */
+  entry: NodeId = -1;
   constructor(
     readonly id: number,
     readonly key: number,
@@ -85,6 +104,8 @@ export class ChordProtocol implements Protocol {
   private readonly deadRecent = new Int32Array(DEAD_RECENT).fill(-1);
   private readonly deadAtMs = new Float64Array(DEAD_RECENT);
   private deadNext = 0;
+  private readonly invitees = new Int32Array(INVITES_MAX);
+  private inviteeCount = 0;
   private timeoutTimer: TimerHandle | null = null;
   private stabilizeTimer: TimerHandle | null = null;
   private fixTimer: TimerHandle | null = null;
@@ -169,6 +190,11 @@ export class ChordProtocol implements Protocol {
         return this.onPredReply(from, msg);
       case 'chord.notify':
         return this.onNotify(from);
+      case 'chord.invite':
+        if (this.table.joined && !this.table.alone) return;
+        return this.startJoin(from);
+      case 'chord.closer-successor':
+        return this.onCloserSuccessor(from, msg.node);
       case 'chord.ping':
         // Only a ring member answers: a node that restarted since is not the predecessor it was.
         if (!this.table.joined) return;
@@ -209,6 +235,8 @@ export class ChordProtocol implements Protocol {
   private stabilize(): void {
     const table = this.table;
     if (!table.joined || table.alone) {
+      // Alone in a ring of its own: invite the bootstrap peers too (started ones that wait for a ring join at once).
+      if (table.alone) this.inviteWaiting();
       this.startJoin();
       return;
     }
@@ -247,8 +275,27 @@ export class ChordProtocol implements Protocol {
       table.pred = from;
       return;
     }
-    if (table.acceptsPredecessor(from)) table.pred = from;
-    else if (from !== table.pred) this.checkPredecessor(); // someone believes it precedes us: is our predecessor alive?
+    const old = table.pred;
+    if (table.acceptsPredecessor(from)) {
+      table.pred = from;
+      // The old predecessor still points here, past the newcomer: tell it now, not at its next stabilize.
+      if (old >= 0 && old !== from) this.send(old, { type: 'chord.closer-successor', node: from }, CLOSER_SUCCESSOR_BYTES);
+    } else if (from !== old) {
+      // The notifier sits before our predecessor: point it there, and check that the predecessor is alive.
+      this.send(from, { type: 'chord.closer-successor', node: old }, CLOSER_SUCCESSOR_BYTES);
+      this.checkPredecessor();
+    }
+  }
+
+  /** Our successor names a node between us: adopt it and stabilize with it at once (it may walk back further). */
+  private onCloserSuccessor(from: NodeId, node: NodeId): void {
+    const table = this.table;
+    if (!table.joined || table.alone || table.successorAt(0) !== from) return;
+    if (node < 0 || node === this.ctx.id || this.isDeadRecent(node) || !inOpen(table.idOf(node), table.selfId, table.idOf(from), table.size)) return;
+    table.setSuccessors(node, from, table.successors());
+    this.stabTarget = -1; // a reply still in flight from the old successor is ignored (its seq is stale)
+    this.stabDeadlineMs = Infinity;
+    this.stabilize();
   }
 
   private checkPredecessor(): void {
@@ -291,10 +338,15 @@ export class ChordProtocol implements Protocol {
     this.startLookup(Math.floor(this.ctx.rng.next() * this.table.size), WORKLOAD);
   }
 
-  private startJoin(): void {
-    if (this.joining) return;
+  /** A join through the bootstrap peers, or through `entry` (an inviter, which replaces a join in flight). */
+  private startJoin(entry: NodeId = -1): void {
+    if (this.joining) {
+      if (entry < 0) return;
+      const index = this.lookups.findIndex((l) => l.purpose === JOIN);
+      if (index >= 0) this.lookups.splice(index, 1); // its pending reply or timeout is ignored
+    }
     this.joining = true;
-    this.startLookup(this.table.selfId, JOIN);
+    this.startLookup(this.table.selfId, JOIN, entry);
   }
 
   private startSuccessorCheck(): void {
@@ -305,8 +357,9 @@ export class ChordProtocol implements Protocol {
 
   // ---- iterative lookups ----
 
-  private startLookup(key: number, purpose: number): void {
+  private startLookup(key: number, purpose: number, entry: NodeId = -1): void {
     const lookup = new Lookup(this.nextLookupId++, key, purpose, this.ctx.nowMs());
+    lookup.entry = entry;
     this.lookups.push(lookup);
     this.beginAttempt(lookup);
   }
@@ -316,6 +369,11 @@ export class ChordProtocol implements Protocol {
     l.hopsAtAttempt = l.hops;
     l.backup = -1;
     if (l.purpose === JOIN || l.purpose === SUCCESSOR_CHECK) {
+      if (l.entry >= 0) {
+        const entry = l.entry;
+        l.entry = -1;
+        return this.sendStep(l, entry, -1, false, false);
+      }
       const peers = this.ctx.bootstrapPeers();
       while (l.bootstrapIndex < peers.length && peers[l.bootstrapIndex] === this.ctx.id) l.bootstrapIndex++;
       if (l.bootstrapIndex >= peers.length) return this.finish(l, -1, null); // retried next stabilize period
@@ -330,7 +388,10 @@ export class ChordProtocol implements Protocol {
   private advance(l: Lookup, responder: NodeId, nextPrev: NodeId, done: boolean, node: NodeId, backup: NodeId, backupPrev: NodeId, expect: boolean, successors: readonly NodeId[] | null): void {
     if (done) return this.finish(l, node, successors);
     if (node < 0) return this.hopFailed(l, false);
-    if (l.hops - l.hopsAtAttempt >= this.config.lookupHopsMax) return this.attemptFailed(l);
+    if (l.hops - l.hopsAtAttempt >= this.config.lookupHopsMax) {
+      this.ctx.metrics.count('chord.hop_limits');
+      return this.attemptFailed(l);
+    }
     if (node === this.ctx.id) {
       if (l.purpose === JOIN || l.purpose === SUCCESSOR_CHECK) {
         // Walked back to this node by a responder whose stale predecessor pointer names it: that
@@ -353,13 +414,15 @@ export class ChordProtocol implements Protocol {
     l.current = to;
     l.hops++;
     l.deadlineMs = this.ctx.nowMs() + this.config.rpcTimeoutMs;
-    const step: ChordStep = { type: 'chord.step', lookupId: l.id, key: l.key, prev, expectOwner, afterTimeout, wantSuccessors: l.purpose !== WORKLOAD };
+    const step: ChordStep = { type: 'chord.step', lookupId: l.id, key: l.key, prev, expectOwner, afterTimeout, wantSuccessors: l.purpose !== WORKLOAD, fromMember: this.table.joined && !this.table.alone };
     this.send(to, step, STEP_BYTES);
     this.armTimeouts();
   }
 
   private onStep(from: NodeId, msg: ChordStep): void {
     const table = this.table;
+    if (msg.fromMember) table.learnFinger(from, this.rttMs);
+    else if (!table.joined) this.rememberInvitee(from);
     table.route(msg.key, msg.prev, msg.expectOwner, msg.afterTimeout);
     if (table.rPredSuspect) this.checkPredecessor();
     const successors = table.rDone && msg.wantSuccessors ? table.successors() : null;
@@ -382,6 +445,7 @@ export class ChordProtocol implements Protocol {
     if (l === null || l.current !== from) return; // late: the lookup moved on
     l.current = -1;
     l.deadlineMs = Infinity;
+    if (msg.node >= 0) this.table.learnFinger(from, this.rttMs); // it answered from inside a ring
     this.advance(l, from, msg.nextPrev, msg.done && msg.node === from, msg.node, msg.backup, msg.backupPrev, msg.expectOwner, msg.successors);
   }
 
@@ -421,8 +485,10 @@ export class ChordProtocol implements Protocol {
       table.setSuccessors(owner, -1, successors ?? []);
       table.pred = -1;
       table.fingers.fill(-1);
+      for (const node of table.successors()) table.learnFinger(node, this.rttMs); // the low fingers, before any fix
       this.ctx.metrics.count('chord.joins');
       this.send(owner, { type: 'chord.notify' }, NOTIFY_BYTES);
+      this.inviteWaiting();
     } else if (l.purpose === SUCCESSOR_CHECK) {
       this.checkingSuccessor = false;
       if (owner < 0 || owner === this.ctx.id || !table.joined || table.alone) return;
@@ -434,6 +500,22 @@ export class ChordProtocol implements Protocol {
     } else if (owner >= 0 && table.joined && !table.alone) {
       table.chooseFinger(l.purpose, owner, successors, this.rttMs);
     }
+  }
+
+  private rememberInvitee(node: NodeId): void {
+    for (let k = 0; k < this.inviteeCount; k++) if (this.invitees[k] === node) return;
+    if (this.inviteeCount < INVITES_MAX) this.invitees[this.inviteeCount++] = node;
+  }
+
+  /** Just joined: invite the joiners this node turned away, and its own bootstrap peers (those already in a ring ignore it). */
+  private inviteWaiting(): void {
+    for (let k = 0; k < this.inviteeCount; k++) this.send(this.invitees[k], { type: 'chord.invite' }, INVITE_BYTES);
+    for (const peer of this.ctx.bootstrapPeers()) {
+      let invited = false;
+      for (let k = 0; k < this.inviteeCount; k++) if (this.invitees[k] === peer) invited = true;
+      if (!invited && peer !== this.ctx.id) this.send(peer, { type: 'chord.invite' }, INVITE_BYTES);
+    }
+    this.inviteeCount = 0;
   }
 
   private findLookup(id: number): Lookup | null {

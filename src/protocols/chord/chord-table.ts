@@ -196,6 +196,29 @@ export class ChordTable {
   }
 
   /**
+   * A live ring member met in passing (it sent or answered a lookup step) fills the finger whose
+   * interval holds it if that finger is empty, or replaces it when `rttMs` rates it nearer
+   * (proximity neighbour selection). Fingers only speed routing up, so a learnt one cannot make
+   * a lookup wrong; this builds the table long before the periodic fixes get to every finger.
+   */
+  learnFinger(node: NodeId, rttMs: ((peer: NodeId) => number | undefined) | null): void {
+    if (node < 0 || node === this.self || this.successorCount === 0 || this.alone) return;
+    const d = ringDistance(this.selfId, this.idOf(node), this.size);
+    if (d === 0) return;
+    const i = Math.floor(Math.log2(d)); // d in [2^i, 2^(i+1)): the interval of finger i
+    const current = this.fingers[i];
+    if (current === node) return;
+    if (current < 0) {
+      this.fingers[i] = node;
+      return;
+    }
+    if (rttMs === null) return;
+    const nodeMs = rttMs(node);
+    const currentMs = rttMs(current);
+    if (nodeMs !== undefined && (currentMs === undefined || nodeMs < currentMs)) this.fingers[i] = node;
+  }
+
+  /**
    * Finger i from the candidates (the owner of its start, then the owner's successors): the
    * ones inside the finger's interval are all valid; `rttMs` picks the nearest of those it can
    * estimate (proximity neighbour selection), else the owner itself. Self means no finger.
