@@ -14,7 +14,7 @@ import { median } from '../metrics/stats.js';
 import { SimRuntime } from '../runtime/sim/sim-runtime.js';
 import { FaultInjector } from '../faults/fault-injector.js';
 import { GossipProtocol, defaultGossipConfig } from '../protocols/gossip/index.js';
-import { VivaldiProtocol, defaultVivaldiConfig } from '../protocols/vivaldi/index.js';
+import { VivaldiProtocol, defaultVivaldiConfig, rememberingPeerCoordinates } from '../protocols/vivaldi/index.js';
 import { SPIRAL, SPIRAL_PEER_COORDINATES_MIN, SpiralProtocol } from '../protocols/spiral/index.js';
 import { CAN, CanProtocol } from '../protocols/can/index.js';
 import { CHORD, CHORD_PEER_COORDINATES_MIN, ChordProtocol, VivaldiCoordinateSource } from '../protocols/chord/index.js';
@@ -122,7 +122,7 @@ export function stackFor(scenario: Scenario): StackBuilder {
   // Spiral and Chord's proximity read the coordinates peers advertised: Vivaldi must keep them.
   const coordinatesNeeded = spiralConfig !== undefined || (p.chord?.proximity === true && vivaldiOn);
   const vivaldiConfig = coordinatesNeeded
-    ? { ...vivaldiBase, peerCoordinatesMax: Math.max(vivaldiBase.peerCoordinatesMax, SPIRAL_PEER_COORDINATES_MIN, CHORD_PEER_COORDINATES_MIN) }
+    ? rememberingPeerCoordinates(vivaldiBase, Math.max(SPIRAL_PEER_COORDINATES_MIN, CHORD_PEER_COORDINATES_MIN))
     : vivaldiBase;
   return (contextFor) => {
     const protocols = new Map<string, Protocol>();

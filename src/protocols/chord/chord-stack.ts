@@ -4,7 +4,7 @@
  */
 import type { NodeContext, NodeId, Protocol, StackBuilder } from '../../runtime/context.js';
 import { defaultGossipConfig, type GossipConfig, GossipProtocol } from '../gossip/index.js';
-import { type VivaldiConfig, VivaldiProtocol } from '../vivaldi/index.js';
+import { type VivaldiConfig, VivaldiProtocol, rememberingPeerCoordinates } from '../vivaldi/index.js';
 import { GOSSIP, VIVALDI } from '../stack.js';
 import type { ChordConfig } from './chord-config.js';
 import { ChordProtocol } from './chord-protocol.js';
@@ -25,9 +25,7 @@ export const CHORD_PEER_COORDINATES_MIN = 256;
 
 export function chordStack(config: ChordStackConfig): StackBuilder {
   const vivaldiConfig: VivaldiConfig | undefined =
-    config.vivaldi === undefined
-      ? undefined
-      : { ...config.vivaldi, peerCoordinatesMax: Math.max(config.vivaldi.peerCoordinatesMax, CHORD_PEER_COORDINATES_MIN) };
+    config.vivaldi === undefined ? undefined : rememberingPeerCoordinates(config.vivaldi, CHORD_PEER_COORDINATES_MIN);
   return (contextFor: (name: string) => NodeContext) => {
     const protocols = new Map<string, Protocol>();
     let source: CoordinateSource | null = null;

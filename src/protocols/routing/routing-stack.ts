@@ -7,7 +7,7 @@ import type { Protocol, StackBuilder } from '../../runtime/context.js';
 import { type GossipConfig, GossipProtocol } from '../gossip/index.js';
 import { type SpiralConfig, SPIRAL, SPIRAL_PEER_COORDINATES_MIN, SpiralProtocol } from '../spiral/index.js';
 import { GOSSIP, VIVALDI } from '../stack.js';
-import { type VivaldiConfig, VivaldiProtocol } from '../vivaldi/index.js';
+import { type VivaldiConfig, VivaldiProtocol, rememberingPeerCoordinates } from '../vivaldi/index.js';
 import type { RoutingConfig } from './routing-config.js';
 import { RoutingProtocol } from './routing-protocol.js';
 
@@ -22,10 +22,7 @@ export interface RoutingStackConfig {
 }
 
 export function routingStack(config: RoutingStackConfig): StackBuilder {
-  const vivaldiConfig: VivaldiConfig = {
-    ...config.vivaldi,
-    peerCoordinatesMax: Math.max(config.vivaldi.peerCoordinatesMax, SPIRAL_PEER_COORDINATES_MIN),
-  };
+  const vivaldiConfig = rememberingPeerCoordinates(config.vivaldi, SPIRAL_PEER_COORDINATES_MIN);
   return (contextFor) => {
     const gossip = new GossipProtocol(contextFor(GOSSIP), config.gossip);
     const vivaldi = new VivaldiProtocol(contextFor(VIVALDI), gossip, vivaldiConfig);

@@ -5,7 +5,7 @@
  */
 import type { Protocol, StackBuilder } from '../../runtime/context.js';
 import { type GossipConfig, GossipProtocol } from '../gossip/index.js';
-import { type VivaldiConfig, VivaldiProtocol } from '../vivaldi/index.js';
+import { type VivaldiConfig, VivaldiProtocol, rememberingPeerCoordinates } from '../vivaldi/index.js';
 import { GOSSIP, VIVALDI } from '../stack.js';
 import type { SpiralConfig } from './spiral-config.js';
 import { SpiralProtocol } from './spiral-protocol.js';
@@ -22,10 +22,7 @@ export interface SpiralStackConfig {
 export const SPIRAL_PEER_COORDINATES_MIN = 256;
 
 export function spiralStack(config: SpiralStackConfig): StackBuilder {
-  const vivaldiConfig: VivaldiConfig = {
-    ...config.vivaldi,
-    peerCoordinatesMax: Math.max(config.vivaldi.peerCoordinatesMax, SPIRAL_PEER_COORDINATES_MIN),
-  };
+  const vivaldiConfig = rememberingPeerCoordinates(config.vivaldi, SPIRAL_PEER_COORDINATES_MIN);
   return (contextFor) => {
     const gossip = new GossipProtocol(contextFor(GOSSIP), config.gossip);
     const vivaldi = new VivaldiProtocol(contextFor(VIVALDI), gossip, vivaldiConfig);

@@ -65,6 +65,11 @@ export const defaultVivaldiConfig: VivaldiConfig = {
   peerCoordinatesMax: 0,
 };
 
+/** `config`, remembering at least `peersMin` peers' coordinates (for stacks whose protocols read them). */
+export function rememberingPeerCoordinates(config: VivaldiConfig, peersMin: number): VivaldiConfig {
+  return config.peerCoordinatesMax >= peersMin ? config : { ...config, peerCoordinatesMax: peersMin };
+}
+
 /** Check a config once, at construction (style: options normalised once). */
 export function validateVivaldiConfig(config: VivaldiConfig): void {
   const fail = (field: string, expected: string): never => {
