@@ -3,7 +3,8 @@
  * network, joins spread uniformly over the first 100 s, stabilize 20 s, fix fingers 120 s, a
  * lookup every 10 s, 50 s timeouts, 1000 s simulated. Lookups are judged against the true
  * successor among the ring members at each drain (every 50 s).
- *   node dist/bench/chord.bench.js [nodes=1000] [seed=1] [latencyMs=10] [successorListLength=ceil(log2 n)]
+ *   node dist/bench/chord.bench.js [nodes=1000] [seed=1] [latencyMs=10] [successorListLength=ceil(log2 n)] [recursive|iterative]
+ * Lookups are recursive by default, as SimGrid's example routes them (the answer goes straight back to the asker).
  * From 50,000 nodes on, a progress line is printed at every drain.
  */
 import { fileURLToPath } from 'node:url';
@@ -61,15 +62,23 @@ export interface ChordBenchResult {
   readonly successorsRight: number;
 }
 
-export function runChordBench(
-  nodes: number,
-  seed: number,
-  latencyMs: number,
-  config: ChordConfig,
-  durationMs = 1_000_000,
-  joinWindowMs = 100_000,
-  progress: ((line: string) => void) | null = null,
-): ChordBenchResult {
+export interface ChordBenchOptions {
+  readonly nodes: number;
+  readonly seed: number;
+  readonly latencyMs: number;
+  readonly config: ChordConfig;
+  readonly durationMs?: number;
+  /** Joins spread uniformly over [0, joinWindowMs) (the ring creator at 0), unless `joinAtMs` is given. */
+  readonly joinWindowMs?: number;
+  /** When each node starts (joins), in ms; drawn from `rng` or fixed. */
+  readonly joinAtMs?: (node: number, rng: () => number) => number;
+  /** Called at every 50 s drain with a progress line. */
+  readonly progress?: ((line: string) => void) | null;
+}
+
+export function runChordBench(options: ChordBenchOptions): ChordBenchResult {
+  const { nodes, seed, latencyMs, config, durationMs = 1_000_000, joinWindowMs = 100_000, progress = null } = options;
+  const joinAtMs = options.joinAtMs ?? ((node: number, rng: () => number) => (node === config.ringCreator ? 0 : rng() * joinWindowMs));
   const started = performance.now();
   const sim = new Simulator();
   const counters = new Counters();
@@ -94,10 +103,8 @@ export function runChordBench(
   const runtime = new SimRuntime({ sim, network: new ConstantNetwork(nodes, msToUs(latencyMs)), seed, stack, bootstrapCount: 4, counters });
   // Nodes start (join) at uniform times over the window; the ring creator first, at time 0.
   const rng = randomStream(seed, 'chord-bench-joins');
-  for (let id = 0; id < nodes; id++) {
-    const atUs = id === config.ringCreator ? 0 : msToUs(rng.next() * joinWindowMs);
-    sim.at(atUs, () => runtime.recoverNode(id));
-  }
+  const draw = (): number => rng.next();
+  for (let id = 0; id < nodes; id++) sim.at(msToUs(joinAtMs(id, draw)), () => runtime.recoverNode(id));
   const ringIds = new Float64Array(nodes);
   for (let id = 0; id < nodes; id++) ringIds[id] = chordRingId(id, config.idBits);
   let lookups = 0;
@@ -178,9 +185,9 @@ function main(argv: readonly string[]): void {
   const nodes = Number(argv[0] ?? 1000);
   const seed = Number(argv[1] ?? 1);
   const latencyMs = Number(argv[2] ?? 10);
-  const config: ChordConfig = { ...defaultChordConfig, successorListLength: Number(argv[3] ?? successorListLengthFor(nodes)) };
+  const config: ChordConfig = { ...defaultChordConfig, successorListLength: Number(argv[3] ?? successorListLengthFor(nodes)), lookupStyle: argv[4] === 'iterative' ? 'iterative' : 'recursive' };
   console.log(`chord bench: nodes=${nodes} seed=${seed} latency=${latencyMs}ms r=${config.successorListLength} (SimGrid workload, 1000 s)`);
-  const r = runChordBench(nodes, seed, latencyMs, config, 1_000_000, 100_000, nodes >= 50_000 ? (line) => console.log(line) : null);
+  const r = runChordBench({ nodes, seed, latencyMs, config, progress: nodes >= 50_000 ? (line) => console.log(line) : null });
   const sent = r.sentByType.reduce((s, [, v]) => s + v, 0);
   console.log(`wall ${(r.wallMs / 1000).toFixed(1)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB, ${r.events} events, ${r.members}/${nodes} ring members at the end, ${r.successorsRight} with the right successor`);
   console.log(`messages sent ${sent}: ${r.sentByType.map(([k, v]) => `${k}=${v}`).join(' ')}`);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { defaultGossipConfig, type GossipConfig } from '../protocols/gossip/gossip-config.js';
 import { defaultVivaldiConfig, type VivaldiConfig } from '../protocols/vivaldi/vivaldi-config.js';
 import { defaultSpiralConfig, type SpiralConfig } from '../protocols/spiral/spiral-config.js';
-import { defaultChordConfig, type ChordConfig } from '../protocols/chord/chord-config.js';
+import { LOOKUP_STYLES, defaultChordConfig, type ChordConfig } from '../protocols/chord/chord-config.js';
 import { defaultCanConfig, type CanConfig } from '../protocols/can/can-config.js';
 import { bool, int, num, section } from './fields.js';
 
@@ -117,6 +117,13 @@ export const chordSchema = section(
     ringCreator: int({ ge: 0 }).default(C.ringCreator),
     outcomeLogMax: int({ ge: 1 }).default(C.outcomeLogMax),
     proximity: bool().default(C.proximity),
+    lookupStyle: z
+      .enum(LOOKUP_STYLES)
+      .default(C.lookupStyle)
+      .meta({ description: 'iterative: the origin asks each hop (robust under churn); recursive: hops forward, the owner answers the origin (SimGrid)' }),
+    notifierHints: int({ ge: 0, le: 256 })
+      .default(C.notifierHints)
+      .meta({ description: 'recent notifiers remembered to send a far-behind stabilizer close to its place (0 = plain Chord)' }),
   },
   'an object of chord settings ({} for all defaults)',
 ).transform((chord): ChordConfig => chord);

@@ -32,7 +32,23 @@ export interface ChordConfig {
   readonly outcomeLogMax: number;
   /** Proximity neighbour selection of fingers, when the node has a coordinate source. */
   readonly proximity: boolean;
+  /**
+   * How workload lookups travel. 'iterative': the origin asks each hop in turn and falls back to
+   * a hop's backup when one is silent (robust under churn; 2 messages per hop). 'recursive': each
+   * hop forwards the request and the owner answers the origin (hops + 1 messages, as in SimGrid's
+   * example); a dead hop loses the request, and the origin retries after `rpcTimeoutMs`.
+   * Joins, successor checks and finger fixes are always iterative.
+   */
+  readonly lookupStyle: LookupStyle;
+  /**
+   * Recent notifiers a node remembers to answer a get-pred from far behind with the node nearest
+   * after the asker (see NotifierCache); 0 answers with the predecessor only, as plain Chord.
+   */
+  readonly notifierHints: number;
 }
+
+export const LOOKUP_STYLES = ['iterative', 'recursive'] as const;
+export type LookupStyle = (typeof LOOKUP_STYLES)[number];
 
 export const defaultChordConfig: ChordConfig = {
   idBits: 32,
@@ -49,6 +65,8 @@ export const defaultChordConfig: ChordConfig = {
   ringCreator: 0,
   outcomeLogMax: 256,
   proximity: true,
+  lookupStyle: 'iterative',
+  notifierHints: 16,
 };
 
 /** ceil(log2 n), at least 1: the successor list length that survives the failure of half the nodes. */
@@ -79,4 +97,7 @@ export function validateChordConfig(config: ChordConfig): void {
   positiveInt('ringCreator', 0);
   positiveInt('outcomeLogMax', 1);
   if (typeof config.proximity !== 'boolean') fail('proximity', 'a boolean');
+  positiveInt('notifierHints', 0);
+  if (config.notifierHints > 256) fail('notifierHints', 'at most 256');
+  if (!LOOKUP_STYLES.includes(config.lookupStyle)) fail('lookupStyle', `one of ${LOOKUP_STYLES.join(', ')}`);
 }

@@ -34,6 +34,29 @@ export interface ChordStepReply {
   readonly successors: readonly NodeId[] | null;
 }
 
+/**
+ * A recursive lookup (lookupStyle 'recursive', as SimGrid's example routes): each node forwards
+ * the request toward the key and the owner answers the origin directly with `chord.found`.
+ */
+export interface ChordForward {
+  readonly type: 'chord.forward';
+  readonly origin: NodeId;
+  readonly lookupId: number;
+  readonly key: number;
+  readonly prev: NodeId;
+  readonly expectOwner: boolean;
+  /** Nodes the request has reached, this one included. */
+  readonly hops: number;
+}
+
+export interface ChordFound {
+  readonly type: 'chord.found';
+  readonly lookupId: number;
+  /** The owner (the sender), or -1: a node on the way could not route (not in a ring, or the hop limit). */
+  readonly owner: NodeId;
+  readonly hops: number;
+}
+
 export interface ChordGetPredecessor {
   readonly type: 'chord.get-pred';
   readonly seq: number;
@@ -76,7 +99,7 @@ export interface ChordPong {
   readonly seq: number;
 }
 
-export type ChordMessage = ChordStep | ChordStepReply | ChordGetPredecessor | ChordPredecessorReply | ChordNotify | ChordCloserSuccessor | ChordInvite | ChordPing | ChordPong;
+export type ChordMessage = ChordStep | ChordStepReply | ChordForward | ChordFound | ChordGetPredecessor | ChordPredecessorReply | ChordNotify | ChordCloserSuccessor | ChordInvite | ChordPing | ChordPong;
 
 /** Header (type, addressing) modelled as 32 bytes; ids, keys and sequence numbers 4 bytes; lists 2 + 4 per entry. */
 const HEADER_BYTES = 32;
@@ -84,6 +107,8 @@ const WORD_BYTES = 4;
 const listBytes = (count: number): number => 2 + WORD_BYTES * count;
 
 export const STEP_BYTES = HEADER_BYTES + 3 * WORD_BYTES + 1;
+export const FORWARD_BYTES = HEADER_BYTES + 5 * WORD_BYTES + 1;
+export const FOUND_BYTES = HEADER_BYTES + 3 * WORD_BYTES;
 export const GET_PRED_BYTES = HEADER_BYTES + WORD_BYTES;
 export const NOTIFY_BYTES = HEADER_BYTES;
 export const CLOSER_SUCCESSOR_BYTES = HEADER_BYTES + WORD_BYTES;

@@ -29,7 +29,11 @@ import {
   type ChordPredecessorReply,
   type ChordStep,
   type ChordStepReply,
+  type ChordForward,
+  type ChordFound,
   CLOSER_SUCCESSOR_BYTES,
+  FORWARD_BYTES,
+  FOUND_BYTES,
   GET_PRED_BYTES,
   INVITE_BYTES,
   NOTIFY_BYTES,
@@ -41,6 +45,7 @@ import {
 import { ChordTable } from './chord-table.js';
 import type { CoordinateSource } from './coordinate-source.js';
 import { type LookupOutcome, LookupLog } from './lookup-log.js';
+import { NotifierCache } from './notifier-cache.js';
 import { fingerStart, inOpen, inOpenClosed } from './ring.js';
 
 /** Lookup purposes; a finger fix carries its finger index (>= 0). */
@@ -52,6 +57,8 @@ const JOIN = -2;
  * the true one, and stabilize alone walks back one predecessor per period.
  */
 const SUCCESSOR_CHECK = -3;
+/** `Lookup.current` of a recursive attempt: the request is somewhere on its way, the origin waits for `chord.found`. */
+const IN_NETWORK = -2;
 /** Deadlines within this of now have passed (timers are rounded to whole microseconds). */
 const EPSILON_MS = 1e-3;
 /**
@@ -88,6 +95,7 @@ class Lookup {
 export class ChordProtocol implements Protocol {
   private readonly table: ChordTable;
   private readonly log: LookupLog;
+  private readonly notifiers: NotifierCache | null;
   private readonly lookups: Lookup[] = [];
   private readonly rttMs: ((peer: NodeId) => number | undefined) | null;
   private nextLookupId = 1;
@@ -120,6 +128,7 @@ export class ChordProtocol implements Protocol {
     validateChordConfig(config);
     this.table = new ChordTable(ctx.id, config.idBits, config.successorListLength);
     this.log = new LookupLog(config.outcomeLogMax);
+    this.notifiers = config.notifierHints > 0 ? new NotifierCache(config.notifierHints, 2 * config.stabilizePeriodMs) : null;
     this.rttMs = config.proximity && coordinates !== null ? (peer) => coordinates.estimateRttMs(peer) : null;
   }
 
@@ -183,9 +192,13 @@ export class ChordProtocol implements Protocol {
         return this.onStep(from, msg);
       case 'chord.step-reply':
         return this.onStepReply(from, msg);
+      case 'chord.forward':
+        return this.onForward(from, msg);
+      case 'chord.found':
+        return this.onFound(from, msg);
       case 'chord.get-pred':
         if (!this.table.joined) return; // not in a ring: let the asker time out
-        return this.send(from, { type: 'chord.pred-reply', seq: msg.seq, pred: this.table.pred, successors: this.table.successors() }, predReplySizeBytes(this.table.successorCountNow));
+        return this.send(from, { type: 'chord.pred-reply', seq: msg.seq, pred: this.predecessorFor(from), successors: this.table.successors() }, predReplySizeBytes(this.table.successorCountNow));
       case 'chord.pred-reply':
         return this.onPredReply(from, msg);
       case 'chord.notify':
@@ -267,9 +280,21 @@ export class ChordProtocol implements Protocol {
     this.send(from, { type: 'chord.notify' }, NOTIFY_BYTES);
   }
 
+  /**
+   * The `pred` of a get-pred reply: the node known nearest after the asker (the predecessor, or a
+   * recent notifier), so an asker far behind jumps close to its place rather than walking back.
+   */
+  private predecessorFor(asker: NodeId): NodeId {
+    const table = this.table;
+    if (this.notifiers === null) return table.pred;
+    const hint = this.notifiers.nearestAfter(table.idOf(asker), table.selfId, table.size, (node) => table.idOf(node), table.pred, this.ctx.nowMs());
+    return hint >= 0 ? hint : table.pred;
+  }
+
   private onNotify(from: NodeId): void {
     const table = this.table;
     if (!table.joined) return;
+    this.notifiers?.remember(from, this.ctx.nowMs());
     if (table.alone) {
       table.setSuccessors(from, -1, []);
       table.pred = from;
@@ -282,7 +307,7 @@ export class ChordProtocol implements Protocol {
       if (old >= 0 && old !== from) this.send(old, { type: 'chord.closer-successor', node: from }, CLOSER_SUCCESSOR_BYTES);
     } else if (from !== old) {
       // The notifier sits before our predecessor: point it there, and check that the predecessor is alive.
-      this.send(from, { type: 'chord.closer-successor', node: old }, CLOSER_SUCCESSOR_BYTES);
+      this.send(from, { type: 'chord.closer-successor', node: this.predecessorFor(from) }, CLOSER_SUCCESSOR_BYTES);
       this.checkPredecessor();
     }
   }
@@ -381,6 +406,7 @@ export class ChordProtocol implements Protocol {
     }
     const table = this.table;
     table.route(l.key, -1, false, false);
+    if (l.purpose === WORKLOAD && this.config.lookupStyle === 'recursive' && !table.rDone) return this.sendForward(l);
     this.advance(l, this.ctx.id, table.rNextPrev, table.rDone, table.rNode, table.rBackup, table.rBackupPrev, table.rExpectOwner, table.rDone ? table.successors() : null);
   }
 
@@ -447,6 +473,46 @@ export class ChordProtocol implements Protocol {
     l.deadlineMs = Infinity;
     if (msg.node >= 0) this.table.learnFinger(from, this.rttMs); // it answered from inside a ring
     this.advance(l, from, msg.nextPrev, msg.done && msg.node === from, msg.node, msg.backup, msg.backupPrev, msg.expectOwner, msg.successors);
+  }
+
+  // ---- recursive lookups (workload only) ----
+
+  /** Hand the request to the first hop `route` chose; the whole attempt has one deadline. */
+  private sendForward(l: Lookup): void {
+    const table = this.table;
+    const next = table.rNode;
+    if (next < 0 || next === this.ctx.id) return this.attemptFailed(l);
+    l.current = IN_NETWORK;
+    l.deadlineMs = this.ctx.nowMs() + this.config.rpcTimeoutMs;
+    const forward: ChordForward = { type: 'chord.forward', origin: this.ctx.id, lookupId: l.id, key: l.key, prev: table.rNextPrev, expectOwner: table.rExpectOwner, hops: 1 };
+    this.send(next, forward, FORWARD_BYTES);
+    this.armTimeouts();
+  }
+
+  private onForward(from: NodeId, msg: ChordForward): void {
+    const table = this.table;
+    table.learnFinger(from, this.rttMs); // it routed the request: a ring member
+    table.route(msg.key, msg.prev, msg.expectOwner, false);
+    if (table.rPredSuspect) this.checkPredecessor();
+    if (table.rDone) return this.send(msg.origin, { type: 'chord.found', lookupId: msg.lookupId, owner: this.ctx.id, hops: msg.hops }, FOUND_BYTES);
+    const next = table.rNode;
+    if (next < 0 || next === this.ctx.id || msg.hops >= this.config.lookupHopsMax) {
+      if (msg.hops >= this.config.lookupHopsMax) this.ctx.metrics.count('chord.hop_limits');
+      return this.send(msg.origin, { type: 'chord.found', lookupId: msg.lookupId, owner: -1, hops: msg.hops }, FOUND_BYTES);
+    }
+    const forward: ChordForward = { type: 'chord.forward', origin: msg.origin, lookupId: msg.lookupId, key: msg.key, prev: table.rNextPrev, expectOwner: table.rExpectOwner, hops: msg.hops + 1 };
+    this.send(next, forward, FORWARD_BYTES);
+  }
+
+  private onFound(from: NodeId, msg: ChordFound): void {
+    const l = this.findLookup(msg.lookupId);
+    if (l === null || l.current !== IN_NETWORK) return;
+    l.current = -1;
+    l.deadlineMs = Infinity;
+    l.hops = l.hopsAtAttempt + msg.hops;
+    if (msg.owner < 0) return this.attemptFailed(l);
+    this.table.learnFinger(from, this.rttMs);
+    this.finish(l, msg.owner, null);
   }
 
   /** The current hop timed out (`dead`) or cannot help: try the fallback, else restart. */
@@ -564,6 +630,7 @@ export class ChordProtocol implements Protocol {
     this.deadRecent[this.deadNext] = peer;
     this.deadAtMs[this.deadNext] = this.ctx.nowMs();
     this.deadNext = (this.deadNext + 1) % DEAD_RECENT;
+    this.notifiers?.forget(peer);
     const table = this.table;
     if (!table.joined) return;
     table.remove(peer);
