@@ -550,7 +550,7 @@ export class ChordProtocol implements Protocol {
       if (table.joined && !table.alone) return; // others joined through this node meanwhile
       table.setSuccessors(owner, -1, successors ?? []);
       table.pred = -1;
-      table.fingers.fill(-1);
+      table.clearFingers();
       for (const node of table.successors()) table.learnFinger(node, this.rttMs); // the low fingers, before any fix
       this.ctx.metrics.count('chord.joins');
       this.send(owner, { type: 'chord.notify' }, NOTIFY_BYTES);

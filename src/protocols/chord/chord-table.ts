@@ -1,7 +1,9 @@
 /**
  * A Chord node's routing state, flat: the successor list and the finger table are Int32Arrays of
  * node ids (-1: empty), the predecessor one number. Ring identifiers are never stored: they are
- * a hash of the node id (`chordRingId`). `route` is the decision one lookup step takes at a node;
+ * a hash of the node id (`chordRingId`); the clockwise distance from this node to each finger and
+ * successor is kept beside it, so a routing step compares numbers rather than hashing up to
+ * bits + r node ids (the step runs millions of times). `route` is the decision one lookup step takes at a node;
  * it writes its answer into the `r*` fields (no allocation per step).
  */
 import type { NodeId } from '../../runtime/context.js';
@@ -11,8 +13,12 @@ export class ChordTable {
   readonly size: number;
   readonly selfId: number;
   private readonly successorList: Int32Array;
+  /** Clockwise distance from this node to each successor (same indices). */
+  private readonly successorDistance: Float64Array;
   private successorCount = 0;
+  /** Read-only outside: write through setFinger / clearFingers, which keep fingerDistance in step. */
   readonly fingers: Int32Array;
+  private readonly fingerDistance: Float64Array;
   pred: NodeId = -1;
 
   /** Result of the last `route`: done (owner = self) or the next hop and its fallback. */
@@ -34,11 +40,28 @@ export class ChordTable {
     this.size = ringSize(bits);
     this.selfId = chordRingId(self, bits);
     this.successorList = new Int32Array(successorListLength);
+    this.successorDistance = new Float64Array(successorListLength);
     this.fingers = new Int32Array(bits).fill(-1);
+    this.fingerDistance = new Float64Array(bits);
   }
 
   idOf(node: NodeId): number {
     return chordRingId(node, this.bits);
+  }
+
+  /** Clockwise distance from this node to `node`. */
+  distanceTo(node: NodeId): number {
+    return ringDistance(this.selfId, chordRingId(node, this.bits), this.size);
+  }
+
+  setFinger(i: number, node: NodeId): void {
+    this.fingers[i] = node;
+    this.fingerDistance[i] = node < 0 ? 0 : this.distanceTo(node);
+  }
+
+  clearFingers(): void {
+    this.fingers.fill(-1);
+    this.fingerDistance.fill(0);
   }
 
   get joined(): boolean {
@@ -64,15 +87,16 @@ export class ChordTable {
   /** A ring of one. */
   createRing(): void {
     this.successorList[0] = this.self;
+    this.successorDistance[0] = 0;
     this.successorCount = 1;
     this.pred = -1;
-    this.fingers.fill(-1);
+    this.clearFingers();
   }
 
   leave(): void {
     this.successorCount = 0;
     this.pred = -1;
-    this.fingers.fill(-1);
+    this.clearFingers();
   }
 
   /** The successor list becomes `first`, `second`, then `rest`: self, duplicates and -1 skipped, truncated. */
@@ -92,6 +116,7 @@ export class ChordTable {
       count = 1;
     }
     this.successorCount = count;
+    for (let k = 0; k < count; k++) this.successorDistance[k] = this.distanceTo(list[k]);
   }
 
   /** Forget a peer that did not answer (successor list, fingers, predecessor). Returns whether it was the successor. */
@@ -100,9 +125,13 @@ export class ChordTable {
     const wasSuccessor = this.successorCount > 0 && this.successorList[0] === node;
     const list = this.successorList;
     let count = 0;
-    for (let k = 0; k < this.successorCount; k++) if (list[k] !== node) list[count++] = list[k];
+    for (let k = 0; k < this.successorCount; k++) {
+      if (list[k] === node) continue;
+      this.successorDistance[count] = this.successorDistance[k];
+      list[count++] = list[k];
+    }
     this.successorCount = count;
-    for (let i = 0; i < this.fingers.length; i++) if (this.fingers[i] === node) this.fingers[i] = -1;
+    for (let i = 0; i < this.fingers.length; i++) if (this.fingers[i] === node) this.setFinger(i, -1);
     if (this.pred === node) this.pred = -1;
     return wasSuccessor;
   }
@@ -166,33 +195,36 @@ export class ChordTable {
 
   /** The two known nodes in (self, key) closest to the key: fingers and successors. */
   private closestPreceding(key: number): void {
-    const size = this.size;
-    const self = this.selfId;
-    const keyDistance = ringDistance(self, key, size);
-    let best = -1;
-    let bestDistance = 0;
-    let second = -1;
-    let secondDistance = 0;
-    const consider = (node: NodeId): void => {
-      if (node < 0 || node === this.self || node === best) return;
-      const d = ringDistance(self, this.idOf(node), size);
-      if (d === 0 || d >= keyDistance) return;
-      if (d > bestDistance) {
-        if (best >= 0) {
-          second = best;
-          secondDistance = bestDistance;
-        }
-        best = node;
-        bestDistance = d;
-      } else if (d > secondDistance && node !== second) {
-        second = node;
-        secondDistance = d;
+    const keyDistance = ringDistance(this.selfId, key, this.size);
+    this.best = -1;
+    this.bestDistance = 0;
+    this.second = -1;
+    this.secondDistance = 0;
+    for (let i = this.fingers.length - 1; i >= 0; i--) this.consider(this.fingers[i], this.fingerDistance[i], keyDistance);
+    for (let k = 0; k < this.successorCount; k++) this.consider(this.successorList[k], this.successorDistance[k], keyDistance);
+    this.rNode = this.best;
+    this.rBackup = this.second;
+  }
+
+  // Scratch of closestPreceding (no closure or allocation per routing step).
+  private best: NodeId = -1;
+  private bestDistance = 0;
+  private second: NodeId = -1;
+  private secondDistance = 0;
+
+  private consider(node: NodeId, d: number, keyDistance: number): void {
+    if (node < 0 || node === this.self || node === this.best || d === 0 || d >= keyDistance) return;
+    if (d > this.bestDistance) {
+      if (this.best >= 0) {
+        this.second = this.best;
+        this.secondDistance = this.bestDistance;
       }
-    };
-    for (let i = this.fingers.length - 1; i >= 0; i--) consider(this.fingers[i]);
-    for (let k = 0; k < this.successorCount; k++) consider(this.successorList[k]);
-    this.rNode = best;
-    this.rBackup = second;
+      this.best = node;
+      this.bestDistance = d;
+    } else if (d > this.secondDistance && node !== this.second) {
+      this.second = node;
+      this.secondDistance = d;
+    }
   }
 
   /**
@@ -203,19 +235,19 @@ export class ChordTable {
    */
   learnFinger(node: NodeId, rttMs: ((peer: NodeId) => number | undefined) | null): void {
     if (node < 0 || node === this.self || this.successorCount === 0 || this.alone) return;
-    const d = ringDistance(this.selfId, this.idOf(node), this.size);
+    const d = this.distanceTo(node);
     if (d === 0) return;
     const i = Math.floor(Math.log2(d)); // d in [2^i, 2^(i+1)): the interval of finger i
     const current = this.fingers[i];
     if (current === node) return;
     if (current < 0) {
-      this.fingers[i] = node;
+      this.setFinger(i, node);
       return;
     }
     if (rttMs === null) return;
     const nodeMs = rttMs(node);
     const currentMs = rttMs(current);
-    if (nodeMs !== undefined && (currentMs === undefined || nodeMs < currentMs)) this.fingers[i] = node;
+    if (nodeMs !== undefined && (currentMs === undefined || nodeMs < currentMs)) this.setFinger(i, node);
   }
 
   /**
@@ -238,6 +270,6 @@ export class ChordTable {
       candidate(owner);
       for (const node of successors) candidate(node);
     }
-    this.fingers[i] = chosen === this.self ? -1 : chosen;
+    this.setFinger(i, chosen === this.self ? -1 : chosen);
   }
 }
