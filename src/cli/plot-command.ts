@@ -49,12 +49,14 @@ export function registerPlotCommands(program: Command): void {
     .command('plot')
     .argument('<results...>', 'results folders (from luc run) and sweep folders (with sweep.json)')
     .option('--out <dir>', 'folder for the SVG files (default: the folder given, or plots/ for several)')
-    .option('--metric <name>', 'a metric to chart (repeatable; default: vivaldi.median_rel_error and vivaldi.p90_rel_error, else messages.sent)', collect, [])
-    .description('SVG charts: convergence over virtual time (bands across seeds), CDF of per-node errors, sweep means with 95% CIs')
-    .action((inputs: string[], options: { out?: string; metric: string[] }) =>
+    .option('--metric <name>', "a metric to chart (repeatable; default: each protocol's headline metrics present, else messages.sent)", collect, [])
+    .option('--x <metric>', 'draw the --metric charts against this cumulative count (e.g. routing.requests) instead of virtual time')
+    .description('SVG charts: convergence over virtual time (bands across seeds), learning curves, CDF of per-node errors, sweep means with 95% CIs')
+    .action((inputs: string[], options: { out?: string; metric: string[]; x?: string }) =>
       attempt(() => {
         const outDir = options.out ?? (inputs.length === 1 ? inputs[0] : 'plots');
-        const files = plotFiles(inputs, options.metric);
+        if (options.x !== undefined && options.metric.length === 0) throw new UsageError('--x needs at least one --metric to draw against it');
+        const files = plotFiles(inputs, options.metric, options.x);
         for (const path of writePlotFiles(outDir, files)) process.stdout.write(`${path}\n`);
       }),
     );

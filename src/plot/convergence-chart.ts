@@ -1,6 +1,8 @@
 /**
  * A metric over virtual time: one line per run; runs of one scenario that differ only by seed
  * are drawn as a min-max band across seeds and their mean line. Timed faults are shaded.
+ * With `xMetric` (a cumulative count such as spiral.searches or routing.requests), a learning
+ * curve instead: the metric against that count at the same sampling times, one line per run.
  */
 import * as Plot from '@observablehq/plot';
 import { mean } from '../metrics/stats.js';
@@ -28,7 +30,8 @@ interface BandPoint {
   readonly max: number;
 }
 
-export function convergenceSvg(groups: readonly RunGroup[], metric: string): string {
+export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMetric?: string): string {
+  if (xMetric !== undefined) return learningSvg(groups, metric, xMetric);
   const lines: LinePoint[] = [];
   const bands: BandPoint[] = [];
   groups.forEach((group, g) => {
@@ -78,6 +81,48 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string): str
   return composeSvg(`${metric} over virtual time`, subtitle, [
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legend, x: 0, y: HEIGHT_PX },
+  ]);
+}
+
+interface XyPoint {
+  readonly key: string;
+  readonly colour: string;
+  readonly x: number;
+  readonly y: number;
+}
+
+function learningSvg(groups: readonly RunGroup[], metric: string, xMetric: string): string {
+  const points: XyPoint[] = [];
+  groups.forEach((group, g) => {
+    const colour = seriesColour(g);
+    for (const run of group.runs) {
+      const xAt = new Map(seriesOf(run, xMetric).map((p) => [p.timeS, p.value]));
+      for (const p of seriesOf(run, metric)) {
+        const x = xAt.get(p.timeS);
+        if (x !== undefined && Number.isFinite(x) && Number.isFinite(p.value)) points.push({ key: run.dir, colour, x, y: p.value });
+      }
+    }
+  });
+  const chart = Plot.plot({
+    document: plotDocument(),
+    width: WIDTH_PX,
+    height: HEIGHT_PX,
+    marginLeft: 60,
+    marginRight: 20,
+    x: { label: xMetric, grid: true },
+    y: { label: metric, grid: true, zero: true },
+    color: { type: 'identity' },
+    marks: [Plot.line(points, { x: 'x', y: 'y', z: 'key', stroke: 'colour', strokeWidth: 2 }), Plot.dot(points, { x: 'x', y: 'y', fill: 'colour', r: 2 })],
+  }) as unknown as Element;
+  const entries: LegendEntry[] = groups.map((group, g) => ({
+    label: group.runs.length === 1 ? `${group.label} (seed ${group.runs[0].seed})` : `${group.label} (${group.runs.length} seeds, one line each)`,
+    colour: seriesColour(g),
+    shape: 'line',
+  }));
+  const runs = groups.flatMap((g) => g.runs);
+  return composeSvg(`${metric} against ${xMetric}`, `${runs.length} run${runs.length === 1 ? '' : 's'}; one point per metric interval`, [
+    { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
+    { part: legendPart(entries, WIDTH_PX), x: 0, y: HEIGHT_PX },
   ]);
 }
 

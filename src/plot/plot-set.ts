@@ -12,7 +12,32 @@ import { groupRuns } from './run-groups.js';
 import { sweepSvg } from './sweep-chart.js';
 import { isSweepFolder, readSweepFolder, sweepRunFolders, sweepMetrics, type SweepFolder } from './sweep-folder.js';
 
-export const DEFAULT_METRICS = ['vivaldi.median_rel_error', 'vivaldi.p90_rel_error'] as const;
+export interface ChartSpec {
+  readonly metric: string;
+  /** A cumulative count to draw the metric against (a learning curve); absent = virtual time. */
+  readonly x?: string;
+}
+
+/**
+ * The headline metrics of each protocol, charted by default when every run given has them:
+ * Vivaldi's error over time, the learning curves of the spiral (over searches made) and of
+ * routing (over requests served), the overlays' lookup success, the failure detector's latency.
+ */
+export const DEFAULT_CHARTS: readonly ChartSpec[] = [
+  { metric: 'vivaldi.median_rel_error' },
+  { metric: 'vivaldi.p90_rel_error' },
+  { metric: 'spiral.median_excess_ms', x: 'spiral.searches' },
+  { metric: 'spiral.recall_at_10', x: 'spiral.searches' },
+  { metric: 'routing.mean_hops', x: 'routing.requests' },
+  { metric: 'routing.median_stretch', x: 'routing.requests' },
+  { metric: 'routing.delivered_share' },
+  { metric: 'chord.lookup_success' },
+  { metric: 'chord.mean_hops' },
+  { metric: 'can.lookup_success' },
+  { metric: 'vmindex.success_share' },
+  { metric: 'vmindex.median_latency_ms' },
+  { metric: 'detector.median_latency_ms' },
+];
 export const FALLBACK_METRIC = 'messages.sent';
 export const NODE_ERROR_METRIC = 'vivaldi.node_median_rel_error';
 
@@ -22,8 +47,11 @@ export interface PlotFile {
   readonly svg: string;
 }
 
-/** The charts for `inputs` (results or sweep folders); `metrics` empty = the defaults. */
-export function plotFiles(inputs: readonly string[], metrics: readonly string[]): PlotFile[] {
+/**
+ * The charts for `inputs` (results or sweep folders); `metrics` empty = the defaults; `xMetric`
+ * draws each asked-for metric of runs against that cumulative count rather than time.
+ */
+export function plotFiles(inputs: readonly string[], metrics: readonly string[], xMetric?: string): PlotFile[] {
   const runs: RunFolder[] = [];
   const sweeps: SweepFolder[] = [];
   const seen = new Set<string>();
@@ -43,10 +71,10 @@ export function plotFiles(inputs: readonly string[], metrics: readonly string[])
     else throw new PlotInputError(input, 'not a results folder (no metrics.csv) nor a sweep folder (no sweep.json)');
   }
   const files: PlotFile[] = [];
-  if (runs.length > 0) files.push(...runPlots(runs, metrics));
+  if (runs.length > 0) files.push(...runPlots(runs, metrics, xMetric));
   for (const sweep of sweeps) {
     const prefix = sweeps.length > 1 ? `${safeName(basename(resolve(sweep.dir)))}-` : '';
-    const chosen = metrics.length > 0 ? metrics : defaultMetrics((m) => sweepMetrics(sweep).includes(m));
+    const chosen = metrics.length > 0 ? metrics : defaultMetrics((m) => sweepMetrics(sweep).includes(m)).map((c) => c.metric);
     for (const metric of chosen) {
       for (const param of sweep.params) files.push({ name: `${prefix}sweep-${safeName(metric)}-vs-${safeName(param)}.svg`, svg: sweepSvg(sweep, metric, param) });
     }
@@ -54,13 +82,13 @@ export function plotFiles(inputs: readonly string[], metrics: readonly string[])
   return files;
 }
 
-function runPlots(runs: readonly RunFolder[], metrics: readonly string[]): PlotFile[] {
+function runPlots(runs: readonly RunFolder[], metrics: readonly string[], xMetric: string | undefined): PlotFile[] {
   const groups = groupRuns(runs);
   const files: PlotFile[] = [];
   const global = (metric: string): boolean => runs.every((run) => run.series.has(metric));
   const perNode = (metric: string): boolean => runs.every((run) => run.nodeValues.has(metric));
   if (metrics.length === 0) {
-    for (const metric of defaultMetrics(global)) files.push({ name: `convergence-${safeName(metric)}.svg`, svg: convergenceSvg(groups, metric) });
+    for (const chart of defaultMetrics(global)) files.push(chartFile(groups, chart.metric, chart.x));
     if (perNode(NODE_ERROR_METRIC)) files.push({ name: `cdf-${safeName(NODE_ERROR_METRIC)}.svg`, svg: cdfSvg(groups, NODE_ERROR_METRIC) });
     return files;
   }
@@ -69,16 +97,24 @@ function runPlots(runs: readonly RunFolder[], metrics: readonly string[]): PlotF
       files.push({ name: `cdf-${safeName(metric)}.svg`, svg: cdfSvg(groups, metric) });
       continue;
     }
-    for (const run of runs) seriesOf(run, metric); // names the first run that lacks it
-    files.push({ name: `convergence-${safeName(metric)}.svg`, svg: convergenceSvg(groups, metric) });
+    for (const run of runs) {
+      seriesOf(run, metric); // names the first run that lacks it
+      if (xMetric !== undefined) seriesOf(run, xMetric);
+    }
+    files.push(chartFile(groups, metric, xMetric));
   }
   return files;
 }
 
-/** The Vivaldi error metrics when present, else messages.sent. */
-function defaultMetrics(present: (metric: string) => boolean): string[] {
-  const found = DEFAULT_METRICS.filter(present);
-  return found.length > 0 ? [...found] : [FALLBACK_METRIC];
+function chartFile(groups: ReturnType<typeof groupRuns>, metric: string, xMetric: string | undefined): PlotFile {
+  if (xMetric === undefined) return { name: `convergence-${safeName(metric)}.svg`, svg: convergenceSvg(groups, metric) };
+  return { name: `learning-${safeName(metric)}-vs-${safeName(xMetric)}.svg`, svg: convergenceSvg(groups, metric, xMetric) };
+}
+
+/** The default charts whose metrics (and x counts) are present, else messages.sent over time. */
+function defaultMetrics(present: (metric: string) => boolean): ChartSpec[] {
+  const found = DEFAULT_CHARTS.filter((c) => present(c.metric) && (c.x === undefined || present(c.x)));
+  return found.length > 0 ? [...found] : [{ metric: FALLBACK_METRIC }];
 }
 
 /** Keep file names portable: anything but letters, digits, dot, dash and underscore -> '_'. */

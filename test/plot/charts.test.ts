@@ -89,6 +89,19 @@ describe('plot charts', () => {
     expect(plotFiles([sweep], ['messages.sent']).map((f) => f.name)).toContain('sweep-messages.sent-vs-protocols.vivaldi.dimensions.svg');
   });
 
+  it('draws a learning curve: a metric against a cumulative count at the same sampling times, and names a missing count', () => {
+    const name = 'learning-vivaldi.median_rel_error-vs-messages.sent.svg';
+    const files = plotFiles([seed1, dims3], ['vivaldi.median_rel_error'], 'messages.sent');
+    expect(files.map((f) => f.name)).toEqual([name]);
+    const svg = files[0].svg;
+    const lines = linePaths(svg);
+    expect(lines).toHaveLength(2);
+    for (const d of lines) expect(vertexCount(d)).toBe(7);
+    expect(svg).toContain('vivaldi.median_rel_error against messages.sent');
+    expect(svg).toContain('messages.sent →');
+    expect(() => plotFiles([seed1], ['vivaldi.median_rel_error'], 'spiral.searches')).toThrow(`${join(seed1, 'metrics.csv')}: no global metric 'spiral.searches'`);
+  });
+
   it('names the folder and the metrics it has when a metric is missing', () => {
     expect(() => plotFiles([seed1], ['vivaldi.nope'])).toThrow(PlotInputError);
     expect(() => plotFiles([seed1], ['vivaldi.nope'])).toThrow(`${join(seed1, 'metrics.csv')}: no global metric 'vivaldi.nope' (metrics here: bytes.sent`);
