@@ -4,8 +4,11 @@
  * no all-pairs matrix), exact coordinates (2 x point, height 0.5 ms: the coordinate distance is
  * the true RTT), gossip for peer sampling, and as close neighbours each node's `closeK` true
  * nearest (an oracle standing in for a converged spiral close set, so 10,000 nodes run in
- * seconds). Requests go one at a time from a uniform source to a uniform target; outcomes are
- * scored against the plane by metrics/routing-scores.ts. Prints mean hops per block of requests:
+ * about a minute). Requests go one at a time from a uniform source to a target drawn uniformly
+ * over the whole network; each source first asks its target for its coordinate (the protocol's
+ * `requestTo`, as in scenarios). Outcomes are scored against the plane by
+ * metrics/routing-scores.ts. Prints mean hops per block of requests (blocks of 100 up to 2,000,
+ * then of 1,000), and the same first requests without learning (no long links) as a baseline:
  *   npm run build && node dist/bench/routing.bench.js [n] [requests] [closeK] [seed] ['{"routing":{...}}']
  */
 import { fileURLToPath } from 'node:url';
@@ -135,7 +138,7 @@ export function runRoutingOnPlane(options: RoutingBenchOptions): RoutingBenchRun
     let target = workload.int(options.n - 1);
     if (target >= source) target++;
     sim.at(msToUs(options.warmMs + (r + 1) * options.intervalMs), () => {
-      routingOf(source).startRequest(target, coords[target]);
+      routingOf(source).requestTo(target);
     });
   }
   const endMs = options.warmMs + (options.requests + 1) * options.intervalMs + options.routing.requestTimeoutMs;
@@ -154,6 +157,13 @@ export function scoreRun(run: RoutingBenchRun, block: number): RoutingCurvePoint
   );
 }
 
+/** Blocks of 100 requests up to `fineUpTo`, then blocks of `block`. */
+export function learningCurve(run: RoutingBenchRun, fineUpTo: number, block: number): RoutingCurvePoint[] {
+  const fine = scoreRun({ ...run, outcomes: run.outcomes.slice(0, fineUpTo) }, 100);
+  const coarse = scoreRun({ ...run, outcomes: run.outcomes.slice(fineUpTo) }, block);
+  return [...fine, ...coarse.map((p) => ({ ...p, requestsBefore: p.requestsBefore + fineUpTo }))];
+}
+
 function main(argv: readonly string[]): void {
   const n = Number(argv[0] ?? 10_000);
   const requests = Number(argv[1] ?? 50_000);
@@ -164,7 +174,10 @@ function main(argv: readonly string[]): void {
   const block = 1000;
   const startedMs = performance.now();
   const run = runRoutingOnPlane({ n, requests, closeK, seed, routing, warmMs: 20_000, intervalMs: 10 });
-  const curve = scoreRun(run, block);
+  const curve = learningCurve(run, Math.min(2000, requests), block);
+  const baselineRequests = Math.min(1000, requests);
+  const baseline = runRoutingOnPlane({ n, requests: baselineRequests, closeK, seed, routing: { ...routing, longLinksPerBucket: 0 }, warmMs: 20_000, intervalMs: 10 });
+  const unlearnt = scoreRun(baseline, baselineRequests)[0];
   const targetHops = 2 * Math.log2(n);
   console.log(`plane n=${n} closeK=${closeK} seed=${seed} routing ${JSON.stringify(routing)}`);
   console.table(
@@ -176,11 +189,15 @@ function main(argv: readonly string[]): void {
       success: p.successRate.toFixed(4),
     })),
   );
-  const first = scoreRun({ ...run, outcomes: run.outcomes.slice(0, 100) }, 100)[0];
-  console.log(`first 100 requests (before learning): mean hops ${first.meanHops.toFixed(2)}, mean stretch ${first.meanStretch.toFixed(2)}`);
+  const first = scoreRun({ ...run, outcomes: run.outcomes.slice(0, 10) }, 10)[0];
+  console.log(`first 10 requests (little learnt yet): mean hops ${first.meanHops.toFixed(2)}, mean stretch ${first.meanStretch.toFixed(2)}`);
+  console.log(
+    `without learning (longLinksPerBucket 0, close neighbours only), ${baselineRequests} requests: mean hops ${unlearnt.meanHops.toFixed(2)}, ` +
+      `mean stretch ${unlearnt.meanStretch.toFixed(2)}, success ${unlearnt.successRate.toFixed(4)}`,
+  );
   const reached = curve.find((p) => p.meanHops <= targetHops);
   console.log(
-    `target mean hops <= 2 log2(n) = ${targetHops.toFixed(1)}: ${reached === undefined ? 'not reached' : `reached in the block after ${reached.requestsBefore} requests (${(reached.requestsBefore / n).toFixed(2)} per node)`}; ` +
+    `target mean hops <= 2 log2(n) = ${targetHops.toFixed(1)}: ${reached === undefined ? 'not reached' : `reached in the block of requests ${reached.requestsBefore + 1}-${reached.requestsBefore + reached.requests} (${(reached.requestsBefore / n).toFixed(2)} per node before it)`}; ` +
       `long links per node at the end ${run.longLinksMean.toFixed(1)} (capacity ${routing.longLinkBuckets * routing.longLinksPerBucket}); wall ${(performance.now() - startedMs).toFixed(0)} ms`,
   );
 }

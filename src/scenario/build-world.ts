@@ -11,6 +11,8 @@ import { BackboneNetwork, MatrixNetwork, type NetworkModel } from '../platform/n
 import type { Backbone } from '../platform/types.js';
 import { sToUs } from '../kernel/time.js';
 import type { Fault as PlannedFault } from '../faults/fault-plan.js';
+import type { ChurnPlan } from '../faults/churn-driver.js';
+import { planChurn } from './churn-plan.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
 import type { Scenario } from './schema.js';
 
@@ -22,6 +24,8 @@ export interface World {
   /** Null for an RTT-matrix topology (no links, no PoPs to fail). */
   readonly backbone: BackboneNetwork | null;
   readonly faults: readonly PlannedFault[];
+  /** Joins and leaves of the churning hosts; null without a `churn` section. */
+  readonly churn: ChurnPlan | null;
 }
 
 export function buildWorld(scenario: Scenario, scenarioFile: string): World {
@@ -43,7 +47,7 @@ export function buildWorld(scenario: Scenario, scenarioFile: string): World {
       if (fault.kind === 'stochastic' && fault.target === 'hosts') return stochastic(fault, index);
       return fail(`faults[${index}].kind`, 'host-crash or stochastic hosts faults with a matrix topology (it has no links or PoPs)', fault.kind);
     });
-    return { network, backbone: null, faults };
+    return { network, backbone: null, faults, churn: churnOf(scenario, network.hostCount, faults, null, fail) };
   }
 
   const backbone = loadBackbone(scenario);
@@ -81,7 +85,13 @@ export function buildWorld(scenario: Scenario, scenarioFile: string): World {
         return stochastic(fault, index);
     }
   });
-  return { network, backbone: network, faults };
+  const churn = churnOf(scenario, network.hostCount, faults, (pop) => network.hostsOf(pop), fail);
+  return { network, backbone: network, faults, churn };
+}
+
+function churnOf(scenario: Scenario, hostCount: number, faults: readonly PlannedFault[], hostsOfPop: ((pop: number) => readonly [number, number]) | null, fail: Fail): ChurnPlan | null {
+  if (scenario.churn === undefined) return null;
+  return planChurn({ churn: scenario.churn, seed: scenario.seed, durationS: scenario.durationS, hostCount, faults, hostsOfPop }, fail);
 }
 
 function loadBackbone(scenario: Scenario): Backbone {

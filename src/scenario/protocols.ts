@@ -10,7 +10,9 @@ import { defaultVivaldiConfig, type VivaldiConfig } from '../protocols/vivaldi/v
 import { defaultSpiralConfig, type SpiralConfig } from '../protocols/spiral/spiral-config.js';
 import { LOOKUP_STYLES, defaultChordConfig, type ChordConfig } from '../protocols/chord/chord-config.js';
 import { defaultCanConfig, type CanConfig } from '../protocols/can/can-config.js';
-import { bool, int, num, section } from './fields.js';
+import { defaultRoutingConfig, type RoutingConfig } from '../protocols/routing/routing-config.js';
+import { defaultVmIndexConfig, type VmIndexConfig } from '../protocols/vm-index/vm-index-config.js';
+import { bool, int, num, section, whenValid } from './fields.js';
 
 export const VIEW_SIZE_MAX = 1000;
 const V = defaultVivaldiConfig;
@@ -145,11 +147,77 @@ export const canSchema = section(
     hopsMax: int({ ge: 1 }).default(K.hopsMax),
     lookupsInFlightMax: int({ ge: 1 }).default(K.lookupsInFlightMax),
     outcomeLogMax: int({ ge: 1 }).default(K.outcomeLogMax),
+    takeoverDelayMs: num({ ge: 0 }).default(K.takeoverDelayMs).meta({ description: "a neighbour of a silent node claims its zone after this x own area / orphan's area (capped at 8x)" }),
+    takeoverClaimWaitMs: num({ gt: 0 }).default(K.takeoverClaimWaitMs).meta({ description: 'a claimant waits this long for better claims (> one round trip)' }),
+    takeoverRetryMs: num({ gt: 0 }).default(K.takeoverRetryMs).meta({ description: 'a claimant that yielded claims again after this if nobody took the zone' }),
+    zonesMax: int({ ge: 1 }).default(K.zonesMax).meta({ description: 'zones one node holds at most (its own and taken-over ones)' }),
   },
   'an object of can settings ({} for all defaults)',
 ).transform((can): CanConfig => can);
 
-export const PROTOCOL_NAMES = ['gossip', 'vivaldi', 'spiral', 'chord', 'can'] as const;
+const R = defaultRoutingConfig;
+
+/**
+ * Greedy routing with learnt long links (runs on gossip, Vivaldi and the spiral, which are
+ * enabled with it: without a spiral section, the spiral runs with its defaults but searching once
+ * a minute per node, since close sets fill only from searches; routing uses the gossip view as
+ * close neighbours until they do).
+ */
+export const routingSchema = section(
+  {
+    longLinkBuckets: int({ ge: 1 }).default(R.longLinkBuckets).meta({ description: 'long-link cache: one bucket per octave of coordinate distance' }),
+    longLinksPerBucket: int({ ge: 0 }).default(R.longLinksPerBucket).meta({ description: 'links per bucket, least recently seen replaced (0 = no learning)' }),
+    longLinkBaseMs: num({ gt: 0 }).default(R.longLinkBaseMs).meta({ description: 'bucket 0 holds links nearer than this' }),
+    neighbourPeriodMs: num({ ge: 0 }).default(R.neighbourPeriodMs).meta({ description: 'greet new close peers this often: their coordinate, and a link back (0 = never)' }),
+    neighboursMax: int({ ge: 0 }).default(R.neighboursMax).meta({ description: 'coordinates kept of close neighbours, and of inbound ones (each)' }),
+    hopsMax: int({ ge: 2 }).default(R.hopsMax).meta({ description: 'nodes a request visits at most, source and target included' }),
+    landingMax: int({ ge: 0 }).default(R.landingMax).meta({ description: "target's close peers a request carries: any of them may hand it to the target (0 = off)" }),
+    requestPeriodMs: num({ ge: 0 }).default(R.requestPeriodMs).meta({ description: 'each node routes to a uniformly drawn node every period (0 = none)' }),
+    requestStartMs: num({ ge: 0 }).default(R.requestStartMs).meta({ description: "a node's first request waits this long after it starts" }),
+    requestTimeoutMs: num({ gt: 0 }).default(R.requestTimeoutMs),
+    pendingMax: int({ ge: 1 }).default(R.pendingMax),
+    outcomesMax: int({ ge: 1 }).default(R.outcomesMax),
+  },
+  'an object of routing settings ({} for all defaults)',
+).transform((routing): RoutingConfig => routing);
+
+const X = defaultVmIndexConfig;
+
+/** What the vmIndex section gives: the index's config, and the moves of the true placement. */
+export interface VmIndexSection extends VmIndexConfig {
+  readonly movesPerS: number;
+}
+
+/**
+ * The VM location index over Chord (enabled with its defaults when the chord section is absent).
+ * `vmCount` VMs are placed on random up hosts at start and move as a Poisson process of
+ * `movesPerS`; each node locates a random VM every `locatePeriodMs`.
+ */
+export const vmIndexSchema = section(
+  {
+    vmCount: int({ ge: 1, le: 2 ** 31 - 1 }).default(X.vmCount).meta({ description: 'VMs placed on random up hosts at start (ids 0..vmCount-1)' }),
+    movesPerS: num({ ge: 0 }).default(0).meta({ description: 'VM moves per second over all VMs, Poisson, to a random up host (VMs of failed hosts move anyway)' }),
+    locatePeriodMs: num({ ge: 0 }).default(X.locatePeriodMs).meta({ description: 'each node locates a uniformly drawn VM every period (0 = none)' }),
+    locateStartMs: num({ ge: 0 }).default(X.locateStartMs).meta({ description: "a node's first locate waits this long after it starts" }),
+    answerTimeoutMs: num({ gt: 0 }).default(X.answerTimeoutMs).meta({ description: "a locate fails when the owner has not answered the get within this" }),
+    locatesInFlightMax: int({ ge: 1 }).default(X.locatesInFlightMax),
+    refreshPeriodMs: num({ gt: 0 }).default(X.refreshPeriodMs).meta({ description: 'the hosting node re-publishes each of its VMs every period (soft state)' }),
+    entryTtlMs: num({ gt: 0 }).default(X.entryTtlMs).meta({ description: 'an owner forgets an entry not refreshed for this long (> refreshPeriodMs)' }),
+    entriesMax: int({ ge: 1 }).default(X.entriesMax).meta({ description: 'entries per owner; beyond it the least recently refreshed is evicted' }),
+    hostedMax: int({ ge: 1 }).default(X.hostedMax).meta({ description: 'VMs a node indexes as hosted; more are not indexed' }),
+    publishRetryMs: num({ gt: 0 }).default(X.publishRetryMs),
+    outcomeLogMax: int({ ge: 1 }).default(X.outcomeLogMax),
+  },
+  'an object of vmIndex settings ({} for all defaults)',
+)
+  .superRefine((vmIndex, context) => {
+    if (vmIndex.entryTtlMs <= vmIndex.refreshPeriodMs) {
+      context.addIssue({ code: 'custom', path: ['entryTtlMs'], message: `expected a number > refreshPeriodMs (${vmIndex.refreshPeriodMs})` });
+    }
+  }, whenValid('entryTtlMs', 'refreshPeriodMs'))
+  .transform((vmIndex): VmIndexSection => vmIndex);
+
+export const PROTOCOL_NAMES = ['gossip', 'vivaldi', 'spiral', 'chord', 'can', 'routing', 'vmIndex'] as const;
 
 export const protocolsSchema = section(
   {
@@ -158,6 +226,8 @@ export const protocolsSchema = section(
     spiral: spiralSchema.optional(),
     chord: chordSchema.optional(),
     can: canSchema.optional(),
+    routing: routingSchema.optional(),
+    vmIndex: vmIndexSchema.optional(),
   },
   `an object with at least one of ${PROTOCOL_NAMES.join(', ')}`,
 ).superRefine((protocols, context) => {
@@ -167,5 +237,5 @@ export const protocolsSchema = section(
   }
 });
 
-export type { GossipConfig, VivaldiConfig, SpiralConfig, ChordConfig, CanConfig };
+export type { GossipConfig, VivaldiConfig, SpiralConfig, ChordConfig, CanConfig, RoutingConfig, VmIndexConfig };
 export type Protocols = z.output<typeof protocolsSchema>;

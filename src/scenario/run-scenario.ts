@@ -1,7 +1,7 @@
 /**
  * Run a validated scenario in simulation: build the world, start the protocols on every host,
- * inject the faults, sample the metrics every interval against ground truth, and return the
- * rows. Pure with respect to the host machine: no wall clock, no files written here.
+ * inject the faults and the churn, sample the metrics every interval against ground truth, and
+ * return the rows. Pure with respect to the host machine: no wall clock, no files written here.
  */
 import { Simulator } from '../kernel/simulator.js';
 import { randomStream } from '../kernel/random.js';
@@ -13,13 +13,22 @@ import { relativeErrors, summariseErrors } from '../metrics/pairwise-error.js';
 import { median } from '../metrics/stats.js';
 import { SimRuntime } from '../runtime/sim/sim-runtime.js';
 import { FaultInjector } from '../faults/fault-injector.js';
+import { ChurnDriver, startingDown } from '../faults/churn-driver.js';
+import { DetectorProbe, withDetector } from './probes/detector-probe.js';
 import { GossipProtocol, defaultGossipConfig } from '../protocols/gossip/index.js';
 import { VivaldiProtocol, defaultVivaldiConfig, rememberingPeerCoordinates } from '../protocols/vivaldi/index.js';
 import { SPIRAL, SPIRAL_PEER_COORDINATES_MIN, SpiralProtocol } from '../protocols/spiral/index.js';
+import { ROUTING, RoutingProtocol, routingSpiralConfig } from '../protocols/routing/index.js';
+import { newRoutingTotals, recordRoutingRequests } from './probes/routing-probe.js';
 import { CAN, CanProtocol } from '../protocols/can/index.js';
-import { CHORD, CHORD_PEER_COORDINATES_MIN, ChordProtocol, VivaldiCoordinateSource } from '../protocols/chord/index.js';
+import { CHORD, CHORD_PEER_COORDINATES_MIN, ChordProtocol, VivaldiCoordinateSource, defaultChordConfig } from '../protocols/chord/index.js';
+import { VM_INDEX, VmIndexProtocol } from '../protocols/vm-index/index.js';
+import { VmPlacement } from './vm-placement.js';
+import { VmIndexProbe } from './probes/vm-index-probe.js';
+import { recordServices } from './probes/services-probe.js';
+import { withServices } from './services-stack.js';
 import { GOSSIP, VIVALDI } from '../protocols/stack.js';
-import { recordCanLookups, recordChordLookups, recordSpiralSearches, truthRttMs } from './probes/overlay-probes.js';
+import { newChordScored, recordCanLookups, recordChordLookups, recordChordUnderChurn, recordSpiralSearches, scoreChordLookups, truthRttMs } from './probes/overlay-probes.js';
 import type { Protocol, StackBuilder } from '../runtime/context.js';
 import { buildWorld, type World } from './build-world.js';
 import type { Scenario } from './schema.js';
@@ -53,51 +62,86 @@ export interface RunOutcome {
 
 /** Peers each node's own error is measured against at the end (per-node metric). */
 const NODE_PEERS_MAX = 64;
+/** Under churn, Chord lookups are scored this often: against the ring at most this long after they finished. */
+const CHORD_SCORE_STEP_US = 1_000_000;
 
 export function runScenario(scenario: Scenario, scenarioFile: string, options: RunOptions = {}): RunOutcome {
   const world = buildWorld(scenario, scenarioFile);
   const sim = new Simulator(scenario.limits.pendingEventsMax);
   const counters = new Counters();
+  const detectorProbe = scenario.detector === undefined ? null : new DetectorProbe(scenario.detector.timeoutMs);
+  let stack = stackFor(scenario, world.network.hostCount);
+  if (scenario.detector !== undefined && detectorProbe !== null) stack = withDetector(stack, GOSSIP, scenario.detector, detectorProbe);
+  if (scenario.services !== undefined) stack = withServices(stack, scenario.services);
+  if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
   const runtime = new SimRuntime({
     sim,
     network: world.network,
     seed: scenario.seed,
-    stack: stackFor(scenario),
+    stack,
     bootstrapCount: 3,
     counters,
   });
+  detectorProbe?.attach(runtime, world.network);
+  const churn = world.churn === null ? null : new ChurnDriver({ sim, runtime, counters }, world.churn);
+  const vmIndex = scenario.protocols.vmIndex;
+  const vmPlacement = vmIndex === undefined ? null : new VmPlacement({ sim, runtime, counters }, { seed: scenario.seed, vmCount: vmIndex.vmCount, movesPerS: vmIndex.movesPerS });
+  const vmIndexProbe = vmPlacement === null ? null : new VmIndexProbe(vmPlacement);
   new FaultInjector({ sim, seed: scenario.seed, runtime, network: world.network, backbone: world.backbone, counters }).schedule(world.faults);
 
   const series = new MetricSeries();
   const n = world.network.hostCount;
   const pairs = samplePairs(n, scenario.metrics.pairSampleMax, randomStream(scenario.seed, 'metrics.pairs'));
-  const vivaldiOn = scenario.protocols.vivaldi !== undefined || scenario.protocols.spiral !== undefined;
+  const vivaldiOn = scenario.protocols.vivaldi !== undefined || scenario.protocols.spiral !== undefined || scenario.protocols.routing !== undefined;
   const spiral = scenario.protocols.spiral;
+  const routingOn = scenario.protocols.routing !== undefined;
+  const routingTotals = newRoutingTotals();
   const canOn = scenario.protocols.can !== undefined;
   const canTotals = { lookups: 0, correct: 0 };
   const chordOn = scenario.protocols.chord !== undefined;
   const spiralTotals = { searches: 0 };
   const chordTotals = { lookups: 0, correct: 0 };
+  const chordScored = newChordScored();
+  const churnStartS = scenario.churn?.startS ?? Infinity;
+  let chordAtChurn: { lookups: number; correct: number } | null = null;
   const sample = (timeS: number): void => {
     if (vivaldiOn) recordVivaldiError(series, timeS, world, runtime, pairs);
     if (spiral !== undefined) recordSpiralSearches(series, timeS, runtime, world.network, spiral.resultSize, spiralTotals);
-    if (chordOn) recordChordLookups(series, timeS, runtime, chordTotals);
+    if (chordOn) recordChordLookups(series, timeS, runtime, chordTotals, chordScored);
+    if (chordOn && chordAtChurn !== null) recordChordUnderChurn(series, timeS, chordTotals, chordAtChurn);
+    if (chordOn && chordAtChurn === null && timeS >= churnStartS) chordAtChurn = { ...chordTotals };
     if (canOn) recordCanLookups(series, timeS, runtime, canTotals);
+    if (routingOn) recordRoutingRequests(series, timeS, runtime, world.network, routingTotals);
+    vmIndexProbe?.record(series, timeS, runtime);
+    if (scenario.services !== undefined) recordServices(series, timeS, runtime, scenario.services);
     let up = 0;
     for (let id = 0; id < n; id++) if (runtime.isUp(id)) up++;
     series.record(timeS, 'nodes.up', up);
+    detectorProbe?.record(series, timeS);
     series.record(timeS, 'sim.events', sim.eventsProcessed);
     for (const [name, value] of counters.entries()) series.record(timeS, name, value);
   };
 
   runtime.startAll();
+  churn?.start();
+  vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
   const endUs = sToUs(scenario.durationS);
   const intervalUs = sToUs(scenario.metrics.intervalS);
   const limits = { endUs: 0, eventsMax: scenario.limits.eventsMax };
+  const scoreStepUs = chordOn && world.churn !== null ? CHORD_SCORE_STEP_US : 0;
+  const runTo = (untilUs: number): void => {
+    if (scoreStepUs > 0) {
+      for (let t = (Math.floor(sim.nowUs() / scoreStepUs) + 1) * scoreStepUs; t < untilUs; t += scoreStepUs) {
+        sim.run({ ...limits, endUs: t });
+        scoreChordLookups(runtime, chordScored);
+      }
+    }
+    sim.run({ ...limits, endUs: untilUs });
+  };
   sample(0);
   for (let tUs = intervalUs; ; tUs += intervalUs) {
     const stepEndUs = Math.min(tUs, endUs);
-    sim.run({ ...limits, endUs: stepEndUs });
+    runTo(stepEndUs);
     sample(stepEndUs / 1e6);
     options.onProgress?.({ virtualS: stepEndUs / 1e6, events: sim.eventsProcessed });
     if (stepEndUs >= endUs) break;
@@ -110,17 +154,24 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
 /**
  * The protocols of every node, in start order. Vivaldi draws its neighbours from gossip, and the
  * spiral needs both: they run with their defaults when the scenario enables only what uses them.
- * Chord uses Vivaldi's coordinates for proximity when Vivaldi runs.
+ * Chord uses Vivaldi's coordinates for proximity when Vivaldi runs; the VM index runs on Chord
+ * (with Chord's defaults when the scenario has no chord section). Routing needs the spiral
+ * (and so Vivaldi and gossip; without a spiral section, the spiral runs with its defaults but
+ * searching once a minute, and its searches are not scored), and `hostCount` (its requests target
+ * node ids 0..hostCount-1).
  */
-export function stackFor(scenario: Scenario): StackBuilder {
+export function stackFor(scenario: Scenario, hostCount?: number): StackBuilder {
   const p = scenario.protocols;
-  const spiralConfig = p.spiral;
+  const routingConfig = p.routing;
+  if (routingConfig !== undefined && hostCount === undefined) throw new RangeError('stackFor: routing needs the host count');
+  const spiralConfig = p.spiral ?? (routingConfig !== undefined ? routingSpiralConfig : undefined);
   const vivaldiOn = p.vivaldi !== undefined || spiralConfig !== undefined;
-  const gossipOn = p.gossip !== undefined || vivaldiOn;
+  const gossipOn = p.gossip !== undefined || vivaldiOn || scenario.detector !== undefined; // the detector watches gossip peers
   const gossipConfig = p.gossip ?? defaultGossipConfig;
   const vivaldiBase = p.vivaldi ?? defaultVivaldiConfig;
   // Spiral and Chord's proximity read the coordinates peers advertised: Vivaldi must keep them.
-  const coordinatesNeeded = spiralConfig !== undefined || (p.chord?.proximity === true && vivaldiOn);
+  const chordConfig = p.chord ?? (p.vmIndex !== undefined ? defaultChordConfig : undefined); // the VM index runs on Chord
+  const coordinatesNeeded = spiralConfig !== undefined || (chordConfig?.proximity === true && vivaldiOn);
   const vivaldiConfig = coordinatesNeeded
     ? rememberingPeerCoordinates(vivaldiBase, Math.max(SPIRAL_PEER_COORDINATES_MIN, CHORD_PEER_COORDINATES_MIN))
     : vivaldiBase;
@@ -135,10 +186,15 @@ export function stackFor(scenario: Scenario): StackBuilder {
         ? new SpiralProtocol(contextFor(SPIRAL), gossip, vivaldi, spiralConfig)
         : undefined;
     if (spiral !== undefined) protocols.set(SPIRAL, spiral);
+    if (routingConfig !== undefined && gossip !== undefined && spiral !== undefined && vivaldi !== undefined) {
+      protocols.set(ROUTING, new RoutingProtocol(contextFor(ROUTING), gossip, spiral, vivaldi, routingConfig, hostCount));
+    }
     if (p.can !== undefined) protocols.set(CAN, new CanProtocol(contextFor(CAN), p.can));
-    if (p.chord !== undefined) {
+    if (chordConfig !== undefined) {
       const coordinates = vivaldi !== undefined ? new VivaldiCoordinateSource(vivaldi) : null;
-      protocols.set(CHORD, new ChordProtocol(contextFor(CHORD), p.chord, coordinates));
+      const chord = new ChordProtocol(contextFor(CHORD), chordConfig, coordinates);
+      protocols.set(CHORD, chord);
+      if (p.vmIndex !== undefined) protocols.set(VM_INDEX, new VmIndexProtocol(contextFor(VM_INDEX), chord, p.vmIndex));
     }
     return protocols;
   };

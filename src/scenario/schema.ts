@@ -1,14 +1,17 @@
 /**
  * The scenario file schema (YAML or JSON). Parsing gives a fully filled `Scenario`: defaults
  * applied, derived defaults resolved (output directory, seed of a generated topology), so
- * code below never checks for undefined. The only optional parts are the protocol sections,
- * where absence means "disabled".
+ * code below never checks for undefined. The only optional parts are the protocol sections and
+ * the `churn` and `detector` sections, where absence means "disabled".
  *
  * Decision: a fault at or after the end of the run (atS >= durationS) is an error. It would
  * never happen, and the usual cause is a unit slip (ms written for s). To shorten a run that
  * has late faults, override them too (`--set faults=[]`).
  */
 import { z } from 'zod';
+import { churnSchema } from './churn.js';
+import { detectorSchema } from './detector.js';
+import { servicesSchema } from './services.js';
 import { faultsSchema } from './faults.js';
 import { int, num, section, text, whenValid } from './fields.js';
 import { hostsSchema } from './hosts.js';
@@ -41,6 +44,9 @@ const scenarioObject = section(
     hosts: hostsSchema,
     protocols: protocolsSchema,
     faults: faultsSchema,
+    churn: churnSchema.optional(),
+    detector: detectorSchema.optional(),
+    services: servicesSchema.optional(),
     metrics,
     output,
     limits,
@@ -58,13 +64,32 @@ function checkTimes(scenario: ScenarioObject, context: z.core.$RefinementCtx<Sce
       context.addIssue({ code: 'custom', path: ['faults', index, 'atS'], message });
     }
   });
+  if (scenario.churn !== undefined && scenario.churn.startS >= end) {
+    const message = `expected a time in seconds < durationS (${end}): churn would never begin`;
+    context.addIssue({ code: 'custom', path: ['churn', 'startS'], message });
+  }
   if (scenario.metrics.intervalS > end) {
     const message = `expected a number <= durationS (${end})`;
     context.addIssue({ code: 'custom', path: ['metrics', 'intervalS'], message });
   }
 }
 
-export const scenarioSchema = scenarioObject.superRefine(checkTimes, whenValid('durationS', 'faults', 'metrics')).transform((scenario) => ({
+/** A service bound to `chord` or `can` needs that protocol in the scenario. */
+function checkServiceOverlays(scenario: ScenarioObject, context: z.core.$RefinementCtx<ScenarioObject>): void {
+  const services = scenario.services;
+  if (services === undefined) return;
+  for (const name of ['replicas', 'watch'] as const) {
+    const overlay = services[name]?.overlay;
+    if ((overlay === 'chord' || overlay === 'can') && scenario.protocols[overlay] === undefined) {
+      context.addIssue({ code: 'custom', path: ['services', name, 'overlay'], message: `expected an overlay the scenario runs: protocols.${overlay} is absent (add it, or use ${overlay === 'chord' ? 'can' : 'chord'}, live or sample)` });
+    }
+  }
+}
+
+export const scenarioSchema = scenarioObject
+  .superRefine(checkTimes, whenValid('durationS', 'faults', 'churn', 'metrics'))
+  .superRefine(checkServiceOverlays, whenValid('services', 'protocols'))
+  .transform((scenario) => ({
   ...scenario,
   topology: normaliseTopology(scenario.topology, scenario.seed),
   output: { dir: scenario.output.dir ?? `results/${scenario.name}/seed-${scenario.seed}` },
@@ -73,6 +98,7 @@ export const scenarioSchema = scenarioObject.superRefine(checkTimes, whenValid('
 /** A validated scenario with every default filled. */
 export type Scenario = z.output<typeof scenarioSchema>;
 
+export type { Churn } from './churn.js';
 export type { Fault } from './faults.js';
 export type { Hosts, HostsPerPop } from './hosts.js';
 export type { GossipConfig, Protocols, VivaldiConfig } from './protocols.js';

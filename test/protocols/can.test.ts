@@ -1,69 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { Simulator } from '../../src/kernel/simulator.js';
-import { msToUs } from '../../src/kernel/time.js';
-import { MatrixNetwork } from '../../src/platform/network.js';
-import { Counters } from '../../src/runtime/counters.js';
-import { SimRuntime } from '../../src/runtime/sim/sim-runtime.js';
 import {
-  CAN,
-  type CanConfig,
   CanLookupLog,
-  type CanLookupOutcome,
-  CanProtocol,
   UNIT_ZONE,
   type Zone,
-  canStack,
+  anyAbut,
   defaultCanConfig,
   mergeZones,
   routeScore,
   splitZone,
   validateCanConfig,
-  zoneArea,
   zoneContains,
   zoneDistanceSq,
   zonesAbut,
   zonesOverlap,
 } from '../../src/protocols/can/index.js';
-import { planeMatrix } from './matrix.js';
-
-const FAST: CanConfig = { ...defaultCanConfig, joinStaggerMs: 200, refreshPeriodMs: 2000, neighbourTimeoutMs: 7000, lookupPeriodMs: 500, lookupTimeoutMs: 5000 };
-
-class CanNet {
-  readonly sim = new Simulator();
-  readonly counters = new Counters();
-  readonly runtime: SimRuntime;
-  constructor(
-    readonly n: number,
-    seed: number,
-    config: CanConfig,
-  ) {
-    this.runtime = new SimRuntime({ sim: this.sim, network: new MatrixNetwork(planeMatrix(n, seed), 1e9), seed, stack: canStack(config), bootstrapCount: 4, counters: this.counters });
-    this.runtime.startAll();
-  }
-  can(id: number): CanProtocol | undefined {
-    return this.runtime.protocolOf<CanProtocol>(id, CAN);
-  }
-  zones(): { id: number; zone: Zone }[] {
-    const out: { id: number; zone: Zone }[] = [];
-    for (let id = 0; id < this.n; id++) {
-      const zone = this.can(id)?.ownZone();
-      if (zone) out.push({ id, zone });
-    }
-    return out;
-  }
-  run(untilMs: number): void {
-    this.sim.run({ endUs: msToUs(untilMs), eventsMax: this.sim.eventsProcessed + 20_000_000 });
-  }
-  /** Outcomes since the last drain, with the true owner of each point now. */
-  drain(): (CanLookupOutcome & { node: number; trueOwner: number })[] {
-    const zones = this.zones();
-    const out: (CanLookupOutcome & { node: number; trueOwner: number })[] = [];
-    for (let id = 0; id < this.n; id++) {
-      for (const o of this.can(id)?.drainLookups() ?? []) out.push({ ...o, node: id, trueOwner: zones.find((z) => zoneContains(z.zone, o.x, o.y))!.id });
-    }
-    return out;
-  }
-}
+import { CanNet, FAST, tilingProblems } from './can-harness.js';
 
 describe('can zones', () => {
   it('halves the longer side, x first, so splits alternate between dimensions', () => {
@@ -114,20 +65,20 @@ describe('can on a static network', () => {
   const outcomes = net.drain();
 
   it(`tiles the unit square exactly with the zones of ${n} joined nodes`, () => {
-    const zones = net.zones();
-    expect(zones.length).toBe(n);
-    expect(zones.reduce((s, z) => s + zoneArea(z.zone), 0)).toBe(1);
-    for (let i = 0; i < zones.length; i++) for (let j = i + 1; j < zones.length; j++) expect(zonesOverlap(zones[i].zone, zones[j].zone)).toBe(false);
+    const held = net.held();
+    expect(held.length).toBe(n);
+    expect(held.every((h) => h.zones.length === 1)).toBe(true);
+    expect(tilingProblems(held)).toEqual([]);
     expect(net.counters.get('can.join.duplicate')).toBe(0);
   });
 
   it('gives every node exactly the nodes whose zones abut its own, with their current zones', () => {
-    const zones = net.zones();
-    for (const { id, zone } of zones) {
-      const truth = zones.filter((z) => z.id !== id && zonesAbut(zone, z.zone));
+    const held = net.held();
+    for (const { id, zones } of held) {
+      const truth = held.filter((h) => h.id !== id && anyAbut(zones, h.zones));
       const known = net.can(id)!.neighbourList();
       expect(known.map((k) => k.node), `neighbours of ${id}`).toEqual(truth.map((t) => t.id));
-      for (let k = 0; k < known.length; k++) expect(known[k].zone).toEqual(truth[k].zone);
+      for (let k = 0; k < known.length; k++) expect(known[k].zones).toEqual(truth[k].zones);
     }
   });
 
@@ -146,13 +97,13 @@ describe('can on a static network', () => {
     again.run(n * FAST.joinStaggerMs + 20_000);
     again.drain();
     again.run(n * FAST.joinStaggerMs + 40_000);
-    expect(again.zones()).toEqual(net.zones());
+    expect(again.held()).toEqual(net.held());
     expect(again.drain()).toEqual(outcomes);
   });
 });
 
 describe('can with a crashed node', () => {
-  it('drops a crashed neighbour within neighbourTimeoutMs + refreshPeriodMs (its zone is not taken over yet)', () => {
+  it('drops a crashed neighbour within neighbourTimeoutMs + refreshPeriodMs', () => {
     const n = 100;
     const net = new CanNet(n, 2, FAST);
     const settledMs = n * FAST.joinStaggerMs + 20_000;
@@ -163,6 +114,7 @@ describe('can with a crashed node', () => {
     net.runtime.crashNode(victim);
     net.run(settledMs + FAST.neighbourTimeoutMs + FAST.refreshPeriodMs + 1);
     for (const id of around) expect(net.can(id)!.neighbourList().map((k) => k.node)).not.toContain(victim);
-    expect(net.counters.get('can.neighbour.timeouts')).toBeGreaterThanOrEqual(around.length);
+    // The first to time out may take the zone over, and the others then learn it before their own timeout.
+    expect(net.counters.get('can.neighbour.timeouts')).toBeGreaterThanOrEqual(1);
   });
 });

@@ -2,5 +2,8 @@ export * from './zone.js';
 export * from './can-config.js';
 export * from './can-messages.js';
 export * from './can-lookup-log.js';
+export * from './can-lookups.js';
 export * from './can-protocol.js';
 export * from './can-stack.js';
+export * from './neighbour-table.js';
+export * from './takeover.js';

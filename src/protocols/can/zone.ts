@@ -89,3 +89,126 @@ export function routeScore(z: Zone, x: number, y: number): number {
 export function sameZone(a: Zone, b: Zone): boolean {
   return a.x0 === b.x0 && a.y0 === b.y0 && a.x1 === b.x1 && a.y1 === b.y1;
 }
+
+/** Zone `inner` lies inside zone `outer` (equal zones included). */
+export function zoneWithin(inner: Zone, outer: Zone): boolean {
+  return outer.x0 <= inner.x0 && inner.x1 <= outer.x1 && outer.y0 <= inner.y0 && inner.y1 <= outer.y1;
+}
+
+/**
+ * A zone that repeated halving of the unit square can produce: square or twice as tall as wide
+ * (x is halved first), aligned on its own size. Two such zones either nest or do not overlap,
+ * which is what lets a conflict be settled by dropping the smaller one.
+ */
+export function isTreeZone(z: Zone): boolean {
+  const w = z.x1 - z.x0;
+  const h = z.y1 - z.y0;
+  return (w === h || 2 * w === h) && Number.isInteger(z.x0 / w) && Number.isInteger(z.y0 / h) && z.x1 <= 1 && z.y1 <= 1;
+}
+
+/** The parent of two sibling zones (the halves `splitZone` makes of one tree zone), else null. */
+export function mergeSiblings(a: Zone, b: Zone): Zone | null {
+  const parent = mergeZones(a, b);
+  if (parent === null || !isTreeZone(parent)) return null;
+  const [lower, upper] = splitZone(parent);
+  return (sameZone(lower, a) && sameZone(upper, b)) || (sameZone(lower, b) && sameZone(upper, a)) ? parent : null;
+}
+
+/** A map key for a zone (bounds are exact dyadic rationals). */
+export function zoneKey(z: Zone): string {
+  return `${z.x0},${z.y0},${z.x1},${z.y1}`;
+}
+
+// ---- the zones a node holds: its own plus the ones taken over ----
+
+export function zonesHold(zones: readonly Zone[], x: number, y: number): boolean {
+  return zones.some((z) => zoneContains(z, x, y));
+}
+
+export function totalArea(zones: readonly Zone[]): number {
+  return zones.reduce((sum, z) => sum + zoneArea(z), 0);
+}
+
+/** Some zone of `a` abuts some zone of `b`. */
+export function anyAbut(a: readonly Zone[], b: readonly Zone[]): boolean {
+  return a.some((za) => b.some((zb) => zonesAbut(za, zb)));
+}
+
+export function anyOverlap(a: readonly Zone[], b: readonly Zone[]): boolean {
+  return a.some((za) => b.some((zb) => zonesOverlap(za, zb)));
+}
+
+/** The best `routeScore` over a node's zones. */
+export function bestRouteScore(zones: readonly Zone[], x: number, y: number): number {
+  let best = Infinity;
+  for (const z of zones) best = Math.min(best, routeScore(z, x, y));
+  return best;
+}
+
+/**
+ * Adds `zone` to `zones`, merging siblings into their parent as long as a pair merges; the
+ * merged zone takes the place of the first zone it absorbed (so a node's own zone stays first).
+ */
+export function addZone(zones: readonly Zone[], zone: Zone): Zone[] {
+  const out = [...zones];
+  let pending = zone;
+  let at = out.length;
+  for (;;) {
+    const i = out.findIndex((z) => mergeSiblings(z, pending) !== null);
+    if (i < 0) break;
+    pending = mergeSiblings(out[i], pending) as Zone;
+    out.splice(i, 1);
+    at = Math.min(at, i);
+  }
+  out.splice(Math.min(at, out.length), 0, pending);
+  return out;
+}
+
+/**
+ * How far outside a side a probe point lies: below the width of any zone halving makes before
+ * 2^40 zones exist, so the point falls in the zone across the side.
+ */
+const SIDE_OFFSET = 2 ** -40;
+
+/** Parts of [lo, hi) not covered by the intervals, as midpoints. */
+function gapMidpoints(lo: number, hi: number, covered: [number, number][]): number[] {
+  covered.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  let at = lo;
+  for (const [a, b] of covered) {
+    if (a > at) out.push((at + a) / 2);
+    at = Math.max(at, b);
+  }
+  if (at < hi) out.push((at + hi) / 2);
+  return out;
+}
+
+/**
+ * Points just outside the sides of `zone` that none of the `known` zones covers (the node's
+ * own zones and its neighbours'): an unknown neighbour holds each. Neighbour lists alone do not
+ * always reveal it, e.g. two zones taken over from two adjacent nodes that crashed together,
+ * each taker knowing only its dead node's list.
+ */
+export function uncoveredSidePoints(zone: Zone, known: readonly Zone[]): { x: number; y: number }[] {
+  const { x0, y0, x1, y1 } = zone;
+  const ends = (a: number, b: number): boolean => a === b || (a === 1 && b === 0);
+  const sides: { touches: (z: Zone) => boolean; alongX: boolean; at: number }[] = [
+    { touches: (z) => ends(z.x1, x0), alongX: false, at: (x0 - SIDE_OFFSET + 1) % 1 },
+    { touches: (z) => ends(x1, z.x0), alongX: false, at: x1 % 1 },
+    { touches: (z) => ends(z.y1, y0), alongX: true, at: (y0 - SIDE_OFFSET + 1) % 1 },
+    { touches: (z) => ends(y1, z.y0), alongX: true, at: y1 % 1 },
+  ];
+  const out: { x: number; y: number }[] = [];
+  for (const side of sides) {
+    const [lo, hi] = side.alongX ? [x0, x1] : [y0, y1];
+    const covered: [number, number][] = [];
+    for (const z of known) {
+      if (!side.touches(z)) continue;
+      const a = Math.max(lo, side.alongX ? z.x0 : z.y0);
+      const b = Math.min(hi, side.alongX ? z.x1 : z.y1);
+      if (a < b) covered.push([a, b]);
+    }
+    for (const mid of gapMidpoints(lo, hi, covered)) out.push(side.alongX ? { x: mid, y: side.at } : { x: side.at, y: mid });
+  }
+  return out;
+}

@@ -24,7 +24,10 @@ export interface ChordConfig {
   readonly lookupRetries: number;
   /** A lookup attempt longer than this many hops fails (routing loops while the ring is unsettled). */
   readonly lookupHopsMax: number;
-  /** Lookups (workload, finger fixes) in flight per node; a workload lookup beyond it is skipped. */
+  /**
+   * Lookups (workload, finger fixes) in flight per node; a workload lookup beyond it is skipped.
+   * Service lookups (`ChordProtocol.lookup`) have a budget of their own of the same size.
+   */
   readonly lookupsInFlightMax: number;
   /** The node that creates the ring (others join through their bootstrap peers, retrying every stabilize period). */
   readonly ringCreator: number;
@@ -33,7 +36,7 @@ export interface ChordConfig {
   /** Proximity neighbour selection of fingers, when the node has a coordinate source. */
   readonly proximity: boolean;
   /**
-   * How workload lookups travel. 'iterative': the origin asks each hop in turn and falls back to
+   * How workload and service lookups travel. 'iterative': the origin asks each hop in turn and falls back to
    * a hop's backup when one is silent (robust under churn; 2 messages per hop). 'recursive': each
    * hop forwards the request and the owner answers the origin (hops + 1 messages, as in SimGrid's
    * example); a dead hop loses the request, and the origin retries after `rpcTimeoutMs`.

@@ -9,6 +9,8 @@
  *   - fix fingers: `fingersPerFix` lookups per period, fingers before the successor set free;
  *   - check predecessor: ping it; a silent one is forgotten (also on suspicion, at once);
  *   - workload: a lookup of a random key every `lookupPeriodMs`, logged for the metrics;
+ *   - services: `lookup(key, onDone)` for protocols of the same node (e.g. the VM index), on the
+ *     workload's machinery (same style, retries and hop limit), with a callback instead of the log;
  *   - convergence after bursts of joins: a node that takes a closer predecessor tells the old
  *     one (`chord.closer-successor`), and so does a node notified by one that is not the
  *     closest, so a gap filled by many joiners at once sorts itself out in round trips rather
@@ -57,6 +59,8 @@ const JOIN = -2;
  * the true one, and stabilize alone walks back one predecessor per period.
  */
 const SUCCESSOR_CHECK = -3;
+/** A lookup for a service of this node (`lookup()`): travels as the workload's do, answers a callback. */
+const SERVICE = -4;
 /** `Lookup.current` of a recursive attempt: the request is somewhere on its way, the origin waits for `chord.found`. */
 const IN_NETWORK = -2;
 /** Deadlines within this of now have passed (timers are rounded to whole microseconds). */
@@ -72,6 +76,9 @@ const DEAD_RECENT = 4;
  */
 const INVITES_MAX = 8;
 
+/** How a service learns the owner of its key: -1 when the lookup failed after its retries. */
+export type LookupDone = (owner: NodeId, hops: number) => void;
+
 class Lookup {
   attempts = 0;
   hops = 0;
@@ -84,6 +91,8 @@ class Lookup {
   bootstrapIndex = 0;
   /** The first step of a join goes here (an inviter) rather than to the bootstrap peers; -1: none. */
   entry: NodeId = -1;
+  /** A service lookup's callback (null for every other purpose). */
+  onDone: LookupDone | null = null;
   constructor(
     readonly id: number,
     readonly key: number,
@@ -99,6 +108,10 @@ export class ChordProtocol implements Protocol {
   private readonly lookups: Lookup[] = [];
   private readonly rttMs: ((peer: NodeId) => number | undefined) | null;
   private nextLookupId = 1;
+  /** Service lookups in `lookups`: they have a budget of their own, so workload and finger fixes count only the others. */
+  private serviceLookups = 0;
+  /** The service lookup being started: if it finishes at once (this node owns the key), its callback waits for a timer. */
+  private startingService: Lookup | null = null;
   private seq = 0;
   private joining = false;
   private checkingSuccessor = false;
@@ -165,6 +178,36 @@ export class ChordProtocol implements Protocol {
 
   get lookupsDropped(): number {
     return this.log.dropped;
+  }
+
+  /** m: keys are integers in [0, 2^idBits). */
+  get idBits(): number {
+    return this.config.idBits;
+  }
+
+  // ---- for services of the same node ----
+
+  /**
+   * Look up the node that owns `key` (an integer in [0, 2^idBits)) for a service running on this
+   * node. The lookup travels as the workload's do (`lookupStyle`, retries, hop limit) but is not
+   * logged. `onDone(owner, hops)` is called exactly once, from a later message or timer handler
+   * (never from inside this call: a key this node owns answers on a 0 ms timer); `owner` is -1
+   * when every attempt failed. Returns false, and never calls back, when this node is not in a
+   * ring or `lookupsInFlightMax` service lookups are in flight (a budget apart from the workload
+   * and finger fixes, which services therefore never starve). A node that stops drops its
+   * lookups without calling back.
+   */
+  lookup(key: number, onDone: LookupDone): boolean {
+    if (!(Number.isInteger(key) && key >= 0 && key < this.table.size)) throw new RangeError(`ChordProtocol.lookup: key must be an integer in [0, 2^${this.config.idBits}), got ${key}`);
+    if (!this.table.joined || this.serviceLookups >= this.config.lookupsInFlightMax) return false;
+    this.serviceLookups++;
+    const l = new Lookup(this.nextLookupId++, key, SERVICE, this.ctx.nowMs());
+    l.onDone = onDone;
+    this.lookups.push(l);
+    this.startingService = l;
+    this.beginAttempt(l);
+    this.startingService = null;
+    return true;
   }
 
   // ---- handlers ----
@@ -348,7 +391,7 @@ export class ChordProtocol implements Protocol {
         table.chooseFinger(i, succ, this.rttMs === null ? null : table.successors(), this.rttMs);
         continue;
       }
-      if (this.lookups.length >= this.config.lookupsInFlightMax) return;
+      if (this.lookups.length - this.serviceLookups >= this.config.lookupsInFlightMax) return;
       this.startLookup(start, i);
       started++;
     }
@@ -356,7 +399,7 @@ export class ChordProtocol implements Protocol {
 
   private issueWorkloadLookup(): void {
     if (!this.table.joined) return;
-    if (this.lookups.length >= this.config.lookupsInFlightMax) {
+    if (this.lookups.length - this.serviceLookups >= this.config.lookupsInFlightMax) {
       this.ctx.metrics.count('chord.lookups_skipped');
       return;
     }
@@ -375,7 +418,7 @@ export class ChordProtocol implements Protocol {
   }
 
   private startSuccessorCheck(): void {
-    if (this.checkingSuccessor || this.lookups.length >= this.config.lookupsInFlightMax) return;
+    if (this.checkingSuccessor || this.lookups.length - this.serviceLookups >= this.config.lookupsInFlightMax) return;
     this.checkingSuccessor = true;
     this.startLookup((this.table.selfId + 1) % this.table.size, SUCCESSOR_CHECK);
   }
@@ -406,7 +449,7 @@ export class ChordProtocol implements Protocol {
     }
     const table = this.table;
     table.route(l.key, -1, false, false);
-    if (l.purpose === WORKLOAD && this.config.lookupStyle === 'recursive' && !table.rDone) return this.sendForward(l);
+    if ((l.purpose === WORKLOAD || l.purpose === SERVICE) && this.config.lookupStyle === 'recursive' && !table.rDone) return this.sendForward(l);
     this.advance(l, this.ctx.id, table.rNextPrev, table.rDone, table.rNode, table.rBackup, table.rBackupPrev, table.rExpectOwner, table.rDone ? table.successors() : null);
   }
 
@@ -440,7 +483,7 @@ export class ChordProtocol implements Protocol {
     l.current = to;
     l.hops++;
     l.deadlineMs = this.ctx.nowMs() + this.config.rpcTimeoutMs;
-    const step: ChordStep = { type: 'chord.step', lookupId: l.id, key: l.key, prev, expectOwner, afterTimeout, wantSuccessors: l.purpose !== WORKLOAD, fromMember: this.table.joined && !this.table.alone };
+    const step: ChordStep = { type: 'chord.step', lookupId: l.id, key: l.key, prev, expectOwner, afterTimeout, wantSuccessors: l.purpose !== WORKLOAD && l.purpose !== SERVICE, fromMember: this.table.joined && !this.table.alone };
     this.send(to, step, STEP_BYTES);
     this.armTimeouts();
   }
@@ -475,7 +518,7 @@ export class ChordProtocol implements Protocol {
     this.advance(l, from, msg.nextPrev, msg.done && msg.node === from, msg.node, msg.backup, msg.backupPrev, msg.expectOwner, msg.successors);
   }
 
-  // ---- recursive lookups (workload only) ----
+  // ---- recursive lookups (workload and services) ----
 
   /** Hand the request to the first hop `route` chose; the whole attempt has one deadline. */
   private sendForward(l: Lookup): void {
@@ -544,6 +587,12 @@ export class ChordProtocol implements Protocol {
     if (l.purpose === WORKLOAD) {
       this.log.record(l.key, owner, l.hops, now - l.startedAtMs, now);
       if (owner < 0) this.ctx.metrics.count('chord.lookup_timeouts');
+    } else if (l.purpose === SERVICE) {
+      this.serviceLookups--;
+      const onDone = l.onDone as LookupDone;
+      const hops = l.hops;
+      if (l === this.startingService) this.ctx.setTimer(0, () => onDone(owner, hops));
+      else onDone(owner, hops);
     } else if (l.purpose === JOIN) {
       this.joining = false;
       if (owner < 0 || owner === this.ctx.id) return;

@@ -10,7 +10,7 @@ import type { SimRuntime } from '../../runtime/sim/sim-runtime.js';
 import type { NetworkModel } from '../../platform/network.js';
 import { SPIRAL, type SpiralProtocol } from '../../protocols/spiral/index.js';
 import { CHORD, type ChordProtocol } from '../../protocols/chord/index.js';
-import { CAN, type CanProtocol, zoneContains } from '../../protocols/can/index.js';
+import { CAN, type CanProtocol, type Zone, zonesHold } from '../../protocols/can/index.js';
 
 /** The true RTT now between two hosts, in ms; NaN without a path. */
 export function truthRttMs(network: NetworkModel): (a: number, b: number) => number {
@@ -55,8 +55,25 @@ export function recordSpiralSearches(series: MetricSeries, timeS: number, runtim
   series.record(timeS, 'spiral.messages_per_search', mean(messages));
 }
 
-/** Records chord.* metrics for the lookups finished since the last sample. */
-export function recordChordLookups(series: MetricSeries, timeS: number, runtime: SimRuntime, totals: { lookups: number; correct: number }): void {
+/** Chord lookups drained and scored since the last sample (scoring may run more often than sampling). */
+export interface ChordScored {
+  lookups: number;
+  correct: number;
+  readonly hops: number[];
+  readonly latencyMs: number[];
+}
+
+export function newChordScored(): ChordScored {
+  return { lookups: 0, correct: 0, hops: [], latencyMs: [] };
+}
+
+/**
+ * Drains every node's finished lookups into `scored`, judged against the ring of live, joined
+ * nodes now; returns the ring's size. Under churn the ring changes within a metric interval, so
+ * the run calls this often (each lookup is then judged against the ring close to its finish
+ * time, not against a ring that nodes joined or left after it finished).
+ */
+export function scoreChordLookups(runtime: SimRuntime, scored: ChordScored): number {
   const ids: number[] = [];
   const owners: number[] = [];
   const chords: ChordProtocol[] = [];
@@ -71,40 +88,57 @@ export function recordChordLookups(series: MetricSeries, timeS: number, runtime:
   }
   const order = ids.map((_, i) => i).sort((a, b) => ids[a] - ids[b]);
   const sortedIds = Float64Array.from(order, (i) => ids[i]);
-  let lookups = 0;
-  let correct = 0;
-  const hops: number[] = [];
-  const latencyMs: number[] = [];
   for (const chord of chords) {
     for (const outcome of chord.drainLookups()) {
-      lookups++;
-      hops.push(outcome.hops);
+      scored.lookups++;
+      scored.hops.push(outcome.hops);
       if (!outcome.ok || sortedIds.length === 0) continue;
-      latencyMs.push(outcome.latencyMs);
-      if (owners[order[trueSuccessorIndex(sortedIds, outcome.key)]] === outcome.owner) correct++;
+      scored.latencyMs.push(outcome.latencyMs);
+      if (owners[order[trueSuccessorIndex(sortedIds, outcome.key)]] === outcome.owner) scored.correct++;
     }
   }
+  return sortedIds.length;
+}
+
+/** Records chord.* metrics for the lookups finished since the last sample (those in `scored` first), and empties `scored`. */
+export function recordChordLookups(series: MetricSeries, timeS: number, runtime: SimRuntime, totals: { lookups: number; correct: number }, scored: ChordScored = newChordScored()): void {
+  const joined = scoreChordLookups(runtime, scored);
+  const { lookups, correct, hops, latencyMs } = scored;
+  scored.lookups = 0;
+  scored.correct = 0;
   totals.lookups += lookups;
   totals.correct += correct;
-  series.record(timeS, 'chord.joined', sortedIds.length);
+  series.record(timeS, 'chord.joined', joined);
   series.record(timeS, 'chord.lookups', totals.lookups);
   if (totals.lookups > 0) series.record(timeS, 'chord.lookup_success', totals.correct / totals.lookups);
-  if (lookups === 0) return;
-  series.record(timeS, 'chord.interval_lookup_success', correct / lookups);
-  series.record(timeS, 'chord.mean_hops', mean(hops));
-  series.record(timeS, 'chord.median_lookup_latency_ms', median(latencyMs));
+  if (lookups > 0) {
+    series.record(timeS, 'chord.interval_lookup_success', correct / lookups);
+    series.record(timeS, 'chord.mean_hops', mean(hops));
+    series.record(timeS, 'chord.median_lookup_latency_ms', median(latencyMs));
+  }
+  hops.length = 0;
+  latencyMs.length = 0;
+}
+
+/**
+ * Records `chord.lookup_success_under_churn`: the share of correct lookups among those recorded
+ * after `since` (a snapshot of `totals` taken at the first sample once churn had begun).
+ */
+export function recordChordUnderChurn(series: MetricSeries, timeS: number, totals: { lookups: number; correct: number }, since: { lookups: number; correct: number }): void {
+  const lookups = totals.lookups - since.lookups;
+  if (lookups > 0) series.record(timeS, 'chord.lookup_success_under_churn', (totals.correct - since.correct) / lookups);
 }
 
 /** Records can.* metrics: did lookups reach the node whose zone holds the point, among live joined nodes. */
 export function recordCanLookups(series: MetricSeries, timeS: number, runtime: SimRuntime, totals: { lookups: number; correct: number }): void {
-  const owners: { node: number; zone: NonNullable<ReturnType<CanProtocol['ownZone']>> }[] = [];
+  const owners: { node: number; zones: readonly Zone[] }[] = [];
   const cans: CanProtocol[] = [];
   for (let id = 0; id < runtime.nodeCount; id++) {
     const can = runtime.protocolOf<CanProtocol>(id, CAN);
     if (can === undefined) continue;
     cans.push(can);
-    const zone = can.isJoined() ? can.ownZone() : null;
-    if (zone !== null) owners.push({ node: id, zone });
+    const zones = can.heldZones(); // its own zone and any taken over from crashed neighbours
+    if (zones.length > 0) owners.push({ node: id, zones });
   }
   let lookups = 0;
   let correct = 0;
@@ -114,7 +148,7 @@ export function recordCanLookups(series: MetricSeries, timeS: number, runtime: S
       lookups++;
       hops.push(outcome.hops);
       if (!outcome.ok) continue;
-      const owner = owners.find((o) => zoneContains(o.zone, outcome.x, outcome.y));
+      const owner = owners.find((o) => zonesHold(o.zones, outcome.x, outcome.y));
       if (owner !== undefined && owner.node === outcome.owner) correct++;
     }
   }
