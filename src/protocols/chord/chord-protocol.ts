@@ -515,6 +515,7 @@ export class ChordProtocol implements Protocol {
     l.current = -1;
     l.deadlineMs = Infinity;
     if (msg.node >= 0) this.table.learnFinger(from, this.rttMs); // it answered from inside a ring
+    else this.peerLeftRing(from); // restarted and not yet back in the ring: every pointer to it is stale
     this.advance(l, from, msg.nextPrev, msg.done && msg.node === from, msg.node, msg.backup, msg.backupPrev, msg.expectOwner, msg.successors);
   }
 
@@ -682,6 +683,20 @@ export class ChordProtocol implements Protocol {
     this.notifiers?.forget(peer);
     const table = this.table;
     if (!table.joined) return;
+    table.remove(peer);
+    if (!table.joined) this.rebuildSuccessor();
+  }
+
+  /**
+   * A peer answered that it is not in a ring (it restarted since this node learnt of it): forget
+   * it like a dead one, so a retry takes another route, but do not bar it: it will rejoin soon.
+   */
+  private peerLeftRing(peer: NodeId): void {
+    if (peer < 0 || peer === this.ctx.id) return;
+    this.notifiers?.forget(peer);
+    const table = this.table;
+    if (!table.joined || !table.knows(peer)) return;
+    this.ctx.metrics.count('chord.peers_left_ring');
     table.remove(peer);
     if (!table.joined) this.rebuildSuccessor();
   }

@@ -136,6 +136,13 @@ export class ChordTable {
     return wasSuccessor;
   }
 
+  /** Whether `node` is in the successor list, the fingers or the predecessor. */
+  knows(node: NodeId): boolean {
+    if (this.pred === node) return true;
+    for (let k = 0; k < this.successorCount; k++) if (this.successorList[k] === node) return true;
+    return this.fingers.includes(node);
+  }
+
   /** Whether `node` would be a better predecessor than the current one. */
   acceptsPredecessor(node: NodeId): boolean {
     if (node === this.self) return false;
