@@ -215,9 +215,10 @@ describe('RoutingProtocol neighbours', () => {
     expect(greeting.outcomes.every((o) => o.located && o.delivered)).toBe(true);
     // 6 close peers each, greeted, plus the nodes that greeted it.
     expect(Math.min(...greeting.neighbours)).toBeGreaterThanOrEqual(6);
+    // Without greetings no close peer is usable: the first requests die (only gossip peers that are the target, and long links learnt later, remain).
     const silent = blindRun({ ...routingConfig, neighbourPeriodMs: 0 });
     expect(silent.neighbours.every((c) => c === 0)).toBe(true);
-    expect(silent.outcomes.filter((o) => o.delivered).length).toBeLessThan(150);
+    expect(silent.outcomes.filter((o) => o.delivered).length).toBeLessThan(300);
   });
 });
 
@@ -234,14 +235,14 @@ describe('routing core', () => {
   });
 
   it('leaves a local minimum by a fallback (gossip) peer that gets closer, else by the closest unvisited node of either', () => {
+    // Distances to the target at (100, 0): node 1 60 ms, node 2 55.2 ms, node 5 10 ms, node 6 100 ms.
     const target = node(9, 100, 0);
     const close = [node(1, 40, 0), node(2, 45, 5)];
-    const selfMs = 50; // the current node is 50 ms from the target: no close peer gets closer than 40... 1 does
-    expect(greedyNextHop(target, close, new Set(), [node(5, 90, 0)], selfMs)).toBe(1); // progress without the fallback
-    expect(greedyNextHop(target, close, new Set(), [node(5, 90, 0)], 30)).toBe(5); // local minimum: the fallback gets closer
-    expect(greedyNextHop(target, close, new Set(), [node(6, 0, 0)], 30)).toBe(2); // no one gets closer: the closest of either (2 at 55.2 vs 1 at 60)
-    expect(greedyNextHop(target, close, new Set([1, 2]), [node(6, 0, 0)], 30)).toBe(6);
-    expect(greedyNextHop(target, close, new Set([1, 2]), [], 30)).toBe(-1);
+    expect(greedyNextHop(target, close, new Set(), [node(5, 90, 0)], 70)).toBe(2); // the current node is 70 ms away: 2 gets closer
+    expect(greedyNextHop(target, close, new Set(), [node(5, 90, 0)], 50)).toBe(5); // 50 ms away: a local minimum, and 5 gets closer
+    expect(greedyNextHop(target, close, new Set(), [node(6, 0, 0)], 50)).toBe(2); // no one gets closer: the closest of either
+    expect(greedyNextHop(target, close, new Set([1, 2]), [node(6, 0, 0)], 50)).toBe(6);
+    expect(greedyNextHop(target, close, new Set([1, 2]), [], 50)).toBe(-1);
   });
 
   it('hands a request to the landing-zone node closest to the target, when it has one unvisited', () => {

@@ -121,14 +121,18 @@ describe('renater-routing scenario (224 hosts), scored against ground truth', ()
     expect(a).not.toBe(c);
   });
 
-  it('reports the success rate under host churn: requests to crashed targets go unlocated, the others are mostly delivered', () => {
-    const { series } = runRenater([...SHORT, 'faults=[{kind: stochastic, target: hosts, mttfS: 600, mttrS: 60}]']);
+  it('reports the success rate under host churn (renater-routing-faults): requests to crashed targets go unlocated, the others are mostly delivered', () => {
+    const file = join(ROOT, 'scenarios', 'renater-routing-faults.yaml');
+    const { series } = runScenario(loadScenario(file, SHORT), file);
     const f = series.finalValues();
     expect(f['nodes.crashes']).toBeGreaterThan(10);
     expect(f['routing.requests']).toBeGreaterThan(4000);
     expect(f['routing.success']).toBeLessThan(1);
-    expect(f['routing.success']).toBeGreaterThan(0.5);
+    expect(f['routing.success']).toBeGreaterThan(0.8);
     const located = series.all().filter((r) => r.metric === 'routing.located_share');
     expect(Math.min(...located.map((r) => r.value))).toBeLessThan(1);
+    const routed = series.all().filter((r) => r.metric === 'routing.located_delivered_share');
+    expect(routed.length).toBeGreaterThanOrEqual(6);
+    for (const r of routed) expect(r.value).toBeGreaterThan(0.8);
   });
 });

@@ -1,18 +1,24 @@
 /**
- * The stateful shell of greedy routing with learnt long links. Workload: every requestPeriodMs a
- * node picks a target T uniformly among all other node ids (its own random stream) and asks T
- * for its current coordinate (`routing.locate`: ids are addresses, as in a live deployment's
- * peer list; one round trip, and T is not learnt from it, so it only says where to go). A
- * target that does not answer before the timeout (it is down, or unreachable) ends the request
- * undelivered and unlocated. Callers that already know T's coordinate use `startRequest`.
- * A request from S to T carries T's coordinate and the path so far (each node with its coordinate); every node forwards
- * it to the candidate closest to T (see routing-core.ts): its close neighbours (the spiral close
- * set, or the gossip view while that is empty) and its long links, with the gossip view as the
- * way out of a local minimum. Learning, at no extra message:
- * every node on the path offers the path's nodes and T to its long-link cache once it has
- * forwarded (what it learns serves later requests, never the one that taught it); S offers the
- * whole path when T's answer comes back. Outcomes are only recorded here; hops, stretch and success
- * are computed outside, against the network's ground truth.
+ * The stateful shell of greedy routing with learnt long links.
+ *
+ * Workload: every requestPeriodMs a node picks a target T uniformly among all other node ids
+ * (its own random stream) and asks T for its coordinate (`routing.locate`: ids are addresses, as
+ * in a live deployment's peer list). T answers with its current coordinate and its closest peers
+ * (the landing zone); T is not learnt from this, it only says where to go. A T that does not
+ * answer before the timeout (down, unreachable) ends the request unlocated and undelivered.
+ * Callers that already know T's coordinate use `startRequest` (no landing zone).
+ *
+ * Routing: the request carries T's coordinate, the landing zone and the path so far (each node
+ * with its coordinate). A node forwards it to T when T is a neighbour or the node is in the
+ * landing zone, else to a neighbour in the landing zone, else greedily (routing-core.ts) to the
+ * candidate closest to T: close neighbours (the spiral close set, whose coordinates it learns by
+ * greeting them, or the gossip view while the set is empty), inbound neighbours (nodes that
+ * greeted it) and long links, with the gossip view as the way out of a local minimum.
+ *
+ * Learning, at no extra message: every node on the path offers the path's nodes and T to its
+ * long-link cache once it has forwarded (what it learns serves later requests, never the one
+ * that taught it); S offers the whole path when T's answer comes back. Outcomes are only
+ * recorded here; hops, stretch and success are computed outside, against ground truth.
  */
 import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../runtime/context.js';
 import type { PeerSampler } from '../peer-sampler.js';
