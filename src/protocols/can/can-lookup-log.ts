@@ -1,5 +1,6 @@
 /** The bounded log of finished workload lookups, drained by the simulator, which judges them against the true owner. */
 import type { NodeId } from '../../runtime/context.js';
+import { type Columns, OutcomeLog } from '../outcome-log.js';
 
 export interface CanLookupOutcome {
   readonly x: number;
@@ -13,36 +14,11 @@ export interface CanLookupOutcome {
   readonly finishedAtMs: number;
 }
 
-/** A ring of at most `capacityMax` outcomes; the oldest is dropped (and counted) when full. */
-export class CanLookupLog {
-  private readonly items: CanLookupOutcome[] = [];
-  private head = 0;
-  dropped = 0;
+const CAN_LOOKUP_COLUMNS: Columns<CanLookupOutcome> = { x: 'f64', y: 'f64', owner: 'i32', hops: 'i32', ok: 'bool', latencyMs: 'f64', finishedAtMs: 'f64' };
 
-  constructor(private readonly capacityMax: number) {
-    if (!(Number.isInteger(capacityMax) && capacityMax >= 1)) throw new RangeError(`capacityMax must be an integer >= 1, got ${capacityMax}`);
-  }
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  record(outcome: CanLookupOutcome): void {
-    if (this.size === this.capacityMax) {
-      this.head++;
-      this.dropped++;
-    }
-    this.items.push(outcome);
-    if (this.head > this.capacityMax) {
-      this.items.splice(0, this.head);
-      this.head = 0;
-    }
-  }
-
-  drain(): CanLookupOutcome[] {
-    const out = this.items.slice(this.head);
-    this.items.length = 0;
-    this.head = 0;
-    return out;
+/** At most `capacityMax` outcomes; the oldest is dropped (and counted) when full. */
+export class CanLookupLog extends OutcomeLog<CanLookupOutcome> {
+  constructor(capacityMax: number) {
+    super(capacityMax, CAN_LOOKUP_COLUMNS);
   }
 }

@@ -1,5 +1,5 @@
 /** Chord's wire messages: readonly plain data. Node ids travel as 4 bytes (ring ids derive from them). */
-import type { NodeId } from '../../runtime/context.js';
+import type { NodeContext, NodeId } from '../../runtime/context.js';
 
 /** One step of an iterative lookup: "who is next for `key`?" (always answered to the origin). */
 export interface ChordStep {
@@ -121,4 +121,9 @@ export function stepReplySizeBytes(successorCount: number): number {
 
 export function predReplySizeBytes(successorCount: number): number {
   return HEADER_BYTES + 2 * WORD_BYTES + listBytes(successorCount);
+}
+
+/** Sends a Chord message: typed, so a message literal is checked against `ChordMessage`. */
+export function sendChord(ctx: NodeContext, to: NodeId, message: ChordMessage, sizeBytes: number): void {
+  ctx.send(to, message, sizeBytes);
 }

@@ -6,6 +6,9 @@
 import type { NodeId } from '../../runtime/context.js';
 import type { VivaldiProtocol } from '../vivaldi/index.js';
 
+/** An estimated RTT to `peer` in ms, undefined when nothing is known about it (proximity neighbour selection). */
+export type PeerRttMs = (peer: NodeId) => number | undefined;
+
 export interface CoordinateSource {
   /** Estimated RTT to `peer` in ms, or undefined when nothing is known about it. */
   estimateRttMs(peer: NodeId): number | undefined;

@@ -1,10 +1,11 @@
 /**
  * The bounded log of finished locates, drained by a metrics probe. The protocol only records
  * what the locating node saw; whether the answer was right is judged outside, against where the
- * VM truly was. A ring of at most `capacityMax` outcomes; when full, the oldest is dropped and
- * counted.
+ * VM truly was. An `OutcomeLog` of at most `capacityMax` outcomes; when full, the oldest is
+ * dropped and counted.
  */
 import type { NodeId } from '../../runtime/context.js';
+import { type Columns, OutcomeLog } from '../outcome-log.js';
 
 /** `LocateOutcome.host` when the owner did not know the VM. */
 export const LOCATE_UNKNOWN = -1;
@@ -28,39 +29,21 @@ export interface LocateOutcome {
   readonly finishedAtMs: number;
 }
 
-export class LocateLog {
-  private readonly ring: LocateOutcome[] = [];
-  private head = 0;
-  private count = 0;
-  /** Outcomes dropped because the log was full. */
-  dropped = 0;
+/** VM ids are below 2^31 (`vmKey`); versions are unbounded counts: doubles. */
+const LOCATE_COLUMNS: Columns<LocateOutcome> = {
+  locator: 'i32',
+  vm: 'i32',
+  host: 'i32',
+  version: 'f64',
+  owner: 'i32',
+  hops: 'i32',
+  startedAtMs: 'f64',
+  answeredAtMs: 'f64',
+  finishedAtMs: 'f64',
+};
 
-  constructor(private readonly capacityMax: number) {
-    if (!(Number.isInteger(capacityMax) && capacityMax >= 1)) throw new RangeError(`capacityMax must be an integer >= 1, got ${capacityMax}`);
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  record(outcome: LocateOutcome): void {
-    if (this.count === this.capacityMax) {
-      this.ring[this.head] = outcome; // overwrite the oldest
-      this.head = (this.head + 1) % this.capacityMax;
-      this.dropped++;
-      return;
-    }
-    this.ring[(this.head + this.count) % this.capacityMax] = outcome;
-    this.count++;
-  }
-
-  /** The outcomes recorded since the last drain, oldest first; the log is emptied. */
-  drain(): LocateOutcome[] {
-    const out: LocateOutcome[] = [];
-    for (let k = 0; k < this.count; k++) out.push(this.ring[(this.head + k) % this.capacityMax]);
-    this.ring.length = 0;
-    this.head = 0;
-    this.count = 0;
-    return out;
+export class LocateLog extends OutcomeLog<LocateOutcome> {
+  constructor(capacityMax: number) {
+    super(capacityMax, LOCATE_COLUMNS);
   }
 }
