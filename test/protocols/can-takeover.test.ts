@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { randomStream } from '../../src/kernel/random.js';
+import { Simulator } from '../../src/kernel/simulator.js';
+import { msToUs } from '../../src/kernel/time.js';
+import { MatrixNetwork } from '../../src/platform/network.js';
+import { Counters } from '../../src/runtime/counters.js';
+import type { StackBuilder } from '../../src/runtime/context.js';
+import { SimRuntime } from '../../src/runtime/sim/sim-runtime.js';
+import { CAN, type CanProtocol, canStack } from '../../src/protocols/can/index.js';
+import { planeMatrix } from './matrix.js';
 import {
   type CanConfig,
   type CanJoinAccept,
@@ -320,5 +328,24 @@ describe('can takeover and recovery', () => {
     expect(net.held().length).toBe(n);
     expectSound(net);
     expect(wrongOrUnanswered(lookupsAfter(net, 10_000))).toEqual([]);
+  });
+});
+
+describe('can joins when no node has the zone creator among its introducers', () => {
+  it('forms the whole overlay through invitations: turned-away joiners and introducers are invited once a node holds a zone', () => {
+    const n = 60;
+    const sim = new Simulator();
+    const inner = canStack(FAST);
+    // Introducers: the next three nodes (never node 0, the zone creator); node 0 has 1, 2, 3.
+    const stack: StackBuilder = (contextFor) =>
+      inner((name) => {
+        const ctx = contextFor(name);
+        return { ...ctx, nowMs: () => ctx.nowMs(), setTimer: (d, h) => ctx.setTimer(d, h), send: (to, m, b) => ctx.send(to, m, b), bootstrapPeers: () => [1, 2, 3].map((k) => 1 + ((ctx.id + k - 1) % (n - 1))) };
+      });
+    const runtime = new SimRuntime({ sim, network: new MatrixNetwork(planeMatrix(n, 4), 1e9), seed: 4, stack, bootstrapCount: 4, counters: new Counters() });
+    runtime.startAll();
+    sim.run({ endUs: msToUs(60_000), eventsMax: 20_000_000 });
+    const joined = Array.from({ length: n }, (_, id) => runtime.protocolOf<CanProtocol>(id, CAN)?.isJoined() ?? false);
+    expect(joined.filter(Boolean).length).toBe(n);
   });
 });

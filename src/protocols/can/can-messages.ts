@@ -32,6 +32,11 @@ export interface CanJoinNack {
   readonly type: 'can.join-nack';
 }
 
+/** From a node that now holds a zone to a node it turned away before (or to its own introducers): join through me. */
+export interface CanInvite {
+  readonly type: 'can.invite';
+}
+
 export interface CanJoinAccept {
   readonly type: 'can.join-accept';
   readonly zone: Zone;
@@ -101,7 +106,7 @@ export interface CanLookupReply {
   readonly hops: number;
 }
 
-export type CanMessage = CanJoin | CanJoinNack | CanJoinAccept | CanUpdate | CanTakeover | CanHolderProbe | CanLookup | CanLookupReply;
+export type CanMessage = CanJoin | CanJoinNack | CanInvite | CanJoinAccept | CanUpdate | CanTakeover | CanHolderProbe | CanLookup | CanLookupReply;
 
 const HEADER_BYTES = 32;
 const WORD_BYTES = 4;
@@ -112,6 +117,7 @@ const listBytes = (list: readonly NeighbourInfo[]): number => list.reduce((sum, 
 
 export const JOIN_BYTES = HEADER_BYTES + 3 * WORD_BYTES + 2 * COORD_BYTES;
 export const JOIN_NACK_BYTES = HEADER_BYTES;
+export const INVITE_BYTES = HEADER_BYTES;
 export const TAKEOVER_BYTES = HEADER_BYTES + 2 * WORD_BYTES + ZONE_BYTES + COORD_BYTES + 1;
 export const HOLDER_PROBE_BYTES = HEADER_BYTES + 2 * WORD_BYTES + 2 * COORD_BYTES;
 export const LOOKUP_BYTES = HEADER_BYTES + 3 * WORD_BYTES + 2 * COORD_BYTES;

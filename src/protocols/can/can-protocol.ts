@@ -32,6 +32,7 @@ import {
   HOLDER_PROBE_BYTES,
   JOIN_BYTES,
   JOIN_NACK_BYTES,
+  INVITE_BYTES,
   type NeighbourInfo,
   joinAcceptSizeBytes,
   updateSizeBytes,
@@ -57,6 +58,8 @@ import {
 
 /** Side probes a node sends per refresh at most (each finds one unknown neighbour, or is lost in an orphaned zone). */
 const SIDE_PROBES_MAX = 4;
+/** Joiners remembered for an invitation while this node holds no zone. */
+const INVITEES_MAX = 8;
 /** Hops a holder probe goes at most: it aims next to the asker, a few neighbours away. */
 const HOLDER_PROBE_HOPS_MAX = 8;
 
@@ -80,6 +83,15 @@ export class CanProtocol implements Protocol {
   private joinX = 0;
   private joinY = 0;
   private joinTimer: TimerHandle | null = null;
+  /**
+   * Joiners this node turned away while it held no zone, invited once it holds one (bounded):
+   * with introducers drawn at random, nobody may know the zone creator, and without invitations
+   * no node would ever join.
+   */
+  private readonly invitees: NodeId[] = [];
+  /** An inviter heard before this node's first join attempt (its stagger time): that attempt goes there. */
+  private inviter: NodeId = -1;
+  private joinAttempted = false;
   private refreshTimer: TimerHandle | null = null;
 
   constructor(
@@ -148,6 +160,7 @@ export class CanProtocol implements Protocol {
       this.zones = [UNIT_ZONE];
       this.version = 1;
       this.startPeriodic();
+      this.inviteWaiting();
     } else {
       // Node k joins at k * joinStaggerMs into the run; a node recovered later joins at once.
       const delayMs = Math.max(0, this.ctx.id * this.config.joinStaggerMs - this.ctx.nowMs());
@@ -173,6 +186,14 @@ export class CanProtocol implements Protocol {
         return;
       case 'can.join-accept':
         return this.onJoinAccept(msg);
+      case 'can.invite':
+        if (this.zones.length > 0) return;
+        if (!this.joinAttempted) {
+          this.inviter = from; // keep the stagger: join through it when the time comes
+          return;
+        }
+        this.joinTimer?.cancel();
+        return this.tryJoin(from);
       case 'can.update':
         return this.onUpdate(from, msg);
       case 'can.takeover':
@@ -190,11 +211,14 @@ export class CanProtocol implements Protocol {
 
   // ---- join ----
 
-  private tryJoin(): void {
+  /** A join through `through` (an inviter), else through the next introducer in turn. */
+  private tryJoin(through: NodeId = this.inviter): void {
     if (this.zones.length > 0) return;
+    this.joinAttempted = true;
+    this.inviter = -1;
     const peers = this.ctx.bootstrapPeers().filter((p) => p !== this.ctx.id);
-    if (peers.length > 0) {
-      const peer = peers[this.bootstrapIndex++ % peers.length];
+    if (through >= 0 || peers.length > 0) {
+      const peer = through >= 0 ? through : peers[this.bootstrapIndex++ % peers.length];
       const join: CanJoin = {
         type: 'can.join',
         joiner: this.ctx.id,
@@ -212,7 +236,10 @@ export class CanProtocol implements Protocol {
   private onJoin(from: NodeId, msg: CanJoin): void {
     const zones = this.zones;
     if (zones.length === 0) {
-      if (from === msg.joiner) this.ctx.send(from, { type: 'can.join-nack' }, JOIN_NACK_BYTES);
+      if (from === msg.joiner) {
+        this.ctx.send(from, { type: 'can.join-nack' }, JOIN_NACK_BYTES);
+        if (!this.invitees.includes(from) && this.invitees.length < INVITEES_MAX) this.invitees.push(from);
+      }
       return;
     }
     if (msg.joiner === this.ctx.id) return;
@@ -273,6 +300,18 @@ export class CanProtocol implements Protocol {
     }
     for (const node of this.neighbours.nodes()) this.sendUpdate(node, true, true, false);
     this.startPeriodic();
+    this.inviteWaiting();
+  }
+
+  /** Now holding a zone: invite the joiners turned away, and the introducers (those already in ignore it). */
+  private inviteWaiting(): void {
+    const invited = new Set<NodeId>();
+    for (const node of [...this.invitees, ...this.ctx.bootstrapPeers()]) {
+      if (node === this.ctx.id || invited.has(node)) continue;
+      invited.add(node);
+      this.ctx.send(node, { type: 'can.invite' }, INVITE_BYTES);
+    }
+    this.invitees.length = 0;
   }
 
   // ---- neighbour maintenance ----
