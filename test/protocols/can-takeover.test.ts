@@ -18,7 +18,8 @@ import {
   claimBefore,
   isTreeZone,
   mergeSiblings,
-  normaliseCanConfig,
+  defaultCanConfig,
+  validateCanConfig,
   splitZone,
   uncoveredSidePoints,
   takeoverDelayMs,
@@ -27,7 +28,7 @@ import {
 import { CanNet, FAST, type Held, type JudgedOutcome, tilingProblems } from './can-harness.js';
 
 /** Crash-to-settled: silence detected within timeout + one refresh, then the race (delay up to 8 units, one wait), with margin. */
-const SETTLE_MS = FAST.neighbourTimeoutMs + FAST.refreshPeriodMs + 8 * normaliseCanConfig(FAST).takeoverDelayMs + 20_000;
+const SETTLE_MS = FAST.neighbourTimeoutMs + FAST.refreshPeriodMs + 8 * FAST.takeoverDelayMs + 20_000;
 
 function joinedNet(n: number, seed: number, config: CanConfig = FAST): CanNet {
   const net = new CanNet(n, seed, config);
@@ -106,12 +107,10 @@ describe('can takeover, pure parts', () => {
     expect(takeoverDelayMs(1, 1 / 1024, 1000)).toBe(8000);
   });
 
-  it('fills the takeover defaults once and rejects a bound of no zones', () => {
-    const { takeoverDelayMs: _d, takeoverClaimWaitMs: _w, takeoverRetryMs: _r, zonesMax: _z, ...older } = FAST;
-    const full = normaliseCanConfig(older);
-    expect([full.takeoverDelayMs, full.takeoverClaimWaitMs, full.takeoverRetryMs, full.zonesMax]).toEqual([2000, 1000, 15_000, 4]);
-    expect(() => normaliseCanConfig({ ...FAST, zonesMax: 0 })).toThrow(/zonesMax/);
-    expect(() => normaliseCanConfig({ ...FAST, takeoverRetryMs: 500 })).toThrow(/takeoverRetryMs/);
+  it('has the takeover defaults and rejects a bound of no zones', () => {
+    expect([defaultCanConfig.takeoverDelayMs, defaultCanConfig.takeoverClaimWaitMs, defaultCanConfig.takeoverRetryMs, defaultCanConfig.zonesMax]).toEqual([2000, 1000, 15_000, 4]);
+    expect(() => validateCanConfig({ ...FAST, zonesMax: 0 })).toThrow(/zonesMax/);
+    expect(() => validateCanConfig({ ...FAST, takeoverRetryMs: 500 })).toThrow(/takeoverRetryMs/);
   });
 });
 

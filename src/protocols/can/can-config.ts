@@ -1,8 +1,4 @@
-/**
- * Every CAN parameter: callers spread `defaultCanConfig` and override. The takeover fields are
- * optional only so that a config section written before takeover existed still type-checks;
- * `normaliseCanConfig` fills them once, and the protocol sees a `FullCanConfig`.
- */
+/** Every CAN parameter, fully filled: callers spread `defaultCanConfig` and override. */
 
 export interface CanConfig {
   /** The node that owns the whole space at start; the others join through their bootstrap peers. */
@@ -36,31 +32,29 @@ export interface CanConfig {
    * the candidate's area (Ratnasamy et al.: proportional to its volume), capped at 8 times this,
    * so the smallest neighbour usually claims first.
    */
-  readonly takeoverDelayMs?: number;
+  readonly takeoverDelayMs: number;
   /**
    * After sending TAKEOVER, a candidate waits this long for a better claim before taking the zone;
    * longer than a round trip between neighbours, so of claims racing in the same instant only the
    * best survives.
    */
-  readonly takeoverClaimWaitMs?: number;
+  readonly takeoverClaimWaitMs: number;
   /** A candidate that yielded claims again after this if the zone is still nobody's (the winner died). */
-  readonly takeoverRetryMs?: number;
+  readonly takeoverRetryMs: number;
   /**
    * Zones a node holds at most (its own plus taken-over ones not merged into a sibling). A node
    * holding this many does not compete for another zone unless it merges (counted in
    * can.takeover.full); a zone handed to it beyond the bound is counted in can.zones.lost.
    */
-  readonly zonesMax?: number;
+  readonly zonesMax: number;
 }
-
-export type FullCanConfig = Required<CanConfig>;
 
 const DEFAULT_TAKEOVER_DELAY_MS = 2000;
 const DEFAULT_TAKEOVER_CLAIM_WAIT_MS = 1000;
 const DEFAULT_TAKEOVER_RETRY_MS = 15_000;
 const DEFAULT_ZONES_MAX = 4;
 
-export const defaultCanConfig: FullCanConfig = {
+export const defaultCanConfig: CanConfig = {
   zoneCreator: 0,
   joinStaggerMs: 500,
   joinRetryMs: 1000,
@@ -79,28 +73,15 @@ export const defaultCanConfig: FullCanConfig = {
   zonesMax: DEFAULT_ZONES_MAX,
 };
 
-/** The config with every field filled (defaults for the takeover fields left out), validated. */
-export function normaliseCanConfig(config: CanConfig): FullCanConfig {
-  const full: FullCanConfig = {
-    ...config,
-    takeoverDelayMs: config.takeoverDelayMs ?? DEFAULT_TAKEOVER_DELAY_MS,
-    takeoverClaimWaitMs: config.takeoverClaimWaitMs ?? DEFAULT_TAKEOVER_CLAIM_WAIT_MS,
-    takeoverRetryMs: config.takeoverRetryMs ?? DEFAULT_TAKEOVER_RETRY_MS,
-    zonesMax: config.zonesMax ?? DEFAULT_ZONES_MAX,
-  };
-  validateCanConfig(full);
-  return full;
-}
-
-export function validateCanConfig(config: FullCanConfig): void {
-  const fail = (field: keyof FullCanConfig, expected: string): never => {
+export function validateCanConfig(config: CanConfig): void {
+  const fail = (field: keyof CanConfig, expected: string): never => {
     throw new RangeError(`CanConfig.${field}: expected ${expected}, got ${String(config[field])}`);
   };
-  const int = (field: keyof FullCanConfig, min: number): void => {
+  const int = (field: keyof CanConfig, min: number): void => {
     const v = config[field];
     if (!(Number.isInteger(v) && v >= min)) fail(field, `an integer >= ${min}`);
   };
-  const positive = (field: keyof FullCanConfig): void => {
+  const positive = (field: keyof CanConfig): void => {
     if (!(config[field] > 0)) fail(field, 'a number > 0');
   };
   int('zoneCreator', 0);

@@ -3,7 +3,7 @@
  * node holding the point, its outcome kept in a bounded log that the simulator scores.
  */
 import type { NodeContext, NodeId, TimerHandle } from '../../runtime/context.js';
-import type { FullCanConfig } from './can-config.js';
+import type { CanConfig } from './can-config.js';
 import { type CanLookupOutcome, CanLookupLog } from './can-lookup-log.js';
 import { type CanLookup, type CanLookupReply, LOOKUP_BYTES, LOOKUP_REPLY_BYTES } from './can-messages.js';
 
@@ -30,7 +30,7 @@ export class CanLookups {
 
   constructor(
     private readonly ctx: NodeContext,
-    private readonly config: FullCanConfig,
+    private readonly config: CanConfig,
     private readonly router: LookupRouter,
   ) {
     this.log = new CanLookupLog(config.outcomeLogMax);

@@ -20,7 +20,7 @@
  *   - workload: lookups of random points (can-lookups.ts).
  */
 import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../runtime/context.js';
-import { type CanConfig, type FullCanConfig, normaliseCanConfig } from './can-config.js';
+import { type CanConfig, validateCanConfig } from './can-config.js';
 import type { CanLookupOutcome } from './can-lookup-log.js';
 import { CanLookups } from './can-lookups.js';
 import {
@@ -75,7 +75,7 @@ export class CanProtocol implements Protocol {
   private zones: readonly Zone[] = [];
   private version = 0;
   private incarnation = 0;
-  private readonly config: FullCanConfig;
+  private readonly config: CanConfig;
   private readonly neighbours: NeighbourTable;
   private readonly races: TakeoverRaces;
   private readonly lookups: CanLookups;
@@ -98,7 +98,8 @@ export class CanProtocol implements Protocol {
     private readonly ctx: NodeContext,
     config: CanConfig,
   ) {
-    this.config = normaliseCanConfig(config);
+    validateCanConfig(config);
+    this.config = config;
     this.neighbours = new NeighbourTable(this.config.neighboursMax);
     this.races = new TakeoverRaces(ctx, this.config, this.takeoverHost());
     this.lookups = new CanLookups(ctx, this.config, {

@@ -20,7 +20,7 @@
  * through anyway is settled when the two holders hear of each other (CanProtocol.settleConflicts).
  */
 import type { NodeContext, NodeId, TimerHandle } from '../../runtime/context.js';
-import type { FullCanConfig } from './can-config.js';
+import type { CanConfig } from './can-config.js';
 import { type CanTakeover, type NeighbourInfo, TAKEOVER_BYTES } from './can-messages.js';
 import { type Zone, anyOverlap, zoneArea, zoneKey } from './zone.js';
 
@@ -89,7 +89,7 @@ export class TakeoverRaces {
 
   constructor(
     private readonly ctx: NodeContext,
-    private readonly config: FullCanConfig,
+    private readonly config: CanConfig,
     private readonly host: TakeoverHost,
   ) {}
 
