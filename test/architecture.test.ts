@@ -19,11 +19,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   actors: [], // plus runtime/context.ts only: checked apart
   faults: ['kernel', 'platform', 'runtime'],
   metrics: ['kernel'],
-  scenario: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics'],
+  workload: ['kernel'],
+  scenario: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics', 'workload'],
   check: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario'],
   plot: ['kernel', 'platform', 'metrics', 'scenario'],
-  cli: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics', 'scenario', 'plot', 'check'],
-  bench: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario'],
+  cli: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics', 'scenario', 'plot', 'check', 'workload'],
+  bench: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario', 'workload'],
 };
 
 /** Where reading the host's time or randomness is allowed: the live runtime, the CLI, benchmarks. */
