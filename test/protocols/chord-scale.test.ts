@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { chordRingId, defaultChordConfig, successorListLengthFor, type ChordConfig } from '../../src/protocols/chord/index.js';
 import { NotifierCache } from '../../src/protocols/chord/notifier-cache.js';
 import { runChordBench } from '../../src/bench/chord.bench.js';
-import { ChordRing } from './chord-harness.js';
+import { ChordRing, FAST } from './chord-harness.js';
 
-const FAST: ChordConfig = {
-  ...defaultChordConfig,
-  stabilizePeriodMs: 1000,
-  fixFingersPeriodMs: 2000,
-  fingersPerFix: 4,
-  checkPredecessorPeriodMs: 2000,
-  lookupPeriodMs: 500,
-  rpcTimeoutMs: 1000,
-};
 
 describe('notifier cache', () => {
   const size = 2 ** 32;

@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { randomStream } from '../../src/kernel/random.js';
 import { chordRingId, defaultChordConfig, fingerStart, inFingerInterval, inOpen, inOpenClosed, ringDistance, successorListLengthFor, validateChordConfig, type ChordConfig } from '../../src/protocols/chord/index.js';
 import { LookupLog } from '../../src/protocols/chord/lookup-log.js';
-import { ChordRing } from './chord-harness.js';
+import { ChordRing, FAST } from './chord-harness.js';
 import { planeMatrix } from './matrix.js';
 
-/** SimGrid's workload, 20x faster (the ring is small and the latencies are ms). */
-const FAST: ChordConfig = {
-  ...defaultChordConfig,
-  stabilizePeriodMs: 1000,
-  fixFingersPeriodMs: 2000,
-  fingersPerFix: 4,
-  checkPredecessorPeriodMs: 2000,
-  lookupPeriodMs: 500,
-  rpcTimeoutMs: 1000,
-};
 
 describe('chord ring arithmetic', () => {
   const size = 2 ** 8;

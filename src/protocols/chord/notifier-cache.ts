@@ -51,18 +51,19 @@ export class NotifierCache {
   nearestAfter(fromId: number, selfId: number, size: number, idOf: (node: NodeId) => number, start: NodeId, nowMs: number): NodeId {
     let best = -1;
     let bestDistance = Infinity;
-    const consider = (node: NodeId): void => {
+    const sinceMs = nowMs - this.freshMs;
+    // The start, then the fresh entries: the nearest after `fromId` inside (fromId, selfId).
+    for (let k = -1; k < this.nodes.length; k++) {
+      const node = k < 0 ? start : this.atMs[k] >= sinceMs ? this.nodes[k] : -1;
+      if (node < 0) continue;
       const id = idOf(node);
-      if (!inOpen(id, fromId, selfId, size)) return;
+      if (!inOpen(id, fromId, selfId, size)) continue;
       const d = ringDistance(fromId, id, size);
       if (d < bestDistance) {
         best = node;
         bestDistance = d;
       }
-    };
-    if (start >= 0) consider(start);
-    const sinceMs = nowMs - this.freshMs;
-    for (let k = 0; k < this.nodes.length; k++) if (this.nodes[k] >= 0 && this.atMs[k] >= sinceMs) consider(this.nodes[k]);
+    }
     return best;
   }
 }

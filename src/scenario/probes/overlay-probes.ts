@@ -37,11 +37,14 @@ export function recordSpiralSearches(series: MetricSeries, timeS: number, runtim
       messages.push(outcome.messages);
       if (!outcome.completed) continue;
       completed++;
+      // Each true RTT from the initiator once: the candidates' filter and the score both read it.
+      const rttFromMs = new Float64Array(runtime.nodeCount);
       const candidates: number[] = [];
       for (let j = 0; j < runtime.nodeCount; j++) {
-        if (j !== outcome.initiator && runtime.isUp(j) && Number.isFinite(rtt(outcome.initiator, j))) candidates.push(j);
+        rttFromMs[j] = rtt(outcome.initiator, j);
+        if (j !== outcome.initiator && runtime.isUp(j) && Number.isFinite(rttFromMs[j])) candidates.push(j);
       }
-      const score = scoreSearch(outcome.found, candidates, (j) => rtt(outcome.initiator, j), k);
+      const score = scoreSearch(outcome.found, candidates, (j) => rttFromMs[j], k);
       if (Number.isFinite(score.excessMs)) excess.push(score.excessMs);
       if (Number.isFinite(score.recall)) recall.push(score.recall);
     }
