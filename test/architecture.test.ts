@@ -15,16 +15,17 @@ const ALLOWED: Record<string, readonly string[]> = {
   kernel: [],
   platform: ['kernel'],
   runtime: ['kernel', 'platform'],
-  protocols: ['actors'], // plus runtime/context.ts only: checked apart
+  placement: [],
+  protocols: ['actors', 'placement'], // plus runtime/context.ts only: checked apart
   actors: [], // plus runtime/context.ts only: checked apart
   faults: ['kernel', 'platform', 'runtime'],
   metrics: ['kernel'],
   workload: ['kernel'],
-  scenario: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics', 'workload'],
+  scenario: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics', 'workload', 'placement'],
   check: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario'],
   plot: ['kernel', 'platform', 'metrics', 'scenario'],
-  cli: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics', 'scenario', 'plot', 'check', 'workload'],
-  bench: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario', 'workload'],
+  cli: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics', 'scenario', 'plot', 'check', 'workload', 'placement'],
+  bench: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario', 'workload', 'placement'],
 };
 
 /** Where reading the host's time or randomness is allowed: the live runtime, the CLI, benchmarks. */

@@ -188,6 +188,38 @@ export class BackboneNetwork implements NetworkModel {
     return d === (this.wideRows ? WIDE_UNREACHABLE : NARROW_UNREACHABLE) ? -1 : d;
   }
 
+  /**
+   * The backbone links of the shortest path from PoP `pa` to PoP `pb` over what is up, in order
+   * (empty within one PoP), or null when there is none. For bulk transfers, which share the
+   * capacity of every link they cross. Ties between equal paths go to the neighbour met first in
+   * the adjacency (link order of the source file): deterministic.
+   */
+  pathLinks(pa: number, pb: number): number[] | null {
+    if (this.popDownCount[pa] !== 0 || this.popDownCount[pb] !== 0) return null;
+    if (pa === pb) return [];
+    if (this.adjacency === null) this.adjacency = this.buildUsableAdjacency();
+    const adj = this.adjacency;
+    // Distances to pb (paths are symmetric), then walk from pa along edges that stay on a shortest path.
+    const toTarget = new Float64Array(this.popCount);
+    shortestPathsFrom(adj, pb, toTarget, this.scratch);
+    if (toTarget[pa] === Infinity) return null;
+    const links: number[] = [];
+    for (let u = pa; u !== pb; ) {
+      let next = -1;
+      for (let k = adj.offsets[u], end = adj.offsets[u + 1]; k < end; k++) {
+        const v = adj.targets[k];
+        if (this.popDownCount[v] === 0 && adj.weightsUs[k] + toTarget[v] === toTarget[u]) {
+          links.push(adj.linkIds[k]);
+          next = v;
+          break;
+        }
+      }
+      if (next < 0) throw new Error(`BackboneNetwork.pathLinks: no shortest-path edge out of PoP ${u} toward ${pb}`);
+      u = next;
+    }
+    return links;
+  }
+
   /** Compute the row of `source` into a free (or the least recently used) slot; returns the slot. */
   private computeRow(source: number): number {
     if (this.adjacency === null) this.adjacency = this.buildUsableAdjacency();

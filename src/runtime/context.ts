@@ -4,8 +4,10 @@
  * (runtime/live) implement it. No kernel, platform model or socket leaks through.
  */
 import type { Random } from '../kernel/random.js';
+import type { Hypervisor } from './hypervisor.js';
 
 export type { Random };
+export type { Hypervisor, HostInfo, VmInfo, VmId, VeId, VmState, MigrationOutcome, SnapshotOutcome } from './hypervisor.js';
 
 /** Dense node index, 0..N-1, the same in simulation and in a live deployment's peer list. */
 export type NodeId = number;
@@ -44,6 +46,8 @@ export interface NodeContext {
   readonly metrics: MetricSink;
   /** A few peers to start from (introducers); a protocol learns the rest by itself. */
   bootstrapPeers(): readonly NodeId[];
+  /** The hypervisor of this node's host, when the run models hosts and VMs (a `cloud` section). */
+  readonly hypervisor?: Hypervisor;
 }
 
 /** A protocol is a set of synchronous handlers, each running to completion. */

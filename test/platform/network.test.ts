@@ -110,3 +110,19 @@ describe('MatrixNetwork', () => {
     expect(net.hostName(1)).toBe('y');
   });
 });
+
+describe('BackboneNetwork path links (for bulk transfers)', () => {
+  it('lists the links of the shortest path, in order, and reroutes when one goes down', () => {
+    const net = network();
+    // A to C: A-B-C (2 ms) or A-D-C (2 ms), never the 5 ms diagonal; ties go to the first link met.
+    expect(net.pathLinks(0, 2)).toEqual([0, 1]);
+    expect(net.pathLinks(2, 0)).toEqual([1, 0]);
+    expect(net.pathLinks(0, 0)).toEqual([]);
+    net.markLinkDown(1, true);
+    expect(net.pathLinks(0, 2)).toEqual([3, 2]);
+    net.markLinkDown(2, true);
+    expect(net.pathLinks(0, 2)).toEqual([4]);
+    net.markPopDown(2, true);
+    expect(net.pathLinks(0, 2)).toBeNull();
+  });
+});

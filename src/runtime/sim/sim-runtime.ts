@@ -3,7 +3,7 @@ import { randomStream, type Random } from '../../kernel/random.js';
 import { msToUs } from '../../kernel/time.js';
 import type { NetworkModel } from '../../platform/network.js';
 import type { CounterCell, Counters } from '../counters.js';
-import type { Message, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
+import type { Hypervisor, Message, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
 
 export interface SimRuntimeOptions {
   readonly sim: Simulator;
@@ -13,6 +13,8 @@ export interface SimRuntimeOptions {
   /** How many introducers each node is given at start. */
   readonly bootstrapCount: number;
   readonly counters: Counters;
+  /** The hypervisor of each host, when the run models hosts and VMs. */
+  readonly hypervisorOf?: (id: NodeId) => Hypervisor;
 }
 
 /** One simulated node: its protocols by name, in start order. */
@@ -168,6 +170,7 @@ export class SimRuntime {
     const protocolBytes = counters.cell(`${protocolName}.bytes.sent`);
     return {
       id,
+      hypervisor: this.options.hypervisorOf?.(id),
       rng,
       metrics: counters,
       nowMs: () => sim.nowUs() / 1000,

@@ -1,0 +1,77 @@
+/**
+ * What a node's protocols may ask of the hypervisor of their host: its capacity, its VMs and
+ * their loads, and VM operations (start, stop, suspend, resume, migrate, snapshot). Simulated
+ * by `runtime/sim/sim-hypervisor.ts` over the cloud model of `platform/cloud.ts`; a live one
+ * (libvirt) comes later. Protocols reach it through `NodeContext.hypervisor`, never directly.
+ *
+ * Units: CPU in cores (a VM's demand is vcpus x load / 100), memory in MiB, time in ms, bytes.
+ * Everything returned is a snapshot: plain data, safe to put in a message.
+ */
+import type { NodeId } from './context.js';
+
+export type VmId = number;
+/** A virtual environment: a set of VMs with placement constraints. -1: a VM in no VE. */
+export type VeId = number;
+
+export interface HostInfo {
+  readonly node: NodeId;
+  readonly cores: number;
+  readonly memoryMiB: number;
+  /** The PoP the host sits in (dense index), and its country (ISO code or '' if unknown). */
+  readonly site: number;
+  readonly country: string;
+}
+
+export type VmState = 'running' | 'suspended' | 'stopped';
+
+export interface VmInfo {
+  readonly vm: VmId;
+  readonly vcpus: number;
+  readonly memoryMiB: number;
+  /** CPU the VM asks for now, in cores: vcpus x load / 100 (0 unless running). */
+  readonly cpuDemand: number;
+  readonly state: VmState;
+  readonly ve: VeId;
+  /** True while the VM is being migrated away from this host (its demand still counts here). */
+  readonly migrating: boolean;
+}
+
+export interface MigrationOutcome {
+  readonly ok: boolean;
+  /** Why it failed ('unknown-vm', 'not-here', 'busy', 'no-path', 'target-down', 'no-room', ...). */
+  readonly reason: string;
+  readonly durationMs: number;
+  readonly downtimeMs: number;
+  readonly bytes: number;
+}
+
+export interface SnapshotOutcome {
+  readonly ok: boolean;
+  readonly reason: string;
+  readonly durationMs: number;
+  readonly bytes: number;
+}
+
+export interface Hypervisor {
+  host(): HostInfo;
+  /** CPU demand of the running VMs hosted here, in cores (cheap: read it every second). */
+  cpuDemand(): number;
+  memoryUsedMiB(): number;
+  /** How many VMs are hosted here, in any state. */
+  vmCount(): number;
+  /** The VMs hosted here, by increasing id. */
+  vms(): VmInfo[];
+  /**
+   * Live-migrate a running VM of this host to node `to` (pre-copy over the modelled network,
+   * sharing bandwidth with other transfers). `onDone` is called later, from an event, never
+   * from inside this call; after success the VM is on `to`.
+   */
+  migrate(vm: VmId, to: NodeId, onDone: (outcome: MigrationOutcome) => void): void;
+  /** Start a stopped VM, stop a VM, suspend a running VM, resume a suspended one: false if the VM is not here or not in a state that allows it. */
+  start(vm: VmId): boolean;
+  stop(vm: VmId): boolean;
+  suspend(vm: VmId): boolean;
+  resume(vm: VmId): boolean;
+  /** Save a VM's memory to local disk; `onDone` later, from an event. */
+  snapshot(vm: VmId, onDone: (outcome: SnapshotOutcome) => void): void;
+}

@@ -1,0 +1,194 @@
+/**
+ * Simulated hypervisors over the cloud model: each host's `Hypervisor` reads its VMs from the
+ * `Cloud` and runs live migrations as pre-copy rounds of bulk transfers over the modelled
+ * network (the source's NIC, the backbone links of the shortest path, the target's NIC), so
+ * concurrent migrations share bandwidth max-min fairly and their durations follow.
+ *
+ * Decisions: a migrating VM's CPU demand stays on its source until the stop-and-copy ends, and
+ * its memory is reserved on the target from the start (a target without room refuses). The
+ * dirtying rate is fixed at the start: dirtyShare x migration bandwidth x load (SimGrid's
+ * dp_intensity model). Transfers model bandwidth only: the path's propagation latency (ms)
+ * is not added to migrations lasting seconds. A host crash stops its protocols, not its VMs.
+ */
+import type { Simulator } from '../../kernel/simulator.js';
+import { BulkTransfers } from '../../platform/bulk-transfers.js';
+import { type Cloud, VM_RUNNING, VM_STATE_NAMES, VM_STOPPED, VM_SUSPENDED } from '../../platform/cloud.js';
+import { PreCopyMigration, type PreCopyResult } from '../../platform/pre-copy.js';
+import type { Counters } from '../counters.js';
+import type { NodeId } from '../context.js';
+import type { HostInfo, Hypervisor, MigrationOutcome, SnapshotOutcome, VmInfo } from '../hypervisor.js';
+
+const MIB = 1024 * 1024;
+
+export interface MigrationModel {
+  /** Rate cap of one migration (the hypervisor's setting; VMPlaceS: 125 MB/s = 1e9 bit/s). */
+  readonly bandwidthBps: number;
+  /** Stop-and-copy once the memory left to send is at most this. */
+  readonly stopCopyMiB: number;
+  readonly roundsMax: number;
+  /** Outgoing migrations in progress per host at most; beyond, `migrate` fails with 'busy'. */
+  readonly outgoingPerHostMax: number;
+}
+
+/** The network as migrations need it: who is up, and the links between two hosts. */
+export interface TransferNetwork {
+  isHostUp(host: number): boolean;
+  readonly hostPop: ArrayLike<number>;
+  /** Backbone links between two PoPs over what is up ([] within one PoP), null if none. */
+  pathLinks(pa: number, pb: number): number[] | null;
+}
+
+export interface SimHypervisorsOptions {
+  readonly sim: Simulator;
+  readonly cloud: Cloud;
+  readonly network: TransferNetwork;
+  readonly counters: Counters;
+  /** Capacity of each backbone link, bits/s (indexed like the backbone's links). */
+  readonly linkCapacityBps: ArrayLike<number>;
+  /** Each host's NIC, bits/s, each way. */
+  readonly nicBandwidthBps: number;
+  readonly hostCountry: readonly string[];
+  readonly migration: MigrationModel;
+  /** Local disk bandwidth for snapshots, bits/s. */
+  readonly diskBandwidthBps: number;
+  readonly transfersMax: number;
+}
+
+/** One migration as it ended, for the metrics. */
+export interface MigrationRecord {
+  readonly vm: number;
+  readonly from: number;
+  readonly to: number;
+  readonly ok: boolean;
+  readonly reason: string;
+  readonly startedUs: number;
+  readonly durationUs: number;
+  readonly downtimeUs: number;
+  readonly bytes: number;
+  /** True when it crossed the backbone (between PoPs). */
+  readonly wan: boolean;
+}
+
+export class SimHypervisors {
+  private readonly transfers: BulkTransfers;
+  private readonly migrating: Uint8Array;
+  private readonly outgoing: Int32Array;
+  private readonly incomingMiB: Float64Array;
+  private readonly linkCount: number;
+  private readonly listeners: ((record: MigrationRecord) => void)[] = [];
+
+  constructor(private readonly options: SimHypervisorsOptions) {
+    const { cloud, linkCapacityBps, nicBandwidthBps, migration } = options;
+    if (!(nicBandwidthBps > 0)) throw new RangeError(`SimHypervisors: nicBandwidthBps must be > 0, got ${nicBandwidthBps}`);
+    if (!(migration.bandwidthBps > 0)) throw new RangeError(`SimHypervisors: migration.bandwidthBps must be > 0, got ${migration.bandwidthBps}`);
+    if (!(Number.isInteger(migration.outgoingPerHostMax) && migration.outgoingPerHostMax >= 1)) throw new RangeError(`SimHypervisors: migration.outgoingPerHostMax must be an integer >= 1, got ${migration.outgoingPerHostMax}`);
+    this.linkCount = linkCapacityBps.length;
+    // Links: the backbone's, then each host's NIC out (L + 2h) and in (L + 2h + 1).
+    const capacity = new Float64Array(this.linkCount + 2 * cloud.hostCount);
+    for (let i = 0; i < this.linkCount; i++) capacity[i] = linkCapacityBps[i];
+    capacity.fill(nicBandwidthBps, this.linkCount);
+    this.transfers = new BulkTransfers({ sim: options.sim, capacityBps: capacity, transfersMax: options.transfersMax });
+    this.migrating = new Uint8Array(cloud.vmsMax);
+    this.outgoing = new Int32Array(cloud.hostCount);
+    this.incomingMiB = new Float64Array(cloud.hostCount);
+  }
+
+  /** Told of every migration that ended, in success or failure. */
+  onMigrationEnded(listener: (record: MigrationRecord) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get migrationsInProgress(): number {
+    let n = 0;
+    for (const count of this.outgoing) n += count;
+    return n;
+  }
+
+  isMigrating(vm: number): boolean {
+    return this.migrating[vm] === 1;
+  }
+
+  /** The hypervisor of host `node`. */
+  of(node: NodeId): Hypervisor {
+    const { cloud, network, hostCountry } = this.options;
+    const self = this;
+    const info: HostInfo = { node, cores: cloud.hostCores[node], memoryMiB: cloud.hostMemoryMiB[node], site: network.hostPop[node], country: hostCountry[node] };
+    const here = (vm: number): boolean => Number.isInteger(vm) && vm >= 0 && vm < cloud.vmCount && cloud.vmHost[vm] === node;
+    return {
+      host: () => info,
+      cpuDemand: () => cloud.hostDemandMilli[node] / 1000,
+      memoryUsedMiB: () => cloud.hostMemoryUsedMiB[node],
+      vmCount: () => cloud.hostVmCount[node],
+      vms: () => cloud.vmsOf(node).map((vm) => self.vmInfo(vm)),
+      migrate: (vm, to, onDone) => self.migrate(node, vm, to, onDone),
+      start: (vm) => here(vm) && cloud.vmState[vm] === VM_STOPPED && (cloud.setState(vm, VM_RUNNING), true),
+      stop: (vm) => here(vm) && self.migrating[vm] === 0 && cloud.vmState[vm] !== VM_STOPPED && (cloud.setState(vm, VM_STOPPED), true),
+      suspend: (vm) => here(vm) && self.migrating[vm] === 0 && cloud.vmState[vm] === VM_RUNNING && (cloud.setState(vm, VM_SUSPENDED), true),
+      resume: (vm) => here(vm) && cloud.vmState[vm] === VM_SUSPENDED && (cloud.setState(vm, VM_RUNNING), true),
+      snapshot: (vm, onDone) => self.snapshot(node, vm, onDone),
+    };
+  }
+
+  private vmInfo(vm: number): VmInfo {
+    const { cloud } = this.options;
+    return {
+      vm,
+      vcpus: cloud.vmVcpus[vm],
+      memoryMiB: cloud.vmMemoryMiB[vm],
+      cpuDemand: cloud.vmDemandCores(vm),
+      state: VM_STATE_NAMES[cloud.vmState[vm]],
+      ve: cloud.vmVe[vm],
+      migrating: this.migrating[vm] === 1,
+    };
+  }
+
+  private migrate(from: NodeId, vm: number, to: NodeId, onDone: (outcome: MigrationOutcome) => void): void {
+    const { cloud, network, sim, migration } = this.options;
+    const startedUs = sim.nowUs();
+    const refuse = (reason: string): void => {
+      this.options.counters.count(`migrations.refused.${reason}`);
+      // Never from inside the call: the caller's handler finishes first, as with a real hypervisor.
+      sim.after(0, () => onDone({ ok: false, reason, durationMs: 0, downtimeMs: 0, bytes: 0 }));
+    };
+    if (!(Number.isInteger(vm) && vm >= 0 && vm < cloud.vmCount)) return refuse('unknown-vm');
+    if (cloud.vmHost[vm] !== from) return refuse('not-here');
+    if (this.migrating[vm] === 1) return refuse('busy');
+    if (cloud.vmState[vm] !== VM_RUNNING) return refuse('not-running');
+    if (!(Number.isInteger(to) && to >= 0 && to < cloud.hostCount) || to === from) return refuse('bad-target');
+    if (!network.isHostUp(to)) return refuse('target-down');
+    if (this.outgoing[from] >= migration.outgoingPerHostMax) return refuse('busy');
+    const memoryMiB = cloud.vmMemoryMiB[vm];
+    if (cloud.hostMemoryUsedMiB[to] + this.incomingMiB[to] + memoryMiB > cloud.hostMemoryMiB[to]) return refuse('no-room');
+    const backbone = network.pathLinks(network.hostPop[from], network.hostPop[to]);
+    if (backbone === null) return refuse('no-path');
+    const links = [this.linkCount + 2 * from, ...backbone, this.linkCount + 2 * to + 1];
+    this.migrating[vm] = 1;
+    this.outgoing[from]++;
+    this.incomingMiB[to] += memoryMiB;
+    const dirtyRateBytesPerS = (cloud.vmDirtyShare[vm] * (migration.bandwidthBps / 8) * cloud.vmLoadPercent[vm]) / 100;
+    const params = { memoryBytes: memoryMiB * MIB, dirtyRateBytesPerS, stopCopyBytes: migration.stopCopyMiB * MIB, roundsMax: migration.roundsMax, capBps: migration.bandwidthBps };
+    new PreCopyMigration(this.transfers, sim, links, params, (result: PreCopyResult) => {
+      this.migrating[vm] = 0;
+      this.outgoing[from]--;
+      this.incomingMiB[to] -= memoryMiB;
+      const ok = network.isHostUp(to);
+      if (ok) cloud.moveVm(vm, to);
+      const reason = ok ? '' : 'target-down';
+      this.options.counters.count(ok ? 'migrations.done' : 'migrations.failed');
+      const record: MigrationRecord = { vm, from, to, ok, reason, startedUs, durationUs: result.durationUs, downtimeUs: result.downtimeUs, bytes: result.bytesSent, wan: backbone.length > 0 };
+      for (const listener of this.listeners) listener(record);
+      onDone({ ok, reason, durationMs: result.durationUs / 1000, downtimeMs: result.downtimeUs / 1000, bytes: result.bytesSent });
+    });
+  }
+
+  private snapshot(node: NodeId, vm: number, onDone: (outcome: SnapshotOutcome) => void): void {
+    const { cloud, sim, diskBandwidthBps } = this.options;
+    if (!(Number.isInteger(vm) && vm >= 0 && vm < cloud.vmCount) || cloud.vmHost[vm] !== node) {
+      sim.after(0, () => onDone({ ok: false, reason: 'not-here', durationMs: 0, bytes: 0 }));
+      return;
+    }
+    const bytes = cloud.vmMemoryMiB[vm] * MIB;
+    const durationUs = Math.ceil(((8 * bytes) / diskBandwidthBps) * 1e6);
+    sim.after(durationUs, () => onDone({ ok: true, reason: '', durationMs: durationUs / 1000, bytes }));
+  }
+}
