@@ -1,5 +1,6 @@
 import { ScenarioError } from '../scenario/errors.js';
 import { TopologyError } from '../platform/types.js';
+import { TraceError } from '../workload/load-trace.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -14,7 +15,7 @@ export class UsageError extends Error {
 }
 
 export function isBadInput(error: unknown): error is Error {
-  return error instanceof ScenarioError || error instanceof TopologyError || error instanceof UsageError;
+  return error instanceof ScenarioError || error instanceof TopologyError || error instanceof TraceError || error instanceof UsageError;
 }
 
 /**

@@ -109,6 +109,11 @@ export class BackboneNetwork implements NetworkModel {
     this.transmitUsPerByte = 8e6 / options.nicBandwidthBps;
   }
 
+  /** Each host's NIC, bits/s (messages pay size / this; bulk transfers share it). */
+  get nicBandwidthBps(): number {
+    return this.options.nicBandwidthBps;
+  }
+
   hostName(host: number): string {
     const pop = this.hostPop[host];
     return `${this.backbone.pops[pop].name}/${host - this.hostFirst[pop]}`;

@@ -79,7 +79,19 @@ export function loadScenario(file: string, overrides: readonly string[] = []): S
     const issues = describeZodIssues(scenarioSchema, data, result.error.issues);
     throw new ScenarioError(file, issues.map((issue) => place(issue, source, applied)));
   }
-  return resolveTopologyFile(file, result.data, source, applied);
+  return resolveTraceFile(file, resolveTopologyFile(file, result.data, source, applied), source, applied);
+}
+
+/** Makes a load trace file absolute (relative to the scenario's folder) and checks it exists. */
+function resolveTraceFile(file: string, scenario: Scenario, source: ScenarioSource, overrides: readonly AppliedOverride[]): Scenario {
+  const cloud = scenario.cloud;
+  if (cloud === undefined || cloud.workload.kind !== 'trace') return scenario;
+  const absolute = resolve(dirname(file), cloud.workload.file);
+  if (!isFile(absolute)) {
+    const issue = { segments: ['cloud', 'workload', 'file'], expected: `an existing file (resolved to ${absolute})`, found: `'${cloud.workload.file}'` };
+    throw new ScenarioError(file, [place(issue, source, overrides)]);
+  }
+  return { ...scenario, cloud: { ...cloud, workload: { ...cloud.workload, file: absolute } } };
 }
 
 /**

@@ -31,6 +31,9 @@ import { GOSSIP, VIVALDI } from '../protocols/stack.js';
 import { newChordScored, recordCanLookups, recordChordLookups, recordChordUnderChurn, recordSpiralSearches, scoreChordLookups, truthRttMs } from './probes/overlay-probes.js';
 import type { Protocol, StackBuilder } from '../runtime/context.js';
 import { buildWorld, type World } from './build-world.js';
+import { setUpCloud, type CloudSetup } from './cloud-setup.js';
+import { CloudProbe } from './probes/cloud-probe.js';
+import { ScenarioError, scenarioIssue } from './errors.js';
 import type { Scenario } from './schema.js';
 
 export interface RunProgress {
@@ -74,6 +77,7 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   if (scenario.detector !== undefined && detectorProbe !== null) stack = withDetector(stack, GOSSIP, scenario.detector, detectorProbe);
   if (scenario.services !== undefined) stack = withServices(stack, scenario.services);
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
+  const cloud = cloudOf(scenario, scenarioFile, world, sim, counters);
   const runtime = new SimRuntime({
     sim,
     network: world.network,
@@ -81,7 +85,9 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     stack,
     bootstrapCount: 3,
     counters,
+    hypervisorOf: cloud === null ? undefined : (id) => cloud.hypervisors.of(id),
   });
+  const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario));
   detectorProbe?.attach(runtime, world.network);
   const churn = world.churn === null ? null : new ChurnDriver({ sim, runtime, counters }, world.churn);
   const vmIndex = scenario.protocols.vmIndex;
@@ -114,6 +120,10 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     if (routingOn) recordRoutingRequests(series, timeS, runtime, world.network, routingTotals);
     vmIndexProbe?.record(series, timeS, runtime);
     if (scenario.services !== undefined) recordServices(series, timeS, runtime, scenario.services);
+    if (cloud !== null && cloudProbe !== null) {
+      cloudProbe.record(series, timeS, runtime);
+      if (scenario.cloud?.checkInvariants === true) checkCloud(cloud, timeS, scenario.seed);
+    }
     let up = 0;
     for (let id = 0; id < n; id++) if (runtime.isUp(id)) up++;
     series.record(timeS, 'nodes.up', up);
@@ -125,6 +135,7 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   runtime.startAll();
   churn?.start();
   vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
+  cloud?.loads.start();
   const endUs = sToUs(scenario.durationS);
   const intervalUs = sToUs(scenario.metrics.intervalS);
   const limits = { endUs: 0, eventsMax: scenario.limits.eventsMax };
@@ -149,6 +160,25 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   if (vivaldiOn) recordNodeErrors(series, scenario.durationS, world, runtime, scenario.seed);
   const coordinates = vivaldiOn ? finalCoordinates(world, runtime) : [];
   return { series, coordinates, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS };
+}
+
+function cloudOf(scenario: Scenario, scenarioFile: string, world: World, sim: Simulator, counters: Counters): CloudSetup | null {
+  if (scenario.cloud === undefined) return null;
+  if (world.backbone === null) {
+    throw new ScenarioError(scenarioFile, [scenarioIssue('cloud', 'a backbone topology (graphml or generate): migrations need links to cross', `a cloud section with a ${scenario.topology.kind} topology`)]);
+  }
+  return setUpCloud({ section: scenario.cloud, scenarioFile, seed: scenario.seed, durationS: scenario.durationS, sim, counters, network: world.backbone });
+}
+
+/** The VM scheduler protocol the scenario runs on every node, if any. */
+function schedulerOf(_scenario: Scenario): string | null {
+  return null;
+}
+
+/** The `checkInvariants` run option: a broken model is a bug, reported with the time and seed. */
+function checkCloud(cloud: CloudSetup, timeS: number, seed: number): void {
+  const problems = cloud.cloud.checkInvariants();
+  if (problems.length > 0) throw new Error(`cloud invariants broken at ${timeS} s (seed ${seed}): ${problems.slice(0, 5).join('; ')}`);
 }
 
 /**

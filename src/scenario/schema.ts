@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { churnSchema } from './churn.js';
+import { cloudSchema } from './cloud.js';
 import { detectorSchema } from './detector.js';
 import { servicesSchema } from './services.js';
 import { faultsSchema } from './faults.js';
@@ -47,6 +48,7 @@ const scenarioObject = section(
     churn: churnSchema.optional(),
     detector: detectorSchema.optional(),
     services: servicesSchema.optional(),
+    cloud: cloudSchema.optional(),
     metrics,
     output,
     limits,

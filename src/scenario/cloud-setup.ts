@@ -1,0 +1,92 @@
+/**
+ * From a `cloud` section to the running model: the Cloud (hosts of the topology, `vm.perHost`
+ * VMs on each, VM k on host floor(k / perHost)), the simulated hypervisors and the load driver.
+ * Draws come from named streams: `cloud.vms` (dirtying shares) and `workload.load`.
+ */
+import type { Simulator } from '../kernel/simulator.js';
+import { randomStream } from '../kernel/random.js';
+import { sToUs } from '../kernel/time.js';
+import { Cloud } from '../platform/cloud.js';
+import type { BackboneNetwork } from '../platform/network.js';
+import type { Counters } from '../runtime/counters.js';
+import { SimHypervisors } from '../runtime/sim/sim-hypervisor.js';
+import { LoadDriver, type LoadChangeSource, readLoadTrace, VmLoadChanges } from '../workload/index.js';
+import type { CloudSection } from './cloud.js';
+import { ScenarioError, scenarioIssue } from './errors.js';
+
+const MIB = 1024 * 1024;
+
+export interface CloudSetup {
+  readonly cloud: Cloud;
+  readonly hypervisors: SimHypervisors;
+  readonly loads: LoadDriver;
+  /** PUE of each host's PoP. */
+  readonly hostPue: Float64Array;
+}
+
+export interface CloudSetupInput {
+  readonly section: CloudSection;
+  readonly scenarioFile: string;
+  readonly seed: number;
+  readonly durationS: number;
+  readonly sim: Simulator;
+  readonly counters: Counters;
+  readonly network: BackboneNetwork;
+}
+
+export function setUpCloud(input: CloudSetupInput): CloudSetup {
+  const { section, network, sim, seed } = input;
+  const n = network.hostCount;
+  const backbone = network.backbone;
+  const vmCount = n * section.vm.perHost;
+  const cloud = new Cloud({ cores: new Array<number>(n).fill(section.host.cores), memoryMiB: new Array<number>(n).fill(section.host.memoryMiB) }, vmCount);
+  const rng = randomStream(seed, 'cloud.vms');
+  const { dirtyPercentMin, dirtyPercentMax } = section.vm;
+  for (let vm = 0; vm < vmCount; vm++) {
+    const dirtyShare = (dirtyPercentMin + rng.next() * (dirtyPercentMax - dirtyPercentMin)) / 100;
+    cloud.addVm({ vcpus: section.vm.vcpus, memoryMiB: section.vm.memoryMiB, dirtyShare, ve: -1 }, Math.floor(vm / section.vm.perHost));
+  }
+  const popPue = backbone.pops.map(() => section.pue);
+  const popByName = new Map(backbone.pops.map((pop, i) => [pop.name, i]));
+  for (const [name, pue] of Object.entries(section.pueByPop)) {
+    const pop = popByName.get(name);
+    if (pop === undefined) throw new ScenarioError(input.scenarioFile, [scenarioIssue(`cloud.pueByPop.${name}`, `a PoP of ${backbone.name}`, `'${name}'`)]);
+    popPue[pop] = pue;
+  }
+  const hostPue = Float64Array.from({ length: n }, (_, h) => popPue[network.hostPop[h]]);
+  const { migration } = section;
+  const hypervisors = new SimHypervisors({
+    sim,
+    cloud,
+    network,
+    counters: input.counters,
+    linkCapacityBps: backbone.links.map((link) => link.bandwidthBps),
+    nicBandwidthBps: network.nicBandwidthBps,
+    hostCountry: Array.from({ length: n }, (_, h) => backbone.pops[network.hostPop[h]].country),
+    migration: {
+      bandwidthBps: migration.bandwidthBps,
+      stopCopyMiB: (migration.bandwidthBps / 8) * (migration.downtimeMaxMs / 1000) / MIB,
+      roundsMax: migration.roundsMax,
+      outgoingPerHostMax: migration.outgoingPerHostMax,
+    },
+    diskBandwidthBps: section.diskBandwidthBps,
+    transfersMax: migration.transfersMax,
+  });
+  const source = loadSource(input, vmCount, cloud);
+  const loads = new LoadDriver(sim, source, (vm, load) => cloud.setLoad(vm, load), sToUs(input.durationS));
+  return { cloud, hypervisors, loads, hostPue };
+}
+
+function loadSource(input: CloudSetupInput, vmCount: number, cloud: Cloud): LoadChangeSource {
+  const workload = input.section.workload;
+  if (workload.kind === 'trace') {
+    // Errors name the trace file, line and field (TraceError); the CLI reports them like scenario errors.
+    return readLoadTrace(workload.file, { vmCount });
+  }
+  if (vmCount === 0) return { next: () => undefined };
+  const { kind: _kind, ...config } = workload;
+  const changes = new VmLoadChanges(vmCount, config, randomStream(input.seed, 'workload.load'));
+  const initial = changes.initialLoads();
+  for (let vm = 0; vm < vmCount; vm++) if (initial[vm] > 0) cloud.setLoad(vm, initial[vm]);
+  return changes;
+}

@@ -1,0 +1,67 @@
+/**
+ * The `cloud` section: hosts and VMs on every host of the topology, live migration, the VM load
+ * workload, energy, and the invariant checks. Absent = no VMs are modelled. Defaults are
+ * VMPlaceS's (ANCHORS.md): hosts of 8 cores and 32 GiB drawing 100 W idle and 200 W at full
+ * load, 10 VMs per host of 1 vCPU and 1 GiB dirtying 10-50% of the 125 MB/s migration bandwidth
+ * at full load, load changes at rate VMs / 300 s to max(N(60, 20), 0)% in 10 slots.
+ */
+import { z } from 'zod';
+import { VM_LOAD_DEFAULTS } from '../workload/vmplaces-load.js';
+import { bool, int, num, section, text } from './fields.js';
+
+const L = VM_LOAD_DEFAULTS;
+
+const vmplaces = section({
+  kind: z.literal('vmplaces'),
+  changePeriodS: num({ gt: 0 }).default(L.changePeriodS).meta({ description: 'mean time between two load changes of one VM' }),
+  loadPercentMean: num({ ge: 0, le: 100 }).default(L.loadPercentMean),
+  loadPercentSd: num({ ge: 0 }).default(L.loadPercentSd),
+  slots: int({ ge: 1, le: 100 }).default(L.slots).meta({ description: 'loads are quantised to multiples of 100 / slots percent' }),
+  initialLoad: z.enum(['zero', 'drawn'], { error: "expected 'zero' (VMPlaceS) or 'drawn'" }).default(L.initialLoad),
+});
+
+const trace = section({
+  kind: z.literal('trace'),
+  file: text('a path to a CSV load trace (time_s,vm,load_percent; relative to the scenario file)'),
+});
+
+const workload = z.discriminatedUnion('kind', [vmplaces, trace], { error: "expected a workload with kind 'vmplaces' or 'trace'" }).prefault({ kind: 'vmplaces' });
+
+export const cloudSchema = section(
+  {
+    host: section({
+      cores: int({ ge: 1 }).default(8),
+      memoryMiB: num({ gt: 0 }).default(32 * 1024),
+      idleW: num({ ge: 0 }).default(100),
+      fullW: num({ ge: 0 }).default(200),
+    }).prefault({}),
+    pue: num({ ge: 1 }).default(1).meta({ description: "power usage effectiveness of every PoP (facility draw / IT draw)" }),
+    pueByPop: z.record(text('a PoP name'), num({ ge: 1 })).default({}).meta({ description: 'PUE of named PoPs, overriding pue' }),
+    vm: section({
+      perHost: int({ ge: 0 }).default(10),
+      vcpus: int({ ge: 1 }).default(1),
+      memoryMiB: num({ gt: 0 }).default(1024),
+      dirtyPercentMin: num({ ge: 0, le: 100 }).default(10).meta({ description: 'memory dirtied per second at full load, % of the migration bandwidth (drawn per VM)' }),
+      dirtyPercentMax: num({ ge: 0, le: 100 }).default(50),
+    }).prefault({}),
+    migration: section({
+      bandwidthBps: num({ gt: 0 }).default(1e9).meta({ description: 'rate cap of one migration (VMPlaceS: 125 MB/s)' }),
+      downtimeMaxMs: num({ gt: 0 }).default(300).meta({ description: 'stop-and-copy once the rest fits in this time at the cap (QEMU default)' }),
+      roundsMax: int({ ge: 1 }).default(30),
+      outgoingPerHostMax: int({ ge: 1 }).default(2).meta({ description: 'migrations leaving one host at once' }),
+      transfersMax: int({ ge: 1 }).default(100_000),
+    }).prefault({}),
+    diskBandwidthBps: num({ gt: 0 }).default(1.6e9).meta({ description: 'local disk, for snapshots' }),
+    workload,
+    checkInvariants: bool().default(false).meta({ description: 'check the cloud model (no VM on two hosts, none lost) at every sample and fail the run on a violation' }),
+  },
+  'an object of cloud settings ({} for VMPlaceS defaults)',
+).superRefine((cloud, context) => {
+  if (cloud.host.fullW < cloud.host.idleW) context.addIssue({ code: 'custom', path: ['host', 'fullW'], message: `expected a number >= idleW (${cloud.host.idleW})` });
+  if (cloud.vm.dirtyPercentMax < cloud.vm.dirtyPercentMin) context.addIssue({ code: 'custom', path: ['vm', 'dirtyPercentMax'], message: `expected a number >= dirtyPercentMin (${cloud.vm.dirtyPercentMin})` });
+  if (cloud.vm.memoryMiB * cloud.vm.perHost > cloud.host.memoryMiB) {
+    context.addIssue({ code: 'custom', path: ['vm', 'perHost'], message: `expected at most ${Math.floor(cloud.host.memoryMiB / cloud.vm.memoryMiB)} VMs of ${cloud.vm.memoryMiB} MiB per host of ${cloud.host.memoryMiB} MiB` });
+  }
+});
+
+export type CloudSection = z.output<typeof cloudSchema>;
