@@ -13,6 +13,8 @@ import { SimHypervisors } from '../runtime/sim/sim-hypervisor.js';
 import { LoadDriver, type LoadChangeSource, readLoadTrace, VmLoadChanges } from '../workload/index.js';
 import type { CloudSection } from './cloud.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
+import type { VeConstraint } from '../placement/problem.js';
+import { placeVes, VeGroupError } from './ves.js';
 
 const MIB = 1024 * 1024;
 
@@ -22,6 +24,9 @@ export interface CloudSetup {
   readonly loads: LoadDriver;
   /** PUE of each host's PoP. */
   readonly hostPue: Float64Array;
+  readonly hostCountry: readonly string[];
+  /** The VE constraints, for the schedulers and the checks. */
+  readonly constraints: readonly VeConstraint[];
 }
 
 export interface CloudSetupInput {
@@ -40,11 +45,12 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
   const backbone = network.backbone;
   const vmCount = n * section.vm.perHost;
   const cloud = new Cloud({ cores: new Array<number>(n).fill(section.host.cores), memoryMiB: new Array<number>(n).fill(section.host.memoryMiB) }, vmCount);
+  const ves = vesOf(input);
   const rng = randomStream(seed, 'cloud.vms');
   const { dirtyPercentMin, dirtyPercentMax } = section.vm;
   for (let vm = 0; vm < vmCount; vm++) {
     const dirtyShare = (dirtyPercentMin + rng.next() * (dirtyPercentMax - dirtyPercentMin)) / 100;
-    cloud.addVm({ vcpus: section.vm.vcpus, memoryMiB: section.vm.memoryMiB, dirtyShare, ve: -1 }, Math.floor(vm / section.vm.perHost));
+    cloud.addVm({ vcpus: section.vm.vcpus, memoryMiB: section.vm.memoryMiB, dirtyShare, ve: ves.vmVe[vm] }, Math.floor(vm / section.vm.perHost));
   }
   const popPue = backbone.pops.map(() => section.pue);
   const popByName = new Map(backbone.pops.map((pop, i) => [pop.name, i]));
@@ -55,6 +61,7 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
   }
   const hostPue = Float64Array.from({ length: n }, (_, h) => popPue[network.hostPop[h]]);
   const { migration } = section;
+  const hostCountry = Array.from({ length: n }, (_, h) => backbone.pops[network.hostPop[h]].country);
   const hypervisors = new SimHypervisors({
     sim,
     cloud,
@@ -62,7 +69,7 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
     counters: input.counters,
     linkCapacityBps: backbone.links.map((link) => link.bandwidthBps),
     nicBandwidthBps: network.nicBandwidthBps,
-    hostCountry: Array.from({ length: n }, (_, h) => backbone.pops[network.hostPop[h]].country),
+    hostCountry,
     migration: {
       bandwidthBps: migration.bandwidthBps,
       stopCopyMiB: (migration.bandwidthBps / 8) * (migration.downtimeMaxMs / 1000) / MIB,
@@ -74,7 +81,26 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
   });
   const source = loadSource(input, vmCount, cloud);
   const loads = new LoadDriver(sim, source, (vm, load) => cloud.setLoad(vm, load), sToUs(input.durationS));
-  return { cloud, hypervisors, loads, hostPue };
+  return { cloud, hypervisors, loads, hostPue, hostCountry, constraints: ves.constraints };
+}
+
+function vesOf(input: CloudSetupInput): ReturnType<typeof placeVes> {
+  const { network, section } = input;
+  const pops = network.backbone.pops;
+  try {
+    return placeVes({
+      groups: section.ves,
+      hostCount: network.hostCount,
+      vmsPerHost: section.vm.perHost,
+      hostPop: network.hostPop,
+      popNames: pops.map((pop) => pop.name),
+      popCountries: pops.map((pop) => pop.country),
+    });
+  } catch (error) {
+    if (!(error instanceof VeGroupError)) throw error;
+    const found = `${section.ves[error.group].constraint} VEs that do not fit the initial placement (${network.hostCount} hosts x ${section.vm.perHost} VMs)`;
+    throw new ScenarioError(input.scenarioFile, [scenarioIssue(`cloud.ves[${error.group}]`, error.expected.replace(/^expected /, ''), found)]);
+  }
 }
 
 function loadSource(input: CloudSetupInput, vmCount: number, cloud: Cloud): LoadChangeSource {

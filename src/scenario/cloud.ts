@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { VM_LOAD_DEFAULTS } from '../workload/vmplaces-load.js';
 import { bool, int, num, section, text } from './fields.js';
+import { veGroupSchema } from './ves.js';
 
 const L = VM_LOAD_DEFAULTS;
 
@@ -53,7 +54,8 @@ export const cloudSchema = section(
     }).prefault({}),
     diskBandwidthBps: num({ gt: 0 }).default(1.6e9).meta({ description: 'local disk, for snapshots' }),
     workload,
-    checkInvariants: bool().default(false).meta({ description: 'check the cloud model (no VM on two hosts, none lost) at every sample and fail the run on a violation' }),
+    ves: z.array(veGroupSchema, { error: 'expected a list of VE groups' }).default([]).meta({ description: 'virtual environments: groups of VMs under a gather, spread or fence constraint' }),
+    checkInvariants: bool().default(false).meta({ description: 'check at every sample that no VM is on two hosts or lost and that every VE constraint holds (VEs with a VM migrating excepted); fail the run otherwise' }),
   },
   'an object of cloud settings ({} for VMPlaceS defaults)',
 ).superRefine((cloud, context) => {

@@ -230,12 +230,12 @@ export const protocolsSchema = section(
     vmIndex: vmIndexSchema.optional(),
   },
   `an object with at least one of ${PROTOCOL_NAMES.join(', ')}`,
-).superRefine((protocols, context) => {
-  if (PROTOCOL_NAMES.every((name) => protocols[name] === undefined)) {
-    const message = `expected at least one of ${PROTOCOL_NAMES.join(', ')}`;
-    context.addIssue({ code: 'custom', path: [], message });
-  }
-});
+);
+
+/** Whether any protocol is enabled (a scenario without one needs a scheduler). */
+export function anyProtocol(protocols: z.output<typeof protocolsSchema>): boolean {
+  return PROTOCOL_NAMES.some((name) => protocols[name] !== undefined);
+}
 
 export type { GossipConfig, VivaldiConfig, SpiralConfig, ChordConfig, CanConfig, RoutingConfig, VmIndexConfig };
 export type Protocols = z.output<typeof protocolsSchema>;

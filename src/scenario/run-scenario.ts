@@ -33,6 +33,9 @@ import type { Protocol, StackBuilder } from '../runtime/context.js';
 import { buildWorld, type World } from './build-world.js';
 import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
+import { SchedulerNodeError, schedulerProtocolName, withScheduler } from './scheduler-stack.js';
+import { veViolations } from './probes/ve-check.js';
+import type { BackboneNetwork } from '../platform/network.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
 import type { Scenario } from './schema.js';
 
@@ -73,11 +76,14 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   const sim = new Simulator(scenario.limits.pendingEventsMax);
   const counters = new Counters();
   const detectorProbe = scenario.detector === undefined ? null : new DetectorProbe(scenario.detector.timeoutMs);
+  const cloud = cloudOf(scenario, scenarioFile, world, sim, counters);
   let stack = stackFor(scenario, world.network.hostCount);
+  if (scenario.scheduler !== undefined && scenario.cloud !== undefined && cloud !== null) {
+    stack = schedulerStack(stack, scenario, scenarioFile, world.network.hostCount, cloud);
+  }
   if (scenario.detector !== undefined && detectorProbe !== null) stack = withDetector(stack, GOSSIP, scenario.detector, detectorProbe);
   if (scenario.services !== undefined) stack = withServices(stack, scenario.services);
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
-  const cloud = cloudOf(scenario, scenarioFile, world, sim, counters);
   const runtime = new SimRuntime({
     sim,
     network: world.network,
@@ -122,7 +128,9 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     if (scenario.services !== undefined) recordServices(series, timeS, runtime, scenario.services);
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
-      if (scenario.cloud?.checkInvariants === true) checkCloud(cloud, timeS, scenario.seed);
+      const veBroken = veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop: (world.backbone as BackboneNetwork).hostPop, hostCountry: cloud.hostCountry, isMigrating: (vm) => cloud.hypervisors.isMigrating(vm) });
+      if (cloud.constraints.length > 0) series.record(timeS, 'cloud.ve_violations', veBroken.length);
+      if (scenario.cloud?.checkInvariants === true) checkCloud(cloud, timeS, scenario.seed, veBroken);
     }
     let up = 0;
     for (let id = 0; id < n; id++) if (runtime.isUp(id)) up++;
@@ -171,13 +179,23 @@ function cloudOf(scenario: Scenario, scenarioFile: string, world: World, sim: Si
 }
 
 /** The VM scheduler protocol the scenario runs on every node, if any. */
-function schedulerOf(_scenario: Scenario): string | null {
-  return null;
+function schedulerOf(scenario: Scenario): string | null {
+  return scenario.scheduler === undefined ? null : schedulerProtocolName(scenario.scheduler);
+}
+
+function schedulerStack(inner: StackBuilder, scenario: Scenario, scenarioFile: string, hostCount: number, cloud: CloudSetup): StackBuilder {
+  const { scheduler, cloud: section } = scenario as Required<Pick<Scenario, 'scheduler' | 'cloud'>>;
+  try {
+    return withScheduler(inner, { scheduler, cloud: section, hostCount, constraints: cloud.constraints });
+  } catch (error) {
+    if (!(error instanceof SchedulerNodeError)) throw error;
+    throw new ScenarioError(scenarioFile, [scenarioIssue(`scheduler.${error.field}`, `a host index < ${error.hostCount}`, String(error.node))]);
+  }
 }
 
 /** The `checkInvariants` run option: a broken model is a bug, reported with the time and seed. */
-function checkCloud(cloud: CloudSetup, timeS: number, seed: number): void {
-  const problems = cloud.cloud.checkInvariants();
+function checkCloud(cloud: CloudSetup, timeS: number, seed: number, veBroken: readonly string[]): void {
+  const problems = [...cloud.cloud.checkInvariants(), ...veBroken];
   if (problems.length > 0) throw new Error(`cloud invariants broken at ${timeS} s (seed ${seed}): ${problems.slice(0, 5).join('; ')}`);
 }
 

@@ -16,7 +16,8 @@ import { servicesSchema } from './services.js';
 import { faultsSchema } from './faults.js';
 import { int, num, section, text, whenValid } from './fields.js';
 import { hostsSchema } from './hosts.js';
-import { protocolsSchema } from './protocols.js';
+import { anyProtocol, PROTOCOL_NAMES, protocolsSchema } from './protocols.js';
+import { schedulerSchema } from './scheduler.js';
 import { normaliseTopology, topologySchema } from './topology.js';
 
 export const NAME_PATTERN = /^[a-z0-9-]{1,64}$/;
@@ -49,6 +50,7 @@ const scenarioObject = section(
     detector: detectorSchema.optional(),
     services: servicesSchema.optional(),
     cloud: cloudSchema.optional(),
+    scheduler: schedulerSchema.optional(),
     metrics,
     output,
     limits,
@@ -88,9 +90,20 @@ function checkServiceOverlays(scenario: ScenarioObject, context: z.core.$Refinem
   }
 }
 
+/** Something must run: a protocol, or a VM scheduler (which needs a cloud to schedule). */
+function checkWhatRuns(scenario: ScenarioObject, context: z.core.$RefinementCtx<ScenarioObject>): void {
+  if (scenario.scheduler === undefined && !anyProtocol(scenario.protocols)) {
+    context.addIssue({ code: 'custom', path: ['protocols'], message: `expected at least one of ${PROTOCOL_NAMES.join(', ')} (or a scheduler section)` });
+  }
+  if (scenario.scheduler !== undefined && scenario.cloud === undefined) {
+    context.addIssue({ code: 'custom', path: ['scheduler'], message: 'expected a cloud section beside it: a scheduler places VMs ({} gives the VMPlaceS defaults)' });
+  }
+}
+
 export const scenarioSchema = scenarioObject
   .superRefine(checkTimes, whenValid('durationS', 'faults', 'churn', 'metrics'))
   .superRefine(checkServiceOverlays, whenValid('services', 'protocols'))
+  .superRefine(checkWhatRuns, whenValid('protocols', 'scheduler', 'cloud'))
   .transform((scenario) => ({
   ...scenario,
   topology: normaliseTopology(scenario.topology, scenario.seed),

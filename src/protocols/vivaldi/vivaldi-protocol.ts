@@ -58,6 +58,11 @@ export class VivaldiProtocol implements Protocol {
     return this.peerCoords.get(peer);
   }
 
+  /** Peers whose advertised coordinates are remembered, least recently heard first. */
+  peersWithCoordinates(): NodeId[] {
+    return [...this.peerCoords.keys()];
+  }
+
   neighbourPeers(): NodeId[] {
     return this.neighbours.peers();
   }

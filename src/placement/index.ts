@@ -1,0 +1,12 @@
+/** VM placement: the problem, the checker, the planner (Entropy's role) and its cost model. */
+export type { Move, PlacementProblem, PlanHost, PlanVm, VeConstraint } from './problem.js';
+export { checkPlacement, isViable, overloadedHosts } from './check.js';
+export { DEFAULT_SEARCH_STEPS_MAX, planPlacement, type PlacementPlan, type PlanOptions } from './plan.js';
+export {
+  DEFAULT_PLANNING_COST,
+  DVMS_TIME_LIMIT_MS,
+  planningTimeMs,
+  validatePlanningCost,
+  vmplacesTimeLimitMs,
+  type PlanningCostModel,
+} from './cost-model.js';

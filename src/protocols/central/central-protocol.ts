@@ -1,0 +1,247 @@
+/**
+ * The centralised baseline: Entropy as VMPlaceS runs it, with its monitoring paid in messages.
+ *   - every host sends its monitoring data (its HostInfo and VmInfo[], read from its hypervisor)
+ *     to the manager every `reportPeriodMs` (the manager reads its own host directly);
+ *   - every `planPeriodMs`, on a fixed grid from its start, the manager builds the problem over
+ *     the latest reports (those fresher than `reportStaleMs`; VMs migrating already, or not
+ *     running, pinned). A viable configuration (no host overloaded, every VE constraint held)
+ *     ends the round at once, uncharged and unlogged (VMPlaceS's Entropy computes only on a
+ *     violation). Otherwise the manager waits the modelled planning time (`planningTimeMs(planningCost, hosts, vms)`,
+ *     a timer), plans, and orders each move from its source host, which migrates through its
+ *     hypervisor and reports back;
+ *   - the round ends when every ordered migration has reported, or `migrationTimeoutMs` after
+ *     the orders; period ticks that find a round still running are skipped (rounds never
+ *     overlap, as Entropy's do not), so the next round starts at the first tick after.
+ * One SchedulingOutcome is logged per round that found a violation; counters `central.*`.
+ * A manager that is down schedules nothing: the single point of failure of the design. A
+ * recovered manager starts afresh (no reports, a new grid from its restart).
+ *
+ * Bounds: `hostsMax` reports, `vmsPerReportMax` VMs per report, one round's orders (at most the
+ * VMs of the problem), `migrationsInFlightMax` + `migrationQueueMax` orders per source host,
+ * `outcomeLogMax` logged rounds.
+ */
+import type { Hypervisor, Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../runtime/context.js';
+import { planningTimeMs } from '../../placement/cost-model.js';
+import { isViable } from '../../placement/check.js';
+import { planPlacement } from '../../placement/plan.js';
+import type { Move, PlacementProblem } from '../../placement/problem.js';
+import type { OutcomeLog } from '../outcome-log.js';
+import { newSchedulingLog, type SchedulerProtocol, type SchedulingOutcome } from '../scheduling-outcome.js';
+import { type CentralConfig, validateCentralConfig } from './central-config.js';
+import { type CentralMessage, type CentralMigrate, type CentralMigrated, type CentralReport, MIGRATE_BYTES, MIGRATED_BYTES, reportBytes } from './central-messages.js';
+import { HostView, problemOf, validReport } from './host-view.js';
+import { MigrationRunner } from '../migration-runner.js';
+
+interface Round {
+  readonly id: number;
+  readonly startMs: number;
+  readonly problem: PlacementProblem;
+  readonly planningMs: number;
+  /** Ordered moves not reported yet, by VM. */
+  readonly pending: Map<number, Move>;
+  ordered: number;
+  done: number;
+  timer: TimerHandle | null;
+}
+
+export class CentralSchedulerProtocol implements Protocol, SchedulerProtocol {
+  private readonly hypervisor: Hypervisor;
+  private readonly view: HostView;
+  private readonly runner: MigrationRunner;
+  private readonly log: OutcomeLog<SchedulingOutcome>;
+  private seq = 0;
+  private roundCount = 0;
+  private round: Round | null = null;
+  private stopped = false;
+  private reportTimer: TimerHandle | null = null;
+  private planTimer: TimerHandle | null = null;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly config: CentralConfig,
+  ) {
+    validateCentralConfig(config);
+    if (ctx.hypervisor === undefined) throw new RangeError(`CentralSchedulerProtocol: node ${ctx.id} has no hypervisor (the run models no cloud)`);
+    this.hypervisor = ctx.hypervisor;
+    this.view = new HostView(config.hostsMax);
+    this.runner = new MigrationRunner(ctx, this.hypervisor, config.migrationsInFlightMax, config.migrationQueueMax, 'central');
+    this.log = newSchedulingLog(config.outcomeLogMax);
+  }
+
+  get isManager(): boolean {
+    return this.ctx.id === this.config.managerNode;
+  }
+
+  /** True while a round (planning or migrations) is in progress at the manager. */
+  get roundInProgress(): boolean {
+    return this.round !== null;
+  }
+
+  /** Hosts the manager holds a report of. */
+  get reportedHosts(): number {
+    return this.view.size;
+  }
+
+  drainSchedulingOutcomes(): SchedulingOutcome[] {
+    return this.log.drain();
+  }
+
+  onStart(): void {
+    // Reports are spread over the period with the node's own stream, so they do not arrive in one burst.
+    this.reportTimer = this.ctx.setTimer(this.ctx.rng.next() * this.config.reportPeriodMs, this.onReportPeriod);
+    if (this.isManager) this.planTimer = this.ctx.setTimer(this.config.planPeriodMs, this.onPlanPeriod);
+  }
+
+  onStop(): void {
+    this.stopped = true;
+    this.runner.stop();
+    for (const timer of [this.reportTimer, this.planTimer, this.round?.timer ?? null]) timer?.cancel();
+    this.reportTimer = this.planTimer = null;
+    this.round = null;
+  }
+
+  onMessage(from: NodeId, message: Message): void {
+    const msg = message as CentralMessage;
+    switch (msg.type) {
+      case 'central.report':
+        return this.onReport(from, msg);
+      case 'central.migrate':
+        return this.onMigrate(from, msg);
+      case 'central.migrated':
+        return this.onMigrated(from, msg);
+      default:
+        this.ctx.metrics.count('central.unknown_messages');
+    }
+  }
+
+  // ---- every host: monitoring and migrations ordered by the manager ----
+
+  private readonly onReportPeriod = (): void => {
+    this.reportTimer = this.ctx.setTimer(this.config.reportPeriodMs, this.onReportPeriod);
+    const report = this.snapshot();
+    if (this.isManager) this.keep(report);
+    else this.ctx.send(this.config.managerNode, report, reportBytes(report.vms.length));
+  };
+
+  /** This host's monitoring data now. */
+  private snapshot(): CentralReport {
+    let vms = this.hypervisor.vms();
+    if (vms.length > this.config.vmsPerReportMax) {
+      this.ctx.metrics.count('central.reports_cut');
+      vms = vms.slice(0, this.config.vmsPerReportMax);
+    }
+    return { type: 'central.report', seq: ++this.seq, host: this.hypervisor.host(), vms };
+  }
+
+  private onMigrate(from: NodeId, msg: CentralMigrate): void {
+    if (from !== this.config.managerNode || !isId(msg.vm) || !isId(msg.to) || !isId(msg.round)) {
+      this.ctx.metrics.count('central.bad_messages');
+      return;
+    }
+    this.runner.order(msg.vm, msg.to, (ok, reason) => {
+      const reply: CentralMigrated = { type: 'central.migrated', round: msg.round, vm: msg.vm, to: msg.to, ok, reason };
+      this.ctx.send(from, reply, MIGRATED_BYTES);
+    });
+  }
+
+  // ---- the manager ----
+
+  private onReport(from: NodeId, msg: CentralReport): void {
+    if (!this.isManager || !validReport(msg.host, msg.vms) || msg.host.node !== from || !isId(msg.seq)) {
+      this.ctx.metrics.count('central.bad_messages');
+      return;
+    }
+    this.keep(msg);
+  }
+
+  private keep(report: CentralReport): void {
+    const refusedBefore = this.view.refused;
+    this.view.update({ host: report.host, vms: report.vms, seq: report.seq, receivedAtMs: this.ctx.nowMs() });
+    if (this.view.refused > refusedBefore) this.ctx.metrics.count('central.reports_refused');
+  }
+
+  private readonly onPlanPeriod = (): void => {
+    this.planTimer = this.ctx.setTimer(this.config.planPeriodMs, this.onPlanPeriod);
+    if (this.round !== null) {
+      this.ctx.metrics.count('central.rounds_skipped');
+      return;
+    }
+    this.keep(this.snapshot());
+    const problem = problemOf(this.view.fresh(this.ctx.nowMs(), this.config.reportStaleMs), this.config.constraints);
+    if (isViable(problem)) {
+      this.ctx.metrics.count('central.rounds_viable');
+      return;
+    }
+    const planningMs = planningTimeMs(this.config.planningCost, problem.hosts.length, problem.vms.length);
+    const round: Round = { id: ++this.roundCount, startMs: this.ctx.nowMs(), problem, planningMs, pending: new Map(), ordered: 0, done: 0, timer: null };
+    this.round = round;
+    this.ctx.metrics.count('central.rounds');
+    round.timer = this.ctx.setTimer(planningMs, () => this.onPlanned(round));
+  };
+
+  /** The planning time has passed: the plan is known now; order its moves. */
+  private onPlanned(round: Round): void {
+    round.timer = null;
+    const result = planPlacement(round.problem, { searchStepsMax: this.config.searchStepsMax });
+    this.ctx.metrics.count('central.plans');
+    if (!result.ok) {
+      this.ctx.metrics.count('central.rounds_unsolved');
+      return this.finish(round, false);
+    }
+    for (const move of result.moves) round.pending.set(move.vm, move);
+    round.ordered = round.pending.size;
+    this.ctx.metrics.count('central.migrations_ordered', round.ordered);
+    if (round.ordered === 0) return this.finish(round, true);
+    for (const move of round.pending.values()) this.order(round, move);
+    round.timer = this.ctx.setTimer(this.config.migrationTimeoutMs, () => {
+      round.timer = null;
+      this.ctx.metrics.count('central.migration_timeouts', round.pending.size);
+      this.finish(round, true);
+    });
+  }
+
+  private order(round: Round, move: Move): void {
+    if (move.from !== this.ctx.id) {
+      const msg: CentralMigrate = { type: 'central.migrate', round: round.id, vm: move.vm, to: move.to };
+      this.ctx.send(move.from, msg, MIGRATE_BYTES);
+      return;
+    }
+    this.runner.order(move.vm, move.to, (ok, reason) => this.onMigrated(this.ctx.id, { type: 'central.migrated', round: round.id, vm: move.vm, to: move.to, ok, reason }));
+  }
+
+  private onMigrated(from: NodeId, msg: CentralMigrated): void {
+    const round = this.round;
+    const move = round?.pending.get(msg.vm);
+    if (round === null || round.id !== msg.round || move === undefined || move.from !== from || move.to !== msg.to) {
+      this.ctx.metrics.count('central.late_reports');
+      return;
+    }
+    round.pending.delete(msg.vm);
+    if (msg.ok === true) {
+      round.done++;
+      this.view.applyMove(move.vm, move.from, move.to);
+    }
+    if (round.pending.size === 0) this.finish(round, true);
+  }
+
+  private finish(round: Round, solved: boolean): void {
+    round.timer?.cancel();
+    round.timer = null;
+    this.round = null;
+    this.log.record({
+      startMs: round.startMs,
+      endMs: this.ctx.nowMs(),
+      hosts: round.problem.hosts.length,
+      vms: round.problem.vms.length,
+      plans: 1,
+      planningMs: round.planningMs,
+      migrationsOrdered: round.ordered,
+      migrationsDone: round.done,
+      solved,
+    });
+  }
+}
+
+function isId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}

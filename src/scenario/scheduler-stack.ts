@@ -1,0 +1,118 @@
+/**
+ * Puts the `scheduler` section's VM scheduler on top of a node's protocols. DVMS runs over the
+ * node's Chord ring (and Vivaldi for the locality variant); when the scenario does not run them,
+ * they are added with their defaults, Chord without lookups of its own. Each scheduler gets the
+ * VE constraints of the cloud and runs as many migrations at once per host as the hypervisor
+ * allows (`cloud.migration.outgoingPerHostMax`), so no order is refused as 'busy'.
+ */
+import type { NodeId, Protocol, StackBuilder } from '../runtime/context.js';
+import type { VeConstraint } from '../placement/problem.js';
+import { CHORD, ChordProtocol, VivaldiCoordinateSource, defaultChordConfig } from '../protocols/chord/index.js';
+import { GossipProtocol, defaultGossipConfig } from '../protocols/gossip/index.js';
+import { VivaldiProtocol, defaultVivaldiConfig, rememberingPeerCoordinates } from '../protocols/vivaldi/index.js';
+import { GOSSIP, VIVALDI } from '../protocols/stack.js';
+import { DvmsProtocol } from '../protocols/dvms/dvms-protocol.js';
+import { type DvmsConfig, defaultDvmsConfig } from '../protocols/dvms/dvms-config.js';
+import { CENTRAL, CentralSchedulerProtocol, type CentralConfig, defaultCentralConfig } from '../protocols/central/index.js';
+import { SNOOZE, SnoozeProtocol, type SnoozeConfig, defaultSnoozeConfig, groupManagersEvery } from '../protocols/snooze/index.js';
+import { ChordVivaldiOverlay } from './dvms-overlay.js';
+import type { CloudSection } from './cloud.js';
+import type { SchedulerSection } from './scheduler.js';
+
+export const DVMS = 'dvms';
+
+/** The locality variant picks among peers whose coordinates Vivaldi remembers: at least this many. */
+const LOCALITY_PEER_COORDINATES_MIN = 128;
+
+/** The protocol name the scheduler runs under (its scheduling log is read under this name). */
+export function schedulerProtocolName(scheduler: SchedulerSection): string {
+  return scheduler.kind === 'dvms' ? DVMS : scheduler.kind === 'central' ? CENTRAL : SNOOZE;
+}
+
+export interface SchedulerStackInput {
+  readonly scheduler: SchedulerSection;
+  readonly cloud: CloudSection;
+  readonly hostCount: number;
+  readonly constraints: readonly VeConstraint[];
+}
+
+export function withScheduler(inner: StackBuilder, input: SchedulerStackInput): StackBuilder {
+  const { scheduler } = input;
+  if (scheduler.kind === 'dvms') return withDvms(inner, dvmsConfig(input));
+  if (scheduler.kind === 'central') {
+    const config = centralConfig(input);
+    return (contextFor) => addTo(inner(contextFor), CENTRAL, new CentralSchedulerProtocol(contextFor(CENTRAL), config));
+  }
+  const config = snoozeConfig(input);
+  return (contextFor) => addTo(inner(contextFor), SNOOZE, new SnoozeProtocol(contextFor(SNOOZE), config));
+}
+
+function addTo(protocols: ReadonlyMap<string, Protocol>, name: string, protocol: Protocol): ReadonlyMap<string, Protocol> {
+  const out = new Map(protocols);
+  out.set(name, protocol);
+  return out;
+}
+
+function planning(input: SchedulerStackInput, timeLimitMs: number) {
+  return { ...input.scheduler.planning, timeLimitMs };
+}
+
+function dvmsConfig(input: SchedulerStackInput): DvmsConfig {
+  const { dvms } = input.scheduler;
+  const { timeLimitMs, ...rest } = dvms;
+  return { ...defaultDvmsConfig, ...rest, planningCost: planning(input, timeLimitMs), constraints: input.constraints, migrationsPerHostMax: input.cloud.migration.outgoingPerHostMax };
+}
+
+function centralConfig(input: SchedulerStackInput): CentralConfig {
+  const { timeLimitMs, ...rest } = input.scheduler.central;
+  checkNode('central.managerNode', rest.managerNode, input.hostCount);
+  return { ...defaultCentralConfig, ...rest, planningCost: planning(input, timeLimitMs), constraints: input.constraints, migrationsInFlightMax: input.cloud.migration.outgoingPerHostMax };
+}
+
+function snoozeConfig(input: SchedulerStackInput): SnoozeConfig {
+  const { timeLimitMs, groupManagerEvery, ...rest } = input.scheduler.snooze;
+  checkNode('snooze.groupLeader', rest.groupLeader, input.hostCount);
+  const groupManagers = groupManagersEvery(input.hostCount, groupManagerEvery, rest.groupLeader);
+  return { ...defaultSnoozeConfig, ...rest, groupManagers, planningCost: planning(input, timeLimitMs), constraints: input.constraints, migrationsInFlightMax: input.cloud.migration.outgoingPerHostMax };
+}
+
+/** Thrown when a node id of the section is not a host of the run; the caller names the field. */
+export class SchedulerNodeError extends RangeError {
+  constructor(
+    readonly field: string,
+    readonly hostCount: number,
+    readonly node: NodeId,
+  ) {
+    super(`scheduler.${field}: expected a host index < ${hostCount}, found ${node}`);
+  }
+}
+
+function checkNode(field: string, node: NodeId, hostCount: number): void {
+  if (node >= hostCount) throw new SchedulerNodeError(field, hostCount, node);
+}
+
+/** DVMS over the node's Chord, and Vivaldi for the locality variant, added when missing. */
+function withDvms(inner: StackBuilder, config: DvmsConfig): StackBuilder {
+  const locality = config.variant === 'locality';
+  return (contextFor) => {
+    const protocols = new Map(inner(contextFor));
+    let vivaldi = protocols.get(VIVALDI) as VivaldiProtocol | undefined;
+    if (vivaldi === undefined && locality) {
+      let gossip = protocols.get(GOSSIP) as GossipProtocol | undefined;
+      if (gossip === undefined) {
+        gossip = new GossipProtocol(contextFor(GOSSIP), defaultGossipConfig);
+        protocols.set(GOSSIP, gossip);
+      }
+      vivaldi = new VivaldiProtocol(contextFor(VIVALDI), gossip, rememberingPeerCoordinates(defaultVivaldiConfig, LOCALITY_PEER_COORDINATES_MIN));
+      protocols.set(VIVALDI, vivaldi);
+    }
+    let chord = protocols.get(CHORD) as ChordProtocol | undefined;
+    if (chord === undefined) {
+      chord = new ChordProtocol(contextFor(CHORD), { ...defaultChordConfig, lookupPeriodMs: 0 }, vivaldi === undefined ? null : new VivaldiCoordinateSource(vivaldi));
+      protocols.set(CHORD, chord);
+    }
+    const ctx = contextFor(DVMS);
+    protocols.set(DVMS, new DvmsProtocol(ctx, new ChordVivaldiOverlay(ctx.id, chord, locality ? vivaldi : undefined), config));
+    return protocols;
+  };
+}

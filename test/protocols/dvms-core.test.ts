@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { checkPlacement } from '../../src/placement/check.js';
+import { planPlacement } from '../../src/placement/plan.js';
+import type { HostInfo, VmInfo } from '../../src/runtime/context.js';
+import {
+  type IspData,
+  type MemberData,
+  type PartitionVersion,
+  defaultDvmsConfig,
+  follows,
+  ispDataBytes,
+  leaderHop,
+  nearestCandidate,
+  outranks,
+  partitionProblem,
+  ringHop,
+} from '../../src/protocols/dvms/index.js';
+import { Suspects } from '../../src/protocols/dvms/suspects.js';
+import { isValidIsp } from '../../src/protocols/dvms/validate.js';
+
+const v = (initiator: number, seq: number, epoch: number, leader: number): PartitionVersion => ({ initiator, seq, epoch, leader });
+
+function host(node: number, cores = 8, site = 0): HostInfo {
+  return { node, cores, memoryMiB: 32_768, site, country: 'FR' };
+}
+
+function vm(id: number, cpuDemand: number, extra: Partial<VmInfo> = {}): VmInfo {
+  return { vm: id, vcpus: 1, memoryMiB: 1024, cpuDemand, state: 'running', ve: -1, migrating: false, ...extra };
+}
+
+function member(node: number, demands: readonly number[], atMs = 0, firstVm = node * 100): MemberData {
+  return { host: host(node), vms: demands.map((d, k) => vm(firstVm + k, d)), atMs };
+}
+
+describe('partition versions', () => {
+  it('a member follows a later epoch, or the same epoch from the same leader only', () => {
+    expect(follows(v(0, 1, 2, 5), v(0, 1, 3, 7))).toBe(true);
+    expect(follows(v(0, 1, 2, 5), v(0, 1, 2, 5))).toBe(true);
+    expect(follows(v(0, 1, 2, 5), v(0, 1, 2, 7))).toBe(false); // a duplicate taker of the same ISP
+    expect(follows(v(0, 1, 2, 5), v(0, 1, 1, 5))).toBe(false); // stale
+    expect(follows(v(0, 1, 2, 5), v(0, 2, 3, 5))).toBe(false); // another ISP of the same initiator
+  });
+
+  it('the partition of the higher initiator absorbs the other: exactly one direction merges', () => {
+    expect(outranks(v(4, 1, 0, 7), v(0, 1, 0, 3))).toBe(true);
+    expect(outranks(v(0, 1, 0, 3), v(4, 1, 0, 7))).toBe(false);
+  });
+});
+
+describe('next node', () => {
+  const view = { successor: 1, neighbours: [1, 2, 3, 4, 8] };
+  const all = (): boolean => true;
+
+  it('ring: the successor, whatever the partition; a suspected successor gives way to the successor list', () => {
+    expect(leaderHop('ring', view, (n) => n > 3, all)).toBe(1);
+    expect(ringHop(view, (n) => n !== 1)).toBe(2);
+    expect(ringHop({ successor: undefined, neighbours: [] }, all)).toBeUndefined();
+  });
+
+  it('neighbour: the first overlay neighbour outside the partition, else the successor', () => {
+    expect(leaderHop('neighbour', view, (n) => n > 3, all)).toBe(4);
+    expect(leaderHop('neighbour', view, (n) => n > 3, (n) => n !== 4)).toBe(8);
+    expect(leaderHop('neighbour', view, () => false, all)).toBe(1);
+  });
+
+  it('locality: the nearest usable candidate by estimated RTT, ties to the lower id, unknown RTTs never', () => {
+    const rtt = new Map([
+      [1, 30],
+      [2, 10],
+      [3, 10],
+      [4, 5],
+    ]);
+    expect(nearestCandidate([1, 2, 3, 4, 5], (n) => rtt.get(n), all)).toBe(4);
+    expect(nearestCandidate([3, 2, 1, 5], (n) => rtt.get(n), all)).toBe(2);
+    expect(nearestCandidate([1, 2, 3, 4], (n) => rtt.get(n), (n) => n === 1)).toBe(1);
+    expect(nearestCandidate([5], () => undefined, all)).toBeUndefined();
+  });
+});
+
+describe('partitionProblem', () => {
+  it('scales capacity by the overload threshold, so a plan keeps hosts out of overload as monitors see it', () => {
+    const p = partitionProblem([member(0, [1, 1]), member(1, [1])], [], 0.75);
+    expect(p.hosts.map((h) => h.cores)).toEqual([6, 6]);
+    expect(p.vms.map((x) => [x.id, x.host])).toEqual([
+      [0, 0],
+      [1, 0],
+      [100, 1],
+    ]);
+  });
+
+  it('pins VMs migrating, not running, or in a VE bound at site scope, and keeps only the constraints it can judge', () => {
+    const m: MemberData = {
+      host: host(3),
+      vms: [vm(1, 1, { migrating: true }), vm(2, 0, { state: 'suspended' }), vm(3, 1, { ve: 7 }), vm(4, 1, { ve: 8 }), vm(5, 1)],
+      atMs: 0,
+    };
+    const p = partitionProblem(
+      [m],
+      [
+        { kind: 'spread', ve: 7, scope: 'site' },
+        { kind: 'spread', ve: 8, scope: 'host' },
+        { kind: 'gather', ve: 9, scope: 'host' },
+      ],
+      1,
+    );
+    expect(p.vms.map((x) => [x.id, x.pinned])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+      [4, false],
+      [5, false],
+    ]);
+    expect(p.constraints).toEqual([{ kind: 'spread', ve: 8, scope: 'host' }]);
+  });
+
+  it('keeps a VM listed by two snapshots once, from the newer one', () => {
+    const older = member(0, [1, 1], 100, 0); // vms 0, 1
+    const newer = member(1, [1], 200, 1); // vm 1 moved here since
+    const p = partitionProblem([older, newer], [], 1);
+    expect(p.vms.map((x) => [x.id, x.host])).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
+  });
+
+  it('gives the planner a problem it can solve: 2 cores over on one host, spare on the others', () => {
+    const members = [member(0, Array(10).fill(1)), member(1, Array(5).fill(1)), member(2, Array(8).fill(1)), member(3, Array(8).fill(1))];
+    const problem = partitionProblem(members, [], 1);
+    const plan = planPlacement(problem);
+    expect(plan.ok).toBe(true);
+    expect(plan.moves).toHaveLength(2);
+    expect(plan.moves.every((m) => m.from === 0 && m.to === 1)).toBe(true);
+    expect(checkPlacement(problem, plan.moves)).toEqual([]);
+  });
+});
+
+describe('ISP checks and sizes', () => {
+  const isp = (members: MemberData[], version = v(0, 1, 1, 1)): IspData => ({ version, state: 'growing', members, startedAtMs: 0, plans: 0, planningMs: 0, hops: 0 });
+
+  it('accepts a well-formed ISP naming its leader and initiator among its members', () => {
+    expect(isValidIsp(isp([member(0, [1]), member(1, [1])]), defaultDvmsConfig)).toBe(true);
+    expect(isValidIsp(isp([member(1, [1])]), defaultDvmsConfig)).toBe(false); // initiator 0 missing
+    expect(isValidIsp(isp([member(0, [1]), member(1, [1])], v(0, 1, -1, 1)), defaultDvmsConfig)).toBe(false);
+    expect(isValidIsp(isp(Array.from({ length: 4 }, (_, k) => member(k, [1]))), { ...defaultDvmsConfig, partitionSizeMin: 2, partitionSizeMax: 4 })).toBe(false);
+    expect(isValidIsp(null, defaultDvmsConfig)).toBe(false);
+  });
+
+  it('models an ISP as a fixed part plus 40 bytes per VM snapshot', () => {
+    const one = ispDataBytes(isp([member(0, [1]), member(1, [1])]));
+    const two = ispDataBytes(isp([member(0, [1, 1]), member(1, [1])]));
+    expect(two - one).toBe(40);
+  });
+});
+
+describe('Suspects', () => {
+  it('forgets a suspicion after suspectTimeMs, on news from the peer, or when the ring of suspicions wraps', () => {
+    const s = new Suspects(2, 1000);
+    s.add(5, 0);
+    expect(s.has(5, 999)).toBe(true);
+    expect(s.has(5, 1000)).toBe(false);
+    s.add(6, 0);
+    s.clear(6);
+    expect(s.has(6, 1)).toBe(false);
+    s.add(1, 10);
+    s.add(2, 10);
+    s.add(3, 10); // overwrites the oldest entry
+    expect([1, 2, 3].filter((n) => s.has(n, 20)).length).toBe(2);
+  });
+});

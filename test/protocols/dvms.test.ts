@@ -1,0 +1,294 @@
+import { describe, expect, it } from 'vitest';
+import { type DvmsConfig, defaultDvmsConfig, validateDvmsConfig } from '../../src/protocols/dvms/index.js';
+import { randomStream } from '../../src/kernel/random.js';
+import { DvmsWorld } from './dvms-harness.js';
+
+/** Hosts of 8 cores with ten 1-vCPU VMs each; `[10, 5, ...]`: host 0 asks for 10 cores (overloaded), the others 5. */
+const ONE_OVERLOAD = [10, 5, 5, 5, 5, 5, 5, 5];
+
+/** Planning that takes `ms` of virtual time whatever the partition, so a partition stays up while a node crashes. */
+const slowPlanning = (ms: number): Partial<DvmsConfig> => ({ planningCost: { baseMs: ms, perVmMs: 0, perVmHostUs: 0, timeLimitMs: 30_000 } });
+
+describe('DvmsConfig', () => {
+  it('rejects a bad field with a RangeError naming it', () => {
+    expect(() => validateDvmsConfig({ ...defaultDvmsConfig, partitionSizeMin: 1 })).toThrow(/DvmsConfig.partitionSizeMin/);
+    expect(() => validateDvmsConfig({ ...defaultDvmsConfig, partitionSizeMax: 3 })).toThrow(/DvmsConfig.partitionSizeMax/);
+    expect(() => validateDvmsConfig({ ...defaultDvmsConfig, memberTimeoutMs: 500 })).toThrow(/DvmsConfig.memberTimeoutMs/);
+    expect(() => validateDvmsConfig({ ...defaultDvmsConfig, variant: 'star' as never })).toThrow(/DvmsConfig.variant/);
+    expect(() => validateDvmsConfig({ ...defaultDvmsConfig, planningCost: { ...defaultDvmsConfig.planningCost, baseMs: -1 } })).toThrow(/baseMs/);
+    expect(() => validateDvmsConfig(defaultDvmsConfig)).not.toThrow();
+  });
+});
+
+describe('DVMS (ring variant) on an 8-host cloud', () => {
+  it('resolves one overload by migrations within 15 s and releases every partition', () => {
+    const w = new DvmsWorld({ hosts: 8, seed: 3 });
+    w.load(ONE_OVERLOAD);
+    w.runUntilMs(15_000);
+    expect(w.world.overloadedHosts()).toEqual([]);
+    expect(w.world.checkInvariants()).toEqual([]);
+    expect(w.busyNodes()).toEqual([]);
+    expect(w.outcomes).toHaveLength(1);
+    const o = w.outcomes[0];
+    expect(o.solved).toBe(true);
+    expect(o.migrationsOrdered).toBe(2); // 2 cores over capacity, VMs of 1 core
+    expect(o.migrationsDone).toBe(2);
+    expect(w.count('isps_started')).toBe(1);
+    expect(w.count('isps_solved')).toBe(1);
+    expect(w.world.migrations.every((m) => m.from === 0 && m.to >= 1 && m.to <= 3)).toBe(true);
+  });
+
+  it('plans only once the partition holds partitionSizeMin hosts (4, or 6 when set)', () => {
+    for (const partitionSizeMin of [4, 6]) {
+      const w = new DvmsWorld({ hosts: 8, seed: 3, config: { partitionSizeMin } });
+      w.load(ONE_OVERLOAD);
+      let smallest = Infinity;
+      w.world.sim.afterEvent = () => {
+        for (let id = 0; id < w.n; id++) {
+          const p = w.partitionOf(id);
+          if (p?.phase === 'planning') smallest = Math.min(smallest, p.members.length);
+        }
+      };
+      w.runUntilMs(15_000);
+      expect(smallest).toBe(partitionSizeMin);
+      expect(w.outcomes.map((o) => [o.hosts, o.plans, o.solved])).toEqual([[partitionSizeMin, 1, true]]);
+    }
+  });
+
+  it('grows the partition host by host while its plans fail (6 hosts needed)', () => {
+    const w = new DvmsWorld({ hosts: 8, seed: 3 });
+    // Host 0 is 2 cores over; hosts 1-3 are full, hosts 4 and 5 have one core spare each.
+    w.load([10, 8, 8, 8, 7, 7, 5, 5]);
+    w.runUntilMs(20_000);
+    expect(w.outcomes.map((o) => [o.hosts, o.plans, o.solved])).toEqual([[6, 3, true]]);
+    expect(w.count('plans_failed')).toBe(2);
+    expect(w.world.overloadedHosts()).toEqual([]);
+    expect(new Set(w.world.migrations.map((m) => m.to))).toEqual(new Set([4, 5]));
+    expect(w.busyNodes()).toEqual([]);
+  });
+
+  it('runs two overloads at once as two partitions that never share a member', () => {
+    const w = new DvmsWorld({ hosts: 16, seed: 3 });
+    w.load([...ONE_OVERLOAD, ...ONE_OVERLOAD]);
+    const shared: string[] = [];
+    let bothAtOnce = false;
+    w.world.sim.afterEvent = () => {
+      const owner = new Map<number, string>();
+      let leaders = 0;
+      for (let id = 0; id < w.n; id++) {
+        const p = w.partitionOf(id);
+        if (p?.role !== 'leader') continue;
+        leaders++;
+        const key = `${p.version.initiator}:${p.version.seq}`;
+        for (const m of p.members) {
+          const other = owner.get(m);
+          if (other !== undefined && other !== key) shared.push(`node ${m} in ${other} and ${key} at ${w.nowMs()} ms`);
+          owner.set(m, key);
+        }
+      }
+      if (leaders === 2) bothAtOnce = true;
+    };
+    w.runUntilMs(15_000);
+    expect(shared).toEqual([]);
+    expect(bothAtOnce).toBe(true);
+    expect(w.outcomes.map((o) => [o.node, o.hosts, o.solved])).toEqual([
+      [3, 4, true],
+      [11, 4, true],
+    ]);
+    expect(w.world.overloadedHosts()).toEqual([]);
+    expect(w.busyNodes()).toEqual([]);
+  });
+
+  it('blocks an ISP that comes back around the ring, dissolves it when it comes back again, and frees every node', () => {
+    const w = new DvmsWorld({ hosts: 6, seed: 3 });
+    w.load([10, 8, 8, 8, 8, 8]); // no spare core anywhere
+    expect(w.runUntil(() => w.count('isps_dissolved') >= 1, 10_000, 5)).toBe(true);
+    w.load([8, 8, 8, 8, 8, 8]); // the overload ends: no new ISP
+    w.runUntilMs(w.nowMs() + 5000);
+    expect(w.busyNodes()).toEqual([]);
+    expect(w.count('isps_blocked')).toBeGreaterThanOrEqual(1);
+    expect(w.count('isps_solved')).toBe(0);
+    expect(w.count('isps_dissolved')).toBe(w.count('isps_started'));
+    expect(w.count('migrations_ordered')).toBe(0);
+    // Around the ring: every host joined, a plan at 4, 5 and 6 hosts, all failed.
+    expect(w.outcomes[0]).toMatchObject({ hosts: 6, plans: 3, solved: false, migrationsOrdered: 0 });
+  });
+
+  it('merges two blocked partitions after a handshake, then dissolves the merged one when it comes back blocked', () => {
+    // Two PoPs 2 ms apart, hosts 0-3 and 4-7; both overloads start within a millisecond.
+    const w = new DvmsWorld({ hosts: 8, seed: 3, pops: 2, config: { monitorPeriodMs: 1 } });
+    w.load([8, 8, 8, 8, 8, 8, 8, 8]);
+    w.runUntilMs(100);
+    w.load([10, 8, 8, 8, 10, 8, 8, 8]);
+    expect(w.runUntil(() => w.count('merges') >= 1, 2000, 1)).toBe(true);
+    // The merged partition: both initiators' hosts, led by the lower partition's leader.
+    const merged = w.partitionOf(3);
+    expect(merged?.role).toBe('leader');
+    expect([...(merged?.members ?? [])].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(w.runUntil(() => w.outcomes.some((o) => o.hosts === 8), 5000, 1)).toBe(true);
+    w.load([8, 8, 8, 8, 8, 8, 8, 8]);
+    w.runUntilMs(w.nowMs() + 3000);
+    expect(w.busyNodes()).toEqual([]);
+    expect(w.outcomes.find((o) => o.hosts === 8)).toMatchObject({ solved: false, migrationsOrdered: 0 });
+    // The absorbed partition logs nothing: every ISP started ends in one outcome or one merge.
+    expect(w.outcomes.length + w.count('merges')).toBe(w.count('isps_started'));
+  });
+});
+
+describe('DVMS failures', () => {
+  it('plans on the snapshots the ISP carried: a migration whose VM left meanwhile fails and is counted', () => {
+    const w = new DvmsWorld({ hosts: 8, seed: 3, config: slowPlanning(3000) });
+    w.load(ONE_OVERLOAD);
+    expect(w.runUntil(() => w.partitionOf(3)?.phase === 'planning', 5000)).toBe(true);
+    // While the leader plans, every VM of host 0 moves to hosts 4-7 (3, 3, 2, 2 of them: none overloaded).
+    w.world.cloud.vmsOf(0).forEach((vm, k) => w.world.cloud.moveVm(vm, 4 + (k % 4)));
+    w.runUntilMs(20_000);
+    expect(w.count('migrations_ordered')).toBe(2);
+    expect(w.count('migrations_failed')).toBe(2);
+    expect(w.counters.get('migrations.refused.not-here')).toBe(2);
+    expect(w.outcomes.map((o) => [o.solved, o.migrationsOrdered, o.migrationsDone])).toEqual([[true, 2, 0]]);
+    expect(w.busyNodes()).toEqual([]);
+  });
+
+  it('members of a crashed leader free themselves within memberTimeoutMs + keepAlivePeriodMs', () => {
+    const w = new DvmsWorld({ hosts: 8, seed: 3, config: slowPlanning(20_000) });
+    w.load(ONE_OVERLOAD);
+    expect(w.runUntil(() => w.partitionOf(3)?.phase === 'planning', 5000)).toBe(true);
+    w.runUntilMs(w.nowMs() + 1000);
+    expect([0, 1, 2].map((id) => w.partitionOf(id)?.role)).toEqual(['member', 'member', 'member']);
+    const crashMs = w.nowMs();
+    w.world.runtime.crashNode(3);
+    const freedAtMs = new Map<number, number>();
+    w.runUntil(
+      () => {
+        for (const id of [0, 1, 2]) if (!freedAtMs.has(id) && w.dvms(id)?.isFree()) freedAtMs.set(id, w.nowMs());
+        return freedAtMs.size === 3;
+      },
+      crashMs + 10_000,
+      10,
+    );
+    expect(freedAtMs.size).toBe(3);
+    for (const at of freedAtMs.values()) expect(at - crashMs).toBeLessThanOrEqual(w.config.memberTimeoutMs + w.config.keepAlivePeriodMs);
+    expect(w.count('member_timeouts')).toBe(3);
+    expect(w.outcomes).toEqual([]); // the leader's log died with it
+  });
+
+  it('dissolves the partition when its initiator crashes', () => {
+    const w = new DvmsWorld({ hosts: 8, seed: 3, config: slowPlanning(20_000) });
+    w.load(ONE_OVERLOAD);
+    expect(w.runUntil(() => w.partitionOf(3)?.phase === 'planning', 5000)).toBe(true);
+    const crashMs = w.nowMs();
+    w.world.runtime.crashNode(0);
+    const limitMs = crashMs + w.config.memberTimeoutMs + 2 * w.config.keepAlivePeriodMs;
+    expect(w.runUntil(() => w.busyNodes().length === 0, limitMs, 10)).toBe(true);
+    expect(w.count('initiators_lost')).toBe(1);
+    expect(w.outcomes.map((o) => [o.node, o.solved, o.migrationsOrdered])).toEqual([[3, false, 0]]);
+  });
+
+  it('goes on without a crashed member: plans again, grows past it and solves', () => {
+    const w = new DvmsWorld({ hosts: 8, seed: 3, config: slowPlanning(6000) });
+    w.load(ONE_OVERLOAD);
+    expect(w.runUntil(() => w.partitionOf(3)?.phase === 'planning', 5000)).toBe(true);
+    w.world.runtime.crashNode(1);
+    w.runUntilMs(40_000);
+    expect(w.count('member_crashes')).toBe(1);
+    expect(w.outcomes.map((o) => [o.hosts, o.solved])).toEqual([[4, true]]);
+    expect(w.world.overloadedHosts()).toEqual([]);
+    expect(w.world.migrations.some((m) => m.to === 1)).toBe(false);
+    expect(w.busyNodes()).toEqual([]);
+  });
+});
+
+describe('DVMS under churn', () => {
+  it('an ISP sent to a crashed node is sent to the next one after forwardTimeoutMs', () => {
+    const w = new DvmsWorld({ hosts: 8, seed: 3 });
+    w.world.runtime.crashNode(2);
+    w.load(ONE_OVERLOAD);
+    w.runUntilMs(20_000);
+    expect(w.count('forward_timeouts')).toBe(1);
+    expect(w.outcomes.map((o) => [o.node, o.hosts, o.solved])).toEqual([[4, 4, true]]); // 0, 1, 3, 4
+    expect(w.world.migrations.some((m) => m.to === 2)).toBe(false);
+    expect(w.world.overloadedHosts()).toEqual([]);
+  });
+
+  for (const variant of ['ring', 'neighbour', 'locality'] as const) {
+    it(`${variant}: a saturated cloud with a crash every 3 s (back 10 s later) ends with every node free and the model consistent`, () => {
+      const w = new DvmsWorld({ hosts: 48, seed: 9, pops: 3, vmsPerHost: 14, loadsUntilS: 150, config: { variant } });
+      w.world.loadAll(60);
+      const rng = randomStream(4, 'dvms-test-churn');
+      const back = new Map<number, number>();
+      for (let t = 1000; t <= 150_000; t += 1000) {
+        w.runUntilMs(t);
+        if (t % 3000 === 0) {
+          const id = rng.int(w.n);
+          if (!back.has(id)) {
+            w.world.runtime.crashNode(id);
+            back.set(id, t + 10_000);
+          }
+        }
+        for (const [id, at] of [...back]) if (at <= t) w.world.runtime.recoverNode(id), back.delete(id);
+      }
+      for (const id of back.keys()) w.world.runtime.recoverNode(id);
+      w.world.loadAll(40);
+      w.runUntilMs(w.nowMs() + w.config.migrationTimeoutMs);
+      expect(w.busyNodes()).toEqual([]);
+      expect(w.world.overloadedHosts()).toEqual([]);
+      expect(w.world.checkInvariants()).toEqual([]);
+      // Saturated (14 VMs of 0.6 cores on 8 cores: most overloads have no spare capacity near them), but busy.
+      expect(w.count('isps_started')).toBeGreaterThan(100);
+      expect(w.count('isps_solved')).toBeGreaterThan(0);
+      expect(w.count('member_crashes') + w.count('member_timeouts')).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('DVMS variants', () => {
+  it('locality: the initiator leads and pulls the nearest nodes by estimated RTT, one at a time', () => {
+    // From node 0 at the origin, by distance: 5, 2, 7, 1, 3, 6, 4.
+    const points: [number, number][] = [
+      [0, 0],
+      [0, -4],
+      [0, 2],
+      [5, 0],
+      [7, 0],
+      [1, 0],
+      [0, 6],
+      [-3, 0],
+    ];
+    const w = new DvmsWorld({ hosts: 8, seed: 3, points, config: { variant: 'locality' } });
+    // 2 cores over; spare: one core on 7, one on 3: the plan needs 0, 5, 2, 7, 1, 3.
+    w.load([10, 8, 8, 7, 5, 8, 5, 7]);
+    let order: readonly number[] = [];
+    w.world.sim.afterEvent = () => {
+      const p = w.partitionOf(0);
+      if (p?.role === 'leader') order = p.members;
+    };
+    w.runUntilMs(20_000);
+    expect(order).toEqual([0, 5, 2, 7, 1, 3]);
+    expect(w.outcomes.map((o) => [o.node, o.hosts, o.plans, o.solved])).toEqual([[0, 6, 3, true]]);
+    expect(w.count('pulls')).toBe(5);
+    expect(w.count('forwards')).toBe(0);
+    expect(w.world.overloadedHosts()).toEqual([]);
+  });
+
+  it('neighbour: the ISP goes to the first overlay neighbour outside the partition and the overload is resolved', () => {
+    const w = new DvmsWorld({ hosts: 16, seed: 3, config: { variant: 'neighbour' } });
+    w.load([10, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
+    w.runUntilMs(15_000);
+    expect(w.outcomes.map((o) => [o.node, o.hosts, o.solved])).toEqual([[3, 4, true]]);
+    expect(w.world.overloadedHosts()).toEqual([]);
+    expect(w.busyNodes()).toEqual([]);
+  });
+});
+
+describe('DVMS determinism', () => {
+  it('the same seed gives identical counters and outcomes', () => {
+    const run = (): string => {
+      const w = new DvmsWorld({ hosts: 16, seed: 7, config: { variant: 'neighbour' } });
+      w.load([10, 8, 8, 7, 5, 5, 5, 5, 10, 5, 8, 5, 5, 7, 5, 5]);
+      w.runUntilMs(20_000);
+      return JSON.stringify({ counters: w.counters.entries(), outcomes: w.outcomes, migrations: w.world.migrations });
+    };
+    expect(run()).toBe(run());
+  });
+});

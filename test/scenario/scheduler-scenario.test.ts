@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/scenario/run-scenario.js';
+import type { MetricRow } from '../../src/metrics/series.js';
+import { fixture, scenarioErrorOf } from './fixtures.js';
+
+const FILE = fixture('good/scheduler.yaml');
+
+function run(overrides: readonly string[] = []): readonly MetricRow[] {
+  return runScenario(loadScenario(FILE, overrides), FILE).series.all();
+}
+
+function last(rows: readonly MetricRow[], metric: string): number {
+  return rows.filter((row) => row.metric === metric && row.node === '').at(-1)?.value ?? NaN;
+}
+
+/** The same cloud and load without a scheduler: violations end only when loads drop. */
+const UNSCHEDULED = ['scheduler.kind=dvms', 'scheduler.dvms.overloadThreshold=1000'];
+
+describe('scenarios with a VM scheduler', () => {
+  const alone = run(UNSCHEDULED);
+
+  it('leave violations to the load alone when the scheduler never sees an overload (the baseline of the others)', () => {
+    expect(last(alone, 'cloud.violations')).toBeGreaterThan(5);
+    expect(last(alone, 'cloud.migrations')).toBe(0);
+  });
+
+  for (const kind of ['dvms', 'central', 'snooze'] as const) {
+    it(`${kind}: resolves violations by migration faster than the load alone, keeps every VM on one host and every VE constraint`, () => {
+      const rows = run([`scheduler.kind=${kind}`]);
+      expect(last(rows, 'cloud.migrations')).toBeGreaterThan(0);
+      expect(last(rows, 'scheduler.rounds_solved')).toBeGreaterThan(0);
+      expect(last(rows, 'cloud.violation_time_s')).toBeLessThan(last(alone, 'cloud.violation_time_s'));
+      expect(last(rows, 'cloud.ve_violations')).toBe(0); // checkInvariants would have thrown otherwise
+    });
+  }
+
+  it('dvms locality: the initiator pulls nodes over Vivaldi estimates and resolves violations too', () => {
+    const rows = run(['scheduler.dvms.variant=locality']);
+    expect(last(rows, 'cloud.migrations')).toBeGreaterThan(0);
+    expect(last(rows, 'cloud.violation_time_s')).toBeLessThan(last(alone, 'cloud.violation_time_s'));
+  });
+
+  it('are deterministic, row for row', () => {
+    const a = run(['durationS=600', 'scheduler.kind=central']);
+    const b = run(['durationS=600', 'scheduler.kind=central']);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+
+  it('reject a scheduler without a cloud, bad settings and node ids outside the run, naming the field', () => {
+    expect(scenarioErrorOf(() => loadScenario(FILE, ['cloud=null'])).message).toMatch(/scheduler: expected a cloud section beside it/);
+    expect(scenarioErrorOf(() => loadScenario(FILE, ['scheduler.kind=chaos'])).message).toMatch(/scheduler.kind: expected one of dvms, central, snooze/);
+    expect(scenarioErrorOf(() => loadScenario(FILE, ['scheduler.dvms.keepAlivePeriodMs=9000'])).message).toMatch(/scheduler.dvms.memberTimeoutMs|scheduler.dvms.keepAlivePeriodMs/);
+    const far = loadScenario(FILE, ['scheduler.kind=central', 'scheduler.central.managerNode=99']);
+    expect(() => runScenario(far, FILE)).toThrow(/scheduler.central.managerNode: expected a host index < 32, found 99/);
+  });
+});
