@@ -189,7 +189,7 @@ function schedulerStack(inner: StackBuilder, scenario: Scenario, scenarioFile: s
     return withScheduler(inner, { scheduler, cloud: section, hostCount, constraints: cloud.constraints });
   } catch (error) {
     if (!(error instanceof SchedulerNodeError)) throw error;
-    throw new ScenarioError(scenarioFile, [scenarioIssue(`scheduler.${error.field}`, `a host index < ${error.hostCount}`, String(error.node))]);
+    throw new ScenarioError(scenarioFile, [scenarioIssue(`scheduler.${error.field}`, error.expected, String(error.node))]);
   }
 }
 

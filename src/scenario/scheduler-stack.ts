@@ -59,8 +59,10 @@ function planning(input: SchedulerStackInput, timeLimitMs: number) {
 
 function dvmsConfig(input: SchedulerStackInput): DvmsConfig {
   const { dvms } = input.scheduler;
-  const { timeLimitMs, ...rest } = dvms;
-  return { ...defaultDvmsConfig, ...rest, planningCost: planning(input, timeLimitMs), constraints: input.constraints, migrationsPerHostMax: input.cloud.migration.outgoingPerHostMax };
+  const { timeLimitMs, ispHopsMax, ...rest } = dvms;
+  if (ispHopsMax !== undefined && ispHopsMax <= input.hostCount) throw new SchedulerNodeError('dvms.ispHopsMax', input.hostCount, ispHopsMax, `a number of hops > the host count (${input.hostCount}): an ISP must be able to go around the ring`);
+  const hops = ispHopsMax ?? Math.max(defaultDvmsConfig.ispHopsMax, input.hostCount + 1);
+  return { ...defaultDvmsConfig, ...rest, ispHopsMax: hops, planningCost: planning(input, timeLimitMs), constraints: input.constraints, migrationsPerHostMax: input.cloud.migration.outgoingPerHostMax };
 }
 
 function centralConfig(input: SchedulerStackInput): CentralConfig {
@@ -76,14 +78,15 @@ function snoozeConfig(input: SchedulerStackInput): SnoozeConfig {
   return { ...defaultSnoozeConfig, ...rest, groupManagers, planningCost: planning(input, timeLimitMs), constraints: input.constraints, migrationsInFlightMax: input.cloud.migration.outgoingPerHostMax };
 }
 
-/** Thrown when a node id of the section is not a host of the run; the caller names the field. */
+/** Thrown when a setting does not fit the run's hosts (a node id outside it, too few ISP hops); the caller names the field. */
 export class SchedulerNodeError extends RangeError {
   constructor(
     readonly field: string,
     readonly hostCount: number,
     readonly node: NodeId,
+    readonly expected = `a host index < ${hostCount}`,
   ) {
-    super(`scheduler.${field}: expected a host index < ${hostCount}, found ${node}`);
+    super(`scheduler.${field}: expected ${expected}, found ${node}`);
   }
 }
 

@@ -20,7 +20,7 @@ import { int, num, section } from './fields.js';
 export const SCHEDULER_KINDS = ['dvms', 'central', 'snooze'] as const;
 
 /** Fields of a config that the scenario sets apart (not generated from the defaults). */
-const APART = new Set(['variant', 'planningCost', 'constraints', 'groupManagers']);
+const APART = new Set(['variant', 'planningCost', 'constraints', 'groupManagers', 'ispHopsMax']);
 
 type NumericKeys<T> = { [K in keyof T]: T[K] extends number ? K : never }[keyof T];
 type NumericShape<T> = { [K in NumericKeys<T>]: z.ZodDefault<z.ZodNumber> };
@@ -45,6 +45,7 @@ const dvms = section(
     variant: z.enum(DVMS_VARIANTS, { error: `expected one of ${DVMS_VARIANTS.join(', ')}` }).default(D.variant),
     timeLimitMs: num({ ge: 0 }).default(D.planningCost.timeLimitMs).meta({ description: 'planning time limit inside a partition (DVMS2: 2 s)' }),
     ...numericFields(D),
+    ispHopsMax: int({ ge: 1 }).optional().meta({ description: `hops of an ISP before it goes back to its leader as if around the ring; must exceed the host count (default: max(${D.ispHopsMax}, hosts + 1))` }),
   },
   'an object of dvms settings ({} for all defaults)',
 ).prefault({});

@@ -15,6 +15,13 @@ import {
   partitionProblem,
   ringHop,
 } from '../../src/protocols/dvms/index.js';
+import { Simulator } from '../../src/kernel/simulator.js';
+import { randomStream } from '../../src/kernel/random.js';
+import { msToUs } from '../../src/kernel/time.js';
+import type { Hypervisor, NodeContext } from '../../src/runtime/context.js';
+import { Counters } from '../../src/runtime/counters.js';
+import type { DvmsMigrated } from '../../src/protocols/dvms/index.js';
+import { MigrationQueue } from '../../src/protocols/dvms/migration-queue.js';
 import { Suspects } from '../../src/protocols/dvms/suspects.js';
 import { isValidIsp } from '../../src/protocols/dvms/validate.js';
 
@@ -165,5 +172,46 @@ describe('Suspects', () => {
     s.add(2, 10);
     s.add(3, 10); // overwrites the oldest entry
     expect([1, 2, 3].filter((n) => s.has(n, 20)).length).toBe(2);
+  });
+});
+
+describe('MigrationQueue (the source host)', () => {
+  it('runs migrationsPerHostMax at a time and drops, unrun, an order that waited past migrationTimeoutMs', () => {
+    const sim = new Simulator();
+    const durationMsOf = new Map([
+      [1, 200_000], // stuck behind WAN contention
+      [2, 1000],
+      [3, 1000],
+    ]);
+    const started: number[] = [];
+    const hypervisor = {
+      migrate: (vm: number, _to: number, onDone: (o: { ok: boolean; reason: string; durationMs: number; downtimeMs: number; bytes: number }) => void) => {
+        started.push(vm);
+        sim.setTimer(msToUs(durationMsOf.get(vm) ?? 0), () => onDone({ ok: true, reason: '', durationMs: 0, downtimeMs: 0, bytes: 0 }));
+      },
+    } as unknown as Hypervisor;
+    const ctx: NodeContext = {
+      id: 0,
+      nowMs: () => sim.nowUs() / 1000,
+      setTimer: (ms, handler) => sim.setTimer(msToUs(ms), handler),
+      send: () => {},
+      rng: randomStream(1, 'test'),
+      metrics: new Counters(),
+      bootstrapPeers: () => [],
+      hypervisor,
+    };
+    const reports: [number, DvmsMigrated][] = [];
+    const queue = new MigrationQueue(ctx, { ...defaultDvmsConfig, migrationsPerHostMax: 1, migrationTimeoutMs: 120_000 }, (leader, report) => reports.push([sim.nowUs() / 1000, report]));
+    queue.enqueue(7, 11, 1, 5);
+    queue.enqueue(7, 12, 2, 5);
+    sim.run({ endUs: msToUs(100_000), eventsMax: 1000 });
+    queue.enqueue(7, 13, 3, 5);
+    sim.run({ endUs: msToUs(400_000), eventsMax: 1000 });
+    expect(started).toEqual([1, 3]);
+    expect(reports.map(([atMs, r]) => [atMs, r.orderId, r.ok, r.reason])).toEqual([
+      [200_000, 11, true, ''],
+      [200_000, 12, false, 'expired'],
+      [201_000, 13, true, ''],
+    ]);
   });
 });
