@@ -55,7 +55,8 @@ export const cloudSchema = section(
     diskBandwidthBps: num({ gt: 0 }).default(1.6e9).meta({ description: 'local disk, for snapshots' }),
     workload,
     ves: z.array(veGroupSchema, { error: 'expected a list of VE groups' }).default([]).meta({ description: 'virtual environments: groups of VMs under a gather, spread or fence constraint' }),
-    checkInvariants: bool().default(false).meta({ description: 'check at every sample that no VM is on two hosts or lost and that every VE constraint holds (VEs with a VM migrating excepted); fail the run otherwise' }),
+    partitionHeldMaxS: num({ gt: 0 }).default(900).meta({ description: 'with checkInvariants: a DVMS node held in a partition longer than this fails the run (partitions must be released)' }),
+    checkInvariants: bool().default(false).meta({ description: 'check at every sample that no VM is on two hosts or lost, that every VE constraint holds (VEs with a VM migrating excepted) and that no DVMS partition has held a node longer than partitionHeldMaxS; fail the run otherwise' }),
   },
   'an object of cloud settings ({} for VMPlaceS defaults)',
 ).superRefine((cloud, context) => {

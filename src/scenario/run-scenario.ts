@@ -33,7 +33,8 @@ import type { Protocol, StackBuilder } from '../runtime/context.js';
 import { buildWorld, type World } from './build-world.js';
 import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
-import { SchedulerNodeError, schedulerProtocolName, withScheduler } from './scheduler-stack.js';
+import { PartitionProbe } from './probes/partition-probe.js';
+import { DVMS, SchedulerNodeError, schedulerProtocolName, withScheduler } from './scheduler-stack.js';
 import { veViolations } from './probes/ve-check.js';
 import type { BackboneNetwork } from '../platform/network.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
@@ -93,6 +94,7 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     counters,
     hypervisorOf: cloud === null ? undefined : (id) => cloud.hypervisors.of(id),
   });
+  const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario));
   detectorProbe?.attach(runtime, world.network);
   const churn = world.churn === null ? null : new ChurnDriver({ sim, runtime, counters }, world.churn);
@@ -130,7 +132,10 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
       cloudProbe.record(series, timeS, runtime);
       const veBroken = veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop: (world.backbone as BackboneNetwork).hostPop, hostCountry: cloud.hostCountry, isMigrating: (vm) => cloud.hypervisors.isMigrating(vm) });
       if (cloud.constraints.length > 0) series.record(timeS, 'cloud.ve_violations', veBroken.length);
-      if (scenario.cloud?.checkInvariants === true) checkCloud(cloud, timeS, scenario.seed, veBroken);
+      const heldS = partitionProbe?.record(series, timeS, runtime) ?? 0;
+      const heldMaxS = scenario.cloud?.partitionHeldMaxS ?? Infinity;
+      const stuck = heldS > heldMaxS ? [`a DVMS node has been in a partition for ${heldS} s (> cloud.partitionHeldMaxS = ${heldMaxS} s)`] : [];
+      if (scenario.cloud?.checkInvariants === true) checkCloud(cloud, timeS, scenario.seed, [...veBroken, ...stuck]);
     }
     let up = 0;
     for (let id = 0; id < n; id++) if (runtime.isUp(id)) up++;

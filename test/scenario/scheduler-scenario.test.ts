@@ -41,6 +41,14 @@ describe('scenarios with a VM scheduler', () => {
     expect(last(rows, 'cloud.violation_time_s')).toBeLessThan(last(alone, 'cloud.violation_time_s'));
   });
 
+  it('dvms: every partition is released (none held at the end), and a run option fails a run whose partitions outlive a bound', () => {
+    const rows = run();
+    expect(last(rows, 'dvms.nodes_in_partitions')).toBe(0);
+    expect(last(rows, 'dvms.partition_held_s_max')).toBe(0);
+    // Hosts of 6 cores are saturated (mean demand 6): partitions grow and last over a minute.
+    expect(() => run(['cloud.host.cores=6', 'cloud.partitionHeldMaxS=30'])).toThrow(/in a partition for \d+ s \(> cloud.partitionHeldMaxS = 30 s\)/);
+  });
+
   it('are deterministic, row for row', () => {
     const a = run(['durationS=600', 'scheduler.kind=central']);
     const b = run(['durationS=600', 'scheduler.kind=central']);
