@@ -8,11 +8,13 @@
  * 125 MB/s, more when migrations share links).
  */
 import type { NodeId } from '../../runtime/context.js';
-import { DEFAULT_PLANNING_COST, type PlanningCostModel, validatePlanningCost } from '../../placement/cost-model.js';
+import { DEFAULT_PLANNING_COST } from '../../placement/cost-model.js';
 import { DEFAULT_SEARCH_STEPS_MAX } from '../../placement/plan.js';
 import type { VeConstraint } from '../../placement/problem.js';
+import { configChecks } from '../config-checks.js';
+import { type SchedulerConfigFields, validateSchedulerFields } from '../scheduler-config.js';
 
-export interface CentralConfig {
+export interface CentralConfig extends SchedulerConfigFields {
   /** The node that plans for the whole infrastructure (a single point of failure). */
   readonly managerNode: NodeId;
   /** Every host sends its monitoring data (host + VMs) to the manager this often. */
@@ -21,24 +23,10 @@ export interface CentralConfig {
   readonly reportStaleMs: number;
   /** The manager checks the infrastructure this often, on a fixed grid from its start. */
   readonly planPeriodMs: number;
-  /** A round stops waiting for its migrations' reports after this (counted from the orders). */
-  readonly migrationTimeoutMs: number;
-  /** The modelled computing time of a plan, charged as a timer before the orders go out. */
-  readonly planningCost: PlanningCostModel;
-  /** The planner's search bound (steps); a search that hits it finds no plan. */
-  readonly searchStepsMax: number;
   /** VE constraints of the infrastructure (the scenario's), all given to every plan. */
   readonly constraints: readonly VeConstraint[];
   /** Hosts the manager keeps a report of; a report from one more host is refused (counted). */
   readonly hostsMax: number;
-  /** VMs listed in one report; beyond it the report is cut (counted): it bounds the message. */
-  readonly vmsPerReportMax: number;
-  /** Migrations a source host runs at once; further orders wait in its queue. */
-  readonly migrationsInFlightMax: number;
-  /** Orders waiting at a source host; one beyond it fails at once ('queue-full'). */
-  readonly migrationQueueMax: number;
-  /** Finished rounds kept until drained (oldest dropped beyond it). */
-  readonly outcomeLogMax: number;
 }
 
 export const defaultCentralConfig: CentralConfig = {
@@ -58,29 +46,10 @@ export const defaultCentralConfig: CentralConfig = {
 };
 
 export function validateCentralConfig(config: CentralConfig): void {
-  const fail = (field: string, expected: string): never => {
-    throw new RangeError(`CentralConfig.${field}: expected ${expected}, got ${String((config as unknown as Record<string, unknown>)[field])}`);
-  };
-  const integer = (field: keyof CentralConfig, min: number): void => {
-    const v = config[field];
-    if (!(typeof v === 'number' && Number.isInteger(v) && v >= min)) fail(field, `an integer >= ${min}`);
-  };
-  const positive = (field: keyof CentralConfig): void => {
-    const v = config[field];
-    if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) fail(field, 'a finite number > 0');
-  };
-  integer('managerNode', 0);
-  positive('reportPeriodMs');
-  if (!(config.reportStaleMs > config.reportPeriodMs)) fail('reportStaleMs', `a number > reportPeriodMs (${config.reportPeriodMs})`);
-  positive('planPeriodMs');
-  positive('migrationTimeoutMs');
-  if (typeof config.planningCost !== 'object' || config.planningCost === null) fail('planningCost', 'a PlanningCostModel');
-  validatePlanningCost(config.planningCost);
-  if (!Array.isArray(config.constraints)) fail('constraints', 'an array of VE constraints');
-  integer('hostsMax', 1);
-  integer('searchStepsMax', 0);
-  integer('vmsPerReportMax', 1);
-  integer('migrationsInFlightMax', 1);
-  integer('migrationQueueMax', 0);
-  integer('outcomeLogMax', 1);
+  const check = configChecks('CentralConfig', config);
+  check.integer('managerNode', 0);
+  check.positive('reportPeriodMs');
+  if (!(config.reportStaleMs > config.reportPeriodMs)) check.fail('reportStaleMs', `a number > reportPeriodMs (${config.reportPeriodMs})`);
+  check.positive('planPeriodMs');
+  validateSchedulerFields(check, config, 'hostsMax');
 }

@@ -12,7 +12,8 @@
  *   - the round ends when every ordered migration has reported, or `migrationTimeoutMs` after
  *     the orders; period ticks that find a round still running are skipped (rounds never
  *     overlap, as Entropy's do not), so the next round starts at the first tick after.
- * One SchedulingOutcome is logged per round that found a violation; counters `central.*`.
+ * One SchedulingOutcome is logged per round that found a violation; counters `central.*`. The
+ * round itself is `SchedulingRounds` (`../scheduling-round.ts`), shared with Snooze's GMs.
  * A manager that is down schedules nothing: the single point of failure of the design. A
  * recovered manager starts afresh (no reports, a new grid from its restart).
  *
@@ -21,38 +22,23 @@
  * `outcomeLogMax` logged rounds.
  */
 import type { Hypervisor, Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../runtime/context.js';
-import { planningTimeMs } from '../../placement/cost-model.js';
 import { isViable } from '../../placement/check.js';
-import { planPlacement } from '../../placement/plan.js';
-import type { Move, PlacementProblem } from '../../placement/problem.js';
 import type { OutcomeLog } from '../outcome-log.js';
+import { isId } from '../scheduler-wire.js';
 import { newSchedulingLog, type SchedulerProtocol, type SchedulingOutcome } from '../scheduling-outcome.js';
+import { runMigrateOrder, SchedulingRounds } from '../scheduling-round.js';
 import { type CentralConfig, validateCentralConfig } from './central-config.js';
-import { type CentralMessage, type CentralMigrate, type CentralMigrated, type CentralReport, MIGRATE_BYTES, MIGRATED_BYTES, reportBytes } from './central-messages.js';
+import { type CentralMessage, type CentralMigrate, type CentralReport, MIGRATED_BYTES, reportBytes } from './central-messages.js';
 import { HostView, problemOf, validReport } from './host-view.js';
 import { MigrationRunner } from '../migration-runner.js';
-
-interface Round {
-  readonly id: number;
-  readonly startMs: number;
-  readonly problem: PlacementProblem;
-  readonly planningMs: number;
-  /** Ordered moves not reported yet, by VM. */
-  readonly pending: Map<number, Move>;
-  ordered: number;
-  done: number;
-  timer: TimerHandle | null;
-}
 
 export class CentralSchedulerProtocol implements Protocol, SchedulerProtocol {
   private readonly hypervisor: Hypervisor;
   private readonly view: HostView;
   private readonly runner: MigrationRunner;
   private readonly log: OutcomeLog<SchedulingOutcome>;
+  private readonly rounds: SchedulingRounds<'central'>;
   private seq = 0;
-  private roundCount = 0;
-  private round: Round | null = null;
-  private stopped = false;
   private reportTimer: TimerHandle | null = null;
   private planTimer: TimerHandle | null = null;
 
@@ -66,6 +52,7 @@ export class CentralSchedulerProtocol implements Protocol, SchedulerProtocol {
     this.view = new HostView(config.hostsMax);
     this.runner = new MigrationRunner(ctx, this.hypervisor, config.migrationsInFlightMax, config.migrationQueueMax, 'central');
     this.log = newSchedulingLog(config.outcomeLogMax);
+    this.rounds = new SchedulingRounds({ ctx, config, runner: this.runner, log: this.log, prefix: 'central', applyMove: (vm, from, to) => this.view.applyMove(vm, from, to) });
   }
 
   get isManager(): boolean {
@@ -74,7 +61,7 @@ export class CentralSchedulerProtocol implements Protocol, SchedulerProtocol {
 
   /** True while a round (planning or migrations) is in progress at the manager. */
   get roundInProgress(): boolean {
-    return this.round !== null;
+    return this.rounds.inProgress;
   }
 
   /** Hosts the manager holds a report of. */
@@ -93,11 +80,10 @@ export class CentralSchedulerProtocol implements Protocol, SchedulerProtocol {
   }
 
   onStop(): void {
-    this.stopped = true;
     this.runner.stop();
-    for (const timer of [this.reportTimer, this.planTimer, this.round?.timer ?? null]) timer?.cancel();
+    for (const timer of [this.reportTimer, this.planTimer]) timer?.cancel();
     this.reportTimer = this.planTimer = null;
-    this.round = null;
+    this.rounds.abandon();
   }
 
   onMessage(from: NodeId, message: Message): void {
@@ -108,7 +94,7 @@ export class CentralSchedulerProtocol implements Protocol, SchedulerProtocol {
       case 'central.migrate':
         return this.onMigrate(from, msg);
       case 'central.migrated':
-        return this.onMigrated(from, msg);
+        return this.rounds.onMigrated(from, msg);
       default:
         this.ctx.metrics.count('central.unknown_messages');
     }
@@ -134,14 +120,8 @@ export class CentralSchedulerProtocol implements Protocol, SchedulerProtocol {
   }
 
   private onMigrate(from: NodeId, msg: CentralMigrate): void {
-    if (from !== this.config.managerNode || !isId(msg.vm) || !isId(msg.to) || !isId(msg.round)) {
-      this.ctx.metrics.count('central.bad_messages');
-      return;
-    }
-    this.runner.order(msg.vm, msg.to, (ok, reason) => {
-      const reply: CentralMigrated = { type: 'central.migrated', round: msg.round, vm: msg.vm, to: msg.to, ok, reason };
-      this.ctx.send(from, reply, MIGRATED_BYTES);
-    });
+    const ran = from === this.config.managerNode && runMigrateOrder('central', this.runner, msg, (reply) => this.ctx.send(from, reply, MIGRATED_BYTES));
+    if (!ran) this.ctx.metrics.count('central.bad_messages');
   }
 
   // ---- the manager ----
@@ -162,7 +142,7 @@ export class CentralSchedulerProtocol implements Protocol, SchedulerProtocol {
 
   private readonly onPlanPeriod = (): void => {
     this.planTimer = this.ctx.setTimer(this.config.planPeriodMs, this.onPlanPeriod);
-    if (this.round !== null) {
+    if (this.rounds.inProgress) {
       this.ctx.metrics.count('central.rounds_skipped');
       return;
     }
@@ -172,76 +152,6 @@ export class CentralSchedulerProtocol implements Protocol, SchedulerProtocol {
       this.ctx.metrics.count('central.rounds_viable');
       return;
     }
-    const planningMs = planningTimeMs(this.config.planningCost, problem.hosts.length, problem.vms.length);
-    const round: Round = { id: ++this.roundCount, startMs: this.ctx.nowMs(), problem, planningMs, pending: new Map(), ordered: 0, done: 0, timer: null };
-    this.round = round;
-    this.ctx.metrics.count('central.rounds');
-    round.timer = this.ctx.setTimer(planningMs, () => this.onPlanned(round));
+    this.rounds.start(problem);
   };
-
-  /** The planning time has passed: the plan is known now; order its moves. */
-  private onPlanned(round: Round): void {
-    round.timer = null;
-    const result = planPlacement(round.problem, { searchStepsMax: this.config.searchStepsMax });
-    this.ctx.metrics.count('central.plans');
-    if (!result.ok) {
-      this.ctx.metrics.count('central.rounds_unsolved');
-      return this.finish(round, false);
-    }
-    for (const move of result.moves) round.pending.set(move.vm, move);
-    round.ordered = round.pending.size;
-    this.ctx.metrics.count('central.migrations_ordered', round.ordered);
-    if (round.ordered === 0) return this.finish(round, true);
-    for (const move of round.pending.values()) this.order(round, move);
-    round.timer = this.ctx.setTimer(this.config.migrationTimeoutMs, () => {
-      round.timer = null;
-      this.ctx.metrics.count('central.migration_timeouts', round.pending.size);
-      this.finish(round, true);
-    });
-  }
-
-  private order(round: Round, move: Move): void {
-    if (move.from !== this.ctx.id) {
-      const msg: CentralMigrate = { type: 'central.migrate', round: round.id, vm: move.vm, to: move.to };
-      this.ctx.send(move.from, msg, MIGRATE_BYTES);
-      return;
-    }
-    this.runner.order(move.vm, move.to, (ok, reason) => this.onMigrated(this.ctx.id, { type: 'central.migrated', round: round.id, vm: move.vm, to: move.to, ok, reason }));
-  }
-
-  private onMigrated(from: NodeId, msg: CentralMigrated): void {
-    const round = this.round;
-    const move = round?.pending.get(msg.vm);
-    if (round === null || round.id !== msg.round || move === undefined || move.from !== from || move.to !== msg.to) {
-      this.ctx.metrics.count('central.late_reports');
-      return;
-    }
-    round.pending.delete(msg.vm);
-    if (msg.ok === true) {
-      round.done++;
-      this.view.applyMove(move.vm, move.from, move.to);
-    }
-    if (round.pending.size === 0) this.finish(round, true);
-  }
-
-  private finish(round: Round, solved: boolean): void {
-    round.timer?.cancel();
-    round.timer = null;
-    this.round = null;
-    this.log.record({
-      startMs: round.startMs,
-      endMs: this.ctx.nowMs(),
-      hosts: round.problem.hosts.length,
-      vms: round.problem.vms.length,
-      plans: 1,
-      planningMs: round.planningMs,
-      migrationsOrdered: round.ordered,
-      migrationsDone: round.done,
-      solved,
-    });
-  }
-}
-
-function isId(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }

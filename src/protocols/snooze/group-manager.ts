@@ -3,7 +3,8 @@
  * `groupSizeMax`), beats to them and to the GL every `heartbeatPeriodMs`, forgets an LC silent
  * for `heartbeatTimeoutMs`, and plans for its group when a member reports an overload: one round
  * at a time, the modelled planning time charged on the group's size, then migrations between
- * the group's hosts only (the problem holds nothing else). One SchedulingOutcome per round.
+ * the group's hosts only (the problem holds nothing else). One SchedulingOutcome per round; the
+ * round itself is `SchedulingRounds` (`../scheduling-round.ts`), shared with the central manager.
  *
  * The GL: the GM follows the best claim it hears (higher term, then lower id) and tells a worse
  * claimant so. When the GL is silent for `heartbeatTimeoutMs`, the GM drops it from the GMs the
@@ -13,27 +14,11 @@
  * they agree without a vote (a deterministic bully election).
  */
 import type { NodeId, TimerHandle } from '../../runtime/context.js';
-import { planningTimeMs } from '../../placement/cost-model.js';
-import { planPlacement } from '../../placement/plan.js';
-import type { Move, PlacementProblem } from '../../placement/problem.js';
+import { SchedulingRounds } from '../scheduling-round.js';
 import { GroupView, groupProblemOf, isOverloaded, type MemberReport, validReport } from './group-view.js';
-import type { SnoozeGlBeat, SnoozeGlIs, SnoozeGmBeat, SnoozeGmSummary, SnoozeLcBeat, SnoozeMigrate, SnoozeMigrated, SnoozeReject } from './snooze-messages.js';
-import { GL_IS_BYTES, GM_BEAT_BYTES, GM_SUMMARY_BYTES, MIGRATE_BYTES, REJECT_BYTES } from './snooze-messages.js';
+import type { SnoozeGlBeat, SnoozeGlIs, SnoozeGmBeat, SnoozeGmSummary, SnoozeLcBeat, SnoozeMigrated, SnoozeReject } from './snooze-messages.js';
+import { GL_IS_BYTES, GM_BEAT_BYTES, GM_SUMMARY_BYTES, REJECT_BYTES } from './snooze-messages.js';
 import { claimBeats, isId, type SnoozeNode } from './snooze-node.js';
-
-interface Round {
-  readonly id: number;
-  readonly startMs: number;
-  readonly problem: PlacementProblem;
-  readonly planningMs: number;
-  readonly pending: Map<number, Move>;
-  ordered: number;
-  done: number;
-  /** The plan has been computed (the planning time has passed), and whether it was found. */
-  computed: boolean;
-  planned: boolean;
-  timer: TimerHandle | null;
-}
 
 export class GroupManager {
   readonly view: GroupView;
@@ -42,8 +27,7 @@ export class GroupManager {
   term: number;
   /** Election candidates: the GMs the GL last listed as live. */
   private liveGms: Set<NodeId>;
-  private round: Round | null = null;
-  private roundCount = 0;
+  private readonly rounds: SchedulingRounds<'snooze'>;
   private stopped = false;
   private beatTimer: TimerHandle | null = null;
   private monitorTimer: TimerHandle | null = null;
@@ -58,10 +42,12 @@ export class GroupManager {
     this.gl = gl;
     this.term = term;
     this.liveGms = new Set(node.config.groupManagers);
+    const { ctx, config, runner, log } = node;
+    this.rounds = new SchedulingRounds({ ctx, config, runner, log, prefix: 'snooze', applyMove: (vm, from, to) => this.view.applyMove(vm, from, to) });
   }
 
   get roundInProgress(): boolean {
-    return this.round !== null;
+    return this.rounds.inProgress;
   }
 
   /** The LCs of the group (its own host left out), by increasing id. */
@@ -82,7 +68,7 @@ export class GroupManager {
   stop(rejectLcs: boolean, gl: NodeId, term: number): void {
     this.stopped = true;
     for (const timer of [this.beatTimer, this.monitorTimer, this.glWatchdog]) timer?.cancel();
-    if (this.round !== null) this.finish(this.round, this.round.planned);
+    this.rounds.endNow(); // logged as it stands, solved if it had a plan
     if (!rejectLcs) return;
     const msg: SnoozeReject = { type: 'snooze.reject', gl, term };
     for (const lc of this.lcs()) this.node.post(lc, msg, REJECT_BYTES);
@@ -131,7 +117,7 @@ export class GroupManager {
 
   private readonly onMonitorPeriod = (): void => {
     this.monitorTimer = this.node.ctx.setTimer(this.node.config.monitorPeriodMs, this.onMonitorPeriod);
-    if (this.round === null && this.node.overloadedNow() && this.refreshOwn()) this.maybeStartRound();
+    if (!this.rounds.inProgress && this.node.overloadedNow() && this.refreshOwn()) this.maybeStartRound();
   };
 
   /** Read this GM's own host into the view; true when it is overloaded. */
@@ -179,78 +165,11 @@ export class GroupManager {
   // ---- scheduling rounds ----
 
   private maybeStartRound(): void {
-    if (this.round !== null || this.stopped) return;
-    const { ctx, config } = this.node;
-    const problem = groupProblemOf(this.view.reports(), config.constraints);
-    const planningMs = planningTimeMs(config.planningCost, problem.hosts.length, problem.vms.length);
-    const round: Round = { id: ++this.roundCount, startMs: ctx.nowMs(), problem, planningMs, pending: new Map(), ordered: 0, done: 0, computed: false, planned: false, timer: null };
-    this.round = round;
-    ctx.metrics.count('snooze.rounds');
-    round.timer = ctx.setTimer(planningMs, () => this.onPlanned(round));
-  }
-
-  private onPlanned(round: Round): void {
-    const { ctx, config } = this.node;
-    round.timer = null;
-    round.computed = true;
-    const result = planPlacement(round.problem, { searchStepsMax: config.searchStepsMax });
-    ctx.metrics.count('snooze.plans');
-    if (!result.ok) {
-      ctx.metrics.count('snooze.rounds_unsolved');
-      return this.finish(round, false);
-    }
-    round.planned = true;
-    for (const move of result.moves) round.pending.set(move.vm, move);
-    round.ordered = round.pending.size;
-    ctx.metrics.count('snooze.migrations_ordered', round.ordered);
-    if (round.ordered === 0) return this.finish(round, true);
-    for (const move of round.pending.values()) this.order(round, move);
-    round.timer = ctx.setTimer(config.migrationTimeoutMs, () => {
-      round.timer = null;
-      ctx.metrics.count('snooze.migration_timeouts', round.pending.size);
-      this.finish(round, true);
-    });
-  }
-
-  private order(round: Round, move: Move): void {
-    const self = this.node.ctx.id;
-    if (move.from !== self) {
-      const msg: SnoozeMigrate = { type: 'snooze.migrate', round: round.id, vm: move.vm, to: move.to };
-      this.node.post(move.from, msg, MIGRATE_BYTES);
-      return;
-    }
-    this.node.runner.order(move.vm, move.to, (ok, reason) => this.onMigrated(self, { type: 'snooze.migrated', round: round.id, vm: move.vm, to: move.to, ok, reason }));
+    if (this.rounds.inProgress || this.stopped) return;
+    this.rounds.start(groupProblemOf(this.view.reports(), this.node.config.constraints));
   }
 
   onMigrated(from: NodeId, msg: SnoozeMigrated): void {
-    const round = this.round;
-    const move = round?.pending.get(msg.vm);
-    if (round === null || round.id !== msg.round || move === undefined || move.from !== from || move.to !== msg.to) {
-      this.node.ctx.metrics.count('snooze.late_reports');
-      return;
-    }
-    round.pending.delete(msg.vm);
-    if (msg.ok === true) {
-      round.done++;
-      this.view.applyMove(move.vm, move.from, move.to);
-    }
-    if (round.pending.size === 0) this.finish(round, true);
-  }
-
-  private finish(round: Round, solved: boolean): void {
-    round.timer?.cancel();
-    round.timer = null;
-    this.round = null;
-    this.node.log.record({
-      startMs: round.startMs,
-      endMs: this.node.ctx.nowMs(),
-      hosts: round.problem.hosts.length,
-      vms: round.problem.vms.length,
-      plans: round.computed ? 1 : 0,
-      planningMs: round.planningMs,
-      migrationsOrdered: round.ordered,
-      migrationsDone: round.done,
-      solved,
-    });
+    this.rounds.onMigrated(from, msg);
   }
 }

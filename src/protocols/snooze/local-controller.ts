@@ -8,8 +8,9 @@
  * the lowest live GM, so the walk reaches it; a node that is not the GL redirects to the GL it knows.
  */
 import type { NodeId, TimerHandle } from '../../runtime/context.js';
+import { runMigrateOrder } from '../scheduling-round.js';
 import { isOverloaded } from './group-view.js';
-import type { SnoozeAssign, SnoozeGmBeat, SnoozeJoin, SnoozeLcBeat, SnoozeMigrate, SnoozeMigrated, SnoozeRedirect, SnoozeReject } from './snooze-messages.js';
+import type { SnoozeAssign, SnoozeGmBeat, SnoozeJoin, SnoozeLcBeat, SnoozeMigrate, SnoozeRedirect, SnoozeReject } from './snooze-messages.js';
 import { BYE_BYTES, JOIN_BYTES, lcBeatBytes, MIGRATED_BYTES } from './snooze-messages.js';
 import { isId, type SnoozeNode } from './snooze-node.js';
 
@@ -163,13 +164,7 @@ export class LocalController {
   // ---- migrations ordered by the GM ----
 
   onMigrate(from: NodeId, msg: SnoozeMigrate): void {
-    if (from !== this.gm || !isId(msg.vm) || !isId(msg.to) || !isId(msg.round)) {
-      this.node.ctx.metrics.count('snooze.bad_messages');
-      return;
-    }
-    this.node.runner.order(msg.vm, msg.to, (ok, reason) => {
-      const reply: SnoozeMigrated = { type: 'snooze.migrated', round: msg.round, vm: msg.vm, to: msg.to, ok, reason };
-      this.node.post(from, reply, MIGRATED_BYTES);
-    });
+    const ran = from === this.gm && runMigrateOrder('snooze', this.node.runner, msg, (reply) => this.node.post(from, reply, MIGRATED_BYTES));
+    if (!ran) this.node.ctx.metrics.count('snooze.bad_messages');
   }
 }

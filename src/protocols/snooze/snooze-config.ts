@@ -9,11 +9,13 @@
  * for its migrations after 120 s, as the centralised baseline does.
  */
 import type { NodeId } from '../../runtime/context.js';
-import { DEFAULT_PLANNING_COST, type PlanningCostModel, validatePlanningCost } from '../../placement/cost-model.js';
+import { DEFAULT_PLANNING_COST } from '../../placement/cost-model.js';
 import { DEFAULT_SEARCH_STEPS_MAX } from '../../placement/plan.js';
 import type { VeConstraint } from '../../placement/problem.js';
+import { configChecks } from '../config-checks.js';
+import { type SchedulerConfigFields, validateSchedulerFields } from '../scheduler-config.js';
 
-export interface SnoozeConfig {
+export interface SnoozeConfig extends SchedulerConfigFields {
   /** The first group leader (it also hosts VMs, as a local controller of some group). */
   readonly groupLeader: NodeId;
   /** The group managers, by increasing id, without the group leader; every other node is a local controller. */
@@ -24,20 +26,10 @@ export interface SnoozeConfig {
   readonly heartbeatTimeoutMs: number;
   /** A host checks for an overload this often; an overload that appears is reported at once. */
   readonly monitorPeriodMs: number;
-  /** A round stops waiting for its migrations' reports after this (counted from the orders). */
-  readonly migrationTimeoutMs: number;
-  readonly planningCost: PlanningCostModel;
-  /** The planner's search bound (steps); a search that hits it finds no plan. */
-  readonly searchStepsMax: number;
   /** VE constraints of the infrastructure. A group plans with the fences only, and pins the VMs of VEs under gather or spread constraints (their other members may sit in other groups). */
   readonly constraints: readonly VeConstraint[];
   /** Local controllers a GM manages (its own host included); one more is rejected and rejoins elsewhere. */
   readonly groupSizeMax: number;
-  /** VMs listed in one heartbeat; beyond it the list is cut (counted): it bounds the message. */
-  readonly vmsPerReportMax: number;
-  readonly migrationsInFlightMax: number;
-  readonly migrationQueueMax: number;
-  readonly outcomeLogMax: number;
 }
 
 export const defaultSnoozeConfig: Omit<SnoozeConfig, 'groupManagers'> = {
@@ -66,35 +58,16 @@ export function groupManagersEvery(nodeCount: number, every: number, groupLeader
 }
 
 export function validateSnoozeConfig(config: SnoozeConfig): void {
-  const fail = (field: string, expected: string): never => {
-    throw new RangeError(`SnoozeConfig.${field}: expected ${expected}, got ${String((config as unknown as Record<string, unknown>)[field])}`);
-  };
-  const integer = (field: keyof SnoozeConfig, min: number): void => {
-    const v = config[field];
-    if (!(typeof v === 'number' && Number.isInteger(v) && v >= min)) fail(field, `an integer >= ${min}`);
-  };
-  const positive = (field: keyof SnoozeConfig): void => {
-    const v = config[field];
-    if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) fail(field, 'a finite number > 0');
-  };
-  integer('groupLeader', 0);
+  const check = configChecks('SnoozeConfig', config);
+  check.integer('groupLeader', 0);
   const gms = config.groupManagers;
-  if (!Array.isArray(gms) || gms.length === 0) fail('groupManagers', 'a non-empty array of node ids');
+  if (!Array.isArray(gms) || gms.length === 0) check.fail('groupManagers', 'a non-empty array of node ids');
   for (let i = 0; i < gms.length; i++) {
-    if (!(Number.isInteger(gms[i]) && gms[i] >= 0) || (i > 0 && gms[i] <= gms[i - 1])) fail('groupManagers', 'node ids >= 0 in increasing order');
+    if (!(Number.isInteger(gms[i]) && gms[i] >= 0) || (i > 0 && gms[i] <= gms[i - 1])) check.fail('groupManagers', 'node ids >= 0 in increasing order');
   }
-  if (gms.includes(config.groupLeader)) fail('groupManagers', `ids without the group leader (${config.groupLeader})`);
-  positive('heartbeatPeriodMs');
-  if (!(config.heartbeatTimeoutMs > config.heartbeatPeriodMs)) fail('heartbeatTimeoutMs', `a number > heartbeatPeriodMs (${config.heartbeatPeriodMs})`);
-  positive('monitorPeriodMs');
-  positive('migrationTimeoutMs');
-  if (typeof config.planningCost !== 'object' || config.planningCost === null) fail('planningCost', 'a PlanningCostModel');
-  validatePlanningCost(config.planningCost);
-  if (!Array.isArray(config.constraints)) fail('constraints', 'an array of VE constraints');
-  integer('groupSizeMax', 1);
-  integer('searchStepsMax', 0);
-  integer('vmsPerReportMax', 1);
-  integer('migrationsInFlightMax', 1);
-  integer('migrationQueueMax', 0);
-  integer('outcomeLogMax', 1);
+  if (gms.includes(config.groupLeader)) check.fail('groupManagers', `ids without the group leader (${config.groupLeader})`);
+  check.positive('heartbeatPeriodMs');
+  if (!(config.heartbeatTimeoutMs > config.heartbeatPeriodMs)) check.fail('heartbeatTimeoutMs', `a number > heartbeatPeriodMs (${config.heartbeatPeriodMs})`);
+  check.positive('monitorPeriodMs');
+  validateSchedulerFields(check, config, 'groupSizeMax');
 }

@@ -1,9 +1,12 @@
 /**
- * Snooze's wire messages: readonly plain data. Sizes as in the centralised baseline: a header,
- * 4 bytes per node id, count, term or sequence number, a VM id as 16 bytes, a host's description
- * as 24 bytes and a VM's as 32 (a heartbeat with 10 VMs is about 380 bytes).
+ * Snooze's wire messages: readonly plain data, sized as `scheduler-wire.ts` models it for both
+ * baselines (a header, 4 bytes per node id, count, term or sequence number; a heartbeat with
+ * 10 VMs is about 380 bytes).
  */
 import type { HostInfo, NodeId, VmInfo } from '../../runtime/context.js';
+import { HEADER_BYTES, type MigratedMessage, type MigrateMessage, reportBytes, WORD_BYTES } from '../scheduler-wire.js';
+
+export { MIGRATE_BYTES, MIGRATED_BYTES } from '../scheduler-wire.js';
 
 /** LC -> GL: assign me a GM; `avoid` is the GM it just lost or was refused by (-1: none). */
 export interface SnoozeJoin {
@@ -73,21 +76,10 @@ export interface SnoozeGlIs {
 }
 
 /** GM -> source LC: migrate `vm` to `to`, for the GM's round `round`. */
-export interface SnoozeMigrate {
-  readonly type: 'snooze.migrate';
-  readonly round: number;
-  readonly vm: number;
-  readonly to: NodeId;
-}
+export type SnoozeMigrate = MigrateMessage<'snooze'>;
 
-export interface SnoozeMigrated {
-  readonly type: 'snooze.migrated';
-  readonly round: number;
-  readonly vm: number;
-  readonly to: NodeId;
-  readonly ok: boolean;
-  readonly reason: string;
-}
+/** Source LC -> GM: how the ordered migration ended. */
+export type SnoozeMigrated = MigratedMessage<'snooze'>;
 
 export type SnoozeMessage =
   | SnoozeJoin
@@ -103,13 +95,6 @@ export type SnoozeMessage =
   | SnoozeMigrate
   | SnoozeMigrated;
 
-const HEADER_BYTES = 32;
-const WORD_BYTES = 4;
-const VM_ID_BYTES = 16;
-const HOST_INFO_BYTES = 24;
-const VM_INFO_BYTES = 32;
-const REASON_BYTES = 16;
-
 export const JOIN_BYTES = HEADER_BYTES + WORD_BYTES;
 export const ASSIGN_BYTES = HEADER_BYTES + 2 * WORD_BYTES;
 export const REDIRECT_BYTES = HEADER_BYTES + 2 * WORD_BYTES;
@@ -118,12 +103,8 @@ export const REJECT_BYTES = HEADER_BYTES + 2 * WORD_BYTES;
 export const BYE_BYTES = HEADER_BYTES;
 export const GM_SUMMARY_BYTES = HEADER_BYTES + WORD_BYTES;
 export const GL_IS_BYTES = HEADER_BYTES + 2 * WORD_BYTES;
-export const MIGRATE_BYTES = HEADER_BYTES + WORD_BYTES + VM_ID_BYTES + WORD_BYTES;
-export const MIGRATED_BYTES = HEADER_BYTES + WORD_BYTES + VM_ID_BYTES + WORD_BYTES + 1 + REASON_BYTES;
-
-export function lcBeatBytes(vmCount: number): number {
-  return HEADER_BYTES + WORD_BYTES + HOST_INFO_BYTES + vmCount * VM_INFO_BYTES;
-}
+/** An LC's heartbeat is a host report. */
+export const lcBeatBytes = reportBytes;
 
 export function glBeatBytes(gmCount: number): number {
   return HEADER_BYTES + WORD_BYTES + WORD_BYTES + gmCount * WORD_BYTES;

@@ -28,9 +28,7 @@ export interface SnoozeNode {
   stepDown(gl: NodeId, term: number): void;
 }
 
-export function isId(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
+export { isId } from '../scheduler-wire.js';
 
 /** A claim to lead: a higher term wins, then the lower node id. */
 export function claimBeats(term: number, gl: NodeId, otherTerm: number, otherGl: NodeId): boolean {
