@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { VM_LOAD_DEFAULTS } from '../workload/vmplaces-load.js';
 import { bool, int, num, section, text } from './fields.js';
 import { veGroupSchema } from './ves.js';
+import { lifecycleSchema } from './lifecycle.js';
 
 const L = VM_LOAD_DEFAULTS;
 
@@ -55,6 +56,7 @@ export const cloudSchema = section(
     diskBandwidthBps: num({ gt: 0 }).default(1.6e9).meta({ description: 'local disk, for snapshots' }),
     workload,
     ves: z.array(veGroupSchema, { error: 'expected a list of VE groups' }).default([]).meta({ description: 'virtual environments: groups of VMs under a gather, spread or fence constraint' }),
+    lifecycle: lifecycleSchema.optional().meta({ description: 'the VE lifecycle from any node (configure, find, suspend, resume, stop, start, relocate) over Chord, with a workload of operations' }),
     partitionHeldMaxS: num({ gt: 0 }).default(900).meta({ description: 'with checkInvariants: a DVMS node held in a partition longer than this fails the run (partitions must be released)' }),
     checkInvariants: bool().default(false).meta({ description: 'check at every sample that no VM is on two hosts or lost, that every VE constraint holds (VEs with a VM migrating excepted) and that no DVMS partition has held a node longer than partitionHeldMaxS; fail the run otherwise' }),
   },
@@ -62,6 +64,9 @@ export const cloudSchema = section(
 ).superRefine((cloud, context) => {
   if (cloud.host.fullW < cloud.host.idleW) context.addIssue({ code: 'custom', path: ['host', 'fullW'], message: `expected a number >= idleW (${cloud.host.idleW})` });
   if (cloud.vm.dirtyPercentMax < cloud.vm.dirtyPercentMin) context.addIssue({ code: 'custom', path: ['vm', 'dirtyPercentMax'], message: `expected a number >= dirtyPercentMin (${cloud.vm.dirtyPercentMin})` });
+  if (cloud.lifecycle !== undefined && cloud.ves.length === 0) {
+    context.addIssue({ code: 'custom', path: ['lifecycle'], message: 'expected VEs to operate on: cloud.ves is empty' });
+  }
   if (cloud.vm.memoryMiB * cloud.vm.perHost > cloud.host.memoryMiB) {
     context.addIssue({ code: 'custom', path: ['vm', 'perHost'], message: `expected at most ${Math.floor(cloud.host.memoryMiB / cloud.vm.memoryMiB)} VMs of ${cloud.vm.memoryMiB} MiB per host of ${cloud.host.memoryMiB} MiB` });
   }

@@ -77,3 +77,35 @@ export function whenValid(...fields: string[]): z.core.$ZodSuperRefineParams {
       payload.issues.every((issue) => fields.length > 0 && !fields.includes(String(issue.path?.[0]))),
   };
 }
+
+type NumericKeys<T> = { [K in keyof T]: T[K] extends number ? K : never }[keyof T];
+export type NumericShape<T> = { [K in NumericKeys<T>]: z.ZodDefault<z.ZodNumber> };
+
+/**
+ * A field per numeric field of a protocol's default config (names in `apart` left out), with
+ * the protocol's default: an integer when the default is one, except times (`...Ms`), shares and
+ * thresholds, which stay real. The protocol's own validation checks the finer bounds.
+ */
+export function numericFieldsOf<T extends object>(defaults: T, apart: ReadonlySet<string>): NumericShape<T> {
+  const shape: Record<string, z.ZodDefault<z.ZodNumber>> = {};
+  for (const [name, value] of Object.entries(defaults)) {
+    if (apart.has(name) || typeof value !== 'number') continue;
+    const integer = Number.isInteger(value) && !/Ms$|Threshold$|Share$/.test(name);
+    shape[name] = (integer ? int({ ge: 0 }) : num({ ge: 0 })).default(value);
+  }
+  return shape as NumericShape<T>;
+}
+
+/**
+ * Runs a protocol's own config validation at load time; its RangeError ("Config.field:
+ * expected X, got Y") becomes an issue on `path`.field, so a bad value is a scenario error.
+ */
+export function protocolIssues(context: z.core.$RefinementCtx<unknown>, path: readonly PropertyKey[], validate: () => void): void {
+  try {
+    validate();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const match = /^\w+\.(\w+): (expected .*?)(?:, got .*)?$/.exec(error.message);
+    context.addIssue({ code: 'custom', path: [...path, match?.[1] ?? ''], message: match?.[2] ?? `expected valid settings (${error.message})` });
+  }
+}

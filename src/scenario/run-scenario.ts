@@ -34,6 +34,7 @@ import { buildWorld, type World } from './build-world.js';
 import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
 import { PartitionProbe } from './probes/partition-probe.js';
+import { VeLifecycle, veConfigOf, withVeLifecycle } from './ve-lifecycle.js';
 import { DVMS, SchedulerNodeError, schedulerProtocolName, withScheduler } from './scheduler-stack.js';
 import { veViolations } from './probes/ve-check.js';
 import type { BackboneNetwork } from '../platform/network.js';
@@ -82,6 +83,11 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   if (scenario.scheduler !== undefined && scenario.cloud !== undefined && cloud !== null) {
     stack = schedulerStack(stack, scenario, scenarioFile, world.network.hostCount, cloud);
   }
+  const lifecycleSection = scenario.cloud?.lifecycle;
+  if (lifecycleSection !== undefined && cloud !== null) {
+    const veCount = cloud.constraints.length; // one constraint per VE, ids 0..count-1 (scenario/ves.ts)
+    stack = withVeLifecycle(stack, veConfigOf(lifecycleSection, veCount, world.network.hostCount, cloud.constraints));
+  }
   if (scenario.detector !== undefined && detectorProbe !== null) stack = withDetector(stack, GOSSIP, scenario.detector, detectorProbe);
   if (scenario.services !== undefined) stack = withServices(stack, scenario.services);
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
@@ -94,6 +100,7 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     counters,
     hypervisorOf: cloud === null ? undefined : (id) => cloud.hypervisors.of(id),
   });
+  const lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario));
   detectorProbe?.attach(runtime, world.network);
@@ -130,6 +137,7 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     if (scenario.services !== undefined) recordServices(series, timeS, runtime, scenario.services);
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
+      lifecycle?.record(series, timeS);
       const veBroken = veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop: (world.backbone as BackboneNetwork).hostPop, hostCountry: cloud.hostCountry, isMigrating: (vm) => cloud.hypervisors.isMigrating(vm) });
       if (cloud.constraints.length > 0) series.record(timeS, 'cloud.ve_violations', veBroken.length);
       const heldS = partitionProbe?.record(series, timeS, runtime) ?? 0;
@@ -149,6 +157,7 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   churn?.start();
   vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
   cloud?.loads.start();
+  lifecycle?.start();
   const endUs = sToUs(scenario.durationS);
   const intervalUs = sToUs(scenario.metrics.intervalS);
   const limits = { endUs: 0, eventsMax: scenario.limits.eventsMax };

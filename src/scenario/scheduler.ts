@@ -15,26 +15,13 @@ import { DEFAULT_PLANNING_COST } from '../placement/cost-model.js';
 import { defaultCentralConfig, validateCentralConfig } from '../protocols/central/central-config.js';
 import { DVMS_VARIANTS, defaultDvmsConfig, validateDvmsConfig } from '../protocols/dvms/dvms-config.js';
 import { defaultSnoozeConfig, validateSnoozeConfig } from '../protocols/snooze/snooze-config.js';
-import { int, num, section } from './fields.js';
+import { int, num, numericFieldsOf, protocolIssues, section } from './fields.js';
 
 export const SCHEDULER_KINDS = ['dvms', 'central', 'snooze'] as const;
 
 /** Fields of a config that the scenario sets apart (not generated from the defaults). */
 const APART = new Set(['variant', 'planningCost', 'constraints', 'groupManagers', 'ispHopsMax']);
-
-type NumericKeys<T> = { [K in keyof T]: T[K] extends number ? K : never }[keyof T];
-type NumericShape<T> = { [K in NumericKeys<T>]: z.ZodDefault<z.ZodNumber> };
-
-/** A zod field per numeric field of `defaults`: an integer when the default is one (times and thresholds stay real). */
-function numericFields<T extends object>(defaults: T): NumericShape<T> {
-  const shape: Record<string, z.ZodDefault<z.ZodNumber>> = {};
-  for (const [name, value] of Object.entries(defaults)) {
-    if (APART.has(name) || typeof value !== 'number') continue;
-    const integer = Number.isInteger(value) && !/Ms$|Threshold$/.test(name);
-    shape[name] = (integer ? int({ ge: 0 }) : num({ ge: 0 })).default(value);
-  }
-  return shape as NumericShape<T>;
-}
+const numericFields = <T extends object>(defaults: T) => numericFieldsOf(defaults, APART);
 
 const D = defaultDvmsConfig;
 const C = defaultCentralConfig;
@@ -84,15 +71,7 @@ export const schedulerSchema = section(
   'an object with the scheduler kind (dvms, central or snooze) and its settings',
 ).superRefine((scheduler, context) => {
   // The protocols' own validation, on the chosen kind, reported on the field it names.
-  const check = (kind: string, validate: () => void): void => {
-    try {
-      validate();
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      const match = /^\w+\.(\w+): (expected .*?)(?:, got .*)?$/.exec(error.message);
-      context.addIssue({ code: 'custom', path: [kind, match?.[1] ?? ''], message: match?.[2] ?? `expected valid settings (${error.message})` });
-    }
-  };
+  const check = (kind: string, validate: () => void): void => protocolIssues(context, [kind], validate);
   const planning = { ...scheduler.planning, timeLimitMs: 0 };
   if (scheduler.kind === 'dvms') check('dvms', () => validateDvmsConfig({ ...D, ...scheduler.dvms, planningCost: { ...planning, timeLimitMs: scheduler.dvms.timeLimitMs } }));
   if (scheduler.kind === 'central') check('central', () => validateCentralConfig({ ...C, ...scheduler.central, planningCost: { ...planning, timeLimitMs: scheduler.central.timeLimitMs } }));

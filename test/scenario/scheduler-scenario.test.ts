@@ -49,6 +49,19 @@ describe('scenarios with a VM scheduler', () => {
     expect(() => run(['cloud.host.cores=6', 'cloud.partitionHeldMaxS=30'])).toThrow(/in a partition for \d+ s \(> cloud.partitionHeldMaxS = 30 s\)/);
   });
 
+  it('operate on VEs from any node: configured at their owners, found, suspended and resumed, relocated within their constraints', () => {
+    const rows = run(['cloud.lifecycle={"configureAtS":30,"workloadPeriodMs":60000,"workloadStartMs":60000}']);
+    expect(last(rows, 've.configure.ok_share')).toBe(1);
+    expect(last(rows, 've.configure.ops')).toBe(8);
+    expect(last(rows, 've.find.ops')).toBeGreaterThan(50);
+    expect(last(rows, 've.find.ok_share')).toBeGreaterThan(0.95);
+    expect(last(rows, 've.suspend.ops')).toBeGreaterThan(0);
+    expect(last(rows, 've.relocate.ops')).toBeGreaterThan(0);
+    expect(last(rows, 'cloud.ve_violations')).toBe(0);
+    expect(scenarioErrorOf(() => loadScenario(FILE, ['cloud.ves=[]', 'cloud.lifecycle={}'])).message).toMatch(/cloud.lifecycle: expected VEs to operate on/);
+    expect(scenarioErrorOf(() => loadScenario(FILE, ['cloud.lifecycle={"findShare":0.9}'])).message).toMatch(/cloud.lifecycle\.\w+Share: expected/);
+  });
+
   it('are deterministic, row for row', () => {
     const a = run(['durationS=600', 'scheduler.kind=central']);
     const b = run(['durationS=600', 'scheduler.kind=central']);

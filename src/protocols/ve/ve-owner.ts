@@ -1,0 +1,287 @@
+/**
+ * The owner's side: the VE records of the keys this node owns (`VeStore`), and the commands it
+ * coordinates. One command per VE at a time (another is 'busy'), at most `coordinationsMax`.
+ *   - start / suspend / resume / stop: every member's host must be known, or the command fails
+ *     at once ('host-unknown') without touching any member; otherwise one `ve.apply` per host,
+ *     and the outcome once every host answered, or after `hostAnswerTimeoutMs` (the members of
+ *     silent hosts fail: 'host-silent'). On success the record takes the new state;
+ *   - relocate: the member's host must be known; when the VE has constraints the target is
+ *     first asked where it is (`ve.probe`) and the move judged (`relocationViolation`); then
+ *     the host migrates the VM and answers when the migration ended (`hostAnswerTimeoutMs +
+ *     migrationTimeoutMs`). On success the member's host is the target at once.
+ * Every request gets exactly one `ve.result`, sent to the issuer.
+ */
+import type { NodeContext, NodeId, TimerHandle, VmId } from '../../runtime/context.js';
+import type { VeConstraint } from '../../placement/problem.js';
+import { relocationViolation } from './ve-constraints.js';
+import type { VeConfig } from './ve-config.js';
+import { VE_RELOCATE, VE_RESUME, VE_START, VE_STOP, VE_SUSPEND, veReason } from './ve-log.js';
+import {
+  type VeApplied,
+  type VeCommandRequest,
+  type VeConfigureRequest,
+  type VeFindRequest,
+  type VeMessage,
+  type VeProbed,
+  type VeReport,
+  type VeResultMessage,
+  type VeState,
+  MIGRATE_BYTES,
+  PROBE_BYTES,
+  applyBytes,
+  checkedRecord,
+  isCountry,
+  isId,
+  isIdList,
+  recordPushBytes,
+  resultBytes,
+} from './ve-messages.js';
+import { type HostPlace, type VeView, VeStore } from './ve-store.js';
+
+export type Post = (to: NodeId, message: VeMessage, sizeBytes: number) => void;
+
+interface Coordination {
+  readonly id: number;
+  readonly issuer: NodeId;
+  readonly opId: number;
+  readonly ve: number;
+  readonly kind: number;
+  /** The members commanded, their hosts, and their answers ('' done; null while waiting). */
+  readonly vms: readonly VmId[];
+  readonly hosts: readonly NodeId[];
+  readonly reasons: (string | null)[];
+  waiting: number;
+  /** A relocation's target, once known to be where it said. */
+  target: HostPlace | null;
+  readonly to: NodeId;
+  observedAtMs: number;
+  /** The hosts were told to act (for a relocation: once the target passed the constraints). */
+  sent: boolean;
+  timer: TimerHandle | null;
+}
+
+const TARGET_STATE: Readonly<Record<number, VeState>> = { [VE_START]: 'running', [VE_SUSPEND]: 'suspended', [VE_RESUME]: 'running', [VE_STOP]: 'stopped' };
+
+export class VeOwner {
+  readonly store: VeStore;
+  private readonly coordinations = new Map<number, Coordination>();
+  /** VE -> the coordination running on it. */
+  private readonly busy = new Map<number, number>();
+  private nextCoordId = 1;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly config: VeConfig,
+    private readonly constraintsOf: (ve: number) => readonly VeConstraint[],
+    private readonly post: Post,
+  ) {
+    this.store = new VeStore(config.vesMax, config.membersMax, config.entryTtlMs);
+  }
+
+  get coordinating(): number {
+    return this.coordinations.size;
+  }
+
+  view(ve: number): VeView | null {
+    return this.store.view(ve, this.ctx.nowMs());
+  }
+
+  stop(): void {
+    for (const c of this.coordinations.values()) c.timer?.cancel();
+    this.coordinations.clear();
+    this.busy.clear();
+  }
+
+  sweep(): void {
+    this.store.sweep(this.ctx.nowMs());
+  }
+
+  // ---- requests from issuers ----
+
+  onConfigure(from: NodeId, msg: VeConfigureRequest): void {
+    if (!isId(msg.ve) || !isSortedIds(msg.members, this.config.membersMax)) return this.bad();
+    if (this.busy.has(msg.ve)) return this.reply(from, msg.opId, msg.ve, 'busy', 0, msg.members.length);
+    const evicted = this.store.evicted;
+    const stored = this.store.configure(msg.ve, msg.members, this.ctx.nowMs());
+    if (this.store.evicted > evicted) this.ctx.metrics.count('ve.placeholders_evicted', this.store.evicted - evicted);
+    this.reply(from, msg.opId, msg.ve, stored ? '' : 'full', stored ? msg.members.length : 0, stored ? 0 : msg.members.length);
+  }
+
+  onFind(from: NodeId, msg: VeFindRequest): void {
+    if (!isId(msg.ve)) return this.bad();
+    const view = this.view(msg.ve);
+    if (view === null) return this.reply(from, msg.opId, msg.ve, 'unknown-ve', 0, 0);
+    this.reply(from, msg.opId, msg.ve, '', view.hosts.length, view.hosts.filter((h) => h < 0).length);
+  }
+
+  onCommand(from: NodeId, msg: VeCommandRequest): void {
+    if (!isId(msg.ve) || !(msg.kind >= VE_START && msg.kind <= VE_RELOCATE)) return this.bad();
+    if (msg.kind === VE_RELOCATE && !(isId(msg.vm) && isId(msg.to))) return this.bad();
+    const view = this.view(msg.ve);
+    if (view === null) return this.reply(from, msg.opId, msg.ve, 'unknown-ve', 0, 0);
+    if (this.busy.has(msg.ve) || this.coordinations.size >= this.config.coordinationsMax) {
+      this.ctx.metrics.count('ve.commands_busy');
+      return this.reply(from, msg.opId, msg.ve, 'busy', 0, msg.kind === VE_RELOCATE ? 1 : view.hosts.length);
+    }
+    if (msg.kind === VE_RELOCATE) return this.startRelocation(from, msg, view);
+    const unknown = view.hosts.filter((h) => h < 0).length;
+    if (unknown > 0) return this.reply(from, msg.opId, msg.ve, 'host-unknown', 0, unknown);
+    const c = this.coordinate(from, msg, view.record.members, view.hosts);
+    const byHost = new Map<NodeId, VmId[]>();
+    c.vms.forEach((vm, k) => {
+      const list = byHost.get(c.hosts[k]);
+      if (list === undefined) byHost.set(c.hosts[k], [vm]);
+      else list.push(vm);
+    });
+    c.sent = true;
+    for (const host of [...byHost.keys()].sort((a, b) => a - b)) {
+      const vms = byHost.get(host) as VmId[];
+      this.post(host, { type: 've.apply', coordId: c.id, ve: c.ve, kind: c.kind, vms }, applyBytes(vms.length));
+    }
+    if (c.waiting === 0) return this.complete(c);
+    c.timer = this.ctx.setTimer(this.config.hostAnswerTimeoutMs, () => this.onTimeout(c));
+  }
+
+  // ---- answers from hosts ----
+
+  onProbed(from: NodeId, msg: VeProbed): void {
+    const c = this.coordinations.get(msg.coordId);
+    if (c === undefined || c.kind !== VE_RELOCATE || c.target !== null || from !== c.to || !Number.isInteger(msg.site) || !isCountry(msg.country)) return this.late();
+    c.timer?.cancel();
+    c.timer = null;
+    if (msg.site < 0) return this.fail(c, 'no-hypervisor');
+    const view = this.view(c.ve);
+    if (view === null) return this.fail(c, 'unknown-ve');
+    c.target = { node: c.to, site: msg.site, country: msg.country };
+    const violation = relocationViolation(this.constraintsOf(c.ve), { members: view.record.members, hosts: view.hosts, sites: view.sites }, c.vms[0], c.target);
+    if (violation !== '') return this.fail(c, violation);
+    this.migrate(c);
+  }
+
+  onApplied(from: NodeId, msg: VeApplied): void {
+    const c = this.coordinations.get(msg.coordId);
+    if (c === undefined || !Array.isArray(msg.vms) || !Array.isArray(msg.reasons) || msg.vms.length !== msg.reasons.length) return this.late();
+    if (!c.sent) return this.late();
+    msg.vms.forEach((vm, i) => {
+      const k = c.vms.indexOf(vm);
+      if (k < 0 || c.hosts[k] !== from || c.reasons[k] !== null) return;
+      const reason = msg.reasons[i];
+      c.reasons[k] = typeof reason === 'string' ? (reason === '' ? '' : veReason(reason)) : 'refused';
+      c.waiting--;
+    });
+    if (typeof msg.observedAtMs === 'number' && Number.isFinite(msg.observedAtMs)) c.observedAtMs = msg.observedAtMs;
+    if (c.waiting === 0) this.complete(c);
+  }
+
+  onReport(from: NodeId, msg: VeReport): void {
+    if (!isId(msg.ve) || !isIdList(msg.vms, this.config.membersMax) || !(typeof msg.observedAtMs === 'number' && Number.isFinite(msg.observedAtMs))) return this.bad();
+    if (!Number.isInteger(msg.site) || !isCountry(msg.country)) return this.bad();
+    const copy = msg.record === null ? null : checkedRecord(msg.record, this.config.membersMax);
+    if (msg.record !== null && copy === null) return this.bad();
+    const evicted = this.store.evicted;
+    const result = this.store.report(msg.ve, { node: from, site: msg.site, country: msg.country }, msg.vms, msg.observedAtMs, copy, this.ctx.nowMs());
+    const metrics = this.ctx.metrics;
+    metrics.count('ve.reports_received');
+    if (this.store.evicted > evicted) metrics.count('ve.placeholders_evicted', this.store.evicted - evicted);
+    if (result.dropped) metrics.count('ve.reports_dropped');
+    if (result.rebuilt) metrics.count('ve.records_rebuilt');
+    if (result.ignored > 0) metrics.count('ve.reported_members_ignored', result.ignored);
+    if (result.pushRecord !== null) this.post(from, { type: 've.record', ve: msg.ve, record: result.pushRecord }, recordPushBytes(result.pushRecord));
+  }
+
+  // ---- coordination ----
+
+  private coordinate(issuer: NodeId, msg: VeCommandRequest, vms: readonly VmId[], hosts: readonly NodeId[]): Coordination {
+    const c: Coordination = {
+      id: this.nextCoordId++,
+      issuer,
+      opId: msg.opId,
+      ve: msg.ve,
+      kind: msg.kind,
+      vms,
+      hosts,
+      reasons: vms.map(() => null),
+      waiting: vms.length,
+      target: null,
+      to: msg.to,
+      observedAtMs: this.ctx.nowMs(),
+      sent: false,
+      timer: null,
+    };
+    this.coordinations.set(c.id, c);
+    this.busy.set(c.ve, c.id);
+    return c;
+  }
+
+  private startRelocation(from: NodeId, msg: VeCommandRequest, view: VeView): void {
+    const k = view.record.members.indexOf(msg.vm);
+    if (k < 0) return this.reply(from, msg.opId, msg.ve, 'not-member', 0, 1);
+    if (view.hosts[k] < 0) return this.reply(from, msg.opId, msg.ve, 'host-unknown', 0, 1);
+    const c = this.coordinate(from, msg, [msg.vm], [view.hosts[k]]);
+    if (this.constraintsOf(c.ve).length === 0) return this.migrate(c);
+    this.post(c.to, { type: 've.probe', coordId: c.id }, PROBE_BYTES);
+    c.timer = this.ctx.setTimer(this.config.hostAnswerTimeoutMs, () => {
+      c.timer = null;
+      this.fail(c, 'target-silent');
+    });
+  }
+
+  private migrate(c: Coordination): void {
+    c.sent = true;
+    this.post(c.hosts[0], { type: 've.migrate', coordId: c.id, ve: c.ve, vm: c.vms[0], to: c.to }, MIGRATE_BYTES);
+    c.timer = this.ctx.setTimer(this.config.hostAnswerTimeoutMs + this.config.migrationTimeoutMs, () => this.onTimeout(c));
+  }
+
+  private onTimeout(c: Coordination): void {
+    c.timer = null;
+    this.ctx.metrics.count('ve.host_timeouts');
+    for (let k = 0; k < c.reasons.length; k++) if (c.reasons[k] === null) c.reasons[k] = 'host-silent';
+    this.complete(c);
+  }
+
+  /** Fail every member still waiting with `reason`, and finish. */
+  private fail(c: Coordination, reason: string): void {
+    for (let k = 0; k < c.reasons.length; k++) if (c.reasons[k] === null) c.reasons[k] = reason;
+    this.complete(c);
+  }
+
+  private complete(c: Coordination): void {
+    c.timer?.cancel();
+    c.timer = null;
+    this.coordinations.delete(c.id);
+    this.busy.delete(c.ve);
+    const now = this.ctx.nowMs();
+    let failed = 0;
+    let reason = '';
+    for (const r of c.reasons) {
+      if (r === '' || r === null) continue;
+      failed++;
+      if (reason === '') reason = r;
+    }
+    if (failed === 0) {
+      if (c.kind !== VE_RELOCATE) this.store.setState(c.ve, TARGET_STATE[c.kind], now);
+      else this.store.moved(c.ve, c.vms[0], c.target ?? { node: c.to, site: -1, country: '' }, c.observedAtMs, now);
+    }
+    this.reply(c.issuer, c.opId, c.ve, reason, c.sent ? c.vms.length : 0, failed);
+  }
+
+  private reply(to: NodeId, opId: number, ve: number, reason: string, acted: number, failed: number): void {
+    const view = this.view(ve);
+    const result: VeResultMessage = { type: 've.result', opId, ve, ok: reason === '', reason, record: view?.record ?? null, hosts: view?.hosts ?? [], acted, failed };
+    this.post(to, result, resultBytes(result));
+  }
+
+  private bad(): void {
+    this.ctx.metrics.count('ve.bad_messages');
+  }
+
+  private late(): void {
+    this.ctx.metrics.count('ve.late_answers');
+  }
+}
+
+function isSortedIds(value: unknown, max: number): value is readonly number[] {
+  if (!isIdList(value, max)) return false;
+  for (let k = 1; k < value.length; k++) if (!(value[k - 1] < value[k])) return false;
+  return true;
+}

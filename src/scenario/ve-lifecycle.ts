@@ -1,0 +1,124 @@
+/**
+ * The VE lifecycle in a run (`cloud.lifecycle`): the VE protocol on every host beside its Chord
+ * (Chord added with its defaults and no lookups of its own when the scenario has none), each VE
+ * configured at `configureAtS` from node ve mod hosts (retried every 10 s while the ring is not
+ * ready), the hosts told of every finished migration (`vmArrived` / `vmDeparted`, as a local
+ * hypervisor agent would), and the operations' outcomes counted per kind, and failures per
+ * reason, at each sample.
+ */
+import type { Simulator } from '../kernel/simulator.js';
+import { sToUs } from '../kernel/time.js';
+import type { Cloud } from '../platform/cloud.js';
+import type { MetricSeries } from '../metrics/series.js';
+import type { VeConstraint } from '../placement/problem.js';
+import type { Protocol, StackBuilder } from '../runtime/context.js';
+import type { Counters } from '../runtime/counters.js';
+import type { SimHypervisors } from '../runtime/sim/sim-hypervisor.js';
+import type { SimRuntime } from '../runtime/sim/sim-runtime.js';
+import { CHORD, ChordProtocol, defaultChordConfig } from '../protocols/chord/index.js';
+import { defaultVeConfig, type VeConfig } from '../protocols/ve/ve-config.js';
+import { VE_OP_NAMES, VE_REASONS } from '../protocols/ve/ve-log.js';
+import { VeProtocol } from '../protocols/ve/ve-protocol.js';
+import { VE } from '../protocols/ve/ve-stack.js';
+import type { LifecycleSection } from './lifecycle.js';
+
+const CONFIGURE_RETRY_US = 10_000_000;
+const CONFIGURE_ATTEMPTS_MAX = 30;
+
+export function veConfigOf(section: LifecycleSection, veCount: number, hostCount: number, constraints: readonly VeConstraint[]): VeConfig {
+  const { configureAtS: _at, ...fields } = section;
+  return { ...defaultVeConfig, ...fields, veCount, targetNodeCount: hostCount, constraints };
+}
+
+export function withVeLifecycle(inner: StackBuilder, config: VeConfig): StackBuilder {
+  return (contextFor) => {
+    const protocols = new Map<string, Protocol>(inner(contextFor));
+    let chord = protocols.get(CHORD) as ChordProtocol | undefined;
+    if (chord === undefined) {
+      chord = new ChordProtocol(contextFor(CHORD), { ...defaultChordConfig, lookupPeriodMs: 0 }, null);
+      protocols.set(CHORD, chord);
+    }
+    protocols.set(VE, new VeProtocol(contextFor(VE), chord, config));
+    return protocols;
+  };
+}
+
+export interface VeLifecycleInput {
+  readonly sim: Simulator;
+  readonly runtime: SimRuntime;
+  readonly cloud: Cloud;
+  readonly hypervisors: SimHypervisors;
+  readonly counters: Counters;
+  readonly configureAtS: number;
+}
+
+export class VeLifecycle {
+  private readonly total = new Float64Array(VE_OP_NAMES.length);
+  private readonly ok = new Float64Array(VE_OP_NAMES.length);
+  private readonly failedBy = new Float64Array(VE_REASONS.length);
+
+  constructor(private readonly input: VeLifecycleInput) {
+    input.hypervisors.onMigrationEnded((record) => {
+      if (!record.ok) return;
+      const ve = input.cloud.vmVe[record.vm];
+      if (ve < 0) return;
+      input.runtime.protocolOf<VeProtocol>(record.from, VE)?.vmDeparted(record.vm);
+      input.runtime.protocolOf<VeProtocol>(record.to, VE)?.vmArrived(record.vm, ve);
+    });
+  }
+
+  start(): void {
+    const { sim, cloud } = this.input;
+    const members = new Map<number, number[]>();
+    for (let vm = 0; vm < cloud.vmCount; vm++) {
+      const ve = cloud.vmVe[vm];
+      if (ve >= 0) members.set(ve, [...(members.get(ve) ?? []), vm]);
+    }
+    const ves = [...members.keys()].sort((a, b) => a - b);
+    sim.at(Math.max(sim.nowUs(), sToUs(this.input.configureAtS)), () => {
+      for (const ve of ves) this.configure(ve, members.get(ve) as number[], 1);
+    });
+  }
+
+  /** Configure from node ve mod n (the next one up if it is down); retried while the ring is not ready. */
+  private configure(ve: number, members: readonly number[], attempt: number): void {
+    const { runtime, sim, counters } = this.input;
+    const n = runtime.nodeCount;
+    let issuer: VeProtocol | undefined;
+    for (let k = 0; k < n && issuer === undefined; k++) issuer = runtime.protocolOf<VeProtocol>((ve + k) % n, VE);
+    const retry = (): void => {
+      if (attempt >= CONFIGURE_ATTEMPTS_MAX) {
+        counters.count('ve.configure_given_up');
+        return;
+      }
+      sim.after(CONFIGURE_RETRY_US, () => this.configure(ve, members, attempt + 1));
+    };
+    if (issuer === undefined) return retry();
+    issuer.configure(ve, members, (result) => {
+      if (result.ok) counters.count('ve.configured');
+      else retry();
+    });
+  }
+
+  /** Outcomes of the operations finished since the last sample, per kind: count and success share. */
+  record(series: MetricSeries, timeS: number): void {
+    const { runtime } = this.input;
+    for (let id = 0; id < runtime.nodeCount; id++) {
+      const ve = runtime.protocolOf<VeProtocol>(id, VE);
+      if (ve === undefined) continue;
+      for (const outcome of ve.drainOperations()) {
+        this.total[outcome.kind]++;
+        if (outcome.ok) this.ok[outcome.kind]++;
+        else this.failedBy[outcome.reason]++;
+      }
+    }
+    VE_OP_NAMES.forEach((name, kind) => {
+      if (this.total[kind] === 0) return;
+      series.record(timeS, `ve.${name}.ops`, this.total[kind]);
+      series.record(timeS, `ve.${name}.ok_share`, this.ok[kind] / this.total[kind]);
+    });
+    VE_REASONS.forEach((reason, code) => {
+      if (this.failedBy[code] > 0) series.record(timeS, `ve.failed.${reason}`, this.failedBy[code]);
+    });
+  }
+}
