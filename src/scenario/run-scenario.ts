@@ -35,7 +35,7 @@ import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
 import { PartitionProbe } from './probes/partition-probe.js';
 import { VeLifecycle, veConfigOf, withVeLifecycle } from './ve-lifecycle.js';
-import { DVMS, SchedulerNodeError, schedulerProtocolName, withScheduler } from './scheduler-stack.js';
+import { DVMS, LOCALITY_PEER_COORDINATES_MIN, SchedulerNodeError, schedulerProtocolName, withScheduler } from './scheduler-stack.js';
 import { veViolations } from './probes/ve-check.js';
 import type { BackboneNetwork } from '../platform/network.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
@@ -233,9 +233,11 @@ export function stackFor(scenario: Scenario, hostCount?: number): StackBuilder {
   const vivaldiBase = p.vivaldi ?? defaultVivaldiConfig;
   // Spiral and Chord's proximity read the coordinates peers advertised: Vivaldi must keep them.
   const chordConfig = p.chord ?? (p.vmIndex !== undefined ? defaultChordConfig : undefined); // the VM index runs on Chord
-  const coordinatesNeeded = spiralConfig !== undefined || (chordConfig?.proximity === true && vivaldiOn);
+  // DVMS's locality variant pulls the nearest of the peers whose coordinates Vivaldi remembers.
+  const locality = scenario.scheduler?.kind === 'dvms' && scenario.scheduler.dvms.variant === 'locality' && vivaldiOn;
+  const coordinatesNeeded = spiralConfig !== undefined || (chordConfig?.proximity === true && vivaldiOn) || locality;
   const vivaldiConfig = coordinatesNeeded
-    ? rememberingPeerCoordinates(vivaldiBase, Math.max(SPIRAL_PEER_COORDINATES_MIN, CHORD_PEER_COORDINATES_MIN))
+    ? rememberingPeerCoordinates(vivaldiBase, Math.max(SPIRAL_PEER_COORDINATES_MIN, CHORD_PEER_COORDINATES_MIN, locality ? LOCALITY_PEER_COORDINATES_MIN : 0))
     : vivaldiBase;
   return (contextFor) => {
     const protocols = new Map<string, Protocol>();

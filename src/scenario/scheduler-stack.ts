@@ -22,7 +22,7 @@ import type { SchedulerSection } from './scheduler.js';
 export const DVMS = 'dvms';
 
 /** The locality variant picks among peers whose coordinates Vivaldi remembers: at least this many. */
-const LOCALITY_PEER_COORDINATES_MIN = 128;
+export const LOCALITY_PEER_COORDINATES_MIN = 128;
 
 /** The protocol name the scheduler runs under (its scheduling log is read under this name). */
 export function schedulerProtocolName(scheduler: SchedulerSection): string {

@@ -39,6 +39,10 @@ describe('scenarios with a VM scheduler', () => {
     const rows = run(['scheduler.dvms.variant=locality']);
     expect(last(rows, 'cloud.migrations')).toBeGreaterThan(0);
     expect(last(rows, 'cloud.violation_time_s')).toBeLessThan(last(alone, 'cloud.violation_time_s'));
+    // With the scenario's own Vivaldi (which remembers no peer coordinates by default), the run keeps enough of them.
+    const own = run(['scheduler.dvms.variant=locality', 'protocols.vivaldi={}']);
+    expect(last(own, 'dvms.pulls')).toBeGreaterThan(0);
+    expect(last(own, 'cloud.violation_time_s')).toBeLessThan(last(alone, 'cloud.violation_time_s'));
   });
 
   it('dvms: every partition is released (none held at the end), and a run option fails a run whose partitions outlive a bound', () => {
