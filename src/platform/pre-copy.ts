@@ -30,6 +30,12 @@ export interface PreCopyVm {
   readonly stopCopyBytes: number;
   /** Live rounds at most (>= 1) before the stop-and-copy, converged or not. */
   readonly roundsMax: number;
+  /**
+   * Stop the live rounds once they have sent this many times the memory (Xen's rule: 3), so a
+   * migration that does not converge stops early instead of copying the whole memory roundsMax
+   * times. Infinity (the default) leaves roundsMax alone.
+   */
+  readonly sentFactorMax?: number;
 }
 
 export interface PreCopyPlanInput extends PreCopyVm {
@@ -53,12 +59,15 @@ function checkVm(where: string, vm: PreCopyVm): void {
   if (!(dirtyRateBytesPerS >= 0 && Number.isFinite(dirtyRateBytesPerS))) throw new RangeError(`${where}: dirtyRateBytesPerS must be a finite number >= 0, got ${dirtyRateBytesPerS}`);
   if (!(stopCopyBytes >= 0 && Number.isFinite(stopCopyBytes))) throw new RangeError(`${where}: stopCopyBytes must be a finite number >= 0, got ${stopCopyBytes}`);
   if (!(Number.isInteger(roundsMax) && roundsMax >= 1)) throw new RangeError(`${where}: roundsMax must be an integer >= 1, got ${roundsMax}`);
+  const factor = vm.sentFactorMax ?? Infinity;
+  if (!(factor >= 1)) throw new RangeError(`${where}: sentFactorMax must be a number >= 1, got ${factor}`);
 }
 
-/** What round `roundsDone + 1` copies, or the stop-and-copy if `stop`. */
-function nextRound(vm: PreCopyVm, roundsDone: number, lastRoundS: number): { bytes: number; stop: boolean } {
+/** What round `roundsDone + 1` copies, or the stop-and-copy if `stop`, after `sentBytes` so far. */
+function nextRound(vm: PreCopyVm, roundsDone: number, lastRoundS: number, sentBytes: number): { bytes: number; stop: boolean } {
   const bytes = Math.min(vm.memoryBytes, vm.dirtyRateBytesPerS * lastRoundS);
-  return { bytes, stop: bytes <= vm.stopCopyBytes || roundsDone >= vm.roundsMax };
+  const sentOut = sentBytes >= (vm.sentFactorMax ?? Infinity) * vm.memoryBytes;
+  return { bytes, stop: bytes <= vm.stopCopyBytes || roundsDone >= vm.roundsMax || sentOut };
 }
 
 /** The pre-copy rounds at a constant bandwidth, in closed form (at most `roundsMax` + 1 copies). */
@@ -72,7 +81,7 @@ export function preCopyPlan(input: PreCopyPlanInput): PreCopyPlan {
   let durationS = roundS;
   let bytesSent = memoryBytes;
   for (;;) {
-    const next = nextRound(input, rounds, roundS);
+    const next = nextRound(input, rounds, roundS, bytesSent);
     roundS = secondsFor(next.bytes);
     durationS += roundS;
     bytesSent += next.bytes;
@@ -140,7 +149,7 @@ export class PreCopyMigration {
       });
       return;
     }
-    const next = nextRound(this.params, this.rounds, durationUs / 1e6);
+    const next = nextRound(this.params, this.rounds, durationUs / 1e6, this.bytesSent);
     this.copy(next.bytes, next.stop);
   }
 }

@@ -50,6 +50,7 @@ export const cloudSchema = section(
       bandwidthBps: num({ gt: 0 }).default(1e9).meta({ description: 'rate cap of one migration (VMPlaceS: 125 MB/s)' }),
       downtimeMaxMs: num({ gt: 0 }).default(300).meta({ description: 'stop-and-copy once the rest fits in this time at the cap (QEMU default)' }),
       roundsMax: int({ ge: 1 }).default(30),
+      sentFactorMax: num({ ge: 1 }).optional().meta({ description: "stop the live rounds once they have sent this many times the VM's memory (Xen's rule: 3); absent = roundsMax only" }),
       outgoingPerHostMax: int({ ge: 1 }).default(2).meta({ description: 'migrations leaving one host at once' }),
       transfersMax: int({ ge: 1 }).default(100_000),
     }).prefault({}),

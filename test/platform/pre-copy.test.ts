@@ -32,6 +32,14 @@ describe('pre-copy in closed form', () => {
     }
   });
 
+  it("with Xen's rule (sentFactorMax 3) a migration that never converges stops once it has sent 3 memories: 3 rounds, 32 s", () => {
+    // 3 rounds of 1 GB (3 GB sent), then the stop-and-copy of 1 GB: 4 GB in 32 s, 8 s of downtime.
+    expect(preCopyPlan({ ...vm(150 * MB, 30), sentFactorMax: 3, bandwidthBps: LINK_BPS })).toEqual({ rounds: 3, durationS: 32, downtimeS: 8, bytesSent: 4 * GB });
+    // A converging one is untouched by the rule.
+    expect(preCopyPlan({ ...vm(25 * MB), sentFactorMax: 3, bandwidthBps: LINK_BPS }).rounds).toBe(3);
+    expect(() => preCopyPlan({ ...vm(0), sentFactorMax: 0.5, bandwidthBps: LINK_BPS })).toThrow(/sentFactorMax must be a number >= 1/);
+  });
+
   it('stops at roundsMax when converging too slowly: 100 MB/s dirtied, 3 rounds, 512 MB copied in 4.096 s of downtime', () => {
     // 1000 MB (8 s), 800 MB (6.4 s), 640 MB (5.12 s), then 512 MB > 10 MB stop-copied anyway.
     const plan = preCopyPlan({ ...vm(100 * MB, 3), bandwidthBps: LINK_BPS });

@@ -31,7 +31,7 @@ export interface CloudWorldOptions {
   readonly migration?: Partial<MigrationModel>;
 }
 
-export const TEST_MIGRATION: MigrationModel = { bandwidthBps: 1e9, stopCopyMiB: 16, roundsMax: 30, outgoingPerHostMax: 4 };
+export const TEST_MIGRATION: MigrationModel = { bandwidthBps: 1e9, stopCopyMiB: 16, roundsMax: 30, sentFactorMax: Infinity, outgoingPerHostMax: 4 };
 
 export class CloudWorld {
   readonly sim = new Simulator();

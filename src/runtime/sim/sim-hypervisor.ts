@@ -26,6 +26,8 @@ export interface MigrationModel {
   /** Stop-and-copy once the memory left to send is at most this. */
   readonly stopCopyMiB: number;
   readonly roundsMax: number;
+  /** Stop the live rounds once they have sent this many times the memory (Xen: 3); Infinity = only roundsMax. */
+  readonly sentFactorMax: number;
   /** Outgoing migrations in progress per host at most; beyond, `migrate` fails with 'busy'. */
   readonly outgoingPerHostMax: number;
 }
@@ -166,7 +168,7 @@ export class SimHypervisors {
     this.outgoing[from]++;
     this.incomingMiB[to] += memoryMiB;
     const dirtyRateBytesPerS = (cloud.vmDirtyShare[vm] * (migration.bandwidthBps / 8) * cloud.vmLoadPercent[vm]) / 100;
-    const params = { memoryBytes: memoryMiB * MIB, dirtyRateBytesPerS, stopCopyBytes: migration.stopCopyMiB * MIB, roundsMax: migration.roundsMax, capBps: migration.bandwidthBps };
+    const params = { memoryBytes: memoryMiB * MIB, dirtyRateBytesPerS, stopCopyBytes: migration.stopCopyMiB * MIB, roundsMax: migration.roundsMax, sentFactorMax: migration.sentFactorMax, capBps: migration.bandwidthBps };
     new PreCopyMigration(this.transfers, sim, links, params, (result: PreCopyResult) => {
       this.migrating[vm] = 0;
       this.outgoing[from]--;

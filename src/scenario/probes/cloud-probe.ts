@@ -56,7 +56,7 @@ export class CloudProbe {
   constructor(
     private readonly sim: Simulator,
     private readonly cloud: Cloud,
-    hypervisors: SimHypervisors,
+    private readonly hypervisors: SimHypervisors,
     private readonly power: PowerModel,
     hostPue: Float64Array,
     /** The scheduler protocol's name on every node, or null when none runs. */
@@ -128,6 +128,8 @@ export class CloudProbe {
     }
     series.record(timeS, 'cloud.migrations', this.migrationsDone);
     series.record(timeS, 'cloud.migrations_failed', this.migrationsFailed);
+    // Durations below are of finished migrations only: those still running are counted here.
+    series.record(timeS, 'cloud.migrations_in_progress', this.hypervisors.migrationsInProgress);
     series.record(timeS, 'cloud.migration_gb', this.migrationBytes / 1e9);
     series.record(timeS, 'cloud.migrations_wan_share', this.migrationsDone === 0 ? 0 : this.migrationsWan / this.migrationsDone);
     const durations = this.migrationS.view();
