@@ -7,7 +7,8 @@
  */
 import type { NodeId, Protocol, StackBuilder } from '../runtime/context.js';
 import type { VeConstraint } from '../placement/problem.js';
-import { CHORD, ChordProtocol, VivaldiCoordinateSource, defaultChordConfig } from '../protocols/chord/index.js';
+import { VivaldiCoordinateSource } from '../protocols/chord/index.js';
+import { chordBeneath } from './chord-beneath.js';
 import { GossipProtocol, defaultGossipConfig } from '../protocols/gossip/index.js';
 import { VivaldiProtocol, defaultVivaldiConfig, rememberingPeerCoordinates } from '../protocols/vivaldi/index.js';
 import { GOSSIP, VIVALDI } from '../protocols/stack.js';
@@ -109,11 +110,7 @@ function withDvms(inner: StackBuilder, config: DvmsConfig): StackBuilder {
       vivaldi = new VivaldiProtocol(contextFor(VIVALDI), gossip, rememberingPeerCoordinates(defaultVivaldiConfig, LOCALITY_PEER_COORDINATES_MIN));
       protocols.set(VIVALDI, vivaldi);
     }
-    let chord = protocols.get(CHORD) as ChordProtocol | undefined;
-    if (chord === undefined) {
-      chord = new ChordProtocol(contextFor(CHORD), { ...defaultChordConfig, lookupPeriodMs: 0 }, vivaldi === undefined ? null : new VivaldiCoordinateSource(vivaldi));
-      protocols.set(CHORD, chord);
-    }
+    const chord = chordBeneath(protocols, contextFor, vivaldi === undefined ? null : new VivaldiCoordinateSource(vivaldi));
     const ctx = contextFor(DVMS);
     protocols.set(DVMS, new DvmsProtocol(ctx, new ChordVivaldiOverlay(ctx.id, chord, locality ? vivaldi : undefined), config));
     return protocols;

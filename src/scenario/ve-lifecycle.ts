@@ -15,12 +15,12 @@ import type { Protocol, StackBuilder } from '../runtime/context.js';
 import type { Counters } from '../runtime/counters.js';
 import type { SimHypervisors } from '../runtime/sim/sim-hypervisor.js';
 import type { SimRuntime } from '../runtime/sim/sim-runtime.js';
-import { CHORD, ChordProtocol, defaultChordConfig } from '../protocols/chord/index.js';
 import { defaultVeConfig, type VeConfig } from '../protocols/ve/ve-config.js';
 import { VE_OP_NAMES, VE_REASONS } from '../protocols/ve/ve-log.js';
 import { VeProtocol } from '../protocols/ve/ve-protocol.js';
 import { VE } from '../protocols/ve/ve-stack.js';
 import type { LifecycleSection } from './lifecycle.js';
+import { chordBeneath } from './chord-beneath.js';
 
 const CONFIGURE_RETRY_US = 10_000_000;
 const CONFIGURE_ATTEMPTS_MAX = 30;
@@ -33,12 +33,7 @@ export function veConfigOf(section: LifecycleSection, veCount: number, hostCount
 export function withVeLifecycle(inner: StackBuilder, config: VeConfig): StackBuilder {
   return (contextFor) => {
     const protocols = new Map<string, Protocol>(inner(contextFor));
-    let chord = protocols.get(CHORD) as ChordProtocol | undefined;
-    if (chord === undefined) {
-      chord = new ChordProtocol(contextFor(CHORD), { ...defaultChordConfig, lookupPeriodMs: 0 }, null);
-      protocols.set(CHORD, chord);
-    }
-    protocols.set(VE, new VeProtocol(contextFor(VE), chord, config));
+    protocols.set(VE, new VeProtocol(contextFor(VE), chordBeneath(protocols, contextFor, null), config));
     return protocols;
   };
 }

@@ -33,6 +33,21 @@ export function mulberry32(seed: number): () => number {
 
 const COUNTRIES = ['FR', 'DE', 'IT'];
 
+/** One random constraint per VE (gather 30%, spread 40%, fence to a site 15% or a country 15%), drawn from `rand`. */
+function randomConstraints(veCount: number, sites: number, rand: () => number): VeConstraint[] {
+  const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+  const constraints: VeConstraint[] = [];
+  for (let ve = 0; ve < veCount; ve++) {
+    const roll = rand();
+    const scope = rand() < 0.5 ? 'host' : 'site';
+    if (roll < 0.3) constraints.push({ kind: 'gather', ve, scope });
+    else if (roll < 0.7) constraints.push({ kind: 'spread', ve, scope });
+    else if (roll < 0.85) constraints.push({ kind: 'fence', ve, sites: [int(0, sites - 1)], countries: [] });
+    else constraints.push({ kind: 'fence', ve, sites: [], countries: [COUNTRIES[int(0, COUNTRIES.length - 1)]] });
+  }
+  return constraints;
+}
+
 /** A random problem: 2-30 hosts on 1-4 sites, 0-12 VMs per host, a few VEs with random constraints. */
 export function randomProblem(seed: number): PlacementProblem {
   const rand = mulberry32(seed);
@@ -54,16 +69,7 @@ export function randomProblem(seed: number): PlacementProblem {
       vms.push(vm(vms.length, h.id, cpu, pick([512, 1024, 2048, 4096]), ve, rand() < 0.03));
     }
   }
-  const constraints: VeConstraint[] = [];
-  for (let ve = 0; ve < veCount; ve++) {
-    const roll = rand();
-    const scope = rand() < 0.5 ? 'host' : 'site';
-    if (roll < 0.3) constraints.push({ kind: 'gather', ve, scope });
-    else if (roll < 0.7) constraints.push({ kind: 'spread', ve, scope });
-    else if (roll < 0.85) constraints.push({ kind: 'fence', ve, sites: [int(0, sites - 1)], countries: [] });
-    else constraints.push({ kind: 'fence', ve, sites: [], countries: [pick(COUNTRIES)] });
-  }
-  return problem(hosts, vms, constraints);
+  return problem(hosts, vms, randomConstraints(veCount, sites, rand));
 }
 
 /**
@@ -101,14 +107,5 @@ export function tinyProblem(seed: number): PlacementProblem {
     const ve = veCount > 0 && rand() < 0.4 ? int(0, veCount - 1) : -1;
     return vm(k, pick(hosts).id, Math.round(rand() * 40 + 1) / 10, pick([512, 1024, 2048]), ve, rand() < 0.05);
   });
-  const constraints: VeConstraint[] = [];
-  for (let ve = 0; ve < veCount; ve++) {
-    const roll = rand();
-    const scope = rand() < 0.5 ? 'host' : 'site';
-    if (roll < 0.3) constraints.push({ kind: 'gather', ve, scope });
-    else if (roll < 0.7) constraints.push({ kind: 'spread', ve, scope });
-    else if (roll < 0.85) constraints.push({ kind: 'fence', ve, sites: [int(0, sites - 1)], countries: [] });
-    else constraints.push({ kind: 'fence', ve, sites: [], countries: [pick(COUNTRIES)] });
-  }
-  return problem(hosts, vms, constraints);
+  return problem(hosts, vms, randomConstraints(veCount, sites, rand));
 }

@@ -78,6 +78,8 @@ export class SimHypervisors {
   private readonly incomingMiB: Float64Array;
   private readonly linkCount: number;
   private readonly listeners: ((record: MigrationRecord) => void)[] = [];
+  /** One hypervisor per host, made on first use and shared by all its protocols and lives. */
+  private readonly handles: (Hypervisor | undefined)[] = [];
 
   constructor(private readonly options: SimHypervisorsOptions) {
     const { cloud, linkCapacityBps, nicBandwidthBps, migration } = options;
@@ -110,8 +112,12 @@ export class SimHypervisors {
     return this.migrating[vm] === 1;
   }
 
-  /** The hypervisor of host `node`. */
+  /** The hypervisor of host `node` (the same object on every call). */
   of(node: NodeId): Hypervisor {
+    return (this.handles[node] ??= this.make(node));
+  }
+
+  private make(node: NodeId): Hypervisor {
     const { cloud, network, hostCountry } = this.options;
     const self = this;
     const info: HostInfo = { node, cores: cloud.hostCores[node], memoryMiB: cloud.hostMemoryMiB[node], site: network.hostPop[node], country: hostCountry[node] };
