@@ -62,7 +62,11 @@ function main(): void {
   let missed = 0;
   const named = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
   const targets = named.length === 0 ? TARGETS : TARGETS.filter((target) => named.includes(target.scenario));
-  if (targets.length === 0) throw new Error(`no scenario among ${named.join(', ')}; known: ${TARGETS.map((t) => t.scenario).join(', ')}`);
+  if (targets.length === 0) {
+    process.stderr.write(`error: no benchmarked scenario among ${named.join(', ')}; known: ${TARGETS.map((t) => t.scenario).join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const rows = targets.map((target) => {
     const file = join(ROOT, 'scenarios', `${target.scenario}.yaml`);
     const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', file], { encoding: 'utf8' });
