@@ -87,14 +87,22 @@ export class Simulator {
 
   /** Run `handler` (or fire the record) after `delayUs` (integer >= 0). */
   after(delayUs: number, handler: Schedulable): void {
-    this.at(this.clockUs + delayUs, handler);
+    this.schedule(delayUs, handler);
   }
 
   /** A cancellable version of `after`. */
   setTimer(delayUs: number, handler: EventHandler): TimerHandle {
     const timer = new Timer(handler);
-    this.at(this.clockUs + delayUs, timer);
+    this.schedule(delayUs, timer);
     return timer;
+  }
+
+  /** Relative scheduling: the queue may keep the event in its delay's FIFO lane. */
+  private schedule(delayUs: number, handler: Schedulable): void {
+    if (!(delayUs >= 0) || !Number.isInteger(delayUs)) {
+      throw new RangeError(`Simulator.after: delay ${delayUs} us is not an integer >= 0 (now ${this.clockUs} us)`);
+    }
+    this.queue.push(this.clockUs + delayUs, handler, delayUs);
   }
 
   /** Ask the current run to return after the event being processed. */

@@ -85,10 +85,52 @@ describe('EventQueue', () => {
     expect(pops).toBeGreaterThan(100);
   });
 
+  it('mixes delay lanes and the heap in exact (time, insertion) order, as a simulation schedules', () => {
+    // A clock that only moves forward (to each popped time); pushes are relative to it with a few
+    // recurring delays (lanes, more delays than lanes) or at arbitrary later times (heap).
+    for (let seed = 0; seed < 100; seed++) {
+      const rng = randomStream(seed, 'queue-lanes');
+      const queue = new EventQueue<number>(2, 1 << 16, seed % 2 === 0 ? 2 ** 32 : 16);
+      const model: { t: number; id: number }[] = [];
+      const delays = [0, 3, 5, 10, 10, 20, 40, 7, 9, 11, 13]; // 10 distinct: more than the lanes
+      let nowUs = 0;
+      let id = 0;
+      for (let k = 0; k < 600; k++) {
+        if (rng.next() < 0.55 || model.length === 0) {
+          const r = rng.next();
+          if (r < 0.8) {
+            const delay = rng.pick(delays);
+            queue.push(nowUs + delay, id, delay);
+            model.push({ t: nowUs + delay, id: id++ });
+          } else {
+            const t = nowUs + rng.int(30);
+            queue.push(t, id);
+            model.push({ t, id: id++ });
+          }
+        } else {
+          model.sort((a, b) => a.t - b.t || a.id - b.id);
+          const expected = model.shift()!;
+          expect(queue.size).toBe(model.length + 1);
+          expect(queue.peekTimeUs()).toBe(expected.t);
+          expect(queue.pop()).toBe(expected.id);
+          nowUs = expected.t;
+        }
+      }
+    }
+  });
+
+  it('keeps a lane sorted when a push would go back in time (heap instead)', () => {
+    const queue = new EventQueue<string>();
+    queue.push(100, 'late', 100);
+    queue.push(50, 'early', 100); // same delay from an earlier clock: must not queue behind 'late'
+    expect([queue.pop(), queue.pop()]).toEqual(['early', 'late']);
+  });
+
   it('refuses to grow past its bound with a clear error', () => {
     const queue = new EventQueue<number>(2, 4);
     for (let i = 0; i < 4; i++) queue.push(i, i);
     expect(() => queue.push(9, 9)).toThrow(/more than 4 pending events/);
+    expect(() => queue.push(9, 9, 5)).toThrow(/more than 4 pending events/); // lanes count too
   });
 
   it('throws on pop from an empty queue', () => {
