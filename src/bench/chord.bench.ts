@@ -14,7 +14,7 @@ import { msToUs } from '../kernel/time.js';
 import type { NetworkModel } from '../platform/network.js';
 import { Counters } from '../runtime/counters.js';
 import { SimRuntime } from '../runtime/sim/sim-runtime.js';
-import type { Message, NodeContext, Protocol, StackBuilder } from '../runtime/context.js';
+import type { Protocol, StackBuilder } from '../runtime/context.js';
 import { CHORD, ChordProtocol, chordRingId, defaultChordConfig, successorListLengthFor, type ChordConfig } from '../protocols/chord/index.js';
 
 /** Every message takes `latencyUs` one way (SimGrid's constant network model); hosts can go down. */
@@ -82,25 +82,8 @@ export function runChordBench(options: ChordBenchOptions): ChordBenchResult {
   const started = performance.now();
   const sim = new Simulator();
   const counters = new Counters();
-  const sentByType = new Map<string, number>();
-  // Count messages per type by wrapping the chord context's send (the runtime counts per protocol only).
-  const stack: StackBuilder = (contextFor) => {
-    const inner = contextFor(CHORD);
-    const ctx: NodeContext = {
-      id: inner.id,
-      rng: inner.rng,
-      metrics: inner.metrics,
-      nowMs: () => inner.nowMs(),
-      setTimer: (delayMs, handler) => inner.setTimer(delayMs, handler),
-      send: (to: number, message: Message, sizeBytes: number) => {
-        sentByType.set(message.type, (sentByType.get(message.type) ?? 0) + 1);
-        inner.send(to, message, sizeBytes);
-      },
-      bootstrapPeers: () => inner.bootstrapPeers(),
-    };
-    return new Map<string, Protocol>([[CHORD, new ChordProtocol(ctx, config)]]);
-  };
-  const runtime = new SimRuntime({ sim, network: new ConstantNetwork(nodes, msToUs(latencyMs)), seed, stack, bootstrapCount: 4, counters });
+  const stack: StackBuilder = (contextFor) => new Map<string, Protocol>([[CHORD, new ChordProtocol(contextFor(CHORD), config)]]);
+  const runtime = new SimRuntime({ sim, network: new ConstantNetwork(nodes, msToUs(latencyMs)), seed, stack, bootstrapCount: 4, counters, countByMessageType: true });
   // Nodes start (join) at uniform times over the window; the ring creator first, at time 0.
   const rng = randomStream(seed, 'chord-bench-joins');
   const draw = (): number => rng.next();
@@ -168,7 +151,7 @@ export function runChordBench(options: ChordBenchOptions): ChordBenchResult {
     wallMs: performance.now() - started,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     events: sim.eventsProcessed,
-    sentByType: [...sentByType].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    sentByType: runtime.sentByType(),
     lookups,
     correct,
     timeouts,

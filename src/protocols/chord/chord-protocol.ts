@@ -113,7 +113,7 @@ export class ChordProtocol implements Protocol {
   }
 
   fingerTable(): NodeId[] {
-    return Array.from(this.table.fingers);
+    return this.table.fingerList();
   }
 
   /** The workload lookups finished since the last drain, oldest first. */

@@ -1,10 +1,12 @@
 /**
- * A Chord node's routing state, flat: the successor list and the finger table are Int32Arrays of
- * node ids (-1: empty), the predecessor one number. Ring identifiers are never stored: they are
- * a hash of the node id (`chordRingId`); the clockwise distance from this node to each finger and
- * successor is kept beside it, so a routing step compares numbers rather than hashing up to
- * bits + r node ids (the step runs millions of times). `route` is the decision one lookup step takes at a node;
- * it writes its answer into the `r*` fields (no allocation per step).
+ * A Chord node's routing state, flat: the finger table and the successor list are (node id,
+ * clockwise distance) pairs in one Int32Array (node -1: empty; distances are unsigned 32-bit,
+ * read back with `>>> 0`), the predecessor one number. One array, so a routing step reads one
+ * object and a few consecutive cache lines (at 100,000 nodes every object a step touches is a
+ * cache miss). Ring identifiers are never stored: they are a hash of the node id
+ * (`chordRingId`); the distances are kept so that a routing step compares numbers rather than
+ * hashing up to bits + r node ids (the step runs millions of times). `route` is the decision one
+ * lookup step takes at a node; it writes its answer into the `r*` fields (no allocation per step).
  */
 import type { NodeId } from '../../runtime/context.js';
 import { chordRingId, inFingerInterval, inOpen, inOpenClosed, ringDistance, ringSize } from './ring.js';
@@ -12,13 +14,15 @@ import { chordRingId, inFingerInterval, inOpen, inOpenClosed, ringDistance, ring
 export class ChordTable {
   readonly size: number;
   readonly selfId: number;
-  private readonly successorList: Int32Array;
-  /** Clockwise distance from this node to each successor (same indices). */
-  private readonly successorDistance: Float64Array;
+  /**
+   * Finger i at [2i] (node) and [2i + 1] (distance), i < bits; then successor k at
+   * [2(bits + k)] and [2(bits + k) + 1], k < successorListLength.
+   */
+  private readonly cells: Int32Array;
+  /** Where the successor pairs start in `cells`. */
+  private readonly successorBase: number;
+  private readonly successorCapacity: number;
   private successorCount = 0;
-  /** Read-only outside: write through setFinger / clearFingers, which keep fingerDistance in step. */
-  readonly fingers: Int32Array;
-  private readonly fingerDistance: Float64Array;
   pred: NodeId = -1;
 
   /** Result of the last `route`: done (owner = self) or the next hop and its fallback. */
@@ -39,10 +43,20 @@ export class ChordTable {
   ) {
     this.size = ringSize(bits);
     this.selfId = chordRingId(self, bits);
-    this.successorList = new Int32Array(successorListLength);
-    this.successorDistance = new Float64Array(successorListLength);
-    this.fingers = new Int32Array(bits).fill(-1);
-    this.fingerDistance = new Float64Array(bits);
+    this.successorBase = 2 * bits;
+    this.successorCapacity = successorListLength;
+    this.cells = new Int32Array(2 * (bits + successorListLength));
+    this.clearFingers();
+  }
+
+  /** Finger i (-1: empty). */
+  fingerAt(i: number): NodeId {
+    return this.cells[2 * i];
+  }
+
+  /** The finger table, finger 0 first (-1: empty). */
+  fingerList(): NodeId[] {
+    return Array.from({ length: this.bits }, (_, i) => this.cells[2 * i]);
   }
 
   idOf(node: NodeId): number {
@@ -55,13 +69,21 @@ export class ChordTable {
   }
 
   setFinger(i: number, node: NodeId): void {
-    this.fingers[i] = node;
-    this.fingerDistance[i] = node < 0 ? 0 : this.distanceTo(node);
+    this.cells[2 * i] = node;
+    this.cells[2 * i + 1] = node < 0 ? 0 : this.distanceTo(node);
   }
 
   clearFingers(): void {
-    this.fingers.fill(-1);
-    this.fingerDistance.fill(0);
+    for (let i = 0; i < this.bits; i++) this.setFinger(i, -1);
+  }
+
+  private successorNode(k: number): NodeId {
+    return this.cells[this.successorBase + 2 * k];
+  }
+
+  private setSuccessorAt(k: number, node: NodeId, distance: number): void {
+    this.cells[this.successorBase + 2 * k] = node;
+    this.cells[this.successorBase + 2 * k + 1] = distance;
   }
 
   get joined(): boolean {
@@ -69,7 +91,7 @@ export class ChordTable {
   }
 
   get alone(): boolean {
-    return this.successorCount > 0 && this.successorList[0] === this.self;
+    return this.successorCount > 0 && this.successorNode(0) === this.self;
   }
 
   get successorCountNow(): number {
@@ -77,17 +99,18 @@ export class ChordTable {
   }
 
   successorAt(index: number): NodeId {
-    return index < this.successorCount ? this.successorList[index] : -1;
+    return index < this.successorCount ? this.successorNode(index) : -1;
   }
 
   successors(): NodeId[] {
-    return Array.from(this.successorList.subarray(0, this.successorCount));
+    const list = new Array<NodeId>(this.successorCount);
+    for (let k = 0; k < this.successorCount; k++) list[k] = this.successorNode(k);
+    return list;
   }
 
   /** A ring of one. */
   createRing(): void {
-    this.successorList[0] = this.self;
-    this.successorDistance[0] = 0;
+    this.setSuccessorAt(0, this.self, 0);
     this.successorCount = 1;
     this.pred = -1;
     this.clearFingers();
@@ -101,37 +124,39 @@ export class ChordTable {
 
   /** The successor list becomes `first`, `second`, then `rest`: self, duplicates and -1 skipped, truncated. */
   setSuccessors(first: NodeId, second: NodeId, rest: readonly NodeId[]): void {
-    const list = this.successorList;
-    let count = 0;
-    const push = (node: NodeId): void => {
-      if (node < 0 || node === this.self || count === list.length) return;
-      for (let k = 0; k < count; k++) if (list[k] === node) return;
-      list[count++] = node;
-    };
-    push(first);
-    push(second);
-    for (let k = 0; k < rest.length && count < list.length; k++) push(rest[k]);
-    if (count === 0) {
-      list[0] = this.self; // nobody else known: alone
-      count = 1;
+    // `rest` may be this table's own successors(): a copy, so writing in place is safe.
+    this.successorCount = 0;
+    this.pushSuccessor(first);
+    this.pushSuccessor(second);
+    for (let k = 0; k < rest.length && this.successorCount < this.successorCapacity; k++) this.pushSuccessor(rest[k]);
+    if (this.successorCount === 0) {
+      this.setSuccessorAt(0, this.self, 0); // nobody else known: alone
+      this.successorCount = 1;
     }
-    this.successorCount = count;
-    for (let k = 0; k < count; k++) this.successorDistance[k] = this.distanceTo(list[k]);
+  }
+
+  /** Append `node` to the successor list unless it is -1, self, already there, or the list is full. */
+  private pushSuccessor(node: NodeId): void {
+    const count = this.successorCount;
+    if (node < 0 || node === this.self || count === this.successorCapacity) return;
+    for (let k = 0; k < count; k++) if (this.successorNode(k) === node) return;
+    this.setSuccessorAt(count, node, this.distanceTo(node));
+    this.successorCount = count + 1;
   }
 
   /** Forget a peer that did not answer (successor list, fingers, predecessor). Returns whether it was the successor. */
   remove(node: NodeId): boolean {
     if (node === this.self) return false;
-    const wasSuccessor = this.successorCount > 0 && this.successorList[0] === node;
-    const list = this.successorList;
+    const wasSuccessor = this.successorCount > 0 && this.successorNode(0) === node;
+    const cells = this.cells;
     let count = 0;
     for (let k = 0; k < this.successorCount; k++) {
-      if (list[k] === node) continue;
-      this.successorDistance[count] = this.successorDistance[k];
-      list[count++] = list[k];
+      const at = this.successorBase + 2 * k;
+      if (cells[at] === node) continue;
+      this.setSuccessorAt(count++, cells[at], cells[at + 1]);
     }
     this.successorCount = count;
-    for (let i = 0; i < this.fingers.length; i++) if (this.fingers[i] === node) this.setFinger(i, -1);
+    for (let i = 0; i < this.bits; i++) if (this.fingerAt(i) === node) this.setFinger(i, -1);
     if (this.pred === node) this.pred = -1;
     return wasSuccessor;
   }
@@ -139,8 +164,9 @@ export class ChordTable {
   /** Whether `node` is in the successor list, the fingers or the predecessor. */
   knows(node: NodeId): boolean {
     if (this.pred === node) return true;
-    for (let k = 0; k < this.successorCount; k++) if (this.successorList[k] === node) return true;
-    return this.fingers.includes(node);
+    for (let k = 0; k < this.successorCount; k++) if (this.successorNode(k) === node) return true;
+    for (let i = 0; i < this.bits; i++) if (this.fingerAt(i) === node) return true;
+    return false;
   }
 
   /** Whether `node` would be a better predecessor than the current one. */
@@ -183,10 +209,10 @@ export class ChordTable {
         return;
       }
     }
-    const succ = this.successorList[0];
+    const succ = this.successorNode(0);
     if (inOpenClosed(key, self, this.idOf(succ), size)) {
       this.rNode = succ;
-      this.rBackup = this.successorCount > 1 ? this.successorList[1] : -1;
+      this.rBackup = this.successorCount > 1 ? this.successorNode(1) : -1;
       this.rBackupPrev = this.self;
       this.rExpectOwner = true;
       return;
@@ -207,8 +233,9 @@ export class ChordTable {
     this.bestDistance = 0;
     this.second = -1;
     this.secondDistance = 0;
-    for (let i = this.fingers.length - 1; i >= 0; i--) this.consider(this.fingers[i], this.fingerDistance[i], keyDistance);
-    for (let k = 0; k < this.successorCount; k++) this.consider(this.successorList[k], this.successorDistance[k], keyDistance);
+    const cells = this.cells;
+    for (let i = this.bits - 1; i >= 0; i--) this.consider(cells[2 * i], cells[2 * i + 1] >>> 0, keyDistance);
+    for (let at = this.successorBase, end = at + 2 * this.successorCount; at < end; at += 2) this.consider(cells[at], cells[at + 1] >>> 0, keyDistance);
     this.rNode = this.best;
     this.rBackup = this.second;
   }
@@ -245,7 +272,7 @@ export class ChordTable {
     const d = this.distanceTo(node);
     if (d === 0) return;
     const i = Math.floor(Math.log2(d)); // d in [2^i, 2^(i+1)): the interval of finger i
-    const current = this.fingers[i];
+    const current = this.fingerAt(i);
     if (current === node) return;
     if (current < 0) {
       this.setFinger(i, node);

@@ -79,7 +79,7 @@ export class PeerFailures {
         bestDistance = d;
       }
     };
-    for (let i = 0; i < table.fingers.length; i++) consider(table.fingers[i]);
+    for (let i = 0; i < table.bits; i++) consider(table.fingerAt(i));
     consider(table.pred);
     if (best >= 0) table.setSuccessors(best, -1, []);
   }

@@ -3,7 +3,7 @@ import { randomStream, type Random } from '../../kernel/random.js';
 import { msToUs } from '../../kernel/time.js';
 import type { NetworkModel } from '../../platform/network.js';
 import type { CounterCell, Counters } from '../counters.js';
-import type { Hypervisor, Message, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
+import type { Hypervisor, Message, MetricSink, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
 
 export interface SimRuntimeOptions {
   readonly sim: Simulator;
@@ -15,11 +15,14 @@ export interface SimRuntimeOptions {
   readonly counters: Counters;
   /** The hypervisor of each host, when the run models hosts and VMs. */
   readonly hypervisorOf?: (id: NodeId) => Hypervisor;
+  /** Count messages sent per message type too (`sentByType()`; benchmarks). */
+  readonly countByMessageType?: boolean;
 }
 
-/** One simulated node: its protocols by name, in start order. */
+/** One simulated node: its protocols by name, in start order, and their contexts. */
 interface SimNode {
   protocols: ReadonlyMap<string, Protocol>;
+  contexts: SimNodeContext[];
   up: boolean;
 }
 
@@ -27,14 +30,12 @@ const NO_PROTOCOLS: ReadonlyMap<string, Protocol> = new Map();
 
 /**
  * A protocol's timer, scheduled in the kernel as it is (no wrapper closures): it fires its
- * handler unless cancelled or its node has crashed or recovered since it was set.
+ * handler unless cancelled or its context died (the node crashed or recovered since it was set).
  */
 class NodeTimer implements TimerHandle, EventRecord {
   active = true;
   constructor(
-    private readonly incarnations: Int32Array,
-    private readonly id: NodeId,
-    private readonly incarnation: number,
+    private readonly ctx: SimNodeContext,
     private readonly handler: () => void,
   ) {}
   cancel(): void {
@@ -43,7 +44,52 @@ class NodeTimer implements TimerHandle, EventRecord {
   fire(): void {
     if (!this.active) return;
     this.active = false;
-    if (this.incarnations[this.id] === this.incarnation) this.handler();
+    if (this.ctx.alive) this.handler();
+  }
+}
+
+/**
+ * What a protocol of one node, in one incarnation, sees: an object with its methods on the
+ * prototype rather than a bag of closures, so a send or a timer touches one small object (at
+ * 100,000 nodes every object a message handler touches is a cache miss).
+ */
+class SimNodeContext implements NodeContext {
+  /** Cleared when the node crashes: a dead incarnation cannot talk and its timers never fire. */
+  alive = true;
+  private bootstrap: readonly NodeId[] | null = null;
+
+  constructor(
+    private readonly runtime: SimRuntime,
+    private readonly sim: Simulator,
+    readonly id: NodeId,
+    private readonly slot: number,
+    private readonly protocolName: string,
+    readonly rng: Random,
+    readonly metrics: MetricSink,
+    private readonly sentCell: CounterCell,
+    private readonly bytesCell: CounterCell,
+    readonly hypervisor: Hypervisor | undefined,
+  ) {}
+
+  nowMs(): number {
+    return this.sim.nowUs() / 1000;
+  }
+
+  setTimer(delayMs: number, handler: () => void): TimerHandle {
+    const timer = new NodeTimer(this, handler);
+    this.sim.after(msToUs(delayMs), timer);
+    return timer;
+  }
+
+  send(to: NodeId, message: Message, sizeBytes: number): void {
+    if (!this.alive) return;
+    this.runtime.transmit(this.id, to, this.slot, this.protocolName, message, sizeBytes);
+    this.sentCell.value++;
+    this.bytesCell.value += sizeBytes;
+  }
+
+  bootstrapPeers(): readonly NodeId[] {
+    return (this.bootstrap ??= this.runtime.drawBootstrap(this.id));
   }
 }
 
@@ -69,11 +115,7 @@ class Delivery implements EventRecord {
  */
 export class SimRuntime {
   private readonly nodes: SimNode[];
-  /**
-   * Per node, bumped on every crash and recovery: timers of an older incarnation never fire.
-   * Kept apart from the node objects, like `receivers`: at 10,000 nodes every touch of a
-   * per-node object is a cache miss, and timers and deliveries run millions of times.
-   */
+  /** Per node, bumped on every crash and recovery: a context built for an older incarnation is born dead. */
   private readonly incarnations: Int32Array;
   /** receivers[slot][node]: the protocol that takes messages of that slot, undefined while down. */
   private readonly receivers: (Protocol | undefined)[][] = [];
@@ -85,6 +127,8 @@ export class SimRuntime {
   private readonly slots = new Map<string, number>();
   /** Idle delivery records (at most as many as messages were ever in flight at once). */
   private readonly deliveryPool: Delivery[] = [];
+  /** Messages sent per type, when `countByMessageType`. */
+  private readonly typeCounts: Map<string, CounterCell> | null;
 
   constructor(private readonly options: SimRuntimeOptions) {
     const n = options.network.hostCount;
@@ -93,8 +137,15 @@ export class SimRuntime {
     this.lost = options.counters.cell('messages.lost');
     this.delivered = options.counters.cell('messages.delivered');
     this.nodes = new Array(n);
-    for (let id = 0; id < n; id++) this.nodes[id] = { protocols: NO_PROTOCOLS, up: false };
+    for (let id = 0; id < n; id++) this.nodes[id] = { protocols: NO_PROTOCOLS, contexts: [], up: false };
     this.incarnations = new Int32Array(n);
+    this.typeCounts = options.countByMessageType === true ? new Map() : null;
+  }
+
+  /** Messages sent per type, sorted by type (empty unless `countByMessageType`). */
+  sentByType(): [string, number][] {
+    if (this.typeCounts === null) return [];
+    return [...this.typeCounts].map(([type, cell]): [string, number] => [type, cell.value]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
   }
 
   get nodeCount(): number {
@@ -122,6 +173,8 @@ export class SimRuntime {
     if (!node.up) return;
     node.up = false;
     this.incarnations[id]++;
+    for (const ctx of node.contexts) ctx.alive = false;
+    node.contexts = [];
     for (const receiversOfSlot of this.receivers) receiversOfSlot[id] = undefined;
     this.options.network.setHostUp(id, false);
     for (const protocol of node.protocols.values()) protocol.onStop?.();
@@ -161,41 +214,39 @@ export class SimRuntime {
 
   private contextFor(id: NodeId, protocolName: string, incarnation: number): NodeContext {
     const { sim, seed, counters } = this.options;
-    const incarnations = this.incarnations;
-    const slot = this.slotOf(protocolName);
     // A recovered node draws from a fresh stream, so it does not replay its previous life.
     const rng: Random = randomStream(seed, incarnation === 1 ? protocolName : `${protocolName}#${incarnation}`, id);
-    let bootstrap: readonly NodeId[] | null = null;
-    const protocolSent = counters.cell(`${protocolName}.messages.sent`);
-    const protocolBytes = counters.cell(`${protocolName}.bytes.sent`);
-    return {
+    const ctx = new SimNodeContext(
+      this,
+      sim,
       id,
-      hypervisor: this.options.hypervisorOf?.(id),
+      this.slotOf(protocolName),
+      protocolName,
       rng,
-      metrics: counters,
-      nowMs: () => sim.nowUs() / 1000,
-      setTimer: (delayMs: number, handler: () => void): TimerHandle => {
-        const timer = new NodeTimer(incarnations, id, incarnation, handler);
-        sim.after(msToUs(delayMs), timer);
-        return timer;
-      },
-      send: (to: NodeId, message: Message, sizeBytes: number): void => {
-        if (incarnations[id] !== incarnation) return; // a dead incarnation cannot talk
-        this.send(id, to, slot, protocolName, message, sizeBytes);
-        protocolSent.value++;
-        protocolBytes.value += sizeBytes;
-      },
-      bootstrapPeers: () => (bootstrap ??= this.drawBootstrap(id)),
-    };
+      counters,
+      counters.cell(`${protocolName}.messages.sent`),
+      counters.cell(`${protocolName}.bytes.sent`),
+      this.options.hypervisorOf?.(id),
+    );
+    // Built during startNode: a crash from inside a start handler clears the list it joins.
+    if (this.incarnations[id] === incarnation) this.nodes[id].contexts.push(ctx);
+    else ctx.alive = false;
+    return ctx;
   }
 
-  private send(from: NodeId, to: NodeId, slot: number, protocolName: string, message: Message, sizeBytes: number): void {
+  /** A message from a live context onto the modelled network (called by `SimNodeContext.send`). */
+  transmit(from: NodeId, to: NodeId, slot: number, protocolName: string, message: Message, sizeBytes: number): void {
     const { sim, network } = this.options;
     if (!(to >= 0 && to < this.nodes.length && Number.isInteger(to))) {
       throw new RangeError(`node ${from} (${protocolName}) sent ${message.type} to unknown node ${to}`);
     }
     this.sent.value++;
     this.bytesSent.value += sizeBytes;
+    if (this.typeCounts !== null) {
+      const cell = this.typeCounts.get(message.type);
+      if (cell === undefined) this.typeCounts.set(message.type, { value: 1 });
+      else cell.value++;
+    }
     const delayUs = network.deliveryUs(from, to, sizeBytes);
     if (delayUs < 0) {
       this.lost.value++;
@@ -224,7 +275,8 @@ export class SimRuntime {
     protocol.onMessage(from, message);
   };
 
-  private drawBootstrap(id: NodeId): NodeId[] {
+  /** The introducers of node `id`, drawn once per incarnation from their own stream. */
+  drawBootstrap(id: NodeId): NodeId[] {
     const n = this.nodes.length;
     const want = Math.min(this.options.bootstrapCount, n - 1);
     const rng = randomStream(this.options.seed, 'bootstrap', id);
