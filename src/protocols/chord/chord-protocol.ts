@@ -167,7 +167,7 @@ export class ChordProtocol implements Protocol {
   }
 
   onMessage(from: NodeId, message: Message): void {
-    this.failures.heardFrom(from); // any message proves life
+    this.table.heardFrom(from); // any message proves life
     const msg = message as ChordMessage;
     switch (msg.type) {
       case 'chord.step':

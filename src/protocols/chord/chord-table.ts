@@ -11,6 +11,9 @@
 import type { NodeId } from '../../runtime/context.js';
 import { chordRingId, inFingerInterval, inOpen, inOpenClosed, ringDistance, ringSize } from './ring.js';
 
+/** Peers found dead that a table remembers (see `bar`). */
+export const BARRED_MAX = 4;
+
 export class ChordTable {
   readonly size: number;
   readonly selfId: number;
@@ -21,6 +24,13 @@ export class ChordTable {
   private readonly cells: Int32Array;
   /** Where the successor pairs start in `cells`. */
   private readonly successorBase: number;
+  /** Where the barred peers start in `cells` (BARRED_MAX ids, -1: free). */
+  private readonly barredBase: number;
+  /** When each barred peer was found dead (ms), same order. */
+  private readonly barredAtMs = new Float64Array(BARRED_MAX);
+  private barredNext = 0;
+  /** Barred slots in use: messages check it before looking (most of the time there are none). */
+  private barredCount = 0;
   private readonly successorCapacity: number;
   private successorCount = 0;
   pred: NodeId = -1;
@@ -45,8 +55,39 @@ export class ChordTable {
     this.selfId = chordRingId(self, bits);
     this.successorBase = 2 * bits;
     this.successorCapacity = successorListLength;
-    this.cells = new Int32Array(2 * (bits + successorListLength));
+    this.barredBase = 2 * (bits + successorListLength);
+    this.cells = new Int32Array(this.barredBase + BARRED_MAX);
+    this.cells.fill(-1, this.barredBase);
     this.clearFingers();
+  }
+
+  /**
+   * `peer` was found dead at `nowMs`: it is not adopted again from another node's stale pointer
+   * until this node hears from it (the last BARRED_MAX such peers are kept).
+   */
+  bar(peer: NodeId, nowMs: number): void {
+    const at = this.barredBase + this.barredNext;
+    if (this.cells[at] < 0) this.barredCount++;
+    this.cells[at] = peer;
+    this.barredAtMs[this.barredNext] = nowMs;
+    this.barredNext = (this.barredNext + 1) % BARRED_MAX;
+  }
+
+  /** Whether `peer` was barred at or after `sinceMs` and has not been heard from since. */
+  isBarredSince(peer: NodeId, sinceMs: number): boolean {
+    for (let k = 0; k < BARRED_MAX; k++) if (this.cells[this.barredBase + k] === peer && this.barredAtMs[k] >= sinceMs) return true;
+    return false;
+  }
+
+  /** Any message from `peer` proves it alive: lift its bar. */
+  heardFrom(peer: NodeId): void {
+    if (this.barredCount === 0) return;
+    for (let at = this.barredBase; at < this.barredBase + BARRED_MAX; at++) {
+      if (this.cells[at] === peer) {
+        this.cells[at] = -1;
+        this.barredCount--;
+      }
+    }
   }
 
   /** Finger i (-1: empty). */
@@ -226,39 +267,38 @@ export class ChordTable {
     this.rNode = this.self;
   }
 
-  /** The two known nodes in (self, key) closest to the key: fingers and successors. */
+  /**
+   * The two known nodes in (self, key) closest to the key: fingers (last first), then successors.
+   * One pass over the pairs with the running best two in locals (this runs at every hop).
+   */
   private closestPreceding(key: number): void {
     const keyDistance = ringDistance(this.selfId, key, this.size);
-    this.best = -1;
-    this.bestDistance = 0;
-    this.second = -1;
-    this.secondDistance = 0;
     const cells = this.cells;
-    for (let i = this.bits - 1; i >= 0; i--) this.consider(cells[2 * i], cells[2 * i + 1] >>> 0, keyDistance);
-    for (let at = this.successorBase, end = at + 2 * this.successorCount; at < end; at += 2) this.consider(cells[at], cells[at + 1] >>> 0, keyDistance);
-    this.rNode = this.best;
-    this.rBackup = this.second;
-  }
-
-  // Scratch of closestPreceding (no closure or allocation per routing step).
-  private best: NodeId = -1;
-  private bestDistance = 0;
-  private second: NodeId = -1;
-  private secondDistance = 0;
-
-  private consider(node: NodeId, d: number, keyDistance: number): void {
-    if (node < 0 || node === this.self || node === this.best || d === 0 || d >= keyDistance) return;
-    if (d > this.bestDistance) {
-      if (this.best >= 0) {
-        this.second = this.best;
-        this.secondDistance = this.bestDistance;
+    const self = this.self;
+    let best = -1;
+    let bestDistance = 0;
+    let second = -1;
+    let secondDistance = 0;
+    const successorEnd = this.successorBase + 2 * this.successorCount;
+    // Fingers from the last down to 0, then the successors in order.
+    for (let at = this.successorBase - 2; at !== successorEnd; at = at === 0 ? this.successorBase : at < this.successorBase ? at - 2 : at + 2) {
+      const node = cells[at];
+      const d = cells[at + 1] >>> 0;
+      if (node < 0 || node === self || node === best || d === 0 || d >= keyDistance) continue;
+      if (d > bestDistance) {
+        if (best >= 0) {
+          second = best;
+          secondDistance = bestDistance;
+        }
+        best = node;
+        bestDistance = d;
+      } else if (d > secondDistance && node !== second) {
+        second = node;
+        secondDistance = d;
       }
-      this.best = node;
-      this.bestDistance = d;
-    } else if (d > this.secondDistance && node !== this.second) {
-      this.second = node;
-      this.secondDistance = d;
     }
+    this.rNode = best;
+    this.rBackup = second;
   }
 
   /**

@@ -12,14 +12,9 @@ import type { NotifierCache } from './notifier-cache.js';
 /**
  * Peers found dead in the last two timeouts are not adopted again from another node's stale
  * predecessor pointer (that node checks its predecessor when notified, within one timeout).
+ * The table keeps them (`ChordTable.bar`), beside the routing state every message reads anyway.
  */
-const DEAD_RECENT = 4;
-
 export class PeerFailures {
-  private readonly deadRecent = new Int32Array(DEAD_RECENT).fill(-1);
-  private readonly deadAtMs = new Float64Array(DEAD_RECENT);
-  private deadNext = 0;
-
   constructor(
     private readonly ctx: NodeContext,
     private readonly config: ChordConfig,
@@ -31,11 +26,9 @@ export class PeerFailures {
   peerDied(peer: NodeId): void {
     if (peer < 0 || peer === this.ctx.id) return;
     this.ctx.metrics.count('chord.peers_timed_out');
-    this.deadRecent[this.deadNext] = peer;
-    this.deadAtMs[this.deadNext] = this.ctx.nowMs();
-    this.deadNext = (this.deadNext + 1) % DEAD_RECENT;
-    this.notifiers?.forget(peer);
     const table = this.table;
+    table.bar(peer, this.ctx.nowMs());
+    this.notifiers?.forget(peer);
     if (!table.joined) return;
     table.remove(peer);
     if (!table.joined) this.rebuildSuccessor();
@@ -56,14 +49,7 @@ export class PeerFailures {
   }
 
   isDeadRecent(peer: NodeId): boolean {
-    const sinceMs = this.ctx.nowMs() - 2 * this.config.rpcTimeoutMs;
-    for (let k = 0; k < DEAD_RECENT; k++) if (this.deadRecent[k] === peer && this.deadAtMs[k] >= sinceMs) return true;
-    return false;
-  }
-
-  /** Any message proves life. */
-  heardFrom(peer: NodeId): void {
-    for (let k = 0; k < DEAD_RECENT; k++) if (this.deadRecent[k] === peer) this.deadRecent[k] = -1;
+    return this.table.isBarredSince(peer, this.ctx.nowMs() - 2 * this.config.rpcTimeoutMs);
   }
 
   /** Every successor died: the nearest finger (or the predecessor) will do; stabilize walks back from it. */
