@@ -9,7 +9,9 @@
  *     push and pop, and sequential in memory. A simulation's traffic is dominated by a few delays
  *     (a constant network latency, protocol periods, request timeouts); at 100,000 nodes the heap
  *     holds half a million timers, and every heap operation is a dozen cache misses.
- *   The order of events is the same as with the heap alone, to the event.
+ *   The order of events is the same as with the heap alone, to the event. A delay gets a lane
+ *   when it comes back (one-off delays stay in the heap), and lanes are skipped for a while
+ *   when they take too few events (many distinct path latencies).
  *
  * Times are integer microseconds held in a Float64Array (exact up to 2^53 us, about 285 years).
  * The payloads travel in plain arrays beside them.
@@ -20,8 +22,13 @@
  */
 /** Sequence numbers live in Uint32Arrays. */
 const SEQ_LIMIT = 2 ** 32;
-/** Lanes are scanned at every pop: a handful only. */
+/** Lanes are scanned when a lane's head leaves, and on a push without a lane: a handful only. */
 const LANES_MAX = 8;
+/** Pushes with a delay per sampling window, and how many skip the lanes after a poor window. */
+const LANE_WINDOW = 4096;
+const LANE_REST = 16 * LANE_WINDOW;
+/** Delays seen lately without a lane, direct-mapped: a delay gets a lane when it comes back. */
+const SEEN_SLOTS = 64;
 const HEAP = -1;
 
 /** A FIFO of events scheduled with one delay: times never decrease from head to tail. */
@@ -43,6 +50,17 @@ class Lane<T> {
   /** Index of the k-th pending entry (0: the head). Capacity is a power of two. */
   at(k: number): number {
     return (this.head + k) & (this.timesUs.length - 1);
+  }
+
+  /** Whether this (non-empty) lane's head comes before the event (timeUs, seq). */
+  headBefore(timeUs: number, seq: number): boolean {
+    const t = this.timesUs[this.head];
+    return t < timeUs || (t === timeUs && this.seqs[this.head] < seq);
+  }
+
+  /** Whether this lane's head comes before `other`'s (both non-empty). */
+  headBeforeLane(other: Lane<T>): boolean {
+    return this.headBefore(other.timesUs[other.head], other.seqs[other.head]);
   }
 
   tailTimeUs(): number {
@@ -94,10 +112,26 @@ export class EventQueue<T> {
   private nextSeq = 0;
   private readonly capacityMax: number;
   private readonly lanes: Lane<T>[] = [];
-  /** Events pending in the lanes. */
-  private laneCount = 0;
-  /** Where the least pending event is (HEAP or a lane index), found by the last peek; null: unknown. */
-  private nextSource: number | null = null;
+  /** lanes[j].delayUs, in a typed array: every push scans it. */
+  private readonly laneDelaysUs = new Float64Array(LANES_MAX).fill(-1);
+  /** Events pending, heap and lanes together. */
+  private pending = 0;
+  /** The lane whose head is the least (time, seq) of all lane heads; -1 when every lane is empty. */
+  private laneMin = -1;
+  /** That lane's head, kept here so that a pop compares two numbers (Infinity: no lane event). */
+  private laneMinTimeUs = Infinity;
+  private laneMinSeq = 0;
+  /** Delays met lately that had no lane (-1: none), so one-off delays (random ones) stay in the heap. */
+  private readonly seenDelaysUs = new Float64Array(SEEN_SLOTS).fill(-1);
+  /**
+   * Lanes pay only where delays recur. Pushes with a delay are sampled in windows of
+   * LANE_WINDOW: when fewer than a quarter of a window's went to lanes (delays all different, as
+   * random ones or many distinct path latencies), the lanes are skipped for the next
+   * LANE_REST pushes with a delay, then sampled again. The order of events never depends on it.
+   */
+  private laneSkip = 0;
+  private laneWindowPushes = 0;
+  private laneWindowHits = 0;
 
   /** `seqLimit` is for tests of the renumbering; keep the default otherwise. */
   constructor(
@@ -116,7 +150,7 @@ export class EventQueue<T> {
 
   /** Number of pending events. */
   get size(): number {
-    return (this.rootVacant ? this.count - 1 : this.count) + this.laneCount;
+    return this.pending;
   }
 
   /**
@@ -124,21 +158,13 @@ export class EventQueue<T> {
    * item was scheduled that long after the current time, so it may travel in that delay's lane.
    */
   push(timeUs: number, item: T, delayUs = -1): void {
-    if (this.size === this.capacityMax) {
+    if (this.pending === this.capacityMax) {
       throw new RangeError(`EventQueue: more than ${this.capacityMax} pending events (bound exceeded)`);
     }
     if (this.nextSeq === this.seqLimit) this.renumber();
     const seq = this.nextSeq++;
-    this.nextSource = null;
-    if (delayUs >= 0) {
-      const lane = this.laneFor(delayUs);
-      // A lane takes only what keeps it sorted (a clock moved by `at` to an earlier time would not).
-      if (lane !== null && (lane.count === 0 || lane.tailTimeUs() <= timeUs)) {
-        lane.push(timeUs, seq, item);
-        this.laneCount++;
-        return;
-      }
-    }
+    this.pending++;
+    if (delayUs >= 0 && this.pushToLane(timeUs, seq, item, delayUs)) return;
     if (this.rootVacant) {
       this.rootVacant = false;
       this.siftDown(0, timeUs, seq, item);
@@ -150,21 +176,21 @@ export class EventQueue<T> {
 
   /** Time of the earliest pending event; Infinity when empty. */
   peekTimeUs(): number {
-    const source = this.findNext();
-    if (source === HEAP) return this.count === 0 ? Infinity : this.timesUs[0];
-    const lane = this.lanes[source];
-    return lane.timesUs[lane.head];
+    if (this.findNext() !== HEAP) return this.laneMinTimeUs;
+    return this.count === 0 ? Infinity : this.timesUs[0];
   }
 
   /** Remove and return the earliest event; its time is `peekTimeUs()` read just before. */
   pop(): T {
     const source = this.findNext();
-    this.nextSource = null;
     if (source !== HEAP) {
-      this.laneCount--;
-      return this.lanes[source].shift();
+      this.pending--;
+      const item = this.lanes[source].shift();
+      this.setLaneMin(this.leastLane());
+      return item;
     }
     if (this.count === 0) throw new RangeError('EventQueue.pop on an empty queue');
+    this.pending--;
     const item = this.items[0] as T;
     this.items[0] = undefined;
     this.rootVacant = true;
@@ -180,39 +206,85 @@ export class EventQueue<T> {
       lane.head = 0;
       lane.count = 0;
     }
-    this.laneCount = 0;
-    this.nextSource = null;
+    this.pending = 0;
+    this.setLaneMin(-1);
   }
 
   /** The source of the least (time, seq) pending: the heap's root or a lane's head. */
   private findNext(): number {
-    if (this.nextSource !== null) return this.nextSource;
     if (this.rootVacant) this.fillRoot();
-    let source = HEAP;
-    let bestTime = this.count === 0 ? Infinity : this.timesUs[0];
-    let bestSeq = this.count === 0 ? 0 : this.seqs[0];
-    if (this.laneCount > 0) {
-      const lanes = this.lanes;
-      for (let j = 0; j < lanes.length; j++) {
-        const lane = lanes[j];
-        if (lane.count === 0) continue;
-        const t = lane.timesUs[lane.head];
-        if (t < bestTime || (t === bestTime && lane.seqs[lane.head] < bestSeq)) {
-          source = j;
-          bestTime = t;
-          bestSeq = lane.seqs[lane.head];
-        }
-      }
-    }
-    this.nextSource = source;
-    return source;
+    if (this.count === 0) return this.laneMin; // HEAP (-1) too when both are empty
+    const t = this.timesUs[0];
+    const tl = this.laneMinTimeUs;
+    return tl < t || (tl === t && this.laneMinSeq < this.seqs[0]) ? this.laneMin : HEAP;
   }
 
-  /** The lane of `delayUs`: its own, a new one, or an idle one taken over; null when all are busy. */
+  private setLaneMin(j: number): void {
+    this.laneMin = j;
+    if (j < 0) {
+      this.laneMinTimeUs = Infinity;
+      this.laneMinSeq = 0;
+      return;
+    }
+    const lane = this.lanes[j];
+    this.laneMinTimeUs = lane.timesUs[lane.head];
+    this.laneMinSeq = lane.seqs[lane.head];
+  }
+
+  /** Put the event in its delay's lane if lanes are in use and one takes it; false: the heap's. */
+  private pushToLane(timeUs: number, seq: number, item: T, delayUs: number): boolean {
+    if (this.laneSkip > 0) {
+      this.laneSkip--;
+      return false;
+    }
+    const lane = this.laneFor(delayUs);
+    // A lane takes only what keeps it sorted (a clock moved by `at` to an earlier time would not).
+    const taken = lane !== null && (lane.count === 0 || lane.tailTimeUs() <= timeUs);
+    if (taken) {
+      lane.push(timeUs, seq, item);
+      if (lane.count === 1) this.laneHeadArrived(lane);
+      this.laneWindowHits++;
+    }
+    if (++this.laneWindowPushes === LANE_WINDOW) {
+      if (this.laneWindowHits < LANE_WINDOW / 4) this.laneSkip = LANE_REST;
+      this.laneWindowPushes = 0;
+      this.laneWindowHits = 0;
+    }
+    return taken;
+  }
+
+  /** A lane that was empty got an event: it may now hold the least head. */
+  private laneHeadArrived(lane: Lane<T>): void {
+    if (this.laneMin < 0 || lane.headBefore(this.laneMinTimeUs, this.laneMinSeq)) this.setLaneMin(this.lanes.indexOf(lane));
+  }
+
+  /** The non-empty lane with the least head, -1 if none (a scan of a handful of lanes). */
+  private leastLane(): number {
+    const lanes = this.lanes;
+    let best = -1;
+    for (let j = 0; j < lanes.length; j++) {
+      const lane = lanes[j];
+      if (lane.count === 0) continue;
+      if (best < 0 || lane.headBeforeLane(lanes[best])) best = j;
+    }
+    return best;
+  }
+
+  /**
+   * The lane of `delayUs`: its own, or for a delay seen lately, a new one or an idle one taken
+   * over; null (the heap) for a delay met for the first time lately, or when all lanes are busy.
+   */
   private laneFor(delayUs: number): Lane<T> | null {
     const lanes = this.lanes;
-    for (let j = 0; j < lanes.length; j++) if (lanes[j].delayUs === delayUs) return lanes[j];
+    const delays = this.laneDelaysUs;
+    for (let j = 0; j < LANES_MAX; j++) if (delays[j] === delayUs) return lanes[j];
+    const slot = delayUs & (SEEN_SLOTS - 1); // a bit mask, not %: fmod on a double is slow
+    if (this.seenDelaysUs[slot] !== delayUs) {
+      this.seenDelaysUs[slot] = delayUs;
+      return null;
+    }
     if (lanes.length < LANES_MAX) {
+      delays[lanes.length] = delayUs;
       const lane = new Lane<T>(delayUs, 64);
       lanes.push(lane);
       return lane;
@@ -220,6 +292,7 @@ export class EventQueue<T> {
     for (let j = 0; j < lanes.length; j++) {
       if (lanes[j].count === 0) {
         lanes[j].delayUs = delayUs;
+        delays[j] = delayUs;
         return lanes[j];
       }
     }
@@ -318,6 +391,7 @@ export class EventQueue<T> {
       array[index] = rank;
     }
     this.nextSeq = order.length;
+    this.setLaneMin(this.laneMin); // its head's seq changed
   }
 
   private grow(): void {
