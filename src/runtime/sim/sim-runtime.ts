@@ -173,8 +173,7 @@ export class SimRuntime {
     if (!node.up) return;
     node.up = false;
     this.incarnations[id]++;
-    for (const ctx of node.contexts) ctx.alive = false;
-    node.contexts = [];
+    this.retireContexts(node);
     for (const receiversOfSlot of this.receivers) receiversOfSlot[id] = undefined;
     this.options.network.setHostUp(id, false);
     for (const protocol of node.protocols.values()) protocol.onStop?.();
@@ -193,6 +192,7 @@ export class SimRuntime {
   private startNode(id: NodeId): void {
     const node = this.nodes[id];
     const incarnation = ++this.incarnations[id];
+    this.retireContexts(node); // starting a node that runs replaces its incarnation
     node.up = true;
     node.protocols = this.options.stack((name) => this.contextFor(id, name, incarnation));
     for (const [name, protocol] of node.protocols) this.receivers[this.slotOf(name)][id] = protocol;
@@ -200,6 +200,12 @@ export class SimRuntime {
       if (this.incarnations[id] !== incarnation) return; // crashed while starting
       protocol.onStart();
     }
+  }
+
+  /** The contexts of a node's current incarnation die: no more sends, and their timers never fire. */
+  private retireContexts(node: SimNode): void {
+    for (const ctx of node.contexts) ctx.alive = false;
+    node.contexts = [];
   }
 
   private slotOf(protocolName: string): number {

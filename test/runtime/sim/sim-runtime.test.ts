@@ -87,4 +87,18 @@ describe('SimRuntime', () => {
     sim.run({ endUs: 40_000, eventsMax: 1000 });
     expect(after.rttsMs.length).toBeGreaterThan(0);
   });
+
+  it('retires the running incarnation when a node is started again: its timers die and it cannot send', () => {
+    const { sim, runtime, counters } = world();
+    runtime.startAll();
+    const first = runtime.protocolOf<PingPong>(0, 'pp')!;
+    runtime.startAll(); // node 0 now runs a second incarnation; the first one's 10 ms timer must not tick on
+    sim.run({ endUs: 35_000, eventsMax: 1000 });
+    expect(runtime.protocolOf<PingPong>(0, 'pp')).not.toBe(first);
+    // One ping per tick of the live incarnation only (0, 10, 20, 30 ms), plus the first's ping sent at its start.
+    expect(counters.get('messages.sent')).toBe(2 * 4 + 2);
+    const sent = counters.get('messages.sent');
+    (first as unknown as { tick(): void }).tick(); // a handler of the old incarnation runs anyway: nothing goes out
+    expect(counters.get('messages.sent')).toBe(sent);
+  });
 });
