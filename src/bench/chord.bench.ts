@@ -172,7 +172,7 @@ function main(argv: readonly string[]): void {
   console.log(`chord bench: nodes=${nodes} seed=${seed} latency=${latencyMs}ms r=${config.successorListLength} (SimGrid workload, 1000 s)`);
   const r = runChordBench({ nodes, seed, latencyMs, config, progress: nodes >= 50_000 ? (line) => console.log(line) : null });
   const sent = r.sentByType.reduce((s, [, v]) => s + v, 0);
-  console.log(`wall ${(r.wallMs / 1000).toFixed(1)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB, ${r.events} events, ${r.members}/${nodes} ring members at the end, ${r.successorsRight} with the right successor`);
+  console.log(`wall ${(r.wallMs / 1000).toFixed(1)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB, ${r.events} events (${((1000 * r.wallMs) / Math.max(1, r.events)).toFixed(2)} us each), ${r.members}/${nodes} ring members at the end, ${r.successorsRight} with the right successor`);
   console.log(`messages sent ${sent}: ${r.sentByType.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   console.log(
     `lookups ${r.lookups}, success ${((100 * r.correct) / Math.max(1, r.lookups)).toFixed(2)}% (timeouts ${r.timeouts}), mean hops ${r.meanHops.toFixed(2)}, mean latency ${r.meanLatencyMs.toFixed(1)} ms; ` +
