@@ -1,3 +1,4 @@
+import { BoundExceededError } from '../kernel/simulator.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { TopologyError } from '../platform/types.js';
 import { TraceError } from '../workload/load-trace.js';
@@ -14,8 +15,9 @@ export class UsageError extends Error {
   }
 }
 
+/** Bad input includes a run that outgrew the limits its scenario set (`limits.*`): the message names the field. */
 export function isBadInput(error: unknown): error is Error {
-  return error instanceof ScenarioError || error instanceof TopologyError || error instanceof TraceError || error instanceof UsageError;
+  return error instanceof ScenarioError || error instanceof TopologyError || error instanceof TraceError || error instanceof UsageError || error instanceof BoundExceededError;
 }
 
 /**

@@ -20,6 +20,14 @@
  * follows (the common case: a handler schedules the next event), the new element fills the
  * root and is sifted down once, instead of paying for a sift-down and a sift-up.
  */
+/** A run went past a bound it was given (pending events here, events in `Simulator.run`). */
+export class BoundExceededError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BoundExceededError';
+  }
+}
+
 /** Sequence numbers live in Uint32Arrays. */
 const SEQ_LIMIT = 2 ** 32;
 /** Lanes are scanned when a lane's head leaves, and on a push without a lane: a handful only. */
@@ -159,7 +167,7 @@ export class EventQueue<T> {
    */
   push(timeUs: number, item: T, delayUs = -1): void {
     if (this.pending === this.capacityMax) {
-      throw new RangeError(`EventQueue: more than ${this.capacityMax} pending events (bound exceeded)`);
+      throw new BoundExceededError(`more than ${this.capacityMax} pending events at once (bound exceeded; raise limits.pendingEventsMax)`);
     }
     if (this.nextSeq === this.seqLimit) this.renumber();
     const seq = this.nextSeq++;

@@ -1,4 +1,6 @@
-import { EventQueue } from './event-queue.js';
+import { BoundExceededError, EventQueue } from './event-queue.js';
+
+export { BoundExceededError };
 
 /** What the kernel runs: a function called at its due time, to completion. */
 export type EventHandler = () => void;
@@ -18,13 +20,6 @@ export type Schedulable = EventHandler | EventRecord;
 export interface TimerHandle {
   cancel(): void;
   readonly active: boolean;
-}
-
-export class BoundExceededError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BoundExceededError';
-  }
 }
 
 export interface RunLimits {
@@ -62,7 +57,8 @@ export class Simulator {
   afterEvent: (() => void) | null = null;
 
   constructor(pendingMax = 1 << 26) {
-    this.queue = new EventQueue<Schedulable>(1024, pendingMax);
+    if (!(Number.isInteger(pendingMax) && pendingMax >= 1)) throw new RangeError(`Simulator: pendingMax must be an integer >= 1, got ${pendingMax}`);
+    this.queue = new EventQueue<Schedulable>(Math.min(1024, pendingMax), pendingMax);
   }
 
   nowUs(): number {

@@ -141,6 +141,17 @@ describe('luc run with bad input', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('exits 2 naming the limit, without a stack trace, when a run outgrows limits.eventsMax or limits.pendingEventsMax', () => {
+    const events = luc(['run', RENATER, '--quiet', '--set', 'limits.eventsMax=1000', '--out', join(dir, 'events')]);
+    expect(events.status).toBe(2);
+    expect(events.stderr).toMatch(/event limit of 1000 events .*raise limits\.eventsMax/);
+    expect(events.stderr).not.toMatch(/\n\s+at /);
+    const pending = luc(['run', RENATER, '--quiet', '--set', 'limits.pendingEventsMax=100', '--out', join(dir, 'pending')]);
+    expect(pending.status).toBe(2);
+    expect(pending.stderr).toMatch(/more than 100 pending events .*raise limits\.pendingEventsMax/);
+    expect(pending.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('exits 2 for a bad --seed', () => {
     const r = luc(['run', RENATER, '--seed', 'abc']);
     expect(r.status).toBe(2);

@@ -60,6 +60,13 @@ describe('Simulator', () => {
     expect(sim.eventsProcessed).toBe(50);
   });
 
+  it('fails with BoundExceededError past its pending-event bound, however small', () => {
+    const sim = new Simulator(3);
+    for (let i = 0; i < 3; i++) sim.after(10, () => undefined);
+    expect(() => sim.after(10, () => undefined)).toThrow(BoundExceededError);
+    expect(() => new Simulator(0)).toThrow(/pendingMax/);
+  });
+
   it('stops early when a handler calls stop()', () => {
     const sim = new Simulator();
     let count = 0;
