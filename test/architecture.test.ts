@@ -18,14 +18,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   placement: [],
   protocols: ['actors', 'placement'], // plus runtime/context.ts only: checked apart
   actors: [], // plus runtime/context.ts only: checked apart
+  agent: ['protocols', 'actors', 'placement'], // plus runtime/context.ts, and scenario/ for types only: checked apart
   faults: ['kernel', 'platform', 'runtime'],
   metrics: ['kernel'],
   workload: ['kernel'],
-  scenario: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics', 'workload', 'placement'],
-  check: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario'],
+  scenario: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'agent', 'faults', 'metrics', 'workload', 'placement'],
+  check: ['kernel', 'platform', 'runtime', 'protocols', 'agent', 'faults', 'metrics', 'scenario'],
   plot: ['kernel', 'platform', 'metrics', 'scenario'],
-  cli: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'faults', 'metrics', 'scenario', 'plot', 'check', 'workload', 'placement'],
-  bench: ['kernel', 'platform', 'runtime', 'protocols', 'faults', 'metrics', 'scenario', 'workload', 'placement'],
+  cli: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'agent', 'faults', 'metrics', 'scenario', 'plot', 'check', 'workload', 'placement'],
+  bench: ['kernel', 'platform', 'runtime', 'protocols', 'agent', 'faults', 'metrics', 'scenario', 'workload', 'placement'],
 };
 
 /** Where reading the host's time or randomness is allowed: the live runtime, the CLI, benchmarks. */
@@ -59,6 +60,11 @@ describe('architecture', () => {
       for (const target of localImports(path)) {
         const targetLayer = target.split('/')[0];
         if (targetLayer === layer) continue;
+        if (layer === 'agent' && (targetLayer === 'runtime' || targetLayer === 'scenario')) {
+          // The agent runs on both runtimes: it sees the node context, and a scenario's section types.
+          if (targetLayer === 'runtime') expect(target, `${rel} imports ${target}: the agent sees only runtime/context`).toBe('runtime/context.js');
+          continue;
+        }
         if (layer === 'protocols' || layer === 'actors') {
           if (ALLOWED[layer].includes(targetLayer)) continue;
           expect(target, `${rel} imports ${target}: ${layer} see only runtime/context`).toBe('runtime/context.js');
@@ -69,9 +75,19 @@ describe('architecture', () => {
     }
   });
 
+  it('lets the agent take only types from scenario/ (the scenario runs the agent, not the other way round)', () => {
+    for (const { path, rel } of files) {
+      if (!rel.startsWith('agent/')) continue;
+      const text = readFileSync(path, 'utf8');
+      for (const m of text.matchAll(/(?:^|\n)\s*(import|export)(\s+type)?[^'"]*?from\s+'([^']*\/scenario\/[^']+)'/g)) {
+        expect(m[2], `${rel} imports values from ${m[3]}: use 'import type'`).toBeDefined();
+      }
+    }
+  });
+
   it('keeps sockets, processes and files out of protocols, kernel and platform models', () => {
     for (const { path, rel } of files) {
-      if (!/^(protocols|kernel|actors)\//.test(rel)) continue;
+      if (!/^(protocols|kernel|actors|agent)\//.test(rel)) continue;
       const text = readFileSync(path, 'utf8');
       expect(text, rel).not.toMatch(/from 'node:(dgram|net|child_process|fs)'/);
     }
@@ -87,7 +103,7 @@ describe('architecture', () => {
 
   it('keeps protocol handlers synchronous: no async, await or Promise in protocols or the kernel', () => {
     for (const { path, rel } of files) {
-      if (!/^(protocols|kernel|actors)\//.test(rel)) continue;
+      if (!/^(protocols|kernel|actors|agent)\//.test(rel)) continue;
       expect(readFileSync(path, 'utf8'), rel).not.toMatch(/\basync\b|\bawait\b|\bPromise\b/);
     }
   });

@@ -23,9 +23,8 @@ import { launchAgents } from '../runtime/live/launcher.js';
 import { LiveConfigError } from '../runtime/live/live-errors.js';
 import type { LiveNode } from '../runtime/live/live-node.js';
 import { integerOption, numberOption, requireOption } from '../runtime/live/option-parsing.js';
+import { LAUNCH_AGENTS_MAX, type ScenarioAgentOptionsRaw, type ScenarioLaunchOptionsRaw, scenarioAgentCommand, scenarioLaunchCommand } from './live-scenario.js';
 
-/** Agents a launch may start on one machine. */
-const LAUNCH_AGENTS_MAX = 256;
 /** After the run, how long agents get to report before SIGTERM, then before SIGKILL. */
 const LAUNCH_GRACE_MS = 5_000;
 
@@ -44,7 +43,7 @@ export interface ReportedCoordinate {
 export function registerLiveCommands(program: Command): void {
   const live = program
     .command('live')
-    .description('run the Vivaldi stack on real UDP sockets, between OS processes or machines')
+    .description("run a scenario's agent (or, without --scenario, the Vivaldi stack) on real UDP sockets, between OS processes or machines")
     // Bad arguments exit 2 (help and version still exit 0).
     .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : EXIT_BAD_INPUT));
 
@@ -52,45 +51,74 @@ export function registerLiveCommands(program: Command): void {
     live
       .command('agent')
       .description('run one agent until --duration-s has passed or SIGTERM, then write its report (JSON)')
+      .option('--scenario <file>', "run this scenario's agent (its protocols, detector and services) instead of the Vivaldi stack")
+      .option('--set <path=value>', 'with --scenario: override a scenario field (repeatable)', collect, [])
+      .option('--epoch-ms <ms>', 'with --scenario: the launch start (ms since 1970); metric ticks fall at epoch + k x metrics.intervalS')
+      .option('--samples <file>', 'with --scenario: where the samples go (JSON lines; default: the report file with .samples.jsonl)')
       .option('--id <n>', "this agent's id (its entry in the peers file; matrix row n)")
       .option('--peers <file>', 'peers file: JSON [{"id": 0, "host": "127.0.0.1", "port": 40000}, ...], ids 0..n-1')
       .option('--matrix <file>', 'RTT matrix (ms, tab/space separated, row i = peer i): emulate its latency (RTT/2 per message)')
       .option('--loss-rate <r>', 'with --matrix: drop each message with this probability', '0')
-      .option('--seed <s>', 'root seed of the random streams', '1')
-      .option('--duration-s <d>', 'stop after this many seconds (at most 86400)')
+      .option('--seed <s>', 'root seed of the random streams (default 1; with --scenario, its seed)')
+      .option('--duration-s <d>', 'stop after this many seconds (at most 86400; with --scenario, default its durationS)')
       .option('--report <file>', 'where to write the final report')
       .option('--bootstrap-count <k>', 'introducers drawn from the seed', '3')
       .option('--bind <host>', "address to bind instead of the peers file's (e.g. 0.0.0.0)"),
-  ).action((options: AgentOptionsRaw & ProtocolOptionsRaw) => exitOnConfigError(() => agentCommand(options)));
+  ).action((options: AgentOptionsRaw & ProtocolOptionsRaw & Partial<ScenarioAgentOptionsRaw>) =>
+    exitOnConfigError(() => {
+      if (options.scenario === undefined) return agentCommand(options);
+      refuseStackOptions(options);
+      return scenarioAgentCommand(options as ScenarioAgentOptionsRaw);
+    }),
+  );
 
   addProtocolOptions(
     live
       .command('launch')
-      .description('start N local agents on free loopback ports, wait, and score their coordinates against the matrix')
-      .option('--agents <n>', 'number of agents (peer i = matrix row i)', '8')
-      .option('--matrix <file>', 'RTT matrix (ms): emulated latency and ground truth')
-      .option('--duration-s <d>', 'run length in seconds', '20')
-      .option('--out <dir>', 'directory for peers.json, agent-<i>.json, agent-<i>.log and summary.json')
-      .option('--seed <s>', 'root seed', '1')
+      .description('start N local agents on free loopback ports, wait, and score them against ground truth')
+      .option('--scenario <file>', "run this scenario's agent on N agents standing for hosts spread over its backbone, latency from its topology; results as luc run writes them")
+      .option('--set <path=value>', 'with --scenario: override a scenario field (repeatable)', collect, [])
+      .option('--agents <n>', 'number of agents (without --scenario: peer i = matrix row i; default 8, with --scenario 16)')
+      .option('--matrix <file>', 'without --scenario: RTT matrix (ms), emulated latency and ground truth')
+      .option('--duration-s <d>', 'run length in seconds (default 20; with --scenario, its durationS)')
+      .option('--out <dir>', 'results folder (without --scenario: peers.json, agent-<i>.json, agent-<i>.log and summary.json)')
+      .option('--seed <s>', 'root seed (default 1; with --scenario, its seed)')
       .option('--loss-rate <r>', 'drop each message with this probability', '0')
       .option('--host <addr>', 'address of every agent', '127.0.0.1'),
-  ).action((options: LaunchOptionsRaw) => exitOnConfigError(() => launchCommand(options)));
+  ).action((options: LaunchOptionsRaw & Partial<ScenarioLaunchOptionsRaw>) =>
+    exitOnConfigError(() => {
+      if (options.scenario === undefined) return launchCommand(options);
+      refuseStackOptions(options);
+      if (options.matrix !== undefined) throw new LiveConfigError('arguments', '--matrix', 'no matrix with --scenario (the latency comes from its topology)');
+      return scenarioLaunchCommand(options as ScenarioLaunchOptionsRaw, agentCommandLine(), process.argv.slice(1));
+    }),
+  );
 }
 
 function addProtocolOptions(command: Command): Command {
   return command
-    .option('--vivaldi-period-ms <ms>', 'one Vivaldi ping per period', String(defaultVivaldiConfig.periodMs))
-    .option('--gossip-period-ms <ms>', 'one gossip shuffle per period', String(defaultGossipConfig.periodMs))
-    .option('--dimensions <n>', 'Vivaldi coordinate dimensions (plus a height)', String(defaultVivaldiConfig.dimensions));
+    .option('--vivaldi-period-ms <ms>', `without --scenario: one Vivaldi ping per period (default ${defaultVivaldiConfig.periodMs})`)
+    .option('--gossip-period-ms <ms>', `without --scenario: one gossip shuffle per period (default ${defaultGossipConfig.periodMs})`)
+    .option('--dimensions <n>', `without --scenario: Vivaldi coordinate dimensions, plus a height (default ${defaultVivaldiConfig.dimensions})`);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** With --scenario, the scenario sets the protocols: the Vivaldi stack's options would be silently ignored. */
+function refuseStackOptions(options: ProtocolOptionsRaw): void {
+  const given = (['vivaldiPeriodMs', 'gossipPeriodMs', 'dimensions'] as const).filter((key) => options[key] !== undefined);
+  if (given.length > 0) throw new LiveConfigError('arguments', '--scenario', `no Vivaldi-stack option with it (set the scenario's fields with --set, e.g. protocols.vivaldi.periodMs=500)`, given.join(', '));
 }
 
 function stackOf(options: ProtocolOptionsRaw): StackBuilder {
   return vivaldiStack({
-    gossip: { ...defaultGossipConfig, periodMs: numberOption(options.gossipPeriodMs ?? '', '--gossip-period-ms', 1, 3_600_000) },
+    gossip: { ...defaultGossipConfig, periodMs: numberOption(options.gossipPeriodMs ?? String(defaultGossipConfig.periodMs), '--gossip-period-ms', 1, 3_600_000) },
     vivaldi: {
       ...defaultVivaldiConfig,
-      periodMs: numberOption(options.vivaldiPeriodMs ?? '', '--vivaldi-period-ms', 1, 3_600_000),
-      dimensions: integerOption(options.dimensions ?? '', '--dimensions', 1, 64),
+      periodMs: numberOption(options.vivaldiPeriodMs ?? String(defaultVivaldiConfig.periodMs), '--vivaldi-period-ms', 1, 3_600_000),
+      dimensions: integerOption(options.dimensions ?? String(defaultVivaldiConfig.dimensions), '--dimensions', 1, 64),
     },
   });
 }
@@ -136,16 +164,16 @@ interface LaunchOptionsRaw extends ProtocolOptionsRaw {
 async function launchCommand(options: LaunchOptionsRaw): Promise<void> {
   const matrixFile = requireOption(options.matrix, '--matrix', 'an RTT matrix file');
   const matrix = loadRttMatrix(matrixFile, { unit: 'ms' });
-  const agents = integerOption(options.agents ?? '', '--agents', 2, Math.min(LAUNCH_AGENTS_MAX, matrix.n));
-  const durationS = numberOption(options.durationS ?? '', '--duration-s', 0.001, 86_400);
+  const agents = integerOption(options.agents ?? '8', '--agents', 2, Math.min(LAUNCH_AGENTS_MAX, matrix.n));
+  const durationS = numberOption(options.durationS ?? '20', '--duration-s', 0.001, 86_400);
   const outDir = requireOption(options.out, '--out', 'an output directory');
-  const seed = integerOption(options.seed ?? '', '--seed', 0, Number.MAX_SAFE_INTEGER);
+  const seed = integerOption(options.seed ?? '1', '--seed', 0, Number.MAX_SAFE_INTEGER);
   stackOf(options); // check the protocol options here, not in N agents' logs
   const agentArgs = [
     '--loss-rate', options.lossRate ?? '0',
-    '--vivaldi-period-ms', options.vivaldiPeriodMs ?? '',
-    '--gossip-period-ms', options.gossipPeriodMs ?? '',
-    '--dimensions', options.dimensions ?? '',
+    ...(options.vivaldiPeriodMs === undefined ? [] : ['--vivaldi-period-ms', options.vivaldiPeriodMs]),
+    ...(options.gossipPeriodMs === undefined ? [] : ['--gossip-period-ms', options.gossipPeriodMs]),
+    ...(options.dimensions === undefined ? [] : ['--dimensions', options.dimensions]),
   ];
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();

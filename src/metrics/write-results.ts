@@ -15,6 +15,8 @@ export interface ResultFiles {
   readonly coordinates?: { readonly columns: readonly string[]; readonly rows: readonly NodeVector[] };
   readonly summary: unknown;
   readonly resolvedScenario: unknown;
+  /** Folders moved into the results folder under `name` (e.g. a live launch's agent logs and reports). */
+  readonly folders?: readonly { readonly name: string; readonly from: string }[];
 }
 
 /** Tidy CSV: one row per (time, metric, node). Numbers are written as JavaScript prints them. */
@@ -47,6 +49,7 @@ export function writeResults(dir: string, files: ResultFiles): void {
     );
     writeFileSync(join(staging, 'coordinates.csv'), csv);
   }
+  for (const folder of files.folders ?? []) renameSync(folder.from, join(staging, folder.name));
   if (existsSync(dir)) {
     const old = join(parent, `.${basename(dir)}.old`);
     rmSync(old, { recursive: true, force: true });

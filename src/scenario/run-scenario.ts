@@ -8,34 +8,28 @@ import { randomStream } from '../kernel/random.js';
 import { sToUs } from '../kernel/time.js';
 import { Counters } from '../runtime/counters.js';
 import { MetricSeries } from '../metrics/series.js';
-import { samplePairs, type PairSample } from '../metrics/pair-sample.js';
-import { relativeErrors, summariseErrors } from '../metrics/pairwise-error.js';
+import { samplePairs } from '../metrics/pair-sample.js';
 import { median } from '../metrics/stats.js';
 import { SimRuntime } from '../runtime/sim/sim-runtime.js';
 import { FaultInjector } from '../faults/fault-injector.js';
 import { ChurnDriver, startingDown } from '../faults/churn-driver.js';
-import { DetectorProbe, withDetector } from './probes/detector-probe.js';
-import { GossipProtocol, defaultGossipConfig } from '../protocols/gossip/index.js';
-import { VivaldiProtocol, defaultVivaldiConfig, rememberingPeerCoordinates } from '../protocols/vivaldi/index.js';
-import { SPIRAL, SPIRAL_PEER_COORDINATES_MIN, SpiralProtocol } from '../protocols/spiral/index.js';
-import { ROUTING, RoutingProtocol, routingSpiralConfig } from '../protocols/routing/index.js';
+import { DetectorProbe, ObservedDetector } from './probes/detector-probe.js';
+import type { VivaldiProtocol } from '../protocols/vivaldi/index.js';
 import { newRoutingTotals, recordRoutingRequests } from './probes/routing-probe.js';
-import { CAN, CanProtocol } from '../protocols/can/index.js';
-import { CHORD, CHORD_PEER_COORDINATES_MIN, ChordProtocol, VivaldiCoordinateSource, defaultChordConfig } from '../protocols/chord/index.js';
-import { VM_INDEX, VmIndexProtocol } from '../protocols/vm-index/index.js';
 import { VmPlacement } from './vm-placement.js';
 import { VmIndexProbe } from './probes/vm-index-probe.js';
 import { recordServices } from './probes/services-probe.js';
-import { withServices } from './services-stack.js';
-import { GOSSIP, VIVALDI } from '../protocols/stack.js';
-import { newChordScored, recordCanLookups, recordChordLookups, recordChordUnderChurn, recordSpiralSearches, scoreChordLookups, truthRttMs } from './probes/overlay-probes.js';
-import type { Protocol, StackBuilder } from '../runtime/context.js';
+import { VIVALDI } from '../protocols/stack.js';
+import { newChordScored, recordVivaldiError, recordCanLookups, recordChordLookups, recordChordUnderChurn, recordSpiralSearches, scoreChordLookups, truthRttMs } from './probes/overlay-probes.js';
+import type { NodeContext, StackBuilder } from '../runtime/context.js';
+import type { FailureDetector } from '../actors/failure-detector.js';
+import { agentStack, type AgentStackInput } from '../agent/agent-stack.js';
 import { buildWorld, type World } from './build-world.js';
 import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
 import { PartitionProbe } from './probes/partition-probe.js';
-import { VeLifecycle, veConfigOf, withVeLifecycle } from './ve-lifecycle.js';
-import { DVMS, LOCALITY_PEER_COORDINATES_MIN, SchedulerNodeError, schedulerProtocolName, withScheduler } from './scheduler-stack.js';
+import { VeLifecycle } from './ve-lifecycle.js';
+import { DVMS, SchedulerNodeError, schedulerProtocolName } from '../agent/scheduler-stack.js';
 import { veViolations } from './probes/ve-check.js';
 import type { BackboneNetwork } from '../platform/network.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
@@ -79,17 +73,9 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   const counters = new Counters();
   const detectorProbe = scenario.detector === undefined ? null : new DetectorProbe(scenario.detector.timeoutMs);
   const cloud = cloudOf(scenario, scenarioFile, world, sim, counters);
-  let stack = stackFor(scenario, world.network.hostCount);
-  if (scenario.scheduler !== undefined && scenario.cloud !== undefined && cloud !== null) {
-    stack = schedulerStack(stack, scenario, scenarioFile, world.network.hostCount, cloud);
-  }
   const lifecycleSection = scenario.cloud?.lifecycle;
-  if (lifecycleSection !== undefined && cloud !== null) {
-    const veCount = cloud.constraints.length; // one constraint per VE, ids 0..count-1 (scenario/ves.ts)
-    stack = withVeLifecycle(stack, veConfigOf(lifecycleSection, veCount, world.network.hostCount, cloud.constraints));
-  }
-  if (scenario.detector !== undefined && detectorProbe !== null) stack = withDetector(stack, GOSSIP, scenario.detector, detectorProbe);
-  if (scenario.services !== undefined) stack = withServices(stack, scenario.services);
+  const wrapDetector = detectorProbe === null ? undefined : (detector: FailureDetector, ctx: NodeContext) => new ObservedDetector(detector, ctx, detectorProbe);
+  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector });
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
   const runtime = new SimRuntime({
     sim,
@@ -126,8 +112,8 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   const churnStartS = scenario.churn?.startS ?? Infinity;
   let chordAtChurn: { lookups: number; correct: number } | null = null;
   const sample = (timeS: number): void => {
-    if (vivaldiOn) recordVivaldiError(series, timeS, world, runtime, pairs);
-    if (spiral !== undefined) recordSpiralSearches(series, timeS, runtime, world.network, spiral.resultSize, spiralTotals);
+    if (vivaldiOn) recordVivaldiError(series, timeS, pairs, estimateRttMs(runtime), truthRttMs(world.network));
+    if (spiral !== undefined) recordSpiralSearches(series, timeS, runtime, truthRttMs(world.network), spiral.resultSize, spiralTotals);
     if (chordOn) recordChordLookups(series, timeS, runtime, chordTotals, chordScored);
     if (chordOn && chordAtChurn !== null) recordChordUnderChurn(series, timeS, chordTotals, chordAtChurn);
     if (chordOn && chordAtChurn === null && timeS >= churnStartS) chordAtChurn = { ...chordTotals };
@@ -197,10 +183,13 @@ function schedulerOf(scenario: Scenario): string | null {
   return scenario.scheduler === undefined ? null : schedulerProtocolName(scenario.scheduler);
 }
 
-function schedulerStack(inner: StackBuilder, scenario: Scenario, scenarioFile: string, hostCount: number, cloud: CloudSetup): StackBuilder {
-  const { scheduler, cloud: section } = scenario as Required<Pick<Scenario, 'scheduler' | 'cloud'>>;
+/**
+ * The agent every host runs (`agent/agent-stack.ts`), with a scheduler setting that does not fit
+ * the hosts reported as a scenario error naming the field.
+ */
+export function agentOf(scenario: Scenario, scenarioFile: string, input: Omit<AgentStackInput, 'scenario'>): StackBuilder {
   try {
-    return withScheduler(inner, { scheduler, cloud: section, hostCount, constraints: cloud.constraints });
+    return agentStack({ scenario, ...input });
   } catch (error) {
     if (!(error instanceof SchedulerNodeError)) throw error;
     throw new ScenarioError(scenarioFile, [scenarioIssue(`scheduler.${error.field}`, error.expected, String(error.node))]);
@@ -213,57 +202,6 @@ function checkCloud(cloud: CloudSetup, timeS: number, seed: number, veBroken: re
   if (problems.length > 0) throw new Error(`cloud invariants broken at ${timeS} s (seed ${seed}): ${problems.slice(0, 5).join('; ')}`);
 }
 
-/**
- * The protocols of every node, in start order. Vivaldi draws its neighbours from gossip, and the
- * spiral needs both: they run with their defaults when the scenario enables only what uses them.
- * Chord uses Vivaldi's coordinates for proximity when Vivaldi runs; the VM index runs on Chord
- * (with Chord's defaults when the scenario has no chord section). Routing needs the spiral
- * (and so Vivaldi and gossip; without a spiral section, the spiral runs with its defaults but
- * searching once a minute, and its searches are not scored), and `hostCount` (its requests target
- * node ids 0..hostCount-1).
- */
-export function stackFor(scenario: Scenario, hostCount?: number): StackBuilder {
-  const p = scenario.protocols;
-  const routingConfig = p.routing;
-  if (routingConfig !== undefined && hostCount === undefined) throw new RangeError('stackFor: routing needs the host count');
-  const spiralConfig = p.spiral ?? (routingConfig !== undefined ? routingSpiralConfig : undefined);
-  const vivaldiOn = p.vivaldi !== undefined || spiralConfig !== undefined;
-  const gossipOn = p.gossip !== undefined || vivaldiOn || scenario.detector !== undefined; // the detector watches gossip peers
-  const gossipConfig = p.gossip ?? defaultGossipConfig;
-  const vivaldiBase = p.vivaldi ?? defaultVivaldiConfig;
-  // Spiral and Chord's proximity read the coordinates peers advertised: Vivaldi must keep them.
-  const chordConfig = p.chord ?? (p.vmIndex !== undefined ? defaultChordConfig : undefined); // the VM index runs on Chord
-  // DVMS's locality variant pulls the nearest of the peers whose coordinates Vivaldi remembers.
-  const locality = scenario.scheduler?.kind === 'dvms' && scenario.scheduler.dvms.variant === 'locality' && vivaldiOn;
-  const coordinatesNeeded = spiralConfig !== undefined || (chordConfig?.proximity === true && vivaldiOn) || locality;
-  const vivaldiConfig = coordinatesNeeded
-    ? rememberingPeerCoordinates(vivaldiBase, Math.max(SPIRAL_PEER_COORDINATES_MIN, CHORD_PEER_COORDINATES_MIN, locality ? LOCALITY_PEER_COORDINATES_MIN : 0))
-    : vivaldiBase;
-  return (contextFor) => {
-    const protocols = new Map<string, Protocol>();
-    const gossip = gossipOn ? new GossipProtocol(contextFor(GOSSIP), gossipConfig) : undefined;
-    if (gossip !== undefined) protocols.set(GOSSIP, gossip);
-    const vivaldi = vivaldiOn && gossip !== undefined ? new VivaldiProtocol(contextFor(VIVALDI), gossip, vivaldiConfig) : undefined;
-    if (vivaldi !== undefined) protocols.set(VIVALDI, vivaldi);
-    const spiral =
-      spiralConfig !== undefined && gossip !== undefined && vivaldi !== undefined
-        ? new SpiralProtocol(contextFor(SPIRAL), gossip, vivaldi, spiralConfig)
-        : undefined;
-    if (spiral !== undefined) protocols.set(SPIRAL, spiral);
-    if (routingConfig !== undefined && gossip !== undefined && spiral !== undefined && vivaldi !== undefined) {
-      protocols.set(ROUTING, new RoutingProtocol(contextFor(ROUTING), gossip, spiral, vivaldi, routingConfig, hostCount));
-    }
-    if (p.can !== undefined) protocols.set(CAN, new CanProtocol(contextFor(CAN), p.can));
-    if (chordConfig !== undefined) {
-      const coordinates = vivaldi !== undefined ? new VivaldiCoordinateSource(vivaldi) : null;
-      const chord = new ChordProtocol(contextFor(CHORD), chordConfig, coordinates);
-      protocols.set(CHORD, chord);
-      if (p.vmIndex !== undefined) protocols.set(VM_INDEX, new VmIndexProtocol(contextFor(VM_INDEX), chord, p.vmIndex));
-    }
-    return protocols;
-  };
-}
-
 function estimateRttMs(runtime: SimRuntime): (a: number, b: number) => number {
   return (a, b) => {
     const va = runtime.protocolOf<VivaldiProtocol>(a, VIVALDI);
@@ -272,12 +210,6 @@ function estimateRttMs(runtime: SimRuntime): (a: number, b: number) => number {
   };
 }
 
-function recordVivaldiError(series: MetricSeries, timeS: number, world: World, runtime: SimRuntime, pairs: PairSample): void {
-  const summary = summariseErrors(relativeErrors(pairs, estimateRttMs(runtime), truthRttMs(world.network)));
-  series.record(timeS, 'vivaldi.median_rel_error', summary.median);
-  series.record(timeS, 'vivaldi.p90_rel_error', summary.p90);
-  series.record(timeS, 'vivaldi.pairs_measured', summary.pairs);
-}
 
 function finalCoordinates(world: World, runtime: SimRuntime): NodeCoordinate[] {
   const out: NodeCoordinate[] = [];

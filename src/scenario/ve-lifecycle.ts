@@ -10,33 +10,15 @@ import type { Simulator } from '../kernel/simulator.js';
 import { sToUs } from '../kernel/time.js';
 import type { Cloud } from '../platform/cloud.js';
 import type { MetricSeries } from '../metrics/series.js';
-import type { VeConstraint } from '../placement/problem.js';
-import type { Protocol, StackBuilder } from '../runtime/context.js';
 import type { Counters } from '../runtime/counters.js';
 import type { SimHypervisors } from '../runtime/sim/sim-hypervisor.js';
 import type { SimRuntime } from '../runtime/sim/sim-runtime.js';
-import { defaultVeConfig, type VeConfig } from '../protocols/ve/ve-config.js';
 import { VE_OP_NAMES, VE_REASONS } from '../protocols/ve/ve-log.js';
-import { VeProtocol } from '../protocols/ve/ve-protocol.js';
+import type { VeProtocol } from '../protocols/ve/ve-protocol.js';
 import { VE } from '../protocols/ve/ve-stack.js';
-import type { LifecycleSection } from './lifecycle.js';
-import { chordBeneath } from './chord-beneath.js';
 
 const CONFIGURE_RETRY_US = 10_000_000;
 const CONFIGURE_ATTEMPTS_MAX = 30;
-
-export function veConfigOf(section: LifecycleSection, veCount: number, hostCount: number, constraints: readonly VeConstraint[]): VeConfig {
-  const { configureAtS: _at, ...fields } = section;
-  return { ...defaultVeConfig, ...fields, veCount, targetNodeCount: hostCount, constraints };
-}
-
-export function withVeLifecycle(inner: StackBuilder, config: VeConfig): StackBuilder {
-  return (contextFor) => {
-    const protocols = new Map<string, Protocol>(inner(contextFor));
-    protocols.set(VE, new VeProtocol(contextFor(VE), chordBeneath(protocols, contextFor, null), config));
-    return protocols;
-  };
-}
 
 export interface VeLifecycleInput {
   readonly sim: Simulator;

@@ -26,6 +26,19 @@ export interface AgentReport {
 
 const REPORT_FIELDS = ['id', 'seed', 'host', 'port', 'ranMs', 'stoppedBy', 'counters'] as const;
 
+/**
+ * Metric ticks shared by every agent of a launch: at epochMs + k x intervalMs (wall clock, so
+ * agents started at different moments, or restarted, sample at the same instants), and once more
+ * at the run's end, epochMs + durationMs, when the agents stop together.
+ */
+export interface AgentTicks {
+  /** The launch's start, in ms since 1970 (Date.now() of the launcher). */
+  readonly epochMs: number;
+  readonly intervalMs: number;
+  /** Called at each tick with its time in seconds since the epoch. */
+  onTick(node: LiveNode, tickS: number): void;
+}
+
 /** Messages held back by the shim at once, per agent (a bound, not a tuning knob). */
 const SHIM_PENDING_MAX = 100_000;
 
@@ -34,6 +47,7 @@ export async function runAgent(
   stack: StackBuilder,
   describe: (node: LiveNode) => Record<string, unknown>,
   log: (line: string) => void,
+  ticks?: AgentTicks,
 ): Promise<AgentReport> {
   const { id, peers, seed, matrix } = config;
   const node = await LiveNode.start({
@@ -50,11 +64,15 @@ export async function runAgent(
   const shimNote = matrix === null ? 'no latency shim' : `shim ${matrix.name} loss ${config.lossRate}`;
   log(`agent ${id} on ${peers[id].host}:${peers[id].port}, ${peers.length} peers, seed ${seed}, ${config.durationMs} ms, ${shimNote}`);
 
+  // With ticks, the run ends at the launch's end (epoch + duration), not this process's.
+  const endMs = ticks === undefined ? config.durationMs : Math.max(0, ticks.epochMs + config.durationMs - Date.now());
+  const tickTimer = ticks === undefined ? null : scheduleTicks(node, ticks, config.durationMs, log);
   const stoppedBy = await new Promise<'duration' | 'signal'>((resolve) => {
-    const timer = setTimeout(() => finish('duration'), config.durationMs);
+    const timer = setTimeout(() => finish('duration'), endMs);
     const onSignal = (): void => finish('signal');
     function finish(reason: 'duration' | 'signal'): void {
       clearTimeout(timer);
+      tickTimer?.stop();
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
       resolve(reason);
@@ -63,6 +81,7 @@ export async function runAgent(
     process.on('SIGINT', onSignal);
   });
   const ranMs = node.nowMs();
+  if (ticks !== undefined && stoppedBy === 'duration') tick(node, ticks, config.durationMs / 1000, log);
   // Describe before stopping: onStop may clear state the report wants.
   const extra = describe(node);
   await node.stop();
@@ -80,6 +99,32 @@ export async function runAgent(
   writeReport(config.reportFile, report);
   log(`agent ${id} stopped by ${stoppedBy} after ${Math.round(ranMs)} ms; report ${config.reportFile}`);
   return report;
+}
+
+/** Ticks after now, up to (not including) the run's end; the end's own tick is taken at stop. */
+function scheduleTicks(node: LiveNode, ticks: AgentTicks, durationMs: number, log: (line: string) => void): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let k = Math.floor((Date.now() - ticks.epochMs) / ticks.intervalMs) + 1;
+  const next = (): void => {
+    if (k * ticks.intervalMs >= durationMs) return;
+    timer = setTimeout(() => {
+      tick(node, ticks, (k * ticks.intervalMs) / 1000, log);
+      k++;
+      next();
+    }, Math.max(0, ticks.epochMs + k * ticks.intervalMs - Date.now()));
+  };
+  next();
+  return { stop: () => clearTimeout(timer) };
+}
+
+/** A sampling error is reported, not fatal: the agent keeps running and the tick is missing. */
+function tick(node: LiveNode, ticks: AgentTicks, tickS: number, log: (line: string) => void): void {
+  try {
+    ticks.onTick(node, tickS);
+  } catch (error) {
+    node.counters.count('live.tick.errors');
+    log(`tick at ${tickS} s failed: ${(error as Error).stack ?? error}`);
+  }
 }
 
 /** Write then rename, so a reader never sees half a report. */

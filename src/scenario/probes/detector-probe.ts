@@ -15,16 +15,17 @@
  * among its live neighbours at the crash, and detected when a watcher declared it gone within the
  * timeout. Metrics are cumulative over the run (`detector.*`).
  */
-import { type CandidateSource, FailureDetector, type FailureDetectorConfig } from '../../actors/failure-detector.js';
+import type { FailureDetector } from '../../actors/failure-detector.js';
+import { DETECTOR } from '../../agent/detector-stack.js';
 import type { OverlayEvent } from '../../actors/overlay.js';
 import type { MetricSeries } from '../../metrics/series.js';
 import { quantile } from '../../metrics/stats.js';
 import type { NetworkModel } from '../../platform/network.js';
-import type { Message, NodeContext, NodeId, Protocol, StackBuilder } from '../../runtime/context.js';
+import type { Message, NodeContext, NodeId, Protocol } from '../../runtime/context.js';
 import type { SimRuntime } from '../../runtime/sim/sim-runtime.js';
 
 /** The name of the detector's protocol in a scenario's stack. */
-export const DETECTOR = 'fd';
+export { DETECTOR };
 
 /** Timers are rounded to whole microseconds: a leave may come this much after its deadline. */
 const SLACK_MS = 0.001;
@@ -207,19 +208,4 @@ export class ObservedDetector implements Protocol {
     this.probe.hostStopping(this.ctx.id, this.ctx.nowMs());
     this.detector.onStop();
   }
-}
-
-/**
- * Adds a failure detector, watching the peers of protocol `membership` (e.g. gossip), after the
- * protocols of `stack`; its start and stop are reported to `probe`.
- */
-export function withDetector(stack: StackBuilder, membership: string, config: FailureDetectorConfig, probe: DetectorProbe): StackBuilder {
-  return (contextFor) => {
-    const protocols = new Map(stack(contextFor));
-    const candidates = protocols.get(membership) as (Protocol & Partial<CandidateSource>) | undefined;
-    if (candidates?.peers === undefined) throw new Error(`withDetector: no ${membership} protocol to draw the watched peers from`);
-    const ctx = contextFor(DETECTOR);
-    protocols.set(DETECTOR, new ObservedDetector(new FailureDetector(ctx, candidates as CandidateSource, config, DETECTOR), ctx, probe));
-    return protocols;
-  };
 }

@@ -6,7 +6,9 @@
 import type { MetricSeries } from '../../metrics/series.js';
 import { scoreSearch, trueSuccessorIndex } from '../../metrics/ground-truth.js';
 import { median, mean } from '../../metrics/stats.js';
-import type { SimRuntime } from '../../runtime/sim/sim-runtime.js';
+import type { PairSample } from '../../metrics/pair-sample.js';
+import { relativeErrors, summariseErrors } from '../../metrics/pairwise-error.js';
+import type { NodesView } from './nodes-view.js';
 import type { NetworkModel } from '../../platform/network.js';
 import { SPIRAL, type SpiralProtocol } from '../../protocols/spiral/index.js';
 import { CHORD, type ChordProtocol } from '../../protocols/chord/index.js';
@@ -21,16 +23,28 @@ export function truthRttMs(network: NetworkModel): (a: number, b: number) => num
   };
 }
 
-/** Records spiral.* metrics for the searches finished since the last sample. */
-export function recordSpiralSearches(series: MetricSeries, timeS: number, runtime: SimRuntime, network: NetworkModel, k: number, totals: { searches: number }): void {
-  const rtt = truthRttMs(network);
+/** Records vivaldi.* errors of the estimates over the sampled pairs against the true RTTs (NaN estimates are not measured). */
+export function recordVivaldiError(series: MetricSeries, timeS: number, pairs: PairSample, estimate: (a: number, b: number) => number, truth: (a: number, b: number) => number): void {
+  const summary = summariseErrors(relativeErrors(pairs, estimate, truth));
+  series.record(timeS, 'vivaldi.median_rel_error', summary.median);
+  series.record(timeS, 'vivaldi.p90_rel_error', summary.p90);
+  series.record(timeS, 'vivaldi.pairs_measured', summary.pairs);
+}
+
+/** What the probes read of each overlay. */
+export type SpiralView = Pick<SpiralProtocol, 'drainSearches'>;
+export type ChordView = Pick<ChordProtocol, 'ringId' | 'isJoined' | 'drainLookups'>;
+export type CanView = Pick<CanProtocol, 'heldZones' | 'drainLookups'>;
+
+/** Records spiral.* metrics for the searches finished since the last sample; `rtt` is the true RTT in ms. */
+export function recordSpiralSearches(series: MetricSeries, timeS: number, runtime: NodesView, rtt: (a: number, b: number) => number, k: number, totals: { searches: number }): void {
   const excess: number[] = [];
   const recall: number[] = [];
   const messages: number[] = [];
   let completed = 0;
   let finished = 0;
   for (let id = 0; id < runtime.nodeCount; id++) {
-    const spiral = runtime.protocolOf<SpiralProtocol>(id, SPIRAL);
+    const spiral = (runtime.protocolOf(id, SPIRAL) as SpiralView | undefined);
     if (spiral === undefined) continue;
     for (const outcome of spiral.drainSearches()) {
       finished++;
@@ -76,12 +90,12 @@ export function newChordScored(): ChordScored {
  * the run calls this often (each lookup is then judged against the ring close to its finish
  * time, not against a ring that nodes joined or left after it finished).
  */
-export function scoreChordLookups(runtime: SimRuntime, scored: ChordScored): number {
+export function scoreChordLookups(runtime: NodesView, scored: ChordScored): number {
   const ids: number[] = [];
   const owners: number[] = [];
-  const chords: ChordProtocol[] = [];
+  const chords: ChordView[] = [];
   for (let id = 0; id < runtime.nodeCount; id++) {
-    const chord = runtime.protocolOf<ChordProtocol>(id, CHORD);
+    const chord = (runtime.protocolOf(id, CHORD) as ChordView | undefined);
     if (chord === undefined) continue;
     chords.push(chord);
     if (chord.isJoined()) {
@@ -104,7 +118,7 @@ export function scoreChordLookups(runtime: SimRuntime, scored: ChordScored): num
 }
 
 /** Records chord.* metrics for the lookups finished since the last sample (those in `scored` first), and empties `scored`. */
-export function recordChordLookups(series: MetricSeries, timeS: number, runtime: SimRuntime, totals: { lookups: number; correct: number }, scored: ChordScored = newChordScored()): void {
+export function recordChordLookups(series: MetricSeries, timeS: number, runtime: NodesView, totals: { lookups: number; correct: number }, scored: ChordScored = newChordScored()): void {
   const joined = scoreChordLookups(runtime, scored);
   const { lookups, correct, hops, latencyMs } = scored;
   scored.lookups = 0;
@@ -133,11 +147,11 @@ export function recordChordUnderChurn(series: MetricSeries, timeS: number, total
 }
 
 /** Records can.* metrics: did lookups reach the node whose zone holds the point, among live joined nodes. */
-export function recordCanLookups(series: MetricSeries, timeS: number, runtime: SimRuntime, totals: { lookups: number; correct: number }): void {
+export function recordCanLookups(series: MetricSeries, timeS: number, runtime: NodesView, totals: { lookups: number; correct: number }): void {
   const owners: { node: number; zones: readonly Zone[] }[] = [];
-  const cans: CanProtocol[] = [];
+  const cans: CanView[] = [];
   for (let id = 0; id < runtime.nodeCount; id++) {
-    const can = runtime.protocolOf<CanProtocol>(id, CAN);
+    const can = (runtime.protocolOf(id, CAN) as CanView | undefined);
     if (can === undefined) continue;
     cans.push(can);
     const zones = can.heldZones(); // its own zone and any taken over from crashed neighbours

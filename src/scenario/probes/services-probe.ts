@@ -20,7 +20,7 @@ import { CAN, type CanProtocol } from '../../protocols/can/index.js';
 import { CHORD, type ChordProtocol } from '../../protocols/chord/index.js';
 import type { GossipProtocol } from '../../protocols/gossip/index.js';
 import { GOSSIP } from '../../protocols/stack.js';
-import { REPLICAS, WATCH } from '../services-stack.js';
+import { REPLICAS, WATCH } from '../../agent/services-stack.js';
 import type { Services } from '../services.js';
 
 export function recordServices(series: MetricSeries, timeS: number, runtime: SimRuntime, services: Services): void {

@@ -17,8 +17,8 @@ import { type DvmsConfig, defaultDvmsConfig } from '../protocols/dvms/dvms-confi
 import { CENTRAL, CentralSchedulerProtocol, type CentralConfig, defaultCentralConfig } from '../protocols/central/index.js';
 import { SNOOZE, SnoozeProtocol, type SnoozeConfig, defaultSnoozeConfig, groupManagersEvery } from '../protocols/snooze/index.js';
 import { ChordVivaldiOverlay } from './dvms-overlay.js';
-import type { CloudSection } from './cloud.js';
-import type { SchedulerSection } from './scheduler.js';
+import type { CloudSection } from '../scenario/cloud.js';
+import type { SchedulerSection } from '../scenario/scheduler.js';
 
 export const DVMS = 'dvms';
 

@@ -15,7 +15,7 @@ import { CHORD, type ChordProtocol } from '../protocols/chord/index.js';
 import { GossipProtocol, defaultGossipConfig } from '../protocols/gossip/index.js';
 import { GOSSIP } from '../protocols/stack.js';
 import type { NodeContext, Protocol, StackBuilder } from '../runtime/context.js';
-import type { Services } from './services.js';
+import type { Services } from '../scenario/services.js';
 
 export const REPLICAS = 'replicas';
 export const WATCH = 'watch';

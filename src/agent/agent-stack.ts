@@ -1,0 +1,43 @@
+/**
+ * The DISCOVERY agent: what one node runs, built once from a scenario's sections and used
+ * unchanged by the simulated run (`scenario/run-scenario.ts`) and by a live agent
+ * (`cli/live.ts`). In start order: the overlays of `protocols` (gossip, Vivaldi, spiral, routing,
+ * CAN, Chord, VM index), the VM scheduler of `scheduler`, the VE manager of `cloud.lifecycle`,
+ * the failure detector of `detector`, and the actor layer of `services` on top. Probes and ground
+ * truth are not part of it: the simulation observes the agent from outside.
+ */
+import type { VeConstraint } from '../placement/problem.js';
+import type { StackBuilder } from '../runtime/context.js';
+import { GOSSIP } from '../protocols/stack.js';
+import type { Scenario } from '../scenario/schema.js';
+import { type DetectorWrap, withDetector } from './detector-stack.js';
+import { protocolStack } from './protocol-stack.js';
+import { withScheduler } from './scheduler-stack.js';
+import { withServices } from './services-stack.js';
+import { veConfigOf, withVeLifecycle } from './ve-manager.js';
+
+export interface AgentStackInput {
+  readonly scenario: Scenario;
+  /** Nodes of the deployment (ids 0..hostCount-1): the simulated hosts, or the live agents. */
+  readonly hostCount: number;
+  /** The VE constraints of the cloud (one per VE, ids 0..n-1); null when the node has no hypervisor. */
+  readonly constraints: readonly VeConstraint[] | null;
+  /** Wraps each node's failure detector (the simulation's detector probe observes it). */
+  readonly wrapDetector?: DetectorWrap;
+}
+
+/** Throws `SchedulerNodeError` when a scheduler setting does not fit `hostCount` (the caller names the file). */
+export function agentStack(input: AgentStackInput): StackBuilder {
+  const { scenario, hostCount, constraints } = input;
+  let stack = protocolStack(scenario, hostCount);
+  if (scenario.scheduler !== undefined && scenario.cloud !== undefined && constraints !== null) {
+    stack = withScheduler(stack, { scheduler: scenario.scheduler, cloud: scenario.cloud, hostCount, constraints });
+  }
+  const lifecycle = scenario.cloud?.lifecycle;
+  if (lifecycle !== undefined && constraints !== null) {
+    stack = withVeLifecycle(stack, veConfigOf(lifecycle, constraints.length, hostCount, constraints));
+  }
+  if (scenario.detector !== undefined) stack = withDetector(stack, GOSSIP, scenario.detector, input.wrapDetector);
+  if (scenario.services !== undefined) stack = withServices(stack, scenario.services);
+  return stack;
+}

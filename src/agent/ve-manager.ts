@@ -1,0 +1,25 @@
+/**
+ * The VE manager of a node (`cloud.lifecycle`): the VE protocol beside the node's Chord (Chord
+ * added with its defaults and no lookups of its own when the scenario has none).
+ */
+import type { VeConstraint } from '../placement/problem.js';
+import type { Protocol, StackBuilder } from '../runtime/context.js';
+import { defaultVeConfig, type VeConfig } from '../protocols/ve/ve-config.js';
+import { VeProtocol } from '../protocols/ve/ve-protocol.js';
+import { VE } from '../protocols/ve/ve-stack.js';
+import type { LifecycleSection } from '../scenario/lifecycle.js';
+import { chordBeneath } from './chord-beneath.js';
+
+export function veConfigOf(section: LifecycleSection, veCount: number, hostCount: number, constraints: readonly VeConstraint[]): VeConfig {
+  const { configureAtS: _at, ...fields } = section;
+  return { ...defaultVeConfig, ...fields, veCount, targetNodeCount: hostCount, constraints };
+}
+
+export function withVeLifecycle(inner: StackBuilder, config: VeConfig): StackBuilder {
+  return (contextFor) => {
+    const protocols = new Map<string, Protocol>(inner(contextFor));
+    protocols.set(VE, new VeProtocol(contextFor(VE), chordBeneath(protocols, contextFor, null), config));
+    return protocols;
+  };
+}
+

@@ -1,0 +1,111 @@
+/**
+ * Scores a live launch of a scenario from its agents' samples (`live-samples.ts`), with the
+ * simulation's own probes and the same metric names, against ground truth: the true RTTs between
+ * the hosts the agents stand for, and the true set of agents that were running at each tick (those
+ * that sampled it). Nothing an agent believes about itself is taken as a result.
+ */
+import { randomStream } from '../kernel/random.js';
+import { MetricSeries } from '../metrics/series.js';
+import { samplePairs } from '../metrics/pair-sample.js';
+import type { NodeId } from '../runtime/context.js';
+import { defaultVivaldiConfig, distanceMs } from '../protocols/vivaldi/index.js';
+import { CHORD } from '../protocols/chord/index.js';
+import { SPIRAL } from '../protocols/spiral/index.js';
+import { CAN } from '../protocols/can/index.js';
+import type { NodeSample } from './live-samples.js';
+import type { NodesView } from './probes/nodes-view.js';
+import { type CanView, type ChordView, type SpiralView, newChordScored, recordCanLookups, recordChordLookups, recordSpiralSearches, recordVivaldiError } from './probes/overlay-probes.js';
+import type { Scenario } from './schema.js';
+
+export interface LiveScoreInput {
+  readonly scenario: Scenario;
+  readonly agents: number;
+  /** True RTT in ms between the hosts that agents a and b stand for. */
+  readonly rttMs: (a: NodeId, b: NodeId) => number;
+  /** Every sample of every agent, in any order. */
+  readonly samples: readonly NodeSample[];
+}
+
+/** The agents' samples of one tick, read through the probes' view of the nodes. */
+class TickNodes implements NodesView {
+  constructor(private readonly byId: readonly (NodeSample | undefined)[]) {}
+
+  get nodeCount(): number {
+    return this.byId.length;
+  }
+
+  isUp(id: NodeId): boolean {
+    return this.byId[id] !== undefined;
+  }
+
+  protocolOf(id: NodeId, name: string): unknown {
+    const sample = this.byId[id];
+    if (sample === undefined) return undefined;
+    if (name === CHORD && sample.chord !== undefined) {
+      const { ringId, joined, lookups } = sample.chord;
+      return { ringId, isJoined: () => joined, drainLookups: () => [...lookups] } satisfies ChordView;
+    }
+    if (name === SPIRAL && sample.spiral !== undefined) {
+      const { searches } = sample.spiral;
+      return { drainSearches: () => [...searches] } satisfies SpiralView;
+    }
+    if (name === CAN && sample.can !== undefined) {
+      const { zones, lookups } = sample.can;
+      return { heldZones: () => zones, drainLookups: () => [...lookups] } satisfies CanView;
+    }
+    return undefined;
+  }
+}
+
+/** Groups samples by tick (ascending), each tick's by agent id; a later sample of one agent at one tick wins. */
+export function samplesByTick(agents: number, samples: readonly NodeSample[]): Map<number, (NodeSample | undefined)[]> {
+  const ticks = new Map<number, (NodeSample | undefined)[]>();
+  for (const sample of [...samples].sort((a, b) => a.tickS - b.tickS)) {
+    if (!(Number.isInteger(sample.id) && sample.id >= 0 && sample.id < agents)) continue;
+    let row = ticks.get(sample.tickS);
+    if (row === undefined) ticks.set(sample.tickS, (row = new Array<NodeSample | undefined>(agents).fill(undefined)));
+    row[sample.id] = sample;
+  }
+  return ticks;
+}
+
+export function scoreLive(input: LiveScoreInput): MetricSeries {
+  const { scenario, agents, rttMs } = input;
+  const series = new MetricSeries();
+  const p = scenario.protocols;
+  const pairs = samplePairs(agents, scenario.metrics.pairSampleMax, randomStream(scenario.seed, 'metrics.pairs'));
+  const useHeight = (p.vivaldi ?? defaultVivaldiConfig).useHeight;
+  const spiralK = p.spiral?.resultSize;
+  const chordTotals = { lookups: 0, correct: 0 };
+  const canTotals = { lookups: 0, correct: 0 };
+  const spiralTotals = { searches: 0 };
+  for (const [tickS, byId] of samplesByTick(agents, input.samples)) {
+    const nodes = new TickNodes(byId);
+    const coordinates = byId.map((s) => s?.vivaldi);
+    if (coordinates.some((c) => c !== undefined)) {
+      const estimate = (a: NodeId, b: NodeId): number => {
+        const ca = coordinates[a];
+        const cb = coordinates[b];
+        if (ca === undefined || cb === undefined) return NaN;
+        return useHeight ? distanceMs(ca, cb) : distanceMs({ vec: ca.vec, heightMs: 0 }, { vec: cb.vec, heightMs: 0 });
+      };
+      recordVivaldiError(series, tickS, pairs, estimate, rttMs);
+    }
+    if (spiralK !== undefined) recordSpiralSearches(series, tickS, nodes, rttMs, spiralK, spiralTotals);
+    if (byId.some((s) => s?.chord !== undefined)) recordChordLookups(series, tickS, nodes, chordTotals);
+    if (byId.some((s) => s?.can !== undefined)) recordCanLookups(series, tickS, nodes, canTotals);
+    series.record(tickS, 'nodes.up', byId.filter((s) => s !== undefined).length);
+    for (const [name, value] of sumCounters(byId)) series.record(tickS, name, value);
+  }
+  return series;
+}
+
+/** Each counter summed over the agents that sampled the tick, by name. */
+function sumCounters(byId: readonly (NodeSample | undefined)[]): [string, number][] {
+  const sums = new Map<string, number>();
+  for (const sample of byId) {
+    if (sample === undefined) continue;
+    for (const [name, value] of Object.entries(sample.counters)) sums.set(name, (sums.get(name) ?? 0) + value);
+  }
+  return [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
