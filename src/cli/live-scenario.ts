@@ -21,9 +21,11 @@ import { type NodeSample, sampleNode } from '../scenario/live-samples.js';
 import { scoreLive } from '../scenario/live-score.js';
 import type { Scenario } from '../scenario/schema.js';
 import { writeResults } from '../metrics/write-results.js';
-import { runAgent } from '../runtime/live/agent.js';
+import { type AgentReport, runAgent } from '../runtime/live/agent.js';
+import type { LiveNode } from '../runtime/live/live-node.js';
+import { CHORD, type ChordProtocol } from '../protocols/chord/index.js';
 import { type AgentOptionsRaw, parseAgentOptions } from '../runtime/live/agent-config.js';
-import { launchAgents } from '../runtime/live/launcher.js';
+import { type AgentRestart, launchAgents } from '../runtime/live/launcher.js';
 import { LiveConfigError } from '../runtime/live/live-errors.js';
 import { integerOption, numberOption } from '../runtime/live/option-parsing.js';
 import { codeVersion } from './provenance.js';
@@ -33,6 +35,10 @@ import { shellJoin } from './shell-quote.js';
 export const LAUNCH_AGENTS_MAX = 256;
 /** After the run, how long agents get to report before SIGTERM, then before SIGKILL. */
 const LAUNCH_GRACE_MS = 5_000;
+const JOIN_POLL_MS = 20;
+/** Time given to agent processes to load and bind before the run's time 0 (seen here: 1-4 s for a process on a loaded 2-core machine). */
+const START_LEAD_MS = 2_000;
+const START_LEAD_PER_AGENT_MS = 150;
 
 export interface ScenarioAgentOptionsRaw extends AgentOptionsRaw {
   readonly scenario: string;
@@ -60,7 +66,9 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
   const samplesFile = options.samples ?? config.reportFile.replace(/(\.json)?$/, '.samples.jsonl');
   mkdirSync(dirname(samplesFile), { recursive: true });
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  await runAgent(config, stack, () => ({ scenario: scenario.name, samples: samplesFile }), log, {
+  const joining = new JoinWatch();
+  await runAgent(config, stack, () => ({ scenario: scenario.name, samples: samplesFile, ...joining.stop() }), log, {
+    onStarted: (node) => joining.start(node),
     epochMs,
     intervalMs: scenario.metrics.intervalS * 1000,
     onTick: (node, tickS) => {
@@ -69,6 +77,34 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
     },
   });
   process.exit(0); // the report is written; do not wait on anything a protocol left behind
+}
+
+/**
+ * When this agent process started, first heard from a peer, and (with Chord) joined the ring, in
+ * ms since 1970: after a restart, how long the deployment took to take it back. Polled every
+ * JOIN_POLL_MS, so each time is late by at most that.
+ */
+class JoinWatch {
+  private startedAtMs: number | null = null;
+  private firstDeliveryAtMs: number | null = null;
+  private chordJoinedAtMs: number | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  start(node: LiveNode): void {
+    this.startedAtMs = Date.now();
+    const chord = node.protocol<ChordProtocol>(CHORD);
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      if (this.firstDeliveryAtMs === null && (node.counters.get('messages.delivered') ?? 0) > 0) this.firstDeliveryAtMs = now;
+      if (this.chordJoinedAtMs === null && chord?.isJoined() === true) this.chordJoinedAtMs = now;
+      if (this.firstDeliveryAtMs !== null && (chord === undefined || this.chordJoinedAtMs !== null)) clearInterval(this.timer);
+    }, JOIN_POLL_MS);
+  }
+
+  stop(): { startedAtMs: number | null; firstDeliveryAtMs: number | null; chordJoinedAtMs: number | null } {
+    clearInterval(this.timer);
+    return { startedAtMs: this.startedAtMs, firstDeliveryAtMs: this.firstDeliveryAtMs, chordJoinedAtMs: this.chordJoinedAtMs };
+  }
 }
 
 export interface ScenarioLaunchOptionsRaw {
@@ -80,6 +116,7 @@ export interface ScenarioLaunchOptionsRaw {
   readonly seed?: string;
   readonly lossRate?: string;
   readonly host?: string;
+  readonly restartsMax?: string;
 }
 
 /** Agent i stands for host floor(i x hostCount / agents): spread evenly over the hosts, PoP by PoP. */
@@ -95,6 +132,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const hostCount = world.network.hostCount;
   const agents = integerOption(options.agents ?? '16', '--agents', 2, Math.min(LAUNCH_AGENTS_MAX, hostCount));
   const durationS = numberOption(options.durationS ?? String(scenario.durationS), '--duration-s', 0.001, 86_400);
+  const restartsMax = integerOption(options.restartsMax ?? '3', '--restarts-max', 0, 1000);
   const outDir = resolve(options.out ?? join(dirname(scenario.output.dir), `live-${agents}-seed-${scenario.seed}`));
   agentOf(scenario, options.scenario, { hostCount: agents, constraints: null }); // settings that do not fit N agents fail here, once
 
@@ -109,7 +147,8 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const skipped = [...(world.faults.length > 0 ? ['faults'] : []), ...(world.churn !== null ? ['churn'] : [])];
   if (skipped.length > 0) process.stderr.write(`note: the scenario's ${skipped.join(' and ')} are not applied live (the testbed of issue 12 applies them)\n`);
 
-  const epochMs = Date.now();
+  // The run starts once every agent has had time to load and bind (they wait for the epoch).
+  const epochMs = Date.now() + START_LEAD_MS + START_LEAD_PER_AGENT_MS * agents;
   const agentArgs = ['--scenario', options.scenario, ...sets.flatMap((set) => ['--set', set]), '--epoch-ms', String(epochMs), '--loss-rate', options.lossRate ?? '0'];
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
@@ -118,7 +157,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   process.stderr.write(`launching ${agents} agents of ${scenario.name} (${hostCount} hosts) on ${options.host ?? '127.0.0.1'} for ${durationS} s, seed ${scenario.seed}\n`);
   const wallStart = performance.now();
   const result = await launchAgents(
-    { agents, host: options.host ?? '127.0.0.1', matrixFile, durationS, outDir: work, seed: scenario.seed, agentCommand: [...agentCommand], agentArgs, graceMs: LAUNCH_GRACE_MS },
+    { agents, host: options.host ?? '127.0.0.1', matrixFile, durationS, outDir: work, seed: scenario.seed, agentCommand: [...agentCommand], agentArgs, graceMs: LAUNCH_GRACE_MS, restartsMax, epochMs },
     abort.signal,
   );
   process.off('SIGINT', onSignal);
@@ -142,6 +181,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
     notApplied: skipped,
     missingReports: missing,
     exits: result.exits,
+    restarts: rejoins(result.restarts, result.reports, epochMs),
     wallTimeS: Number(wallTimeS.toFixed(3)),
     metrics: series.finalValues(),
   };
@@ -153,6 +193,20 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
     process.stderr.write(`no report from agent(s) ${missing.join(', ')} (exits: ${result.exits.join(', ')}); scored the agents that sampled; see ${outDir}/agents/agent-<i>.log\n`);
     process.exit(1);
   }
+}
+
+/**
+ * Each restart with how long the deployment took to take the agent back, in ms from its death:
+ * until its new process ran, first heard from a peer, and joined the Chord ring (from the last
+ * incarnation's report, so only for an agent's last restart; null when not known).
+ */
+function rejoins(restarts: readonly AgentRestart[], reports: readonly (AgentReport | null)[], epochMs: number) {
+  const last = new Map(restarts.map((r) => [r.id, r]));
+  const since = (r: AgentRestart, atMs: unknown): number | null => (typeof atMs === 'number' ? atMs - epochMs - r.diedAtMs : null);
+  return restarts.map((r) => {
+    const report = last.get(r.id) === r ? reports[r.id] : null;
+    return { ...r, runningAfterMs: since(r, report?.startedAtMs), heardAfterMs: since(r, report?.firstDeliveryAtMs), chordJoinedAfterMs: since(r, report?.chordJoinedAtMs) };
+  });
 }
 
 /** The agents' RTT matrix as the shim reads it (ms, tab-separated); a pair without a path is a scenario error. */

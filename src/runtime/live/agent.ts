@@ -27,9 +27,10 @@ export interface AgentReport {
 const REPORT_FIELDS = ['id', 'seed', 'host', 'port', 'ranMs', 'stoppedBy', 'counters'] as const;
 
 /**
- * Metric ticks shared by every agent of a launch: at epochMs + k x intervalMs (wall clock, so
- * agents started at different moments, or restarted, sample at the same instants), and once more
- * at the run's end, epochMs + durationMs, when the agents stop together.
+ * The clock shared by every agent of a launch: protocols start at epochMs, metric ticks fall at
+ * epochMs + k x intervalMs (wall clock, so agents started at different moments, or restarted,
+ * sample at the same instants), and once more at the run's end, epochMs + durationMs, when the
+ * agents stop together.
  */
 export interface AgentTicks {
   /** The launch's start, in ms since 1970 (Date.now() of the launcher). */
@@ -37,6 +38,8 @@ export interface AgentTicks {
   readonly intervalMs: number;
   /** Called at each tick with its time in seconds since the epoch. */
   onTick(node: LiveNode, tickS: number): void;
+  /** Called once the node runs (its protocols started), before the first tick. */
+  onStarted?(node: LiveNode): void;
 }
 
 /** Messages held back by the shim at once, per agent (a bound, not a tuning knob). */
@@ -50,6 +53,9 @@ export async function runAgent(
   ticks?: AgentTicks,
 ): Promise<AgentReport> {
   const { id, peers, seed, matrix } = config;
+  // With ticks, every agent starts its protocols at the epoch (as every simulated host starts at
+  // time 0); one that comes later (slow to load, or restarted) starts at once.
+  if (ticks !== undefined && Date.now() < ticks.epochMs) await new Promise((resolve) => setTimeout(resolve, ticks.epochMs - Date.now()));
   const node = await LiveNode.start({
     id,
     peers,
@@ -66,6 +72,7 @@ export async function runAgent(
 
   // With ticks, the run ends at the launch's end (epoch + duration), not this process's.
   const endMs = ticks === undefined ? config.durationMs : Math.max(0, ticks.epochMs + config.durationMs - Date.now());
+  ticks?.onStarted?.(node);
   const tickTimer = ticks === undefined ? null : scheduleTicks(node, ticks, config.durationMs, log);
   const stoppedBy = await new Promise<'duration' | 'signal'>((resolve) => {
     const timer = setTimeout(() => finish('duration'), endMs);

@@ -3,6 +3,10 @@
  * them to stop by themselves, and reads their reports. Bounded: an agent still running `graceMs`
  * after the run's end gets SIGTERM (it then reports), and SIGKILL after another `graceMs`. An
  * abort (the caller's signal) does the same at once, so no agent outlives a failed test.
+ *
+ * A supervisor: an agent that dies before the run's end (a crash, kill -9) is started again on
+ * its port, with the same arguments, `restartDelayMs` later and at most `restartsMax` times; its
+ * log is appended to, its pid file rewritten (`agent-<i>.pid`), and each restart recorded.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,14 +28,28 @@ export interface LaunchConfig {
   /** Arguments given to every agent after the common ones (protocol options, --loss-rate ...). */
   readonly agentArgs: readonly string[];
   readonly graceMs: number;
+  /** Restarts per agent at most (0: none). */
+  readonly restartsMax?: number;
+  readonly restartDelayMs?: number;
+  /** The run's time 0 (Date.now() units; the run ends durationS after it, restart times count from it); default: now. */
+  readonly epochMs?: number;
+}
+
+/** One restart of an agent: when its process died (ms since the launch), how, and when the new one started. */
+export interface AgentRestart {
+  readonly id: number;
+  readonly diedAtMs: number;
+  readonly exit: number | string;
+  readonly restartedAtMs: number;
 }
 
 export interface LaunchResult {
   readonly peersFile: string;
   /** By agent id; null when the agent left no readable report. */
   readonly reports: readonly (AgentReport | null)[];
-  /** By agent id: the exit code, or the signal that ended it. */
+  /** By agent id: the exit code, or the signal that ended it (its last process). */
   readonly exits: readonly (number | string)[];
+  readonly restarts: readonly AgentRestart[];
   readonly wallMs: number;
 }
 
@@ -44,13 +62,13 @@ export async function launchAgents(config: LaunchConfig, signal?: AbortSignal): 
   writeFileSync(peersFile, formatPeerTable(peers));
 
   const reportFile = (id: number): string => join(config.outDir, `agent-${id}.json`);
-  const children = peers.map(({ id }) => spawnAgent(config, id, peersFile, reportFile(id)));
-  const exits = await waitAll(children, config.durationS * 1000 + config.graceMs, config.graceMs, signal);
+  const spawnOne = (id: number, append: boolean): ChildProcess => spawnAgent(config, id, peersFile, reportFile(id), append);
+  const { exits, restarts } = await supervise(peers.length, spawnOne, config, signal);
   const reports = peers.map(({ id }) => readReport(reportFile(id)));
-  return { peersFile, reports, exits, wallMs: performance.now() - startMs };
+  return { peersFile, reports, exits, restarts, wallMs: performance.now() - startMs };
 }
 
-function spawnAgent(config: LaunchConfig, id: number, peersFile: string, reportFile: string): ChildProcess {
+function spawnAgent(config: LaunchConfig, id: number, peersFile: string, reportFile: string, append: boolean): ChildProcess {
   const [command, ...prefix] = config.agentCommand;
   const args = [
     ...prefix,
@@ -62,47 +80,95 @@ function spawnAgent(config: LaunchConfig, id: number, peersFile: string, reportF
     '--report', reportFile,
     ...config.agentArgs,
   ];
-  const logFd = openSync(join(config.outDir, `agent-${id}.log`), 'w');
+  const logFd = openSync(join(config.outDir, `agent-${id}.log`), append ? 'a' : 'w');
   try {
-    return spawn(command, args, { stdio: ['ignore', logFd, logFd] });
+    const child = spawn(command, args, { stdio: ['ignore', logFd, logFd] });
+    if (child.pid !== undefined) writeFileSync(join(config.outDir, `agent-${id}.pid`), `${child.pid}\n`);
+    return child;
   } finally {
     closeSync(logFd); // the child has its own copy
   }
 }
 
 /**
- * Resolve with every child's exit once all have exited. After `deadlineMs` (or on abort) the
- * living ones get SIGTERM, and SIGKILL `graceMs` later.
+ * Runs the agents to the end: restarts those that die before the run's end (up to restartsMax
+ * each), then resolves with each agent's last exit once all have exited. After the deadline (or
+ * on abort) the living ones get SIGTERM, and SIGKILL `graceMs` later; nothing is restarted then.
  */
-function waitAll(children: readonly ChildProcess[], deadlineMs: number, graceMs: number, signal?: AbortSignal): Promise<(number | string)[]> {
+function supervise(
+  count: number,
+  spawnOne: (id: number, append: boolean) => ChildProcess,
+  config: LaunchConfig,
+  signal?: AbortSignal,
+): Promise<{ exits: (number | string)[]; restarts: AgentRestart[] }> {
+  const runEndMs = config.durationS * 1000;
+  const restartsMax = config.restartsMax ?? 0;
+  const restartDelayMs = config.restartDelayMs ?? 200;
   return new Promise((resolve) => {
-    const exits: (number | string | undefined)[] = children.map(() => undefined);
-    let left = children.length;
+    const children: (ChildProcess | null)[] = new Array(count).fill(null);
+    const exits: (number | string | undefined)[] = new Array(count).fill(undefined);
+    const restartsOf = new Array<number>(count).fill(0);
+    const restarts: AgentRestart[] = [];
+    const pendingRestarts = new Set<NodeJS.Timeout>();
+    let left = count;
+    let ending = false;
     let killTimer: NodeJS.Timeout | undefined;
+    const epochMs = config.epochMs ?? Date.now();
+    const elapsedMs = (): number => Date.now() - epochMs;
+    const living = (): ChildProcess[] => children.filter((c): c is ChildProcess => c !== null && c.exitCode === null && c.signalCode === null);
     const terminate = (): void => {
       clearTimeout(termTimer);
+      ending = true;
+      for (const timer of pendingRestarts) clearTimeout(timer);
+      for (const id of pendingIds) settle(id, 'not restarted: run over');
+      pendingIds.clear();
       if (killTimer !== undefined) return;
-      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      for (const child of living()) child.kill('SIGTERM');
       killTimer = setTimeout(() => {
-        for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      }, graceMs);
+        for (const child of living()) child.kill('SIGKILL');
+      }, config.graceMs);
     };
-    const termTimer = setTimeout(terminate, deadlineMs);
-    signal?.addEventListener('abort', terminate, { once: true });
-    if (signal?.aborted) terminate();
-    children.forEach((child, id) => {
-      const settle = (exit: number | string): void => {
-        if (exits[id] !== undefined) return;
-        exits[id] = exit;
-        if (--left > 0) return;
-        clearTimeout(termTimer);
-        clearTimeout(killTimer);
-        signal?.removeEventListener('abort', terminate);
-        resolve(exits as (number | string)[]);
+    const pendingIds = new Set<number>();
+    const settle = (id: number, exit: number | string): void => {
+      if (exits[id] !== undefined) return;
+      exits[id] = exit;
+      if (--left > 0) return;
+      clearTimeout(termTimer);
+      clearTimeout(killTimer);
+      signal?.removeEventListener('abort', terminate);
+      resolve({ exits: exits as (number | string)[], restarts });
+    };
+    const start = (id: number, append: boolean): void => {
+      const child = spawnOne(id, append);
+      children[id] = child;
+      let done = false;
+      const exited = (exit: number | string, crashed: boolean): void => {
+        if (done) return;
+        done = true;
+        const diedAtMs = elapsedMs();
+        // A crash before the run's end is restarted; a clean exit, or anything once the run ends, is final.
+        if (crashed && !ending && diedAtMs < runEndMs && restartsOf[id] < restartsMax) {
+          restartsOf[id]++;
+          pendingIds.add(id);
+          const timer = setTimeout(() => {
+            pendingRestarts.delete(timer);
+            pendingIds.delete(id);
+            restarts.push({ id, diedAtMs: Math.round(diedAtMs), exit, restartedAtMs: Math.round(elapsedMs()) });
+            start(id, true);
+          }, restartDelayMs);
+          pendingRestarts.add(timer);
+          return;
+        }
+        settle(id, exit);
       };
-      child.once('exit', (code, sig) => settle(code ?? sig ?? 'unknown'));
-      child.once('error', (error) => settle(`spawn error: ${error.message}`));
-    });
+      // Exit 2 is bad input: starting the same command again cannot help.
+      child.once('exit', (code, sig) => exited(code ?? sig ?? 'unknown', code !== 0 && code !== 2));
+      child.once('error', (error) => exited(`spawn error: ${error.message}`, false));
+    };
+    const termTimer = setTimeout(terminate, Math.max(0, epochMs + runEndMs + config.graceMs - Date.now()));
+    signal?.addEventListener('abort', terminate, { once: true });
+    for (let id = 0; id < count; id++) start(id, false);
+    if (signal?.aborted) terminate();
   });
 }
 
