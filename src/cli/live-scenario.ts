@@ -14,7 +14,8 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileS
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadScenario, scenarioHash } from '../scenario/load.js';
-import { agentOf } from '../scenario/run-scenario.js';
+import { agentOf, runScenario } from '../scenario/run-scenario.js';
+import { readScenarioSource } from '../scenario/source.js';
 import { buildWorld } from '../scenario/build-world.js';
 import { truthRttMs } from '../scenario/probes/overlay-probes.js';
 import { type NodeSample, sampleNode } from '../scenario/live-samples.js';
@@ -36,14 +37,18 @@ export const LAUNCH_AGENTS_MAX = 256;
 /** After the run, how long agents get to report before SIGTERM, then before SIGKILL. */
 const LAUNCH_GRACE_MS = 5_000;
 const JOIN_POLL_MS = 20;
-/** Time given to agent processes to load and bind before the run's time 0 (seen here: 1-4 s for a process on a loaded 2-core machine). */
-const START_LEAD_MS = 2_000;
-const START_LEAD_PER_AGENT_MS = 150;
+/** Agents that are not ready (loaded) this long after the launch start without them. */
+const BARRIER_TIMEOUT_MS = 120_000;
+/** Once all are ready, time 0 is this much later (each agent polls for it every JOIN_POLL_MS). */
+const BARRIER_LEAD_MS = 300;
+/** An agent waits this long at most for the launch's epoch. */
+const EPOCH_WAIT_MS_MAX = 600_000;
 
 export interface ScenarioAgentOptionsRaw extends AgentOptionsRaw {
   readonly scenario: string;
   readonly set?: readonly string[];
   readonly epochMs?: string;
+  readonly epochFile?: string;
   readonly samples?: string;
 }
 
@@ -62,7 +67,7 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
   checkRunsLive(scenario, options.scenario);
   const config = parseAgentOptions({ ...options, seed: options.seed ?? String(scenario.seed), durationS: options.durationS ?? String(scenario.durationS) });
   const stack = agentOf(scenario, options.scenario, { hostCount: config.peers.length, constraints: null });
-  const epochMs = options.epochMs === undefined ? Date.now() : integerOption(options.epochMs, '--epoch-ms', 0, Number.MAX_SAFE_INTEGER);
+  const epochMs = await epochOf(options, config.reportFile);
   const samplesFile = options.samples ?? config.reportFile.replace(/(\.json)?$/, '.samples.jsonl');
   mkdirSync(dirname(samplesFile), { recursive: true });
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -77,6 +82,24 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
     },
   });
   process.exit(0); // the report is written; do not wait on anything a protocol left behind
+}
+
+/**
+ * The run's time 0: --epoch-ms, or the number the launcher writes to --epoch-file once every
+ * agent is ready (this one says so by writing its ready file, beside its report), or now.
+ */
+async function epochOf(options: ScenarioAgentOptionsRaw, reportFile: string): Promise<number> {
+  if (options.epochMs !== undefined) return integerOption(options.epochMs, '--epoch-ms', 0, Number.MAX_SAFE_INTEGER);
+  const epochFile = options.epochFile;
+  if (epochFile === undefined) return Date.now();
+  mkdirSync(dirname(reportFile), { recursive: true });
+  writeFileSync(reportFile.replace(/(\.json)?$/, '.ready'), `${process.pid}\n`);
+  const givenUpAt = Date.now() + EPOCH_WAIT_MS_MAX;
+  while (!existsSync(epochFile)) {
+    if (Date.now() > givenUpAt) throw new LiveConfigError(epochFile, '(file)', `the launch's epoch within ${EPOCH_WAIT_MS_MAX / 1000} s (is the launcher running?)`);
+    await new Promise((resolve) => setTimeout(resolve, JOIN_POLL_MS));
+  }
+  return integerOption(readFileSync(epochFile, 'utf8').trim(), epochFile, 0, Number.MAX_SAFE_INTEGER);
 }
 
 /**
@@ -117,6 +140,8 @@ export interface ScenarioLaunchOptionsRaw {
   readonly lossRate?: string;
   readonly host?: string;
   readonly restartsMax?: string;
+  /** false (--no-twin): do not simulate the same agents beside the live run. */
+  readonly twin?: boolean;
 }
 
 /** Agent i stands for host floor(i x hostCount / agents): spread evenly over the hosts, PoP by PoP. */
@@ -147,9 +172,10 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const skipped = [...(world.faults.length > 0 ? ['faults'] : []), ...(world.churn !== null ? ['churn'] : [])];
   if (skipped.length > 0) process.stderr.write(`note: the scenario's ${skipped.join(' and ')} are not applied live (the testbed of issue 12 applies them)\n`);
 
-  // The run starts once every agent has had time to load and bind (they wait for the epoch).
-  const epochMs = Date.now() + START_LEAD_MS + START_LEAD_PER_AGENT_MS * agents;
-  const agentArgs = ['--scenario', options.scenario, ...sets.flatMap((set) => ['--set', set]), '--epoch-ms', String(epochMs), '--loss-rate', options.lossRate ?? '0'];
+  // The run starts once every agent has loaded (a barrier): time 0 is the same for all, as in simulation.
+  const epochFile = join(work, 'epoch');
+  const barrier = { epochFile, readyFile: (id: number) => join(work, `agent-${id}.ready`), timeoutMs: BARRIER_TIMEOUT_MS, leadMs: BARRIER_LEAD_MS };
+  const agentArgs = ['--scenario', options.scenario, ...sets.flatMap((set) => ['--set', set]), '--epoch-file', epochFile, '--loss-rate', options.lossRate ?? '0'];
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
@@ -157,7 +183,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   process.stderr.write(`launching ${agents} agents of ${scenario.name} (${hostCount} hosts) on ${options.host ?? '127.0.0.1'} for ${durationS} s, seed ${scenario.seed}\n`);
   const wallStart = performance.now();
   const result = await launchAgents(
-    { agents, host: options.host ?? '127.0.0.1', matrixFile, durationS, outDir: work, seed: scenario.seed, agentCommand: [...agentCommand], agentArgs, graceMs: LAUNCH_GRACE_MS, restartsMax, epochMs },
+    { agents, host: options.host ?? '127.0.0.1', matrixFile, durationS, outDir: work, seed: scenario.seed, agentCommand: [...agentCommand], agentArgs, graceMs: LAUNCH_GRACE_MS, restartsMax, barrier },
     abort.signal,
   );
   process.off('SIGINT', onSignal);
@@ -166,6 +192,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
 
   const samples = hosts.flatMap((_, id) => readSamples(join(work, `agent-${id}.samples.jsonl`)));
   const series = scoreLive({ scenario, agents, rttMs, samples });
+  const twin = options.twin === false ? null : runTwin(options.scenario, sets, matrixFile, durationS, join(dirname(outDir), `.${basename(outDir)}.twin`));
   const missing = result.reports.flatMap((report, id) => (report === null ? [id] : []));
   const summary = {
     scenario: scenario.name,
@@ -181,14 +208,18 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
     notApplied: skipped,
     missingReports: missing,
     exits: result.exits,
-    restarts: rejoins(result.restarts, result.reports, epochMs),
+    restarts: rejoins(result.restarts, result.reports, result.epochMs ?? 0),
     wallTimeS: Number(wallTimeS.toFixed(3)),
     metrics: series.finalValues(),
+    ...(twin === null ? {} : { twin: { folder: 'twin', metrics: sideBySide(series.finalValues(), twin.metrics) } }),
   };
   const resolved = { ...scenario, output: { dir: relative(process.cwd(), outDir) || '.' } };
-  writeResults(outDir, { rows: series.all(), summary, resolvedScenario: resolved, folders: [{ name: 'agents', from: work }] });
-  const head = Object.entries(summary.metrics).filter(([name]) => /median_rel_error|lookup_success|recall_at|nodes\.up/.test(name));
-  process.stdout.write(`${head.map(([k, v]) => `${k} ${Number(v.toFixed(4))}`).join(', ')}; wall ${wallTimeS.toFixed(1)} s; ${outDir}\n`);
+  const folders = [{ name: 'agents', from: work }, ...(twin === null ? [] : [{ name: 'twin', from: twin.dir }])];
+  writeResults(outDir, { rows: series.all(), summary, resolvedScenario: resolved, folders });
+  const key = (name: string): boolean => /median_rel_error|lookup_success$|recall_at|nodes\.up/.test(name);
+  const simOf = (name: string): string => (twin === null || !(name in twin.metrics) ? '' : ` (simulated twin ${round(twin.metrics[name])})`);
+  const head = Object.entries(summary.metrics).filter(([name]) => key(name));
+  process.stdout.write(`${head.map(([k, v]) => `${k} ${round(v)}${simOf(k)}`).join(', ')}; wall ${wallTimeS.toFixed(1)} s; ${outDir}\n`);
   if (missing.length > 0) {
     process.stderr.write(`no report from agent(s) ${missing.join(', ')} (exits: ${result.exits.join(', ')}); scored the agents that sampled; see ${outDir}/agents/agent-<i>.log\n`);
     process.exit(1);
@@ -209,6 +240,31 @@ function rejoins(restarts: readonly AgentRestart[], reports: readonly (AgentRepo
   });
 }
 
+/**
+ * The simulated twin of a live launch: the same scenario on the same agents (a matrix topology
+ * of the RTTs the shim applied, one host per row), the same duration and seed, without the faults
+ * and churn the live run does not apply either. Its results go to `dir` (a `luc run` folder).
+ */
+function runTwin(scenarioFile: string, sets: readonly string[], matrixFile: string, durationS: number, dir: string): { dir: string; metrics: Record<string, number> } {
+  const data = JSON.parse(JSON.stringify(readScenarioSource(scenarioFile).data)) as Record<string, unknown>;
+  for (const section of ['hosts', 'faults', 'churn']) delete data[section];
+  const twinFile = join(dirname(matrixFile), 'twin-scenario.json');
+  writeFileSync(twinFile, `${JSON.stringify({ ...data, durationS, topology: { kind: 'matrix', file: matrixFile, unit: 'ms' } }, null, 2)}\n`);
+  const twin = loadScenario(twinFile, sets);
+  const outcome = runScenario(twin, twinFile);
+  const metrics = outcome.series.finalValues();
+  const summary = { scenario: twin.name, seed: twin.seed, mode: 'simulated twin of the live run', hosts: outcome.hostCount, virtualTimeS: outcome.virtualTimeS, eventsProcessed: outcome.eventsProcessed, metrics };
+  writeResults(dir, { rows: outcome.series.all(), summary, resolvedScenario: twin });
+  return { dir, metrics };
+}
+
+/** The final value of each metric both runs have, live beside simulated (sorted by name). */
+function sideBySide(live: Record<string, number>, sim: Record<string, number>): Record<string, { live: number; sim: number }> {
+  const out: Record<string, { live: number; sim: number }> = {};
+  for (const name of Object.keys(live).sort()) if (name in sim) out[name] = { live: live[name], sim: sim[name] };
+  return out;
+}
+
 /** The agents' RTT matrix as the shim reads it (ms, tab-separated); a pair without a path is a scenario error. */
 function rttMatrixText(agents: number, rttMs: (a: number, b: number) => number, scenarioFile: string): string {
   const lines: string[] = [];
@@ -222,6 +278,10 @@ function rttMatrixText(agents: number, rttMs: (a: number, b: number) => number, 
     lines.push(row.join('\t'));
   }
   return `${lines.join('\n')}\n`;
+}
+
+function round(value: number): number {
+  return Number(value.toFixed(4));
 }
 
 /** An agent's samples; a line cut short by a kill (the last one) is skipped, not fatal. */

@@ -53,7 +53,8 @@ export function registerLiveCommands(program: Command): void {
       .description('run one agent until --duration-s has passed or SIGTERM, then write its report (JSON)')
       .option('--scenario <file>', "run this scenario's agent (its protocols, detector and services) instead of the Vivaldi stack")
       .option('--set <path=value>', 'with --scenario: override a scenario field (repeatable)', collect, [])
-      .option('--epoch-ms <ms>', 'with --scenario: the launch start (ms since 1970); metric ticks fall at epoch + k x metrics.intervalS')
+      .option('--epoch-ms <ms>', 'with --scenario: the run start (ms since 1970); metric ticks fall at epoch + k x metrics.intervalS')
+      .option('--epoch-file <file>', 'with --scenario: write <report>.ready, wait for this file and read the run start from it (the launcher writes it once all agents are ready)')
       .option('--samples <file>', 'with --scenario: where the samples go (JSON lines; default: the report file with .samples.jsonl)')
       .option('--id <n>', "this agent's id (its entry in the peers file; matrix row n)")
       .option('--peers <file>', 'peers file: JSON [{"id": 0, "host": "127.0.0.1", "port": 40000}, ...], ids 0..n-1')
@@ -83,6 +84,7 @@ export function registerLiveCommands(program: Command): void {
       .option('--duration-s <d>', 'run length in seconds (default 20; with --scenario, its durationS)')
       .option('--out <dir>', 'results folder (without --scenario: peers.json, agent-<i>.json, agent-<i>.log and summary.json)')
       .option('--seed <s>', 'root seed (default 1; with --scenario, its seed)')
+      .option('--no-twin', 'with --scenario: do not also simulate the same agents (matrix of their RTTs, same duration and seed) for a side-by-side')
       .option('--restarts-max <n>', 'with --scenario: restart an agent that dies before the end at most n times (default 3)')
       .option('--loss-rate <r>', 'drop each message with this probability', '0')
       .option('--host <addr>', 'address of every agent', '127.0.0.1'),

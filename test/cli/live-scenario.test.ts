@@ -64,6 +64,11 @@ describe('luc live launch --scenario', () => {
       expect(existsSync(join(out, 'agents', `agent-${id}.samples.jsonl`))).toBe(true);
     }
     expect(JSON.parse(readFileSync(join(out, 'scenario.json'), 'utf8')).name).toBe('live-chord');
+    // The simulated twin: the same 6 hosts (their RTT matrix), duration and seed, beside the live run.
+    const twin = JSON.parse(readFileSync(join(out, 'twin', 'summary.json'), 'utf8'));
+    expect(twin).toMatchObject({ scenario: 'live-chord', hosts: 6, virtualTimeS: 8 });
+    expect(summary.twin.metrics['chord.lookup_success']).toEqual({ live: last(all, 'chord.lookup_success')?.value, sim: twin.metrics['chord.lookup_success'] });
+    expect(summary.twin.metrics['nodes.up']).toEqual({ live: 6, sim: 6 });
   }, 60_000);
 
   it('restarts an agent killed with SIGKILL; it rejoins the ring and the run still scores every agent', async () => {

@@ -9,12 +9,15 @@
  * log is appended to, its pid file rewritten (`agent-<i>.pid`), and each restart recorded.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AgentReport } from './agent.js';
 import { findFreeUdpPorts } from './free-ports.js';
 import { formatPeerTable, type PeerAddress } from './peer-table.js';
+
+/** How often the launcher looks for agents that are ready. */
+const BARRIER_POLL_MS = 50;
 
 export interface LaunchConfig {
   readonly agents: number;
@@ -33,6 +36,12 @@ export interface LaunchConfig {
   readonly restartDelayMs?: number;
   /** The run's time 0 (Date.now() units; the run ends durationS after it, restart times count from it); default: now. */
   readonly epochMs?: number;
+  /**
+   * A start barrier instead of a fixed epoch: each agent writes `readyFile(id)` once loaded and
+   * waits for `epochFile`; once all are ready (or after `timeoutMs`, with those that are) the
+   * launcher writes it, the epoch being `leadMs` later. So slow-loading agents all start together.
+   */
+  readonly barrier?: { readonly epochFile: string; readonly readyFile: (id: number) => string; readonly timeoutMs: number; readonly leadMs: number };
 }
 
 /** One restart of an agent: when its process died (ms since the launch), how, and when the new one started. */
@@ -50,6 +59,8 @@ export interface LaunchResult {
   /** By agent id: the exit code, or the signal that ended it (its last process). */
   readonly exits: readonly (number | string)[];
   readonly restarts: readonly AgentRestart[];
+  /** The run's time 0 (Date.now() units): the given epoch, or the one the barrier set (null if the run ended before). */
+  readonly epochMs: number | null;
   readonly wallMs: number;
 }
 
@@ -63,9 +74,9 @@ export async function launchAgents(config: LaunchConfig, signal?: AbortSignal): 
 
   const reportFile = (id: number): string => join(config.outDir, `agent-${id}.json`);
   const spawnOne = (id: number, append: boolean): ChildProcess => spawnAgent(config, id, peersFile, reportFile(id), append);
-  const { exits, restarts } = await supervise(peers.length, spawnOne, config, signal);
+  const { exits, restarts, epochMs } = await supervise(peers.length, spawnOne, config, signal);
   const reports = peers.map(({ id }) => readReport(reportFile(id)));
-  return { peersFile, reports, exits, restarts, wallMs: performance.now() - startMs };
+  return { peersFile, reports, exits, restarts, epochMs, wallMs: performance.now() - startMs };
 }
 
 function spawnAgent(config: LaunchConfig, id: number, peersFile: string, reportFile: string, append: boolean): ChildProcess {
@@ -100,7 +111,7 @@ function supervise(
   spawnOne: (id: number, append: boolean) => ChildProcess,
   config: LaunchConfig,
   signal?: AbortSignal,
-): Promise<{ exits: (number | string)[]; restarts: AgentRestart[] }> {
+): Promise<{ exits: (number | string)[]; restarts: AgentRestart[]; epochMs: number | null }> {
   const runEndMs = config.durationS * 1000;
   const restartsMax = config.restartsMax ?? 0;
   const restartDelayMs = config.restartDelayMs ?? 200;
@@ -113,11 +124,13 @@ function supervise(
     let left = count;
     let ending = false;
     let killTimer: NodeJS.Timeout | undefined;
-    const epochMs = config.epochMs ?? Date.now();
-    const elapsedMs = (): number => Date.now() - epochMs;
+    const { barrier } = config;
+    let epochMs: number | null = barrier === undefined ? (config.epochMs ?? Date.now()) : null;
+    const elapsedMs = (): number => Date.now() - (epochMs ?? Date.now());
     const living = (): ChildProcess[] => children.filter((c): c is ChildProcess => c !== null && c.exitCode === null && c.signalCode === null);
     const terminate = (): void => {
       clearTimeout(termTimer);
+      clearInterval(barrierPoll);
       ending = true;
       for (const timer of pendingRestarts) clearTimeout(timer);
       for (const id of pendingIds) settle(id, 'not restarted: run over');
@@ -135,8 +148,9 @@ function supervise(
       if (--left > 0) return;
       clearTimeout(termTimer);
       clearTimeout(killTimer);
+      clearInterval(barrierPoll);
       signal?.removeEventListener('abort', terminate);
-      resolve({ exits: exits as (number | string)[], restarts });
+      resolve({ exits: exits as (number | string)[], restarts, epochMs });
     };
     const start = (id: number, append: boolean): void => {
       const child = spawnOne(id, append);
@@ -165,7 +179,27 @@ function supervise(
       child.once('exit', (code, sig) => exited(code ?? sig ?? 'unknown', code !== 0 && code !== 2));
       child.once('error', (error) => exited(`spawn error: ${error.message}`, false));
     };
-    const termTimer = setTimeout(terminate, Math.max(0, epochMs + runEndMs + config.graceMs - Date.now()));
+    let termTimer: NodeJS.Timeout | undefined;
+    let barrierPoll: NodeJS.Timeout | undefined;
+    const armEnd = (epoch: number): void => {
+      clearTimeout(termTimer);
+      termTimer = setTimeout(terminate, Math.max(0, epoch + runEndMs + config.graceMs - Date.now()));
+    };
+    if (epochMs !== null) armEnd(epochMs);
+    else if (barrier !== undefined) {
+      const openedMs = Date.now();
+      armEnd(openedMs + barrier.timeoutMs + barrier.leadMs);
+      barrierPoll = setInterval(() => {
+        const ready = children.filter((_, id) => existsSync(barrier.readyFile(id))).length;
+        if (ready < count && Date.now() - openedMs < barrier.timeoutMs) return;
+        clearInterval(barrierPoll);
+        epochMs = Date.now() + barrier.leadMs;
+        const tmp = `${barrier.epochFile}.tmp`;
+        writeFileSync(tmp, `${epochMs}\n`);
+        renameSync(tmp, barrier.epochFile); // agents never read half a number
+        armEnd(epochMs);
+      }, BARRIER_POLL_MS);
+    }
     signal?.addEventListener('abort', terminate, { once: true });
     for (let id = 0; id < count; id++) start(id, false);
     if (signal?.aborted) terminate();
