@@ -4,8 +4,10 @@
  * with fresh state; the node's Chord, gossip and Vivaldi run on untouched (same instances, state
  * kept); the partition the failed leader held is released (its members leave on the leader's
  * silence); overloads are still resolved afterwards, by the restarted node too; the cloud model
- * keeps its invariants. The fault is injected by replacing the handler on that one instance
- * (test-only): the supervisor's factory builds the next instance from the unpatched class.
+ * keeps its invariants. The fault is injected by replacing the handlers on that one instance
+ * (test-only): the supervisor's factory builds the next instance from the unpatched class. A
+ * DVMS that keeps failing is escalated (stopped for good) under the default policy, and the
+ * others schedule on without it.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +46,7 @@ interface Run {
 }
 
 /** DVMS (locality variant: gossip and Vivaldi beside Chord) on a small cloud with frequent overloads. */
-function run(inject: boolean): Run {
+function run(inject: 'none' | 'once' | 'always'): Run {
   const scenario = loadScenario(join(ROOT, 'scenarios/renater-dvms.yaml'), ['scheduler.dvms.variant=locality']);
   if (scenario.scheduler === undefined || scenario.cloud === undefined) throw new Error('renater-dvms has a scheduler and a cloud');
   const nodes: ReadonlyMap<string, Protocol>[] = [];
@@ -62,18 +64,33 @@ function run(inject: boolean): Run {
 
   // Every second from FAULT_FROM_S: the first node leading a partition of 2+ hosts gets a throwing handler.
   const tryInject = (): void => {
-    if (r.fault !== null || !inject) return;
+    if (r.fault !== null || inject === 'none') return;
     for (let id = 0; id < HOSTS; id++) {
       const dvms = dvmsOf(id);
       const partition = dvms?.partition();
       if (dvms === undefined || partition == null || partition.role !== 'leader' || partition.members.length < 2) continue;
       r.fault = { node: id, atMs: world.sim.nowUs() / 1000, members: partition.members.filter((m) => m !== id), version: partition.version };
-      (dvms as unknown as { onMessage(from: NodeId, message: Message): void }).onMessage = () => {
-        throw new Error('injected fault in a DVMS handler');
-      };
+      breakInstance(dvms);
+      if (inject === 'always') world.sim.after(1_000_000, rebreak);
       return;
     }
     world.sim.after(1_000_000, tryInject);
+  };
+  // 'always': every fresh instance the supervisor builds on that node is broken too, within a second.
+  const broken = new WeakSet<object>();
+  const breakInstance = (dvms: DvmsProtocol): void => {
+    broken.add(dvms);
+    const fail = (): never => {
+      throw new Error('injected fault in a DVMS handler');
+    };
+    // Its next message, and its monitor timer once re-armed, throw.
+    Object.assign(dvms as object, { onMessage: fail as (from: NodeId, message: Message) => void, onMonitor: fail });
+  };
+  const rebreak = (): void => {
+    const fault = r.fault as NonNullable<Run['fault']>;
+    const current = dvmsOf(fault.node);
+    if (current !== undefined && !broken.has(current)) breakInstance(current);
+    if ((nodes[fault.node].get(DVMS) as SupervisedService).state === 'running') world.sim.after(1_000_000, rebreak);
   };
   world.sim.at(FAULT_FROM_S * 1_000_000, tryInject);
 
@@ -99,7 +116,7 @@ function run(inject: boolean): Run {
 
 describe('DVMS under the node supervisor', () => {
   it('restarts only the DVMS of the node whose handler threw; the partition it led is released, overloads are still resolved, invariants hold', () => {
-    const r = run(true);
+    const r = run('once');
     const fault = r.fault;
     if (fault === null) throw new Error('no DVMS node led a partition after the fault time');
     const { world, nodes } = r;
@@ -140,12 +157,33 @@ describe('DVMS under the node supervisor', () => {
   });
 
   it('is deterministic, and without the fault no service restarts', () => {
-    const quiet = run(false);
+    const quiet = run('none');
     expect(quiet.world.counters.get('actors.restarts') ?? 0).toBe(0);
-    const a = run(true);
-    const b = run(true);
+    const a = run('once');
+    const b = run('once');
     expect(b.fault).toEqual(a.fault);
     expect(b.outcomes).toEqual(a.outcomes);
     expect(b.world.sim.eventsProcessed).toBe(a.world.sim.eventsProcessed);
+  });
+
+  it('escalates a DVMS that keeps failing (restartsMax restarts within the window, then stopped for good), and the rest of the cloud schedules on', () => {
+    const r = run('always');
+    const fault = r.fault;
+    if (fault === null) throw new Error('no DVMS node led a partition after the fault time');
+    const { world, nodes } = r;
+    const node = nodes[fault.node];
+    const service = node.get(DVMS) as SupervisedService;
+    expect(service.state).toBe('escalated');
+    expect(service.restarts).toBe(3); // the default policy: 3 restarts in 60 s, the 4th failure escalates
+    expect((node.get(ACTORS) as ActorNode).supervisor.escalatedServices()).toEqual([DVMS]);
+    expect(world.counters.get('actors.escalations')).toBe(1);
+    expect(world.counters.get('actors.dropped')).toBeGreaterThan(0); // DVMS messages to it, dropped unhandled
+    for (const name of [CHORD, GOSSIP, VIVALDI]) expect(world.runtime.protocolOf(fault.node, name)).toBe(node.get(name));
+    expect((node.get(CHORD) as ChordProtocol).isJoined()).toBe(true);
+    const after = r.stillHeld.filter((c) => c.atMs >= fault.atMs + 4000 + 10_000);
+    for (const check of after) expect(check.members).toEqual([]);
+    expect(Math.max(...r.heldMaxS)).toBeLessThanOrEqual(130);
+    expect(r.outcomes.filter((o) => o.solved && o.startMs > fault.atMs + 60_000).length).toBeGreaterThan(10);
+    expect(r.invariantProblems).toEqual([]);
   });
 });
