@@ -96,16 +96,19 @@ export class SupervisedService implements Protocol, OverlaySubscriber {
     this.serviceState = 'stopped';
   }
 
+  // Notifications before the service starts are not drops: the overlay can change while the
+  // node's stack starts (e.g. Chord's before DVMS's), and a starting service reads its peer
+  // actor's neighbours then.
   onJoin(peer: NodeId, origin: NotificationOrigin): void {
-    this.run((s) => s.onJoin?.(peer, origin));
+    if (this.serviceState !== 'idle') this.run((s) => s.onJoin?.(peer, origin));
   }
 
   onLeave(peer: NodeId, origin: NotificationOrigin): void {
-    this.run((s) => s.onLeave?.(peer, origin));
+    if (this.serviceState !== 'idle') this.run((s) => s.onLeave?.(peer, origin));
   }
 
   onNeighboursChanged(neighbours: readonly NodeId[], origin: NotificationOrigin): void {
-    this.run((s) => s.onNeighboursChanged?.(neighbours, origin));
+    if (this.serviceState !== 'idle') this.run((s) => s.onNeighboursChanged?.(neighbours, origin));
   }
 
   /** Run `handler` on the current instance; a throw restarts the service (or escalates). */

@@ -178,6 +178,8 @@ describe('one actor layer per node, shared by the layers of its stack', () => {
     expect(protocols.get(ACTORS)).toBe(node);
     expect(node.supervisor.config.restartsMax).toBe(1);
 
+    ring.set([9]); // before the services start (a stack starting): not a dropped notification
+    expect(counters.get('actors.dropped')).toBe(0);
     for (const s of [a, b]) s.onStart();
     ring.set([1, 5, 2]);
     expect(serviceInstance<Listener>(a)?.heard).toEqual(['join 1', 'join 2']);
