@@ -60,6 +60,48 @@ export class OverlayEvents {
   }
 }
 
+/**
+ * What a protocol offers so that its membership can be an overlay (gossip's view, Chord's
+ * successor list, CAN's zone neighbours): the set it holds now, and a hook it calls from its own
+ * code, at the point where that set may have changed. The protocol need not know whether
+ * anything changed: `MembershipOverlay` compares and raises only real changes.
+ */
+export interface MembershipSource {
+  /** The members now, in the protocol's order (self and repeats are dropped by the overlay). */
+  membership(): readonly NodeId[];
+  /** `listener` is called, synchronously, after every change of `membership()` (and maybe more often). */
+  onMembershipChange(listener: () => void): Subscription;
+}
+
+/**
+ * The listener list behind `onMembershipChange`, for protocols: `fire` costs one length check
+ * while nobody listens, so a protocol without an actor layer runs exactly as before.
+ */
+export class MembershipHook {
+  private listeners: (() => void)[] = [];
+
+  get listening(): boolean {
+    return this.listeners.length > 0;
+  }
+
+  add(listener: () => void): Subscription {
+    this.listeners = [...this.listeners, listener]; // copy on write: fire iterates a snapshot
+    let active = true;
+    return {
+      unsubscribe: () => {
+        if (!active) return;
+        active = false;
+        this.listeners = this.listeners.filter((l) => l !== listener);
+      },
+    };
+  }
+
+  fire(): void {
+    const snapshot = this.listeners;
+    for (let i = 0; i < snapshot.length; i++) snapshot[i]();
+  }
+}
+
 /** An overlay driven by hand (tests, or a membership list set by an operator). */
 export class ManualOverlay implements Overlay {
   private readonly events = new OverlayEvents();

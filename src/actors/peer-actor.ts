@@ -2,20 +2,22 @@
  * The peer actor: a node's membership of one overlay at a time, shared by any number of
  * services (and a service may hold several peer actors, one per overlay it uses). The overlay
  * can be swapped while running: notifications are re-routed to the new overlay's events, and
- * subscribers hear one neighbours-changed event with the new overlay's neighbours.
+ * subscribers hear one neighbours-changed event with the new overlay's neighbours. `O` is the
+ * kind of overlay it binds to, for a service that reads more of it than its neighbours (DVMS
+ * reads Chord's ring through its peer actor).
  */
 import type { NodeId } from '../runtime/context.js';
 import { NotificationActor, type OverlaySubscriber } from './notification-actor.js';
 import type { Overlay, Subscription } from './overlay.js';
 
-export class PeerActor {
+export class PeerActor<O extends Overlay = Overlay> {
   private readonly notifications: NotificationActor;
-  private current: Overlay;
+  private current: O;
   private swaps = 0;
 
   constructor(
     readonly name: string,
-    overlay: Overlay,
+    overlay: O,
     subscribersMax = 256,
   ) {
     this.notifications = new NotificationActor(name, subscribersMax);
@@ -23,7 +25,7 @@ export class PeerActor {
     this.notifications.bind(overlay);
   }
 
-  get overlay(): Overlay {
+  get overlay(): O {
     return this.current;
   }
 
@@ -42,7 +44,7 @@ export class PeerActor {
   }
 
   /** Bind to `next`: the old overlay's events are no longer delivered, the new one's are. */
-  swapOverlay(next: Overlay): void {
+  swapOverlay(next: O): void {
     if (next === this.current) return;
     this.current = next;
     this.swaps++;

@@ -5,8 +5,10 @@
  * factory builds a new instance; the old instance's timers die), at most `restartsMax` times
  * within `restartWindowMs`; one more failure in the window escalates: the service is stopped for
  * good and reported (callback and counters). The node's other services never notice.
+ * Callbacks a service hands its hypervisor (a migration or snapshot finished) are handlers too:
+ * bound to the instance that asked, and run under the supervisor.
  */
-import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../runtime/context.js';
+import type { Hypervisor, Message, NodeContext, NodeId, Protocol, TimerHandle } from '../runtime/context.js';
 import type { NotificationOrigin, OverlaySubscriber } from './notification-actor.js';
 
 /** A service actor: Protocol-like handlers, every one optional but onStart. */
@@ -94,16 +96,19 @@ export class SupervisedService implements Protocol, OverlaySubscriber {
     this.serviceState = 'stopped';
   }
 
+  // Notifications before the service starts are not drops: the overlay can change while the
+  // node's stack starts (e.g. Chord's before DVMS's), and a starting service reads its peer
+  // actor's neighbours then.
   onJoin(peer: NodeId, origin: NotificationOrigin): void {
-    this.run((s) => s.onJoin?.(peer, origin));
+    if (this.serviceState !== 'idle') this.run((s) => s.onJoin?.(peer, origin));
   }
 
   onLeave(peer: NodeId, origin: NotificationOrigin): void {
-    this.run((s) => s.onLeave?.(peer, origin));
+    if (this.serviceState !== 'idle') this.run((s) => s.onLeave?.(peer, origin));
   }
 
   onNeighboursChanged(neighbours: readonly NodeId[], origin: NotificationOrigin): void {
-    this.run((s) => s.onNeighboursChanged?.(neighbours, origin));
+    if (this.serviceState !== 'idle') this.run((s) => s.onNeighboursChanged?.(neighbours, origin));
   }
 
   /** Run `handler` on the current instance; a throw restarts the service (or escalates). */
@@ -162,11 +167,38 @@ export class SupervisedService implements Protocol, OverlaySubscriber {
     return true;
   }
 
+  /** `callback`, bound to the current incarnation and run under the supervisor. */
+  private bound<A>(callback: (arg: A) => void): (arg: A) => void {
+    const incarnation = this.incarnation;
+    return (arg) => {
+      if (this.incarnation === incarnation) this.run(() => callback(arg));
+    };
+  }
+
+  /** The node's hypervisor as the service sees it: the same host, its callbacks supervised. */
+  private supervisedHypervisor(hv: Hypervisor): Hypervisor {
+    return {
+      host: () => hv.host(),
+      cpuDemand: () => hv.cpuDemand(),
+      memoryUsedMiB: () => hv.memoryUsedMiB(),
+      vmCount: () => hv.vmCount(),
+      vms: () => hv.vms(),
+      migrate: (vm, to, onDone) => hv.migrate(vm, to, this.bound(onDone)),
+      start: (vm) => hv.start(vm),
+      stop: (vm) => hv.stop(vm),
+      suspend: (vm) => hv.suspend(vm),
+      resume: (vm) => hv.resume(vm),
+      snapshot: (vm, onDone) => hv.snapshot(vm, this.bound(onDone)),
+    };
+  }
+
   /** The parent context, with timers bound to one incarnation and run under the supervisor. */
   private supervisedContext(): NodeContext {
     const parent = this.parentCtx;
+    const hypervisor = parent.hypervisor === undefined ? undefined : this.supervisedHypervisor(parent.hypervisor);
     return {
       id: parent.id,
+      hypervisor,
       rng: parent.rng,
       metrics: parent.metrics,
       nowMs: () => parent.nowMs(),
@@ -182,6 +214,26 @@ export class SupervisedService implements Protocol, OverlaySubscriber {
   }
 }
 
+function validateSupervisorConfig(config: SupervisorConfig): void {
+  if (!(Number.isInteger(config.restartsMax) && config.restartsMax >= 0)) {
+    throw new RangeError(`SupervisorConfig.restartsMax: expected an integer >= 0, got ${config.restartsMax}`);
+  }
+  if (!(config.restartWindowMs > 0)) {
+    throw new RangeError(`SupervisorConfig.restartWindowMs: expected a number > 0, got ${config.restartWindowMs}`);
+  }
+}
+
+/**
+ * What a stack registered under a name, seen through its supervision: the running instance of
+ * a supervised service (undefined while it is not running: escalated, or its node stopped), or
+ * the protocol itself when it is not supervised. For probes and drivers that read a service's
+ * state (a scheduler's log, a DVMS node's partition) whichever way the stack runs it.
+ */
+export function serviceInstance<T>(protocol: Protocol | undefined): T | undefined {
+  if (protocol instanceof SupervisedService) return (protocol.current() ?? undefined) as T | undefined;
+  return protocol as T | undefined;
+}
+
 /**
  * The services of one node, under one restart policy. Registered in a stack under its own name
  * (it sends nothing): gives access to the services and to restart and escalation counts.
@@ -189,17 +241,29 @@ export class SupervisedService implements Protocol, OverlaySubscriber {
 export class Supervisor implements Protocol {
   private readonly children = new Map<string, SupervisedService>();
   private readonly escalations: string[] = [];
+  private policy: SupervisorConfig;
 
   constructor(
     private readonly ctx: NodeContext,
-    readonly config: SupervisorConfig = defaultSupervisorConfig,
+    config: SupervisorConfig = defaultSupervisorConfig,
   ) {
-    if (!(Number.isInteger(config.restartsMax) && config.restartsMax >= 0)) {
-      throw new RangeError(`SupervisorConfig.restartsMax: expected an integer >= 0, got ${config.restartsMax}`);
-    }
-    if (!(config.restartWindowMs > 0)) {
-      throw new RangeError(`SupervisorConfig.restartWindowMs: expected a number > 0, got ${config.restartWindowMs}`);
-    }
+    validateSupervisorConfig(config);
+    this.policy = config;
+  }
+
+  get config(): SupervisorConfig {
+    return this.policy;
+  }
+
+  /**
+   * Set the restart policy while the node's stack is being built (one layer may create the
+   * supervisor and a later one, e.g. a scenario's `services` section, set its policy); an error
+   * once a service has started.
+   */
+  configure(config: SupervisorConfig): void {
+    validateSupervisorConfig(config);
+    for (const child of this.children.values()) if (child.state !== 'idle') throw new Error(`Supervisor: policy set after service ${child.name} started`);
+    this.policy = config;
   }
 
   /** Supervise the service `name`, built by `factory` on `ctx` (its own protocol context). */
@@ -214,6 +278,11 @@ export class Supervisor implements Protocol {
     const child = this.children.get(name);
     if (child === undefined) throw new Error(`Supervisor: no service ${name}`);
     return child;
+  }
+
+  /** The supervised services, in the order they were added. */
+  services(): SupervisedService[] {
+    return [...this.children.values()];
   }
 
   /** Names of the services escalated so far, in escalation order. */

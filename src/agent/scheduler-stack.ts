@@ -1,13 +1,16 @@
 /**
- * Puts the `scheduler` section's VM scheduler on top of a node's protocols. DVMS runs over the
- * node's Chord ring (and Vivaldi for the locality variant); when the scenario does not run them,
- * they are added with their defaults, Chord without lookups of its own. Each scheduler gets the
+ * Puts the `scheduler` section's VM scheduler on top of a node's protocols, as a service under
+ * the node's supervisor (a handler that throws restarts it with fresh state; the node's other
+ * protocols run on). DVMS runs over the node's Chord ring, bound to it through a peer actor
+ * (and Vivaldi for the locality variant); when the scenario does not run them, they are added
+ * with their defaults, Chord without lookups of its own. Each scheduler gets the
  * VE constraints of the cloud and runs as many migrations at once per host as the hypervisor
  * allows (`cloud.migration.outgoingPerHostMax`), so no order is refused as 'busy'.
  */
 import type { NodeId, Protocol, StackBuilder } from '../runtime/context.js';
+import { superviseIn, superviseOver } from '../actors/actor-stack.js';
 import type { VeConstraint } from '../placement/problem.js';
-import { VivaldiCoordinateSource } from '../protocols/chord/index.js';
+import { CHORD, VivaldiCoordinateSource } from '../protocols/chord/index.js';
 import { chordBeneath } from './chord-beneath.js';
 import { GossipProtocol, defaultGossipConfig } from '../protocols/gossip/index.js';
 import { VivaldiProtocol, defaultVivaldiConfig, rememberingPeerCoordinates } from '../protocols/vivaldi/index.js';
@@ -42,15 +45,16 @@ export function withScheduler(inner: StackBuilder, input: SchedulerStackInput): 
   if (scheduler.kind === 'dvms') return withDvms(inner, dvmsConfig(input));
   if (scheduler.kind === 'central') {
     const config = centralConfig(input);
-    return (contextFor) => addTo(inner(contextFor), CENTRAL, new CentralSchedulerProtocol(contextFor(CENTRAL), config));
+    return (contextFor) => supervisedIn(inner(contextFor), contextFor, CENTRAL, (ctx) => new CentralSchedulerProtocol(ctx, config));
   }
   const config = snoozeConfig(input);
-  return (contextFor) => addTo(inner(contextFor), SNOOZE, new SnoozeProtocol(contextFor(SNOOZE), config));
+  return (contextFor) => supervisedIn(inner(contextFor), contextFor, SNOOZE, (ctx) => new SnoozeProtocol(ctx, config));
 }
 
-function addTo(protocols: ReadonlyMap<string, Protocol>, name: string, protocol: Protocol): ReadonlyMap<string, Protocol> {
+/** The baselines need no overlay: a supervised service without a peer actor. */
+function supervisedIn(protocols: ReadonlyMap<string, Protocol>, contextFor: Parameters<StackBuilder>[0], name: string, factory: Parameters<typeof superviseIn>[3]): ReadonlyMap<string, Protocol> {
   const out = new Map(protocols);
-  out.set(name, protocol);
+  superviseIn(out, contextFor, name, factory);
   return out;
 }
 
@@ -111,8 +115,8 @@ function withDvms(inner: StackBuilder, config: DvmsConfig): StackBuilder {
       protocols.set(VIVALDI, vivaldi);
     }
     const chord = chordBeneath(protocols, contextFor, vivaldi === undefined ? null : new VivaldiCoordinateSource(vivaldi));
-    const ctx = contextFor(DVMS);
-    protocols.set(DVMS, new DvmsProtocol(ctx, new ChordVivaldiOverlay(ctx.id, chord, locality ? vivaldi : undefined), config));
+    // The ring is read through the peer actor at every (re)start: a swapped overlay is followed.
+    superviseOver(protocols, contextFor, DVMS, { name: CHORD, source: chord }, (ctx, peer) => new DvmsProtocol(ctx, new ChordVivaldiOverlay(ctx.id, peer.overlay.source, locality ? vivaldi : undefined), config));
     return protocols;
   };
 }

@@ -1,13 +1,12 @@
 /**
  * The actor layer of the `services` section on top of a node's protocols: the heartbeat
  * failure detector over gossip (`live`), the gossip sample, the Chord and CAN neighbourhoods as
- * overlays (re-read every samplePeriodMs), one peer actor per service bound to the overlay the
- * scenario names, and the services under a supervisor (actorStack does the composing).
+ * overlays (each raising its events from the protocol's own change hook, at the change), one
+ * peer actor per service bound to the overlay the scenario names, and the services under the
+ * node's supervisor (shared with the schedulers and the VE manager; addActorLayer composes).
  */
-import { actorStack, type PeerActorSpec, type ServiceSpec } from '../actors/actor-stack.js';
-import { type CandidateSource, defaultFailureDetectorConfig } from '../actors/failure-detector.js';
-import type { Overlay } from '../actors/overlay.js';
-import { SampledOverlay } from '../actors/sampled-overlay.js';
+import { ACTORS, type ActorNode, addActorLayer, membershipOverlayIn, type PeerActorSpec, type ServiceSpec } from '../actors/actor-stack.js';
+import { defaultFailureDetectorConfig } from '../actors/failure-detector.js';
 import { NeighbourWatch } from '../actors/services/neighbour-watch.js';
 import { ReplicaKeeper } from '../actors/services/replica-keeper.js';
 import { CAN, type CanProtocol } from '../protocols/can/index.js';
@@ -29,14 +28,13 @@ export function withServices(stack: StackBuilder, services: Services): StackBuil
   return (contextFor) => {
     const protocols = new Map(stack(contextFor));
     // Membership for the live and sample overlays: the node's gossip, or gossip with its defaults.
-    const gossip = (protocols.get(GOSSIP) as (Protocol & CandidateSource) | undefined) ?? new GossipProtocol(contextFor(GOSSIP), defaultGossipConfig);
-    protocols.set(GOSSIP, gossip);
+    if (!protocols.has(GOSSIP)) protocols.set(GOSSIP, new GossipProtocol(contextFor(GOSSIP), defaultGossipConfig));
     const chord = protocols.get(CHORD) as ChordProtocol | undefined;
     const can = protocols.get(CAN) as CanProtocol | undefined;
-    const sampled = (name: string, source: CandidateSource) => (ctx: NodeContext): Overlay & Protocol => new SampledOverlay(name, ctx, source, services.samplePeriodMs);
-    const extraOverlays = new Map<string, (ctx: NodeContext) => Overlay & Protocol>();
-    if (chord !== undefined) extraOverlays.set('chord', sampled('chord', { peers: () => (chord.isJoined() ? chord.successorList() : []) }));
-    if (can !== undefined) extraOverlays.set('can', sampled('can', { peers: () => can.neighbourList().map((n) => n.node) }));
+    const extraOverlays = new Map<string, (ctx: NodeContext) => ReturnType<typeof membershipOverlayIn>>();
+    const nodeOf = (): ActorNode => protocols.get(ACTORS) as ActorNode; // registered by addActorLayer before extra overlays are built
+    if (chord !== undefined) extraOverlays.set('chord', (ctx) => membershipOverlayIn(nodeOf(), 'chord', ctx.id, chord));
+    if (can !== undefined) extraOverlays.set('can', (ctx) => membershipOverlayIn(nodeOf(), 'can', ctx.id, can));
 
     const peerActors: PeerActorSpec[] = [];
     const specs: ServiceSpec[] = [];
@@ -51,16 +49,14 @@ export function withServices(stack: StackBuilder, services: Services): StackBuil
       peerActors.push(peer);
       specs.push({ name: WATCH, subscribe: [peer.name], factory: (ctx, peers) => new NeighbourWatch(ctx, peers.get(peer.name)?.neighbours() ?? []) });
     }
-    const actors = actorStack({
-      membership: { name: GOSSIP, build: () => gossip }, // the node's own gossip, already in the stack
+    addActorLayer(protocols as Map<string, Protocol>, contextFor, {
+      membership: { name: GOSSIP, build: () => protocols.get(GOSSIP) as GossipProtocol }, // the node's own gossip, already in the stack
       detector: { ...defaultFailureDetectorConfig, periodMs: services.detectorPeriodMs, timeoutMs: services.detectorTimeoutMs },
-      samplePeriodMs: services.samplePeriodMs,
       supervisor: { restartsMax: services.restartsMax, restartWindowMs: services.restartWindowMs },
       peerActors,
       services: specs,
       extraOverlays,
-    })(contextFor);
-    for (const [name, protocol] of actors) if (!protocols.has(name)) protocols.set(name, protocol);
+    });
     return protocols;
   };
 }

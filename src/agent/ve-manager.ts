@@ -9,6 +9,8 @@ import { VeProtocol } from '../protocols/ve/ve-protocol.js';
 import { VE } from '../protocols/ve/ve-stack.js';
 import type { LifecycleSection } from '../scenario/lifecycle.js';
 import { chordBeneath } from './chord-beneath.js';
+import { superviseOver } from '../actors/actor-stack.js';
+import { CHORD } from '../protocols/chord/index.js';
 
 export function veConfigOf(section: LifecycleSection, veCount: number, hostCount: number, constraints: readonly VeConstraint[]): VeConfig {
   const { configureAtS: _at, ...fields } = section;
@@ -18,7 +20,8 @@ export function veConfigOf(section: LifecycleSection, veCount: number, hostCount
 export function withVeLifecycle(inner: StackBuilder, config: VeConfig): StackBuilder {
   return (contextFor) => {
     const protocols = new Map<string, Protocol>(inner(contextFor));
-    protocols.set(VE, new VeProtocol(contextFor(VE), chordBeneath(protocols, contextFor, null), config));
+    // A service under the node's supervisor, bound to Chord through a peer actor.
+    superviseOver(protocols, contextFor, VE, { name: CHORD, source: chordBeneath(protocols, contextFor, null) }, (ctx, peer) => new VeProtocol(ctx, peer.overlay.source, config));
     return protocols;
   };
 }

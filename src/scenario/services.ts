@@ -6,7 +6,7 @@
  *   watch:    keeps the overlay neighbourhood as notifications describe it.
  * Overlays: `chord` (successor list) and `can` (zone neighbours) when those protocols run,
  * `live` (the heartbeat failure detector over gossip), `sample` (the gossip view). Each overlay
- * is re-read every `samplePeriodMs` and its changes raised as notifications.
+ * raises its changes as notifications when its protocol makes them (no re-reading period).
  * Absent = no actor layer.
  */
 import { z } from 'zod';
@@ -23,7 +23,6 @@ const D = defaultFailureDetectorConfig;
 
 export const servicesSchema = section(
   {
-    samplePeriodMs: num({ gt: 0 }).default(1000).meta({ description: 'how often each overlay is re-read for notifications' }),
     detectorPeriodMs: num({ gt: 0 }).default(D.periodMs).meta({ description: 'heartbeat period of the live overlay' }),
     detectorTimeoutMs: num({ gt: 0 }).default(D.timeoutMs).meta({ description: 'silence after which the live overlay raises a leave; > detectorPeriodMs' }),
     restartsMax: int({ ge: 0 }).default(3).meta({ description: 'restarts of a failing service within restartWindowMs before it is stopped for good' }),

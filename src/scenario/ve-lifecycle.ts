@@ -16,6 +16,7 @@ import type { SimRuntime } from '../runtime/sim/sim-runtime.js';
 import { VE_OP_NAMES, VE_REASONS } from '../protocols/ve/ve-log.js';
 import type { VeProtocol } from '../protocols/ve/ve-protocol.js';
 import { VE } from '../protocols/ve/ve-stack.js';
+import { serviceInstance } from '../actors/supervisor.js';
 
 const CONFIGURE_RETRY_US = 10_000_000;
 const CONFIGURE_ATTEMPTS_MAX = 30;
@@ -39,8 +40,8 @@ export class VeLifecycle {
       if (!record.ok) return;
       const ve = input.cloud.vmVe[record.vm];
       if (ve < 0) return;
-      input.runtime.protocolOf<VeProtocol>(record.from, VE)?.vmDeparted(record.vm);
-      input.runtime.protocolOf<VeProtocol>(record.to, VE)?.vmArrived(record.vm, ve);
+      veOf(input.runtime, record.from)?.vmDeparted(record.vm);
+      veOf(input.runtime, record.to)?.vmArrived(record.vm, ve);
     });
   }
 
@@ -62,7 +63,7 @@ export class VeLifecycle {
     const { runtime, sim, counters } = this.input;
     const n = runtime.nodeCount;
     let issuer: VeProtocol | undefined;
-    for (let k = 0; k < n && issuer === undefined; k++) issuer = runtime.protocolOf<VeProtocol>((ve + k) % n, VE);
+    for (let k = 0; k < n && issuer === undefined; k++) issuer = veOf(runtime, (ve + k) % n);
     const retry = (): void => {
       if (attempt >= CONFIGURE_ATTEMPTS_MAX) {
         counters.count('ve.configure_given_up');
@@ -81,7 +82,7 @@ export class VeLifecycle {
   record(series: MetricSeries, timeS: number): void {
     const { runtime } = this.input;
     for (let id = 0; id < runtime.nodeCount; id++) {
-      const ve = runtime.protocolOf<VeProtocol>(id, VE);
+      const ve = veOf(runtime, id);
       if (ve === undefined) continue;
       for (const outcome of ve.drainOperations()) {
         this.total[outcome.kind]++;
@@ -98,4 +99,9 @@ export class VeLifecycle {
       if (this.failedBy[code] > 0) series.record(timeS, `ve.failed.${reason}`, this.failedBy[code]);
     });
   }
+}
+
+/** The VE manager of node `id`, when it runs (it is a supervised service). */
+function veOf(runtime: SimRuntime, id: number): VeProtocol | undefined {
+  return serviceInstance<VeProtocol>(runtime.protocolOf(id, VE));
 }

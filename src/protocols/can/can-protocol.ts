@@ -20,6 +20,7 @@
  *   - workload: lookups of random points (can-lookups.ts).
  */
 import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../runtime/context.js';
+import { MembershipHook, type MembershipSource, type Subscription } from '../../actors/overlay.js';
 import { type CanConfig, validateCanConfig } from './can-config.js';
 import type { CanLookupOutcome } from './can-lookup-log.js';
 import { CanLookups } from './can-lookups.js';
@@ -70,7 +71,7 @@ function losesTo(mine: Zone, me: NodeId, theirs: Zone, them: NodeId): boolean {
   return a < b || (a === b && me > them);
 }
 
-export class CanProtocol implements Protocol {
+export class CanProtocol implements Protocol, MembershipSource {
   /** The zones held: the node's own first, then the ones taken over. Replaced, never mutated (messages share it). */
   private zones: readonly Zone[] = [];
   private version = 0;
@@ -93,6 +94,7 @@ export class CanProtocol implements Protocol {
   private inviter: NodeId = -1;
   private joinAttempted = false;
   private refreshTimer: TimerHandle | null = null;
+  private readonly membershipHook = new MembershipHook();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -128,6 +130,18 @@ export class CanProtocol implements Protocol {
   /** Neighbours as known here, sorted by node id. */
   neighbourList(): NeighbourInfo[] {
     return this.neighbours.infos();
+  }
+
+  /** CAN's membership as an overlay sees it: the zone neighbours, by node id. */
+  membership(): readonly NodeId[] {
+    return this.neighbours.nodes().sort((a, b) => a - b);
+  }
+
+  /** `listener` is called after every change of the set of zone neighbours, from the handler that made it. */
+  onMembershipChange(listener: () => void): Subscription {
+    // The table calls back only once someone listens: a run without overlays pays nothing.
+    this.neighbours.onMembershipChange ??= () => this.membershipHook.fire();
+    return this.membershipHook.add(listener);
   }
 
   drainLookups(): CanLookupOutcome[] {

@@ -23,6 +23,8 @@ export function isOlderReport(incarnation: number, version: number, known: Neigh
 
 export class NeighbourTable {
   private readonly entries = new Map<NodeId, NeighbourEntry>();
+  /** Called after every change of the set of neighbours (null: nobody listens); CAN makes it an overlay. */
+  onMembershipChange: (() => void) | null = null;
 
   constructor(private readonly sizeMax: number) {}
 
@@ -35,11 +37,13 @@ export class NeighbourTable {
   }
 
   delete(node: NodeId): void {
-    this.entries.delete(node);
+    if (this.entries.delete(node)) this.onMembershipChange?.();
   }
 
   clear(): void {
+    if (this.entries.size === 0) return;
     this.entries.clear();
+    this.onMembershipChange?.();
   }
 
   /** A snapshot of the nodes, in insertion order (safe to mutate the table while walking it). */
@@ -60,6 +64,7 @@ export class NeighbourTable {
     }
     if (this.entries.size >= this.sizeMax) return false;
     this.entries.set(node, { ...info, list });
+    this.onMembershipChange?.();
     return true;
   }
 
@@ -72,10 +77,12 @@ export class NeighbourTable {
 
   /** Drops the neighbours none of whose zones abut one of `zones`. */
   keepAbutting(zones: readonly Zone[]): void {
+    const before = this.entries.size;
     for (const node of this.nodes()) {
       const n = this.entries.get(node) as NeighbourEntry;
       if (!n.zones.some((z) => zones.some((mine) => zonesAbut(mine, z)))) this.entries.delete(node);
     }
+    if (this.entries.size < before) this.onMembershipChange?.();
   }
 
   /** Every zone of every neighbour, in table order. */
@@ -106,6 +113,7 @@ export class NeighbourTable {
    * an older one on the way, or a conflict that the two holders settle themselves).
    */
   dropSuperseded(holder: NodeId, zones: readonly Zone[], silentSinceMs: number): void {
+    const before = this.entries.size;
     for (const node of this.nodes()) {
       const n = this.entries.get(node) as NeighbourEntry;
       if (node === holder || n.heardAtMs > silentSinceMs) continue;
@@ -114,6 +122,7 @@ export class NeighbourTable {
       if (kept.length === 0) this.entries.delete(node);
       else n.zones = kept;
     }
+    if (this.entries.size < before) this.onMembershipChange?.();
   }
 
   /** The neighbour (other than `except`) whose zones come closest to the point (ties: lower node id); -1 with none. */
@@ -136,6 +145,7 @@ export class NeighbourTable {
     const out: { node: NodeId; entry: NeighbourEntry }[] = [];
     for (const [node, entry] of this.entries) if (nowMs - entry.heardAtMs > timeoutMs) out.push({ node, entry });
     for (const { node } of out) this.entries.delete(node);
+    if (out.length > 0) this.onMembershipChange?.();
     return out;
   }
 }

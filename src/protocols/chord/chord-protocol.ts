@@ -19,6 +19,7 @@
  * earliest deadline (deadlines only grow), so cancelled timers never pile up in the kernel.
  */
 import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../runtime/context.js';
+import { MembershipHook, type MembershipSource, type Subscription } from '../../actors/overlay.js';
 import { type ChordConfig, validateChordConfig } from './chord-config.js';
 import type { ChordMessage } from './chord-messages.js';
 import { ChordTable } from './chord-table.js';
@@ -38,7 +39,7 @@ export type { LookupDone } from './lookup.js';
 /** Deadlines within this of now have passed (timers are rounded to whole microseconds). */
 const EPSILON_MS = 1e-3;
 
-export class ChordProtocol implements Protocol {
+export class ChordProtocol implements Protocol, MembershipSource {
   private readonly table: ChordTable;
   private readonly log: LookupLog;
   private readonly rttMs: PeerRttMs | null;
@@ -53,6 +54,7 @@ export class ChordProtocol implements Protocol {
   private fixTimer: TimerHandle | null = null;
   private checkTimer: TimerHandle | null = null;
   private lookupTimer: TimerHandle | null = null;
+  private readonly membershipHook = new MembershipHook();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -114,6 +116,18 @@ export class ChordProtocol implements Protocol {
 
   fingerTable(): NodeId[] {
     return this.table.fingerList();
+  }
+
+  /** Chord's membership as an overlay sees it: the successor list once joined (self included while alone). */
+  membership(): readonly NodeId[] {
+    return this.table.joined ? this.table.successors() : [];
+  }
+
+  /** `listener` is called after every change of the successor list, from the handler that made it. */
+  onMembershipChange(listener: () => void): Subscription {
+    // The table calls back only once someone listens: a run without overlays pays nothing.
+    this.table.onSuccessorsChanged ??= () => this.membershipHook.fire();
+    return this.membershipHook.add(listener);
   }
 
   /** The workload lookups finished since the last drain, oldest first. */

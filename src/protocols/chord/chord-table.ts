@@ -34,6 +34,11 @@ export class ChordTable {
   private readonly successorCapacity: number;
   private successorCount = 0;
   pred: NodeId = -1;
+  /**
+   * Called after every change of the successor list (null: nobody listens). A hook, not an
+   * event type: the table stays a plain data structure, and Chord turns it into an overlay.
+   */
+  onSuccessorsChanged: (() => void) | null = null;
 
   /** Result of the last `route`: done (owner = self) or the next hop and its fallback. */
   rDone = false;
@@ -155,12 +160,14 @@ export class ChordTable {
     this.successorCount = 1;
     this.pred = -1;
     this.clearFingers();
+    this.onSuccessorsChanged?.();
   }
 
   leave(): void {
     this.successorCount = 0;
     this.pred = -1;
     this.clearFingers();
+    this.onSuccessorsChanged?.();
   }
 
   /** The successor list becomes `first`, `second`, then `rest`: self, duplicates and -1 skipped, truncated. */
@@ -174,6 +181,7 @@ export class ChordTable {
       this.setSuccessorAt(0, this.self, 0); // nobody else known: alone
       this.successorCount = 1;
     }
+    this.onSuccessorsChanged?.();
   }
 
   /** Append `node` to the successor list unless it is -1, self, already there, or the list is full. */
@@ -196,9 +204,11 @@ export class ChordTable {
       if (cells[at] === node) continue;
       this.setSuccessorAt(count++, cells[at], cells[at + 1]);
     }
+    const shrunk = count < this.successorCount;
     this.successorCount = count;
     for (let i = 0; i < this.bits; i++) if (this.fingerAt(i) === node) this.setFinger(i, -1);
     if (this.pred === node) this.pred = -1;
+    if (shrunk) this.onSuccessorsChanged?.();
     return wasSuccessor;
   }
 

@@ -7,6 +7,7 @@
  */
 import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../runtime/context.js';
 import type { PeerSampler } from '../peer-sampler.js';
+import { MembershipHook, type MembershipSource, type Subscription } from '../../actors/overlay.js';
 import { type GossipConfig, validateGossipConfig } from './gossip-config.js';
 import { type GossipMessage, type GossipShuffle, type GossipShuffleReply, type ViewEntry, shuffleSizeBytes } from './gossip-messages.js';
 import { GossipView } from './gossip-view.js';
@@ -23,13 +24,14 @@ interface FarLink {
   measuredPeriod: number;
 }
 
-export class GossipProtocol implements Protocol, PeerSampler {
+export class GossipProtocol implements Protocol, PeerSampler, MembershipSource {
   private readonly view: GossipView;
   /** At most one shuffle in flight: a new period forgets an unanswered one. */
   private pending: PendingShuffle | null = null;
   private readonly far: FarLink[] = [];
   private period = 0;
   private timer: TimerHandle | null = null;
+  private readonly membershipHook = new MembershipHook();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -55,9 +57,23 @@ export class GossipProtocol implements Protocol, PeerSampler {
     return this.far.map((l) => l.peer);
   }
 
+  /** The membership an overlay over gossip follows: `peers()`. */
+  membership(): readonly NodeId[] {
+    return this.peers();
+  }
+
+  /**
+   * `listener` is called at the end of every handler that may have changed `peers()` (start,
+   * period, shuffle, reply): once the view is whole again, not between a removal and a merge.
+   */
+  onMembershipChange(listener: () => void): Subscription {
+    return this.membershipHook.add(listener);
+  }
+
   onStart(): void {
     this.bootstrap();
     this.schedule(this.ctx.rng.next() * this.config.periodMs);
+    this.membershipHook.fire();
   }
 
   onStop(): void {
@@ -69,12 +85,16 @@ export class GossipProtocol implements Protocol, PeerSampler {
     const msg = message as GossipMessage;
     switch (msg.type) {
       case 'gossip.shuffle':
-        return this.onShuffle(from, msg);
+        this.onShuffle(from, msg);
+        break;
       case 'gossip.shuffle-reply':
-        return this.onReply(from, msg);
+        this.onReply(from, msg);
+        break;
       default:
         this.ctx.metrics.count('gossip.unknown_messages');
+        return;
     }
+    this.membershipHook.fire();
   }
 
   private bootstrap(): void {
@@ -90,6 +110,7 @@ export class GossipProtocol implements Protocol, PeerSampler {
   private readonly onPeriod = (): void => {
     this.tick();
     this.schedule(this.config.periodMs);
+    this.membershipHook.fire();
   };
 
   private tick(): void {

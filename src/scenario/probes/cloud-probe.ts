@@ -13,7 +13,7 @@ import { type Cloud } from '../../platform/cloud.js';
 import { EnergyMeter, hostPowerW, type PowerModel } from '../../platform/power.js';
 import type { MigrationRecord, SimHypervisors } from '../../runtime/sim/sim-hypervisor.js';
 import type { SimRuntime } from '../../runtime/sim/sim-runtime.js';
-import type { Protocol } from '../../runtime/context.js';
+import { serviceInstance } from '../../actors/supervisor.js';
 import type { MetricSeries } from '../../metrics/series.js';
 import { mean, quantile } from '../../metrics/stats.js';
 import type { SchedulerProtocol } from '../../protocols/scheduling-outcome.js';
@@ -151,7 +151,7 @@ export class CloudProbe {
 
   private recordScheduler(series: MetricSeries, timeS: number, runtime: SimRuntime, name: string): void {
     for (let id = 0; id < runtime.nodeCount; id++) {
-      const scheduler = runtime.protocolOf<SchedulerProtocol & Protocol>(id, name);
+      const scheduler = serviceInstance<SchedulerProtocol>(runtime.protocolOf(id, name)); // a supervised service: its current instance
       if (scheduler === undefined) continue;
       for (const outcome of scheduler.drainSchedulingOutcomes()) {
         this.rounds++;

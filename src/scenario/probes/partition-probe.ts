@@ -8,6 +8,7 @@
 import type { MetricSeries } from '../../metrics/series.js';
 import type { DvmsProtocol } from '../../protocols/dvms/dvms-protocol.js';
 import type { SimRuntime } from '../../runtime/sim/sim-runtime.js';
+import { serviceInstance } from '../../actors/supervisor.js';
 
 export class PartitionProbe {
   private readonly heldSinceS: Float64Array;
@@ -24,7 +25,7 @@ export class PartitionProbe {
     let held = 0;
     let longestS = 0;
     for (let id = 0; id < this.heldSinceS.length; id++) {
-      const dvms = runtime.protocolOf<DvmsProtocol>(id, this.protocolName);
+      const dvms = serviceInstance<DvmsProtocol>(runtime.protocolOf(id, this.protocolName)); // a supervised service: its current instance
       if (dvms === undefined || dvms.isFree()) {
         this.heldSinceS[id] = -1;
         continue;

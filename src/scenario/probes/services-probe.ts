@@ -8,7 +8,8 @@
  *                                 neighbours, the gossip view; the detector for `live`), so the
  *                                 re-reading period and any lost notification show;
  *   services.watch.notifications  notifications the watch services received since they started;
- *   services.restarts             supervisor restarts of any service, over live nodes.
+ *   services.restarts             supervisor restarts of any service (the demonstration services,
+ *                                 and a scheduler or the VE manager when they run), over live nodes.
  */
 import { ACTORS, type ActorNode } from '../../actors/actor-stack.js';
 import type { SupervisedService } from '../../actors/supervisor.js';
@@ -29,7 +30,7 @@ export function recordServices(series: MetricSeries, timeS: number, runtime: Sim
   for (let id = 0; id < n; id++) {
     const node = runtime.protocolOf<ActorNode>(id, ACTORS);
     if (node === undefined) continue;
-    for (const name of [REPLICAS, WATCH]) restarts += runtime.protocolOf<SupervisedService>(id, name)?.restarts ?? 0;
+    for (const service of node.supervisor.services()) restarts += service.restarts; // the schedulers' and the VE manager's too
   }
   series.record(timeS, 'services.restarts', restarts);
   if (services.replicas !== undefined) recordReplicas(series, timeS, runtime, services.replicas.copies);
