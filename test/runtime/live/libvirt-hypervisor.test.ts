@@ -130,6 +130,29 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     expect(hv.counters.get('libvirt.polls')).toBeGreaterThanOrEqual(3);
   });
 
+  it('keeps the mirror true to libvirt while polls race with its own operations', async () => {
+    const hv = await hypervisor(0, { pollMs: 1 });
+    for (let vm = 0; vm < 4; vm++) await hv.deploy({ vm, vcpus: 1, memoryMiB: 64, ve: -1 });
+    const ops = [(vm: number) => hv.suspend(vm), (vm: number) => hv.resume(vm), (vm: number) => hv.stop(vm), (vm: number) => hv.start(vm)];
+    let accepted = 0;
+    let x = 12345;
+    const draw = (n: number): number => ((x = (x * 48271) % 2147483647), Math.floor(x / 65536) % n); // Park-Miller
+    for (let i = 0; i < 200; i++) {
+      if (ops[draw(4)](draw(4))) accepted++;
+      if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 2)); // let polls interleave
+    }
+    await hv.settled();
+    const mirror = hv.vms().map((v) => `${v.vm}:${v.state}`);
+    await hv.refresh();
+    expect(hv.vms().map((v) => `${v.vm}:${v.state}`)).toEqual(mirror);
+    const states = await Promise.all([0, 1, 2, 3].map((vm) => virshState(hv, vm)));
+    const named: Record<string, string> = { running: 'running', paused: 'suspended', 'shut off': 'stopped' };
+    expect(states.map((st, vm) => `${vm}:${named[st]}`)).toEqual(mirror);
+    expect(accepted).toBeGreaterThan(20);
+    expect(hv.log().filter((r) => !r.ok)).toEqual([]);
+    expect(hv.counters.get('libvirt.polls')).toBeGreaterThan(2);
+  });
+
   it('snapshots with snapshot-create-as: measured, the VM left in its state, only the latest kept', async () => {
     const [hv] = await pair();
     await hv.deploy({ vm: 50, vcpus: 1, memoryMiB: 128, ve: -1 });
