@@ -264,7 +264,10 @@ export class LibvirtHypervisor implements Hypervisor {
     }
     entry.busy = 'migrating';
     this.outgoing++;
-    const run = emulated ? this.emulateMigration(entry, to, t0) : this.libvirtMigration(entry, to, t0);
+    const run = (emulated ? this.emulateMigration(entry, to, t0) : this.libvirtMigration(entry, to, t0)).catch((error: unknown): LibvirtMigrationOutcome => {
+      this.options.warn?.(`[node ${this.info.node}] migration of VM ${vm} threw: ${(error as Error).stack ?? error}`);
+      return { ok: false, reason: 'internal-error', durationMs: performance.now() - t0, downtimeMs: 0, bytes: 0, emulated };
+    });
     this.track(
       run.then((outcome) => {
         this.outgoing--;
@@ -290,8 +293,13 @@ export class LibvirtHypervisor implements Hypervisor {
       return;
     }
     entry.busy = 'snapshot';
+    const t0 = performance.now();
+    const run = this.snapshotHere(entry).catch((error: unknown): SnapshotOutcome => {
+      this.options.warn?.(`[node ${this.info.node}] snapshot of VM ${vm} threw: ${(error as Error).stack ?? error}`);
+      return { ok: false, reason: 'internal-error', durationMs: performance.now() - t0, bytes: 0 };
+    });
     this.track(
-      this.snapshotHere(entry).then((outcome) => {
+      run.then((outcome) => {
         entry.busy = '';
         this.counters.count(outcome.ok ? 'libvirt.snapshots.done' : 'libvirt.snapshots.failed');
         this.record('snapshot', vm, outcome.ok, outcome.reason, outcome.durationMs, false);
@@ -482,7 +490,11 @@ export class LibvirtHypervisor implements Hypervisor {
     }
     const pausedAt = performance.now();
     const transfer = this.options.transferDomain as TransferDomain;
-    const answer = await withTimeout(transfer(to, entry.spec), this.options.migrationTimeoutMs ?? 120_000).catch((): TransferResult => ({ ok: false, reason: 'target-down' }));
+    // A transfer that throws, rejects or never answers: the target is taken as down.
+    const answer = await withTimeout(
+      Promise.resolve().then(() => transfer(to, entry.spec)),
+      this.options.migrationTimeoutMs ?? 120_000,
+    ).catch((): TransferResult => ({ ok: false, reason: 'target-down' }));
     const upAt = performance.now();
     if (!answer.ok) {
       const resumed = await this.virsh(`resume ${dom}`);

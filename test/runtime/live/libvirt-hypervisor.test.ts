@@ -244,7 +244,15 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     expect(await later<MigrationOutcome>((cb) => c.migrate(81, 1, cb))).toMatchObject({ ok: false, reason: 'no-room' });
     expect(await virshState(c, 81)).toBe('running');
 
-    // A transfer that never answers times out as target-down.
+    // A transfer that throws, or never answers (timed out), is target-down too.
+    const throwing = await hypervisor(7, {
+      transferDomain: () => {
+        throw new Error('no socket');
+      },
+    });
+    await throwing.deploy({ vm: 84, vcpus: 1, memoryMiB: 128, ve: -1 });
+    expect(await later<MigrationOutcome>((cb) => throwing.migrate(84, 1, cb))).toMatchObject({ ok: false, reason: 'target-down' });
+    expect(await virshState(throwing, 84)).toBe('running');
     const stuck = await hypervisor(6, { transferDomain: () => new Promise(() => {}), migrationTimeoutMs: 200 });
     await stuck.deploy({ vm: 83, vcpus: 1, memoryMiB: 128, ve: -1 });
     expect(await later<MigrationOutcome>((cb) => stuck.migrate(83, 1, cb))).toMatchObject({ ok: false, reason: 'target-down' });
