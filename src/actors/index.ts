@@ -6,3 +6,4 @@ export * from './failure-detector.js';
 export * from './sampled-overlay.js';
 export * from './churn.js';
 export * from './actor-stack.js';
+export * from './actor-schemas.js';
