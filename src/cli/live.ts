@@ -13,9 +13,8 @@ import { loadRttMatrix } from '../platform/rtt-matrix.js';
 import type { RttMatrix } from '../platform/types.js';
 import { EXIT_BAD_INPUT, isBadInput } from './exit-codes.js';
 import { defaultGossipConfig, type GossipProtocol } from '../protocols/gossip/index.js';
-import { GOSSIP, VIVALDI, vivaldiStack } from '../protocols/stack.js';
+import { GOSSIP, VIVALDI, type VivaldiStackConfig, vivaldiStack, vivaldiStackSchemas } from '../protocols/stack.js';
 import { type Coordinate, defaultVivaldiConfig, distanceMs, type VivaldiProtocol } from '../protocols/vivaldi/index.js';
-import type { StackBuilder } from '../runtime/context.js';
 import { type AgentReport, runAgent } from '../runtime/live/agent.js';
 import { type AgentOptionsRaw, parseAgentOptions } from '../runtime/live/agent-config.js';
 import { medianRelativeError } from '../runtime/live/coordinate-error.js';
@@ -60,7 +59,9 @@ export function registerLiveCommands(program: Command): void {
       .option('--duration-s <d>', 'stop after this many seconds (at most 86400)')
       .option('--report <file>', 'where to write the final report')
       .option('--bootstrap-count <k>', 'introducers drawn from the seed', '3')
-      .option('--bind <host>', "address to bind instead of the peers file's (e.g. 0.0.0.0)"),
+      .option('--bind <host>', "address to bind instead of the peers file's (e.g. 0.0.0.0)")
+      .option('--key <file>', 'cluster key file (hex, at least 64 digits): every datagram is authenticated with it')
+      .option('--insecure', 'run without a key: datagrams are not authenticated (message schemas are still checked)'),
   ).action((options: AgentOptionsRaw & ProtocolOptionsRaw) => exitOnConfigError(() => agentCommand(options)));
 
   addProtocolOptions(
@@ -70,7 +71,7 @@ export function registerLiveCommands(program: Command): void {
       .option('--agents <n>', 'number of agents (peer i = matrix row i)', '8')
       .option('--matrix <file>', 'RTT matrix (ms): emulated latency and ground truth')
       .option('--duration-s <d>', 'run length in seconds', '20')
-      .option('--out <dir>', 'directory for peers.json, agent-<i>.json, agent-<i>.log and summary.json')
+      .option('--out <dir>', 'directory for peers.json, cluster.key (fresh, mode 0600), agent-<i>.json, agent-<i>.log and summary.json')
       .option('--seed <s>', 'root seed', '1')
       .option('--loss-rate <r>', 'drop each message with this probability', '0')
       .option('--host <addr>', 'address of every agent', '127.0.0.1'),
@@ -84,22 +85,22 @@ function addProtocolOptions(command: Command): Command {
     .option('--dimensions <n>', 'Vivaldi coordinate dimensions (plus a height)', String(defaultVivaldiConfig.dimensions));
 }
 
-function stackOf(options: ProtocolOptionsRaw): StackBuilder {
-  return vivaldiStack({
+function stackConfigOf(options: ProtocolOptionsRaw): VivaldiStackConfig {
+  return {
     gossip: { ...defaultGossipConfig, periodMs: numberOption(options.gossipPeriodMs ?? '', '--gossip-period-ms', 1, 3_600_000) },
     vivaldi: {
       ...defaultVivaldiConfig,
       periodMs: numberOption(options.vivaldiPeriodMs ?? '', '--vivaldi-period-ms', 1, 3_600_000),
       dimensions: integerOption(options.dimensions ?? '', '--dimensions', 1, 64),
     },
-  });
+  };
 }
 
 async function agentCommand(options: AgentOptionsRaw & ProtocolOptionsRaw): Promise<void> {
   const config = parseAgentOptions(options);
-  const stack = stackOf(options);
+  const stackConfig = stackConfigOf(options);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  await runAgent(config, stack, describeVivaldiNode, log);
+  await runAgent(config, vivaldiStack(stackConfig), vivaldiStackSchemas(stackConfig, config.peers.length), describeVivaldiNode, log);
   process.exit(0); // the report is written; do not wait on anything a protocol left behind
 }
 
@@ -140,7 +141,7 @@ async function launchCommand(options: LaunchOptionsRaw): Promise<void> {
   const durationS = numberOption(options.durationS ?? '', '--duration-s', 0.001, 86_400);
   const outDir = requireOption(options.out, '--out', 'an output directory');
   const seed = integerOption(options.seed ?? '', '--seed', 0, Number.MAX_SAFE_INTEGER);
-  stackOf(options); // check the protocol options here, not in N agents' logs
+  stackConfigOf(options); // check the protocol options here, not in N agents' logs
   const agentArgs = [
     '--loss-rate', options.lossRate ?? '0',
     '--vivaldi-period-ms', options.vivaldiPeriodMs ?? '',

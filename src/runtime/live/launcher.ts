@@ -9,6 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AgentReport } from './agent.js';
+import { writeClusterKey } from './cluster-key.js';
 import { findFreeUdpPorts } from './free-ports.js';
 import { formatPeerTable, type PeerAddress } from './peer-table.js';
 
@@ -28,6 +29,8 @@ export interface LaunchConfig {
 
 export interface LaunchResult {
   readonly peersFile: string;
+  /** The cluster key every agent was given (mode 0600). */
+  readonly keyFile: string;
   /** By agent id; null when the agent left no readable report. */
   readonly reports: readonly (AgentReport | null)[];
   /** By agent id: the exit code, or the signal that ended it. */
@@ -42,20 +45,24 @@ export async function launchAgents(config: LaunchConfig, signal?: AbortSignal): 
   const peers: PeerAddress[] = ports.map((port, id) => ({ id, host: config.host, port }));
   const peersFile = join(config.outDir, 'peers.json');
   writeFileSync(peersFile, formatPeerTable(peers));
+  // A fresh cluster key per launch: only these agents can talk to each other.
+  const keyFile = join(config.outDir, 'cluster.key');
+  writeClusterKey(keyFile);
 
   const reportFile = (id: number): string => join(config.outDir, `agent-${id}.json`);
-  const children = peers.map(({ id }) => spawnAgent(config, id, peersFile, reportFile(id)));
+  const children = peers.map(({ id }) => spawnAgent(config, id, peersFile, keyFile, reportFile(id)));
   const exits = await waitAll(children, config.durationS * 1000 + config.graceMs, config.graceMs, signal);
   const reports = peers.map(({ id }) => readReport(reportFile(id)));
-  return { peersFile, reports, exits, wallMs: performance.now() - startMs };
+  return { peersFile, keyFile, reports, exits, wallMs: performance.now() - startMs };
 }
 
-function spawnAgent(config: LaunchConfig, id: number, peersFile: string, reportFile: string): ChildProcess {
+function spawnAgent(config: LaunchConfig, id: number, peersFile: string, keyFile: string, reportFile: string): ChildProcess {
   const [command, ...prefix] = config.agentCommand;
   const args = [
     ...prefix,
     '--id', String(id),
     '--peers', peersFile,
+    '--key', keyFile,
     '--matrix', config.matrixFile,
     '--seed', String(config.seed),
     '--duration-s', String(config.durationS),
