@@ -66,7 +66,11 @@ export interface Protocol {
 export type MessageCheck = 'ok' | 'unknown-type' | 'bad-message';
 
 /** A protocol's wire schema: checks one message arrived for it (from JSON, so plain data). */
-export type MessageValidator = (message: Message) => MessageCheck;
+export interface MessageValidator {
+  (message: Message): MessageCheck;
+  /** The message types it knows, sorted (for tests that every one is sent, and for logs). */
+  readonly types: readonly string[];
+}
 
 /**
  * The wire schemas of a stack: protocol name -> validator. Each protocol builds its own for a
@@ -78,11 +82,12 @@ export type MessageSchemas = ReadonlyMap<string, MessageValidator>;
 /** A validator from one check per message type; a type not listed is 'unknown-type'. */
 export function messageValidator(checks: Readonly<Record<string, (message: Message) => boolean>>): MessageValidator {
   const byType = new Map(Object.entries(checks));
-  return (message) => {
+  const validate = (message: Message): MessageCheck => {
     const check = byType.get(message.type);
     if (check === undefined) return 'unknown-type';
     return check(message) ? 'ok' : 'bad-message';
   };
+  return Object.assign(validate, { types: [...byType.keys()].sort() });
 }
 
 /**
