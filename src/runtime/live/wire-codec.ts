@@ -87,15 +87,15 @@ export function encodeDatagram(header: WireHeader, protocolName: string, message
 }
 
 /**
- * Check the framing and the MAC (unless `key` is null): the sender must be a peer other than
- * `self`, the destination `self`. Says nothing yet of replays: that is the window's business,
+ * Check the framing and the MAC (unless `key` is null): the sender must be a peer, the
+ * destination `self` (a node may send to itself, through its socket, like to any peer). Says nothing yet of replays: that is the window's business,
  * once the MAC vouches for the header.
  */
 export function openDatagram(datagram: Buffer, key: KeyObject | null, self: NodeId, peerCount: number): Opened | FrameFailure {
   if (datagram.length < WIRE_OVERHEAD_BYTES + 2 || datagram.readUInt8(0) !== WIRE_VERSION) return 'malformed';
   const from = datagram.readUInt32BE(1);
   const to = datagram.readUInt32BE(5);
-  if (from >= peerCount || from === self) return 'malformed';
+  if (from >= peerCount) return 'malformed';
   const macAt = datagram.length - MAC_BYTES;
   // The MAC first: an unauthenticated datagram tells nothing, not even where it was meant to go.
   if (key !== null && !timingSafeEqual(mac(key, datagram.subarray(0, macAt)), datagram.subarray(macAt))) return 'bad-mac';
