@@ -43,6 +43,8 @@ export interface LiveNodeConfig {
   readonly warn: (line: string) => void;
 }
 
+const timerHandler = (): string => 'a timer handler';
+
 /** Warnings printed per node at most: a flood of bad datagrams must not flood the log. */
 const WARNINGS_MAX = 20;
 
@@ -94,7 +96,7 @@ export class LiveNode {
     }
     node.protocols = protocols;
     node.validators = config.schemas;
-    for (const [name, protocol] of node.protocols) node.guard('live.start.errors', `${name}.onStart`, () => protocol.onStart());
+    for (const [name, protocol] of node.protocols) node.guard('live.start.errors', () => `${name}.onStart`, () => protocol.onStart());
     return node;
   }
 
@@ -118,7 +120,7 @@ export class LiveNode {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.shim?.clear();
-    for (const [name, protocol] of this.protocols) this.guard('live.stop.errors', `${name}.onStop`, () => protocol.onStop?.());
+    for (const [name, protocol] of this.protocols) this.guard('live.stop.errors', () => `${name}.onStop`, () => protocol.onStop?.());
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 
@@ -160,7 +162,7 @@ export class LiveNode {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       active = false;
-      if (!this.stopped) this.guard('live.timer.errors', 'a timer handler', handler);
+      if (!this.stopped) this.guard('live.timer.errors', timerHandler, handler);
     }, delayMs);
     if (active) this.timers.add(timer);
     else clearTimeout(timer);
@@ -225,18 +227,20 @@ export class LiveNode {
     if (check !== 'ok') return this.drop(check);
     this.counters.count('messages.delivered');
     // A peer's message that a handler cannot take must not kill this agent.
-    this.guard('live.handler.errors', `${envelope.protocolName}.onMessage(${opened.from}, ${envelope.message.type})`, () =>
-      protocol.onMessage(opened.from, envelope.message),
+    this.guard(
+      'live.handler.errors',
+      () => `${envelope.protocolName}.onMessage(${opened.from}, ${envelope.message.type})`,
+      () => protocol.onMessage(opened.from, envelope.message),
     );
   }
 
   /** Run `action`; an exception is counted under `counter` and warned about (bounded), never thrown. */
-  private guard(counter: string, what: string, action: () => void): void {
+  private guard(counter: string, what: () => string, action: () => void): void {
     try {
       action();
     } catch (error) {
       this.counters.count(counter);
-      this.warnOnce(`${what} threw: ${(error as Error).stack ?? error}`);
+      this.warnOnce(`${what()} threw: ${(error as Error).stack ?? error}`);
     }
   }
 
