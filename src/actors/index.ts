@@ -7,3 +7,4 @@ export * from './sampled-overlay.js';
 export * from './membership-overlay.js';
 export * from './churn.js';
 export * from './actor-stack.js';
+export * from './actor-schemas.js';

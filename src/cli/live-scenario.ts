@@ -15,6 +15,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadScenario, scenarioHash } from '../scenario/load.js';
 import { agentOf, runScenario } from '../scenario/run-scenario.js';
+import { agentSchemas } from '../agent/agent-schemas.js';
 import { readScenarioSource } from '../scenario/source.js';
 import { buildWorld } from '../scenario/build-world.js';
 import { truthRttMs } from '../scenario/probes/overlay-probes.js';
@@ -72,7 +73,7 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
   mkdirSync(dirname(samplesFile), { recursive: true });
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const joining = new JoinWatch();
-  await runAgent(config, stack, () => ({ scenario: scenario.name, samples: samplesFile, ...joining.stop() }), log, {
+  await runAgent(config, stack, agentSchemas(scenario, config.peers.length), () => ({ scenario: scenario.name, samples: samplesFile, ...joining.stop() }), log, {
     onStarted: (node) => joining.start(node),
     epochMs,
     intervalMs: scenario.metrics.intervalS * 1000,

@@ -13,9 +13,8 @@ import { loadRttMatrix } from '../platform/rtt-matrix.js';
 import type { RttMatrix } from '../platform/types.js';
 import { EXIT_BAD_INPUT, isBadInput } from './exit-codes.js';
 import { defaultGossipConfig, type GossipProtocol } from '../protocols/gossip/index.js';
-import { GOSSIP, VIVALDI, vivaldiStack } from '../protocols/stack.js';
+import { GOSSIP, VIVALDI, type VivaldiStackConfig, vivaldiStack, vivaldiStackSchemas } from '../protocols/stack.js';
 import { type Coordinate, defaultVivaldiConfig, distanceMs, type VivaldiProtocol } from '../protocols/vivaldi/index.js';
-import type { StackBuilder } from '../runtime/context.js';
 import { type AgentReport, runAgent } from '../runtime/live/agent.js';
 import { type AgentOptionsRaw, parseAgentOptions } from '../runtime/live/agent-config.js';
 import { medianRelativeError } from '../runtime/live/coordinate-error.js';
@@ -64,7 +63,9 @@ export function registerLiveCommands(program: Command): void {
       .option('--duration-s <d>', 'stop after this many seconds (at most 86400; with --scenario, default its durationS)')
       .option('--report <file>', 'where to write the final report')
       .option('--bootstrap-count <k>', 'introducers drawn from the seed', '3')
-      .option('--bind <host>', "address to bind instead of the peers file's (e.g. 0.0.0.0)"),
+      .option('--bind <host>', "address to bind instead of the peers file's (e.g. 0.0.0.0)")
+      .option('--key <file>', 'cluster key file (hex, at least 64 digits): every datagram is authenticated with it')
+      .option('--insecure', 'run without a key: datagrams are not authenticated (message schemas are still checked)'),
   ).action((options: AgentOptionsRaw & ProtocolOptionsRaw & Partial<ScenarioAgentOptionsRaw>) =>
     exitOnConfigError(() => {
       if (options.scenario === undefined) return agentCommand(options);
@@ -82,7 +83,7 @@ export function registerLiveCommands(program: Command): void {
       .option('--agents <n>', 'number of agents (without --scenario: peer i = matrix row i; default 8, with --scenario 16)')
       .option('--matrix <file>', 'without --scenario: RTT matrix (ms), emulated latency and ground truth')
       .option('--duration-s <d>', 'run length in seconds (default 20; with --scenario, its durationS)')
-      .option('--out <dir>', 'results folder (without --scenario: peers.json, agent-<i>.json, agent-<i>.log and summary.json)')
+      .option('--out <dir>', 'results folder (without --scenario: peers.json, cluster.key (fresh, mode 0600), agent-<i>.json, agent-<i>.log and summary.json)')
       .option('--seed <s>', 'root seed (default 1; with --scenario, its seed)')
       .option('--no-twin', 'with --scenario: do not also simulate the same agents (matrix of their RTTs, same duration and seed) for a side-by-side')
       .option('--restarts-max <n>', 'with --scenario: restart an agent that dies before the end at most n times (default 3)')
@@ -115,22 +116,22 @@ function refuseStackOptions(options: ProtocolOptionsRaw): void {
   if (given.length > 0) throw new LiveConfigError('arguments', '--scenario', `no Vivaldi-stack option with it (set the scenario's fields with --set, e.g. protocols.vivaldi.periodMs=500)`, given.join(', '));
 }
 
-function stackOf(options: ProtocolOptionsRaw): StackBuilder {
-  return vivaldiStack({
+function stackConfigOf(options: ProtocolOptionsRaw): VivaldiStackConfig {
+  return {
     gossip: { ...defaultGossipConfig, periodMs: numberOption(options.gossipPeriodMs ?? String(defaultGossipConfig.periodMs), '--gossip-period-ms', 1, 3_600_000) },
     vivaldi: {
       ...defaultVivaldiConfig,
       periodMs: numberOption(options.vivaldiPeriodMs ?? String(defaultVivaldiConfig.periodMs), '--vivaldi-period-ms', 1, 3_600_000),
       dimensions: integerOption(options.dimensions ?? String(defaultVivaldiConfig.dimensions), '--dimensions', 1, 64),
     },
-  });
+  };
 }
 
 async function agentCommand(options: AgentOptionsRaw & ProtocolOptionsRaw): Promise<void> {
   const config = parseAgentOptions(options);
-  const stack = stackOf(options);
+  const stackConfig = stackConfigOf(options);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  await runAgent(config, stack, describeVivaldiNode, log);
+  await runAgent(config, vivaldiStack(stackConfig), vivaldiStackSchemas(stackConfig, config.peers.length), describeVivaldiNode, log);
   process.exit(0); // the report is written; do not wait on anything a protocol left behind
 }
 
@@ -181,7 +182,7 @@ async function launchCommand(options: LaunchOptionsRaw): Promise<void> {
   const durationS = numberOption(options.durationS ?? '20', '--duration-s', 0.001, 86_400);
   const outDir = requireOption(options.out, '--out', 'an output directory');
   const seed = integerOption(options.seed ?? '1', '--seed', 0, Number.MAX_SAFE_INTEGER);
-  stackOf(options); // check the protocol options here, not in N agents' logs
+  stackConfigOf(options); // check the protocol options here, not in N agents' logs
   const agentArgs = [
     '--loss-rate', options.lossRate ?? '0',
     ...(options.vivaldiPeriodMs === undefined ? [] : ['--vivaldi-period-ms', options.vivaldiPeriodMs]),

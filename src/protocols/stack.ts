@@ -3,9 +3,9 @@
  * neighbours from it. Callers get the instances back by name:
  *   const vivaldi = stack.get(VIVALDI) as VivaldiProtocol;
  */
-import type { Protocol, StackBuilder } from '../runtime/context.js';
-import { type GossipConfig, GossipProtocol } from './gossip/index.js';
-import { type VivaldiConfig, VivaldiProtocol } from './vivaldi/index.js';
+import type { MessageSchemas, Protocol, StackBuilder } from '../runtime/context.js';
+import { type GossipConfig, GossipProtocol, gossipMessageSchema } from './gossip/index.js';
+import { type VivaldiConfig, VivaldiProtocol, vivaldiMessageSchema } from './vivaldi/index.js';
 
 export const GOSSIP = 'gossip';
 export const VIVALDI = 'vivaldi';
@@ -24,4 +24,12 @@ export function vivaldiStack(config: VivaldiStackConfig): StackBuilder {
       [VIVALDI, vivaldi],
     ]);
   };
+}
+
+/** The wire schemas of the Vivaldi stack for a deployment of `peerCount` nodes. */
+export function vivaldiStackSchemas(config: VivaldiStackConfig, peerCount: number): MessageSchemas {
+  return new Map([
+    [GOSSIP, gossipMessageSchema(peerCount, config.gossip)],
+    [VIVALDI, vivaldiMessageSchema(config.vivaldi)],
+  ]);
 }

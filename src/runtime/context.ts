@@ -59,6 +59,38 @@ export interface Protocol {
 }
 
 /**
+ * What a receiving runtime thinks of a decoded message, before any protocol sees it: fine, a
+ * `type` the protocol never sends, or a known type with a bad field (wrong type, NaN or
+ * Infinity, a node id outside the peer set, a list too long, a vector of the wrong length).
+ */
+export type MessageCheck = 'ok' | 'unknown-type' | 'bad-message';
+
+/** A protocol's wire schema: checks one message arrived for it (from JSON, so plain data). */
+export interface MessageValidator {
+  (message: Message): MessageCheck;
+  /** The message types it knows, sorted (for tests that every one is sent, and for logs). */
+  readonly types: readonly string[];
+}
+
+/**
+ * The wire schemas of a stack: protocol name -> validator. Each protocol builds its own for a
+ * given peer count (ids 0..peerCount-1) and its own config (e.g. Vivaldi's dimensions), beside
+ * its messages; whoever builds a stack for the live runtime builds its schemas too.
+ */
+export type MessageSchemas = ReadonlyMap<string, MessageValidator>;
+
+/** A validator from one check per message type; a type not listed is 'unknown-type'. */
+export function messageValidator(checks: Readonly<Record<string, (message: Message) => boolean>>): MessageValidator {
+  const byType = new Map(Object.entries(checks));
+  const validate = (message: Message): MessageCheck => {
+    const check = byType.get(message.type);
+    if (check === undefined) return 'unknown-type';
+    return check(message) ? 'ok' : 'bad-message';
+  };
+  return Object.assign(validate, { types: [...byType.keys()].sort() });
+}
+
+/**
  * How a node's protocols are built: `contextFor(name)` gives the context scoped to the protocol
  * `name` (its own random stream; its messages are tagged with `name` on the wire and delivered
  * to the protocol of that name on the receiving node). Returns the protocols by name, in start order.

@@ -7,3 +7,4 @@ export * from './can-protocol.js';
 export * from './can-stack.js';
 export * from './neighbour-table.js';
 export * from './takeover.js';
+export * from './can-schemas.js';

@@ -6,3 +6,4 @@ export * from './lookup-log.js';
 export * from './coordinate-source.js';
 export * from './chord-protocol.js';
 export * from './chord-stack.js';
+export * from './chord-schemas.js';

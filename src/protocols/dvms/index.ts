@@ -7,3 +7,4 @@ export * from './next-node.js';
 export type { PartitionInfo } from './node-role.js';
 export type { LeaderPhase } from './leader-env.js';
 export * from './dvms-protocol.js';
+export * from './dvms-schemas.js';

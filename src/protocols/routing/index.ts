@@ -5,3 +5,4 @@ export * from './neighbour-book.js';
 export * from './routing-core.js';
 export * from './routing-protocol.js';
 export * from './routing-stack.js';
+export * from './routing-schemas.js';

@@ -7,3 +7,4 @@ export * from './group-manager.js';
 export * from './group-leader.js';
 export * from './snooze-protocol.js';
 export * from './snooze-stack.js';
+export * from './snooze-schemas.js';

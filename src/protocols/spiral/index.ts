@@ -4,3 +4,4 @@ export * from './spiral-messages.js';
 export * from './close-set.js';
 export * from './spiral-protocol.js';
 export * from './spiral-stack.js';
+export * from './spiral-schemas.js';

@@ -10,3 +10,4 @@ export * from './ve-host.js';
 export * from './ve-workload.js';
 export * from './ve-protocol.js';
 export * from './ve-stack.js';
+export * from './ve-schemas.js';

@@ -4,3 +4,4 @@ export * from './vivaldi-messages.js';
 export * from './vivaldi-protocol.js';
 export * from './latency-filter.js';
 export * from './neighbour-set.js';
+export * from './vivaldi-schemas.js';

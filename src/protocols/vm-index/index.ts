@@ -5,3 +5,4 @@ export * from './index-store.js';
 export * from './locate-log.js';
 export * from './vm-index-protocol.js';
 export * from './vm-index-stack.js';
+export * from './vm-index-schemas.js';

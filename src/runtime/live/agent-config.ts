@@ -3,8 +3,10 @@
  * below never sees a string or an undefined. Errors: LiveConfigError for arguments and the peers
  * file, TopologyError for the matrix (a tab/space/comma-separated square of RTTs in ms).
  */
+import type { KeyObject } from 'node:crypto';
 import { loadRttMatrix } from '../../platform/rtt-matrix.js';
 import type { RttMatrix } from '../../platform/types.js';
+import { readClusterKey } from './cluster-key.js';
 import { LiveConfigError } from './live-errors.js';
 import { integerOption, numberOption, requireOption } from './option-parsing.js';
 import { readPeerTable, type PeerAddress } from './peer-table.js';
@@ -22,6 +24,8 @@ export interface AgentOptionsRaw {
   readonly report?: string;
   readonly bootstrapCount?: string;
   readonly bind?: string;
+  readonly key?: string;
+  readonly insecure?: boolean;
 }
 
 export interface AgentConfig {
@@ -35,6 +39,8 @@ export interface AgentConfig {
   readonly reportFile: string;
   readonly bootstrapCount: number;
   readonly bindHost: string | null;
+  /** The cluster key; null only with an explicit --insecure. */
+  readonly key: KeyObject | null;
 }
 
 export function parseAgentOptions(raw: AgentOptionsRaw): AgentConfig {
@@ -56,5 +62,16 @@ export function parseAgentOptions(raw: AgentOptionsRaw): AgentConfig {
     reportFile: requireOption(raw.report, '--report', 'a file for the final report'),
     bootstrapCount: integerOption(raw.bootstrapCount ?? '3', '--bootstrap-count', 1, 1000),
     bindHost: raw.bind ?? null,
+    key: clusterKeyOf(raw),
   };
+}
+
+/** `--key FILE`, or nothing but an explicit `--insecure`: an agent never runs unauthenticated by mistake. */
+function clusterKeyOf(raw: AgentOptionsRaw): KeyObject | null {
+  if (raw.key !== undefined && raw.insecure === true) throw new LiveConfigError('arguments', '--insecure', 'either --key or --insecure, not both');
+  if (raw.insecure === true) return null;
+  if (raw.key === undefined || raw.key.length === 0) {
+    throw new LiveConfigError('arguments', '--key', 'a cluster key file (hex, at least 32 bytes; or --insecure to run unauthenticated)', 'nothing');
+  }
+  return readClusterKey(raw.key);
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { StackBuilder } from '../context.js';
+import type { MessageSchemas, StackBuilder } from '../context.js';
 import type { AgentConfig } from './agent-config.js';
 import { drawBootstrapPeers } from './bootstrap-peers.js';
 import { LiveNode } from './live-node.js';
@@ -48,6 +48,7 @@ const SHIM_PENDING_MAX = 100_000;
 export async function runAgent(
   config: AgentConfig,
   stack: StackBuilder,
+  schemas: MessageSchemas,
   describe: (node: LiveNode) => Record<string, unknown>,
   log: (line: string) => void,
   ticks?: AgentTicks,
@@ -61,6 +62,8 @@ export async function runAgent(
     peers,
     seed,
     stack,
+    schemas,
+    key: config.key,
     bootstrapPeers: drawBootstrapPeers(seed, id, peers.length, config.bootstrapCount),
     shim: matrix === null ? null : { matrix, lossRate: config.lossRate, pendingMax: SHIM_PENDING_MAX },
     bindHost: config.bindHost,
@@ -68,7 +71,8 @@ export async function runAgent(
     warn: log,
   });
   const shimNote = matrix === null ? 'no latency shim' : `shim ${matrix.name} loss ${config.lossRate}`;
-  log(`agent ${id} on ${peers[id].host}:${peers[id].port}, ${peers.length} peers, seed ${seed}, ${config.durationMs} ms, ${shimNote}`);
+  const authNote = config.key === null ? 'INSECURE: datagrams not authenticated' : 'datagrams authenticated';
+  log(`agent ${id} on ${peers[id].host}:${peers[id].port}, ${peers.length} peers, seed ${seed}, ${config.durationMs} ms, ${shimNote}, ${authNote}`);
 
   // With ticks, the run ends at the launch's end (epoch + duration), not this process's.
   const endMs = ticks === undefined ? config.durationMs : Math.max(0, ticks.epochMs + config.durationMs - Date.now());

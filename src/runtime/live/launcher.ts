@@ -13,6 +13,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, w
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AgentReport } from './agent.js';
+import { writeClusterKey } from './cluster-key.js';
 import { findFreeUdpPorts } from './free-ports.js';
 import { formatPeerTable, type PeerAddress } from './peer-table.js';
 
@@ -54,6 +55,8 @@ export interface AgentRestart {
 
 export interface LaunchResult {
   readonly peersFile: string;
+  /** The cluster key every agent was given (mode 0600). */
+  readonly keyFile: string;
   /** By agent id; null when the agent left no readable report. */
   readonly reports: readonly (AgentReport | null)[];
   /** By agent id: the exit code, or the signal that ended it (its last process). */
@@ -71,20 +74,24 @@ export async function launchAgents(config: LaunchConfig, signal?: AbortSignal): 
   const peers: PeerAddress[] = ports.map((port, id) => ({ id, host: config.host, port }));
   const peersFile = join(config.outDir, 'peers.json');
   writeFileSync(peersFile, formatPeerTable(peers));
+  // A fresh cluster key per launch: only these agents can talk to each other.
+  const keyFile = join(config.outDir, 'cluster.key');
+  writeClusterKey(keyFile);
 
   const reportFile = (id: number): string => join(config.outDir, `agent-${id}.json`);
-  const spawnOne = (id: number, append: boolean): ChildProcess => spawnAgent(config, id, peersFile, reportFile(id), append);
+  const spawnOne = (id: number, append: boolean): ChildProcess => spawnAgent(config, id, peersFile, keyFile, reportFile(id), append);
   const { exits, restarts, epochMs } = await supervise(peers.length, spawnOne, config, signal);
   const reports = peers.map(({ id }) => readReport(reportFile(id)));
-  return { peersFile, reports, exits, restarts, epochMs, wallMs: performance.now() - startMs };
+  return { peersFile, keyFile, reports, exits, restarts, epochMs, wallMs: performance.now() - startMs };
 }
 
-function spawnAgent(config: LaunchConfig, id: number, peersFile: string, reportFile: string, append: boolean): ChildProcess {
+function spawnAgent(config: LaunchConfig, id: number, peersFile: string, keyFile: string, reportFile: string, append: boolean): ChildProcess {
   const [command, ...prefix] = config.agentCommand;
   const args = [
     ...prefix,
     '--id', String(id),
     '--peers', peersFile,
+    '--key', keyFile,
     '--matrix', config.matrixFile,
     '--seed', String(config.seed),
     '--duration-s', String(config.durationS),

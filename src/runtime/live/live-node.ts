@@ -2,17 +2,23 @@
  * One node of a live deployment: the NodeContext of its protocols, backed by the wall clock,
  * Node's timers and a UDP socket. Handlers stay synchronous and run to completion (each timer
  * and each datagram is one macrotask); only binding and closing the socket are asynchronous.
+ *
+ * Anything may arrive on a UDP port. A datagram reaches a protocol only once its framing, MAC,
+ * freshness (replay window), body and message schema all checked; every drop is counted under
+ * `live.datagrams.dropped.<reason>`. No handler, timer or start exception stops the node.
  */
+import type { KeyObject } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { randomStream } from '../../kernel/random.js';
 import { Counters } from '../counters.js';
-import type { Message, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
+import type { Message, MessageSchemas, MessageValidator, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
 import { LatencyShim, type LatencyShimConfig } from './latency-shim.js';
 import { DatagramTooLargeError } from './live-errors.js';
 import type { PeerAddress } from './peer-table.js';
-import { decodeEnvelope, encodeEnvelope } from './wire-codec.js';
+import { ReplayWindow } from './replay-window.js';
+import { decodeBody, encodeDatagram, openDatagram, U48_MAX } from './wire-codec.js';
 
 export interface LiveNodeConfig {
   readonly id: NodeId;
@@ -20,6 +26,12 @@ export interface LiveNodeConfig {
   readonly peers: readonly PeerAddress[];
   readonly seed: number;
   readonly stack: StackBuilder;
+  /** The wire schema of every protocol of the stack, by name: a protocol without one is a start-up error. */
+  readonly schemas: MessageSchemas;
+  /** The cluster key every datagram is MACed with; null: none (`--insecure`), nothing authenticated. */
+  readonly key: KeyObject | null;
+  /** This incarnation's epoch (ms on the wall clock; default: now): later than any before it. */
+  readonly epochMs?: number;
   readonly bootstrapPeers: readonly NodeId[];
   /** Emulated latency and loss; null sends at once (a real network supplies the latency). */
   readonly shim: LatencyShimConfig | null;
@@ -31,6 +43,8 @@ export interface LiveNodeConfig {
   readonly warn: (line: string) => void;
 }
 
+const timerHandler = (): string => 'a timer handler';
+
 /** Warnings printed per node at most: a flood of bad datagrams must not flood the log. */
 const WARNINGS_MAX = 20;
 
@@ -41,6 +55,11 @@ export class LiveNode {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly shim: LatencyShim | null;
   private protocols: ReadonlyMap<string, Protocol> = new Map();
+  private validators: ReadonlyMap<string, MessageValidator> = new Map();
+  /** Datagrams sent to each peer in this incarnation (the wire counter). */
+  private readonly sentTo: Float64Array;
+  private readonly epochMs: number;
+  private readonly replay: ReplayWindow | null;
   private stopped = false;
   private warnings = 0;
 
@@ -51,6 +70,11 @@ export class LiveNode {
       throw new RangeError(`RTT matrix ${shim.matrix.name} has ${shim.matrix.n} rows, fewer than the ${peers.length} peers`);
     }
     this.shim = shim === null ? null : new LatencyShim(shim, id, randomStream(seed, 'live.loss', id));
+    this.sentTo = new Float64Array(peers.length);
+    this.epochMs = Math.floor(config.epochMs ?? Date.now());
+    if (!(this.epochMs >= 0 && this.epochMs <= U48_MAX)) throw new RangeError(`epochMs ${this.epochMs} not in 0..2^48-1`);
+    // Without a key the header is anyone's to write: a window would only let a forger silence a peer.
+    this.replay = config.key === null ? null : new ReplayWindow(peers.length);
     const host = config.bindHost ?? peers[id].host;
     this.socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
     this.socket.on('message', (datagram) => this.receive(datagram));
@@ -64,8 +88,15 @@ export class LiveNode {
   static async start(config: LiveNodeConfig): Promise<LiveNode> {
     const node = new LiveNode(config);
     await node.bind();
-    node.protocols = config.stack((name) => node.contextFor(name));
-    for (const protocol of node.protocols.values()) protocol.onStart();
+    const protocols = config.stack((name) => node.contextFor(name));
+    const missing = [...protocols.keys()].filter((name) => !config.schemas.has(name));
+    if (missing.length > 0) {
+      await node.stop(); // no protocol started: none is told to stop
+      throw new Error(`node ${config.id}: no wire schema for protocol(s) ${missing.join(', ')}: every protocol of a live stack must declare its messages`);
+    }
+    node.protocols = protocols;
+    node.validators = config.schemas;
+    for (const [name, protocol] of node.protocols) node.guard('live.start.errors', () => `${name}.onStart`, () => protocol.onStart());
     return node;
   }
 
@@ -89,7 +120,7 @@ export class LiveNode {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.shim?.clear();
-    for (const protocol of this.protocols.values()) protocol.onStop?.();
+    for (const [name, protocol] of this.protocols) this.guard('live.stop.errors', () => `${name}.onStop`, () => protocol.onStop?.());
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 
@@ -131,7 +162,7 @@ export class LiveNode {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       active = false;
-      if (!this.stopped) handler();
+      if (!this.stopped) this.guard('live.timer.errors', timerHandler, handler);
     }, delayMs);
     if (active) this.timers.add(timer);
     else clearTimeout(timer);
@@ -153,8 +184,10 @@ export class LiveNode {
       throw new RangeError(`node ${id} (${protocolName}) sent ${message.type} to unknown node ${to}`);
     }
     // Encode now: the message is what it was at send time, and a too-big one fails in its sender.
-    const datagram = encodeEnvelope(protocolName, id, message);
+    const header = { from: id, to, epochMs: this.epochMs, counter: this.sentTo[to] };
+    const datagram = encodeDatagram(header, protocolName, message, this.config.key);
     if (datagram.length > datagramBytesMax) throw new DatagramTooLargeError(protocolName, message.type, datagram.length, datagramBytesMax);
+    this.sentTo[to]++;
     this.counters.count('messages.sent');
     this.counters.count('bytes.sent', sizeBytes);
     this.counters.count('live.wire.bytes.sent', datagram.length);
@@ -173,22 +206,41 @@ export class LiveNode {
     else if (outcome === 'overflow') this.counters.count('live.shim.overflow');
   }
 
-  /** Anything may arrive on a UDP port: whatever does not decode is counted and dropped. */
+  /** Framing, MAC, freshness, body, protocol, schema: the first check that fails names the drop. */
   private receive(datagram: Buffer): void {
     if (this.stopped) return;
     this.counters.count('live.datagrams.received');
     this.counters.count('live.wire.bytes.received', datagram.length);
-    const envelope = decodeEnvelope(datagram, this.config.peers.length);
+    const { id, peers, key } = this.config;
+    const opened = openDatagram(datagram, key, id, peers.length);
+    if (typeof opened === 'string') return this.drop(opened);
+    if (this.replay !== null) {
+      const verdict = this.replay.accept(opened.from, opened.epochMs, opened.counter);
+      if (verdict !== 'ok') return this.drop(verdict);
+    }
+    const envelope = decodeBody(opened.body);
     if (typeof envelope === 'string') return this.drop(envelope);
     const protocol = this.protocols.get(envelope.protocolName);
-    if (protocol === undefined) return this.drop('unknown-protocol');
+    const validator = this.validators.get(envelope.protocolName);
+    if (protocol === undefined || validator === undefined) return this.drop('unknown-protocol');
+    const check = validator(envelope.message);
+    if (check !== 'ok') return this.drop(check);
     this.counters.count('messages.delivered');
+    // A peer's message that a handler cannot take must not kill this agent.
+    this.guard(
+      'live.handler.errors',
+      () => `${envelope.protocolName}.onMessage(${opened.from}, ${envelope.message.type})`,
+      () => protocol.onMessage(opened.from, envelope.message),
+    );
+  }
+
+  /** Run `action`; an exception is counted under `counter` and warned about (bounded), never thrown. */
+  private guard(counter: string, what: () => string, action: () => void): void {
     try {
-      protocol.onMessage(envelope.from, envelope.message);
+      action();
     } catch (error) {
-      // A peer's bad message must not kill this agent; the count and the first warnings tell.
-      this.counters.count('live.handler.errors');
-      this.warnOnce(`${envelope.protocolName}.onMessage(${envelope.from}, ${envelope.message.type}) threw: ${(error as Error).stack ?? error}`);
+      this.counters.count(counter);
+      this.warnOnce(`${what()} threw: ${(error as Error).stack ?? error}`);
     }
   }
 

@@ -7,7 +7,10 @@ import type { LatencyShimConfig } from '../../../src/runtime/live/latency-shim.j
 import { DatagramTooLargeError } from '../../../src/runtime/live/live-errors.js';
 import { LiveNode, type LiveNodeConfig } from '../../../src/runtime/live/live-node.js';
 import type { PeerAddress } from '../../../src/runtime/live/peer-table.js';
-import { recordingStack, type RecordingProtocol } from './fixtures/recording-protocol.js';
+import { createSecretKey } from 'node:crypto';
+import type { Protocol } from '../../../src/runtime/context.js';
+import { body, craftDatagram, TEST_KEY_HEX } from './fixtures/craft.js';
+import { RecordingProtocol, recordingSchemas, recordingStack } from './fixtures/recording-protocol.js';
 
 const HOST = '127.0.0.1';
 const running: LiveNode[] = [];
@@ -27,6 +30,8 @@ async function startNode(id: number, peers: readonly PeerAddress[], overrides: P
     peers,
     seed: 7,
     stack: recordingStack('rec'),
+    schemas: recordingSchemas('rec'),
+    key: createSecretKey(Buffer.from(TEST_KEY_HEX, 'hex')),
     bootstrapPeers: [],
     shim: null,
     bindHost: null,
@@ -71,28 +76,149 @@ describe('LiveNode', () => {
     expect(b.counters.get('messages.delivered')).toBe(1);
   });
 
-  it('drops and counts malformed datagrams, unknown protocols and poison messages without stopping', async () => {
-    const peers = await peersOnLoopback(2);
+  it('drops and counts, each under its reason, every datagram that fails a check, and poison messages, without stopping', async () => {
+    const peers = await peersOnLoopback(3);
     const a = await startNode(0, peers);
     const b = await startNode(1, peers);
     recorder(b).throwOnType = 'poison';
     const port = peers[1].port;
-    await sendRaw(port, 'not json at all');
-    await sendRaw(port, Buffer.from([0xff, 0x00, 0x13]));
-    await sendRaw(port, JSON.stringify([1, 2]));
-    await sendRaw(port, JSON.stringify({ p: 'rec', f: 99, m: { type: 'x' } }));
-    await sendRaw(port, JSON.stringify({ p: 'rec', f: 0, m: { kind: 'no type' } }));
-    await sendRaw(port, JSON.stringify({ p: 'nobody', f: 0, m: { type: 'x' } }));
+    // Peer 2 never runs: the test speaks for it (epoch 5), holding the key or not.
+    const from2 = (counter: number, text: string | Buffer, key: string | null = TEST_KEY_HEX, to = 1) => craftDatagram({ from: 2, to, epochMs: 5, counter }, text, key);
+    const valid = from2(0, body('rec', { type: 'fine-2' }));
+    const sent = [
+      'not json at all', // malformed: too short and no header
+      Buffer.from([0xff, 0x00, 0x13]),
+      JSON.stringify({ p: 'rec', f: 0, m: { type: 'the old unframed envelope' } }),
+      craftDatagram({ from: 2, to: 1, epochMs: 5, counter: 1, version: 9 }, body('rec', { type: 'x' }), TEST_KEY_HEX), // malformed: version
+      craftDatagram({ from: 7, to: 1, epochMs: 5, counter: 1 }, body('rec', { type: 'x' }), TEST_KEY_HEX), // malformed: no such peer
+      from2(2, body('rec', { type: 'x' }), 'b2'.repeat(32)), // bad-mac: another key
+      from2(3, body('rec', { type: 'x' }), null), // bad-mac: no MAC
+      (() => {
+        const d = from2(4, body('rec', { type: 'x' }));
+        d[30] ^= 1; // bad-mac: one bit flipped in the body
+        return d;
+      })(),
+      from2(5, body('rec', { type: 'x' }), TEST_KEY_HEX, 0), // misdirected: meant for node 0
+      valid,
+      valid, // replayed
+      from2(6, '{oops'), // not-json
+      from2(7, JSON.stringify([1, 2])), // bad-envelope
+      from2(8, JSON.stringify({ p: 'rec', m: { kind: 'no type' } })), // bad-envelope
+      from2(9, body('nobody', { type: 'x' })), // unknown-protocol
+      from2(10, body('rec', { type: 'bogus' })), // unknown-type
+      from2(11, body('rec', { type: 'x', bad: true })), // bad-message
+    ];
+    for (const datagram of sent) await sendRaw(port, datagram);
     recorder(a).ctx.send(1, { type: 'poison' }, 10);
     recorder(a).ctx.send(1, { type: 'fine' }, 10);
-    await until(() => recorder(b).received.length > 0 && b.counters.get('live.datagrams.received') >= 8);
-    expect(b.counters.get('live.datagrams.dropped.not-json')).toBe(2);
-    expect(b.counters.get('live.datagrams.dropped.bad-envelope')).toBe(2);
-    expect(b.counters.get('live.datagrams.dropped.bad-message')).toBe(1);
-    expect(b.counters.get('live.datagrams.dropped.unknown-protocol')).toBe(1);
-    expect(b.counters.get('live.datagrams.dropped')).toBe(6);
+    await until(() => b.counters.get('live.datagrams.received') >= sent.length + 2 && recorder(b).received.length >= 2);
+    const dropped = (reason: string): number => b.counters.get(`live.datagrams.dropped.${reason}`);
+    expect(dropped('malformed')).toBe(5);
+    expect(dropped('bad-mac')).toBe(3);
+    expect(dropped('misdirected')).toBe(1);
+    expect(dropped('replayed')).toBe(1);
+    expect(dropped('not-json')).toBe(1);
+    expect(dropped('bad-envelope')).toBe(2);
+    expect(dropped('unknown-protocol')).toBe(1);
+    expect(dropped('unknown-type')).toBe(1);
+    expect(dropped('bad-message')).toBe(1);
+    expect(b.counters.get('live.datagrams.dropped')).toBe(sent.length - 1);
     expect(b.counters.get('live.handler.errors')).toBe(1);
+    expect(recorder(b).received.map((r) => `${r.from}:${r.message.type}`).sort()).toEqual(['0:fine', '2:fine-2']);
+  });
+
+  it('accepts datagrams reordered within the window, refuses those older than it', async () => {
+    const peers = await peersOnLoopback(3);
+    const b = await startNode(1, peers);
+    const d = (counter: number) => craftDatagram({ from: 2, to: 1, epochMs: 9, counter }, body('rec', { type: 'n', counter }), TEST_KEY_HEX);
+    for (const counter of [10, 8, 9, 3000, 2000, 1977, 1976, 2999, 3000]) await sendRaw(peers[1].port, d(counter));
+    await until(() => b.counters.get('live.datagrams.received') >= 9);
+    // 8 and 9 arrive after 10 (reordered), 2000 and 1977 after 3000 (within 1024): new. 1976 is out of the window; 3000 twice.
+    expect(recorder(b).received.map((r) => (r.message as unknown as { counter: number }).counter)).toEqual([10, 8, 9, 3000, 2000, 1977, 2999]);
+    expect(b.counters.get('live.datagrams.dropped.too-old')).toBe(1);
+    expect(b.counters.get('live.datagrams.dropped.replayed')).toBe(1);
+  });
+
+  it('a restarted sender (a later epoch, its counter from 0 again) is heard; its past life is refused as old-epoch', async () => {
+    const peers = await peersOnLoopback(2);
+    const a = await startNode(0, peers);
+    let b = await startNode(1, peers, { epochMs: 1_000 });
+    for (let k = 0; k < 3; k++) recorder(b).ctx.send(0, { type: 'first', k } as never, 10);
+    await until(() => recorder(a).received.length === 3);
+    await b.stop();
+    running.splice(running.indexOf(b), 1);
+    b = await startNode(1, peers, { epochMs: 2_000 });
+    for (let k = 0; k < 3; k++) recorder(b).ctx.send(0, { type: 'second', k } as never, 10);
+    await until(() => recorder(a).received.length === 6);
+    expect(recorder(a).received.map((r) => r.message.type)).toEqual(['first', 'first', 'first', 'second', 'second', 'second']);
+    // The first life's datagram 1, captured and re-sent: refused.
+    await sendRaw(peers[0].port, craftDatagram({ from: 1, to: 0, epochMs: 1_000, counter: 1 }, body('rec', { type: 'first', k: 1 }), TEST_KEY_HEX));
+    await until(() => a.counters.get('live.datagrams.dropped') > 0);
+    expect(a.counters.get('live.datagrams.dropped.old-epoch')).toBe(1);
+    expect(recorder(a).received).toHaveLength(6);
+  });
+
+  it('without the epoch a restart would be a replay: a restart within the same epoch is refused', async () => {
+    const peers = await peersOnLoopback(2);
+    const a = await startNode(0, peers);
+    let b = await startNode(1, peers, { epochMs: 1_000 });
+    recorder(b).ctx.send(0, { type: 'first' }, 10);
+    await until(() => recorder(a).received.length === 1);
+    await b.stop();
+    running.splice(running.indexOf(b), 1);
+    b = await startNode(1, peers, { epochMs: 1_000 });
+    recorder(b).ctx.send(0, { type: 'second' }, 10);
+    await until(() => a.counters.get('live.datagrams.dropped') > 0);
+    expect(a.counters.get('live.datagrams.dropped.replayed')).toBe(1);
+  });
+
+  it('with key null (--insecure) nothing is authenticated, but the schemas still refuse bad messages', async () => {
+    const peers = await peersOnLoopback(3);
+    const b = await startNode(1, peers, { key: null });
+    const d = (counter: number, m: unknown) => craftDatagram({ from: 2, to: 1, epochMs: 9, counter }, body('rec', m), null);
+    await sendRaw(peers[1].port, d(0, { type: 'fine' }));
+    await sendRaw(peers[1].port, d(0, { type: 'x', bad: true }));
+    await sendRaw(peers[1].port, d(0, { type: 'bogus' }));
+    await until(() => b.counters.get('live.datagrams.received') >= 3);
     expect(recorder(b).received.map((r) => r.message.type)).toEqual(['fine']);
+    expect(b.counters.get('live.datagrams.dropped.bad-message')).toBe(1);
+    expect(b.counters.get('live.datagrams.dropped.unknown-type')).toBe(1);
+  });
+
+  it('refuses to start a stack with a protocol that has no wire schema', async () => {
+    const peers = await peersOnLoopback(1);
+    await expect(startNode(0, peers, { schemas: new Map() })).rejects.toThrow(/no wire schema for protocol\(s\) rec/);
+  });
+
+  it('an exception in a timer handler or an onStart is counted and warned about, never fatal', async () => {
+    const peers = await peersOnLoopback(2);
+    const warnings: string[] = [];
+    class FailingStart extends RecordingProtocol {
+      override onStart(): void {
+        throw new RangeError('start failed');
+      }
+    }
+    const stack = (contextFor: (name: string) => import('../../../src/runtime/context.js').NodeContext) =>
+      new Map<string, Protocol>([
+        ['bad', new FailingStart(contextFor('bad'))],
+        ['rec', new RecordingProtocol(contextFor('rec'))],
+      ]);
+    const schemas = new Map([...recordingSchemas('rec'), ...recordingSchemas('bad')]);
+    const a = await startNode(0, peers, { stack, schemas, warn: (line) => warnings.push(line) });
+    expect(a.counters.get('live.start.errors')).toBe(1);
+    expect(recorder(a).started).toBe(true); // the next protocol still started
+    let after = false;
+    recorder(a).ctx.setTimer(1, () => {
+      throw new RangeError('timer failed');
+    });
+    recorder(a).ctx.setTimer(20, () => {
+      after = true;
+    });
+    await until(() => after);
+    expect(after).toBe(true);
+    expect(a.counters.get('live.timer.errors')).toBe(1);
+    expect(warnings.join('\n')).toMatch(/bad.onStart threw: RangeError: start failed/);
+    expect(warnings.join('\n')).toMatch(/a timer handler threw: RangeError: timer failed/);
   });
 
   it('refuses a message larger than one UDP datagram with a DatagramTooLargeError naming it', async () => {
