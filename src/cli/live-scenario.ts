@@ -21,6 +21,9 @@ import { buildWorld } from '../scenario/build-world.js';
 import { truthRttMs } from '../scenario/probes/overlay-probes.js';
 import { type NodeSample, sampleNode } from '../scenario/live-samples.js';
 import { scoreLive } from '../scenario/live-score.js';
+import { liveHosts } from '../scenario/live-hosts.js';
+import { liveCloudPlan } from '../scenario/live-cloud.js';
+import type { BackboneNetwork } from '../platform/network.js';
 import type { Scenario } from '../scenario/schema.js';
 import { writeResults } from '../metrics/write-results.js';
 import { type AgentReport, runAgent } from '../runtime/live/agent.js';
@@ -29,7 +32,9 @@ import { CHORD, type ChordProtocol } from '../protocols/chord/index.js';
 import { type AgentOptionsRaw, parseAgentOptions } from '../runtime/live/agent-config.js';
 import { type AgentRestart, launchAgents } from '../runtime/live/launcher.js';
 import { LiveConfigError } from '../runtime/live/live-errors.js';
-import { integerOption, numberOption } from '../runtime/live/option-parsing.js';
+import { integerOption, numberOption, requireOption } from '../runtime/live/option-parsing.js';
+import { Counters } from '../runtime/counters.js';
+import { type LiveCloudAgent, startLiveCloud } from './live-cloud-agent.js';
 import { codeVersion } from './provenance.js';
 import { shellJoin } from './shell-quote.js';
 
@@ -38,6 +43,8 @@ export const LAUNCH_AGENTS_MAX = 256;
 /** After the run, how long agents get to report before SIGTERM, then before SIGKILL. */
 const LAUNCH_GRACE_MS = 5_000;
 const JOIN_POLL_MS = 20;
+/** A launch's hypervisor by default: libvirt's test driver (no daemon; migrations emulated, loads injected). */
+const DEFAULT_HYPERVISOR = 'test:///default';
 /** Agents that are not ready (loaded) this long after the launch start without them. */
 const BARRIER_TIMEOUT_MS = 120_000;
 /** Once all are ready, time 0 is this much later (each agent polls for it every JOIN_POLL_MS). */
@@ -51,38 +58,55 @@ export interface ScenarioAgentOptionsRaw extends AgentOptionsRaw {
   readonly epochMs?: string;
   readonly epochFile?: string;
   readonly samples?: string;
+  readonly hypervisor?: string;
 }
 
-/**
- * The sections a live agent cannot run yet, with why; a scenario that has one is refused (exit 2)
- * rather than run without it.
- */
-function checkRunsLive(scenario: Scenario, file: string): void {
-  if (scenario.cloud !== undefined) {
-    throw new LiveConfigError(file, 'cloud', 'a scenario whose sections all run live (hosts and VMs need a live hypervisor)', 'a cloud section');
-  }
-}
 
 export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Promise<void> {
   const scenario = loadScenario(options.scenario, options.set ?? []);
-  checkRunsLive(scenario, options.scenario);
   const config = parseAgentOptions({ ...options, seed: options.seed ?? String(scenario.seed), durationS: options.durationS ?? String(scenario.durationS) });
-  const stack = agentOf(scenario, options.scenario, { hostCount: config.peers.length, constraints: null });
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const hypervisorCounters = new Counters();
+  const cloud = await cloudOf(scenario, options, config.id, config.peers.length, hypervisorCounters, log);
+  let stack = agentOf(scenario, options.scenario, { hostCount: config.peers.length, constraints: cloud?.constraints ?? null });
+  let schemas = agentSchemas(scenario, config.peers.length);
+  if (cloud !== null) {
+    stack = cloud.withTransfer(stack);
+    schemas = cloud.withTransferSchema(schemas);
+  }
   const epochMs = await epochOf(options, config.reportFile);
   const samplesFile = options.samples ?? config.reportFile.replace(/(\.json)?$/, '.samples.jsonl');
   mkdirSync(dirname(samplesFile), { recursive: true });
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const joining = new JoinWatch();
-  await runAgent(config, stack, agentSchemas(scenario, config.peers.length), () => ({ scenario: scenario.name, samples: samplesFile, ...joining.stop() }), log, {
-    onStarted: (node) => joining.start(node),
-    epochMs,
-    intervalMs: scenario.metrics.intervalS * 1000,
-    onTick: (node, tickS) => {
-      const sample = sampleNode(node.id, tickS, (name) => node.protocol(name), node.counters.entries());
-      appendFileSync(samplesFile, `${JSON.stringify(sample)}\n`);
-    },
-  });
+  const describe = () => ({ scenario: scenario.name, samples: samplesFile, ...joining.stop(), ...(cloud === null ? {} : { hypervisor: { alive: cloud.hypervisor.alive, operations: cloud.hypervisor.log() } }) });
+  cloud?.startLoads(epochMs, config.durationMs);
+  try {
+    await runAgent(config, stack, schemas, describe, log, {
+      onStarted: (node) => joining.start(node),
+      epochMs,
+      intervalMs: scenario.metrics.intervalS * 1000,
+      onTick: (node, tickS) => {
+        const counters = [...node.counters.entries(), ...hypervisorCounters.entries()];
+        const sample = sampleNode(node.id, tickS, (name) => node.protocol(name), counters, cloud?.sample());
+        appendFileSync(samplesFile, `${JSON.stringify(sample)}\n`);
+      },
+    }, cloud?.hypervisor);
+  } finally {
+    await cloud?.close();
+  }
   process.exit(0); // the report is written; do not wait on anything a protocol left behind
+}
+
+/** The agent's host when the scenario has a cloud: a libvirt hypervisor (--hypervisor), its VMs and their load. */
+async function cloudOf(scenario: Scenario, options: ScenarioAgentOptionsRaw, id: number, agents: number, counters: Counters, log: (line: string) => void): Promise<LiveCloudAgent | null> {
+  if (scenario.cloud === undefined) {
+    if (options.hypervisor !== undefined) throw new LiveConfigError('arguments', '--hypervisor', 'a scenario with a cloud section (this one models no VMs)');
+    return null;
+  }
+  const uri = requireOption(options.hypervisor, '--hypervisor', `a libvirt URI for the hosts and VMs of the scenario's cloud section (e.g. test:///default)`);
+  // A restarted agent finds the epoch already set: its host comes back empty (a crash takes its VMs).
+  const restarted = options.epochFile !== undefined && existsSync(options.epochFile);
+  return startLiveCloud({ scenario, scenarioFile: options.scenario, id, agents, uri, deployVms: !restarted, counters, log });
 }
 
 /**
@@ -143,26 +167,25 @@ export interface ScenarioLaunchOptionsRaw {
   readonly restartsMax?: string;
   /** false (--no-twin): do not simulate the same agents beside the live run. */
   readonly twin?: boolean;
+  readonly hypervisor?: string;
 }
 
-/** Agent i stands for host floor(i x hostCount / agents): spread evenly over the hosts, PoP by PoP. */
-export function liveHosts(hostCount: number, agents: number): number[] {
-  return Array.from({ length: agents }, (_, i) => Math.floor((i * hostCount) / agents));
-}
 
 export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, agentCommand: readonly string[], argv: readonly string[]): Promise<void> {
   const sets = [...(options.set ?? []), ...(options.seed === undefined ? [] : [`seed=${integerOption(options.seed, '--seed', 0, Number.MAX_SAFE_INTEGER)}`])];
   const scenario = loadScenario(options.scenario, sets);
-  checkRunsLive(scenario, options.scenario);
   const world = buildWorld(scenario, options.scenario);
   const hostCount = world.network.hostCount;
   const agents = integerOption(options.agents ?? '16', '--agents', 2, Math.min(LAUNCH_AGENTS_MAX, hostCount));
   const durationS = numberOption(options.durationS ?? String(scenario.durationS), '--duration-s', 0.001, 86_400);
   const restartsMax = integerOption(options.restartsMax ?? '3', '--restarts-max', 0, 1000);
   const outDir = resolve(options.out ?? join(dirname(scenario.output.dir), `live-${agents}-seed-${scenario.seed}`));
-  agentOf(scenario, options.scenario, { hostCount: agents, constraints: null }); // settings that do not fit N agents fail here, once
-
   const hosts = liveHosts(hostCount, agents);
+  // Settings that do not fit N agents (scheduler nodes, VEs over their hosts) fail here, once, not in N logs.
+  const plan = scenario.cloud === undefined || world.backbone === null ? null : liveCloudPlan(scenario, options.scenario, world.backbone as BackboneNetwork, hosts);
+  if (scenario.cloud !== undefined && plan === null) throw new LiveConfigError(options.scenario, 'topology', 'a backbone topology (graphml or generate) for a cloud section');
+  agentOf(scenario, options.scenario, { hostCount: agents, constraints: plan?.constraints ?? null });
+
   const truth = truthRttMs(world.network);
   const rttMs = (a: number, b: number): number => (a === b ? 0 : truth(hosts[a], hosts[b]));
   const work = join(dirname(outDir), `.${basename(outDir)}.agents`);
@@ -173,10 +196,13 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const skipped = [...(world.faults.length > 0 ? ['faults'] : []), ...(world.churn !== null ? ['churn'] : [])];
   if (skipped.length > 0) process.stderr.write(`note: the scenario's ${skipped.join(' and ')} are not applied live (the testbed of issue 12 applies them)\n`);
 
+  // Each agent's host: its own connection to libvirt (the test driver's state is per connection).
+  if (scenario.cloud === undefined && options.hypervisor !== undefined) throw new LiveConfigError('arguments', '--hypervisor', 'a scenario with a cloud section (this one models no VMs)');
+  const hypervisorArgs = scenario.cloud === undefined ? [] : ['--hypervisor', options.hypervisor ?? DEFAULT_HYPERVISOR];
   // The run starts once every agent has loaded (a barrier): time 0 is the same for all, as in simulation.
   const epochFile = join(work, 'epoch');
   const barrier = { epochFile, readyFile: (id: number) => join(work, `agent-${id}.ready`), timeoutMs: BARRIER_TIMEOUT_MS, leadMs: BARRIER_LEAD_MS };
-  const agentArgs = ['--scenario', options.scenario, ...sets.flatMap((set) => ['--set', set]), '--epoch-file', epochFile, '--loss-rate', options.lossRate ?? '0'];
+  const agentArgs = ['--scenario', options.scenario, ...sets.flatMap((set) => ['--set', set]), '--epoch-file', epochFile, '--loss-rate', options.lossRate ?? '0', ...hypervisorArgs];
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
@@ -192,8 +218,9 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const wallTimeS = (performance.now() - wallStart) / 1000;
 
   const samples = hosts.flatMap((_, id) => readSamples(join(work, `agent-${id}.samples.jsonl`)));
-  const series = scoreLive({ scenario, agents, rttMs, samples });
-  const twin = options.twin === false ? null : runTwin(options.scenario, sets, matrixFile, durationS, join(dirname(outDir), `.${basename(outDir)}.twin`));
+  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost });
+  // The twin needs the agents' hosts on a backbone for a cloud (migrations cross links): not yet.
+  const twin = options.twin === false || scenario.cloud !== undefined ? null : runTwin(options.scenario, sets, matrixFile, durationS, join(dirname(outDir), `.${basename(outDir)}.twin`));
   const missing = result.reports.flatMap((report, id) => (report === null ? [id] : []));
   const summary = {
     scenario: scenario.name,
@@ -207,6 +234,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
     agentHosts: hosts.map((h) => world.network.hostName(h)),
     durationS,
     notApplied: skipped,
+    ...(scenario.cloud === undefined ? {} : { hypervisor: options.hypervisor ?? DEFAULT_HYPERVISOR, migrations: (options.hypervisor ?? DEFAULT_HYPERVISOR).startsWith('test:') ? 'emulated (libvirt test driver)' : 'virsh migrate --live', load: (options.hypervisor ?? DEFAULT_HYPERVISOR).startsWith('test:') ? 'injected from the scenario workload' : 'measured (domstats)' }),
     missingReports: missing,
     exits: result.exits,
     restarts: rejoins(result.restarts, result.reports, result.epochMs ?? 0),

@@ -11,6 +11,13 @@ import { SPIRAL, type SpiralOutcome } from '../protocols/spiral/index.js';
 import { CAN, type CanLookupOutcome, type Zone } from '../protocols/can/index.js';
 import type { CanView, ChordView, SpiralView } from './probes/overlay-probes.js';
 
+/** The agent's host as its hypervisor shows it: capacity, the VMs there, migrations finished since the last tick. */
+export interface CloudSample {
+  readonly cores: number;
+  readonly vms: readonly { readonly vm: number; readonly state: string; readonly cpuDemand: number; readonly migrating: boolean }[];
+  readonly migrations: readonly { readonly vm: number; readonly ok: boolean; readonly reason: string; readonly ms: number; readonly emulated: boolean }[];
+}
+
 export interface NodeSample {
   readonly id: NodeId;
   /** Seconds since the launch's epoch: the tick this sample belongs to. */
@@ -21,10 +28,11 @@ export interface NodeSample {
   readonly chord?: { readonly ringId: number; readonly joined: boolean; readonly lookups: readonly LookupOutcome[] };
   readonly spiral?: { readonly searches: readonly SpiralOutcome[] };
   readonly can?: { readonly zones: readonly Zone[]; readonly lookups: readonly CanLookupOutcome[] };
+  readonly cloud?: CloudSample;
 }
 
 /** Sample a node: reads its protocols by name, and drains their logs of finished operations. */
-export function sampleNode(id: NodeId, tickS: number, protocolOf: (name: string) => unknown, counters: Iterable<[string, number]>): NodeSample {
+export function sampleNode(id: NodeId, tickS: number, protocolOf: (name: string) => unknown, counters: Iterable<[string, number]>, cloud?: CloudSample): NodeSample {
   const vivaldi = protocolOf(VIVALDI) as VivaldiProtocol | undefined;
   const chord = protocolOf(CHORD) as ChordView | undefined;
   const spiral = protocolOf(SPIRAL) as SpiralView | undefined;
@@ -38,5 +46,6 @@ export function sampleNode(id: NodeId, tickS: number, protocolOf: (name: string)
     ...(chord === undefined ? {} : { chord: { ringId: chord.ringId, joined: chord.isJoined(), lookups: chord.drainLookups() } }),
     ...(spiral === undefined ? {} : { spiral: { searches: spiral.drainSearches() } }),
     ...(can === undefined ? {} : { can: { zones: can.heldZones().map((z) => ({ ...z })), lookups: can.drainLookups() } }),
+    ...(cloud === undefined ? {} : { cloud }),
   };
 }

@@ -24,6 +24,8 @@ export interface LiveScoreInput {
   readonly rttMs: (a: NodeId, b: NodeId) => number;
   /** Every sample of every agent, in any order. */
   readonly samples: readonly NodeSample[];
+  /** VMs the scenario's cloud puts on the agents (0 without a cloud). */
+  readonly vmCount?: number;
 }
 
 /** The agents' samples of one tick, read through the probes' view of the nodes. */
@@ -79,6 +81,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
   const chordTotals = { lookups: 0, correct: 0 };
   const canTotals = { lookups: 0, correct: 0 };
   const spiralTotals = { searches: 0 };
+  const cloud = new CloudTally(agents, input.vmCount ?? 0);
   for (const [tickS, byId] of samplesByTick(agents, input.samples)) {
     const nodes = new TickNodes(byId);
     const coordinates = byId.map((s) => s?.vivaldi);
@@ -94,6 +97,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
     if (spiralK !== undefined) recordSpiralSearches(series, tickS, nodes, rttMs, spiralK, spiralTotals);
     if (byId.some((s) => s?.chord !== undefined)) recordChordLookups(series, tickS, nodes, chordTotals);
     if (byId.some((s) => s?.can !== undefined)) recordCanLookups(series, tickS, nodes, canTotals);
+    if (byId.some((s) => s?.cloud !== undefined)) cloud.record(series, tickS, byId);
     series.record(tickS, 'nodes.up', byId.filter((s) => s !== undefined).length);
     for (const [name, value] of sumCounters(byId)) series.record(tickS, name, value);
   }
@@ -108,4 +112,74 @@ function sumCounters(byId: readonly (NodeSample | undefined)[]): [string, number
     for (const [name, value] of Object.entries(sample.counters)) sums.set(name, (sums.get(name) ?? 0) + value);
   }
   return [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Cloud metrics of a live run, from what each host's hypervisor shows at each tick (libvirt's
+ * domains, their injected or measured load): overloaded hosts (demand of the running VMs above
+ * the cores), overload episodes per host and how long each took to end (tick resolution: within
+ * one metrics interval), the VMs placed against the VMs that exist (none lost, none on two hosts),
+ * and the migrations the hypervisors ran.
+ */
+class CloudTally {
+  /** When each host's current overload was first seen, NaN when it is not overloaded. */
+  private readonly overSinceS: Float64Array;
+  private violations = 0;
+  private readonly resolveS: number[] = [];
+  private migrations = 0;
+  private migrationsFailed = 0;
+  private migrationsEmulated = 0;
+
+  constructor(
+    agents: number,
+    private readonly vmCount: number,
+  ) {
+    this.overSinceS = new Float64Array(agents).fill(NaN);
+  }
+
+  record(series: MetricSeries, tickS: number, byId: readonly (NodeSample | undefined)[]): void {
+    let overloaded = 0;
+    const hosts = new Map<number, number>();
+    byId.forEach((sample, id) => {
+      const cloud = sample?.cloud;
+      if (cloud === undefined) {
+        this.overSinceS[id] = NaN; // down: its overload ended with it (its VMs are gone)
+        return;
+      }
+      let demand = 0;
+      for (const vm of cloud.vms) {
+        hosts.set(vm.vm, (hosts.get(vm.vm) ?? 0) + 1);
+        if (vm.state === 'running') demand += vm.cpuDemand;
+      }
+      const over = demand > cloud.cores + 1e-9;
+      if (over) overloaded++;
+      if (over && Number.isNaN(this.overSinceS[id])) {
+        this.overSinceS[id] = tickS;
+        this.violations++;
+      } else if (!over && !Number.isNaN(this.overSinceS[id])) {
+        this.resolveS.push(tickS - this.overSinceS[id]);
+        this.overSinceS[id] = NaN;
+      }
+      for (const m of cloud.migrations) {
+        if (m.ok) this.migrations++;
+        else this.migrationsFailed++;
+        if (m.emulated) this.migrationsEmulated++;
+      }
+    });
+    let duplicated = 0;
+    for (const count of hosts.values()) if (count > 1) duplicated++;
+    series.record(tickS, 'cloud.hosts_overloaded', overloaded);
+    series.record(tickS, 'cloud.violations', this.violations);
+    series.record(tickS, 'cloud.violations_resolved', this.resolveS.length);
+    if (this.resolveS.length > 0) {
+      series.record(tickS, 'cloud.resolve_s_mean', this.resolveS.reduce((a, b) => a + b, 0) / this.resolveS.length);
+      series.record(tickS, 'cloud.resolve_s_max', Math.max(...this.resolveS));
+    }
+    series.record(tickS, 'cloud.vms_placed', hosts.size);
+    series.record(tickS, 'cloud.vms_missing', Math.max(0, this.vmCount - hosts.size));
+    series.record(tickS, 'cloud.vms_on_two_hosts', duplicated);
+    series.record(tickS, 'cloud.migrations', this.migrations);
+    series.record(tickS, 'cloud.migrations_failed', this.migrationsFailed);
+    series.record(tickS, 'cloud.migrations_emulated', this.migrationsEmulated);
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * `luc live launch --scenario`: the scenario's agent on real UDP between OS processes, scored by
- * the simulation's probes into a `luc run` results folder; a killed agent is restarted and
- * rejoins; bad input exits 2.
+ * the simulation's probes into a `luc run` results folder; DVMS over libvirt's test driver; a
+ * killed agent is restarted and rejoins; bad input exits 2.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { DIST_MAIN, ROOT } from '../support/dist-build.js';
 import { luc } from './run-cli.js';
 
 const SCENARIO = join(ROOT, 'test/runtime/live/fixtures/live-chord.yaml');
+const DVMS_SCENARIO = join(ROOT, 'test/runtime/live/fixtures/live-dvms.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'luc-live-scenario-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -99,8 +100,34 @@ describe('luc live launch --scenario', () => {
     expect(last(all, 'chord.joined')?.value).toBe(5);
   }, 60_000);
 
+  it('runs DVMS on 5 agents over libvirt (test driver): an injected overload is resolved by a migration issued through virsh', () => {
+    const out = join(dir, 'dvms');
+    const result = luc(['live', 'launch', '--scenario', DVMS_SCENARIO, '--agents', '5', '--out', out]);
+    expect(result.stderr).not.toMatch(/internal error|Error:/);
+    expect(result.status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ hypervisor: 'test:///default', migrations: 'emulated (libvirt test driver)', missingReports: [] });
+    const all = rows(out);
+    // Host 0 asks 6 cores of 4 from 6 s on (the trace): an overload, seen by the hypervisors' state.
+    expect(last(all, 'cloud.violations')?.value).toBeGreaterThanOrEqual(1);
+    expect(all.some((r) => r.metric === 'cloud.hosts_overloaded' && r.value > 0 && r.timeS >= 6)).toBe(true);
+    // ... and resolved by DVMS through libvirt: every overload ended, by emulated migrations only.
+    expect(last(all, 'cloud.hosts_overloaded')?.value).toBe(0);
+    expect(last(all, 'cloud.violations_resolved')?.value).toBe(last(all, 'cloud.violations')?.value);
+    const migrations = last(all, 'cloud.migrations')?.value ?? 0;
+    expect(migrations).toBeGreaterThanOrEqual(1);
+    expect(last(all, 'cloud.migrations_emulated')?.value).toBe(migrations);
+    // No VM lost or on two hosts at any tick.
+    for (const r of all.filter((r) => r.metric === 'cloud.vms_missing' || r.metric === 'cloud.vms_on_two_hosts')) expect(r.value, `${r.metric} at ${r.timeS}`).toBe(0);
+    // The migration as libvirt ran it: from host 0, by virsh commands, labelled emulated.
+    const report = JSON.parse(readFileSync(join(out, 'agents', 'agent-0.json'), 'utf8'));
+    expect(report.hypervisor.operations.filter((op: { op: string; ok: boolean; emulated: boolean }) => op.op === 'migrate' && op.ok && op.emulated).length).toBeGreaterThanOrEqual(1);
+  }, 90_000);
+
   it.each([
-    [['--scenario', join(ROOT, 'scenarios/renater-dvms.yaml'), '--agents', '4'], /renater-dvms\.yaml: cloud: expected a scenario whose sections all run live/],
+    [['--scenario', DVMS_SCENARIO, '--agents', '4', '--set', 'scheduler.dvms.ispHopsMax=2'], /scheduler\.dvms\.ispHopsMax: expected a number of hops > the host count \(4\)/],
+    [['--scenario', join(ROOT, 'scenarios/renater-dvms.yaml'), '--agents', '4'], /renater-dvms\.yaml:.*cloud\.ves\[0\]/],
+    [['--scenario', SCENARIO, '--agents', '4', '--hypervisor', 'test:///default'], /--hypervisor: expected a scenario with a cloud section/],
     [['--scenario', SCENARIO, '--agents', '9'], /--agents: expected an integer in 2\.\.8/],
     [['--scenario', SCENARIO, '--vivaldi-period-ms', '100'], /--scenario: expected no Vivaldi-stack option/],
     [['--scenario', SCENARIO, '--matrix', 'x.tsv'], /--matrix: expected no matrix with --scenario/],

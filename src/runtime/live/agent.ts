@@ -5,7 +5,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { MessageSchemas, StackBuilder } from '../context.js';
+import type { Hypervisor, MessageSchemas, StackBuilder } from '../context.js';
 import type { AgentConfig } from './agent-config.js';
 import { drawBootstrapPeers } from './bootstrap-peers.js';
 import { LiveNode } from './live-node.js';
@@ -52,6 +52,7 @@ export async function runAgent(
   describe: (node: LiveNode) => Record<string, unknown>,
   log: (line: string) => void,
   ticks?: AgentTicks,
+  hypervisor?: Hypervisor,
 ): Promise<AgentReport> {
   const { id, peers, seed, matrix } = config;
   // With ticks, every agent starts its protocols at the epoch (as every simulated host starts at
@@ -69,6 +70,7 @@ export async function runAgent(
     bindHost: config.bindHost,
     datagramBytesMax: DATAGRAM_BYTES_MAX,
     warn: log,
+    hypervisor,
   });
   const shimNote = matrix === null ? 'no latency shim' : `shim ${matrix.name} loss ${config.lossRate}`;
   const authNote = config.key === null ? 'INSECURE: datagrams not authenticated' : 'datagrams authenticated';

@@ -13,7 +13,7 @@ import { isIPv6 } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { randomStream } from '../../kernel/random.js';
 import { Counters } from '../counters.js';
-import type { Message, MessageSchemas, MessageValidator, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
+import type { Hypervisor, Message, MessageSchemas, MessageValidator, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
 import { LatencyShim, type LatencyShimConfig } from './latency-shim.js';
 import { DatagramTooLargeError } from './live-errors.js';
 import type { PeerAddress } from './peer-table.js';
@@ -41,6 +41,8 @@ export interface LiveNodeConfig {
   readonly datagramBytesMax: number;
   /** Where warnings go (handler errors, socket errors); bounded by `warningsMax`. */
   readonly warn: (line: string) => void;
+  /** The hypervisor of this node's host (libvirt), given to every protocol's context; none when absent. */
+  readonly hypervisor?: Hypervisor;
 }
 
 const timerHandler = (): string => 'a timer handler';
@@ -153,6 +155,7 @@ export class LiveNode {
         this.counters.count(bytesName, sizeBytes);
       },
       bootstrapPeers: () => bootstrapPeers,
+      ...(this.config.hypervisor === undefined ? {} : { hypervisor: this.config.hypervisor }),
     };
   }
 
