@@ -75,7 +75,10 @@ export interface MessageValidator {
 /**
  * The wire schemas of a stack: protocol name -> validator. Each protocol builds its own for a
  * given peer count (ids 0..peerCount-1) and its own config (e.g. Vivaldi's dimensions), beside
- * its messages; whoever builds a stack for the live runtime builds its schemas too.
+ * its messages; whoever builds a stack for the live runtime builds its schemas too. A map beside
+ * the StackBuilder rather than a static on each protocol class: a schema depends on the
+ * deployment and the config, which a class does not know, and the simulated runtime, which
+ * never decodes anything, need not carry it.
  */
 export type MessageSchemas = ReadonlyMap<string, MessageValidator>;
 

@@ -3,7 +3,7 @@
  * of an 8-row PlanetLab subset emulated by the shim (fixtures/README.md), scored at the end
  * against that matrix. Runs the compiled agents in dist/ (built here if missing or stale).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,11 +53,13 @@ describe('live Vivaldi on 8 agent processes', () => {
     );
     const wallS = (performance.now() - startMs) / 1000;
     expect(result.exits, `agent logs in ${outDir}`).toEqual(Array(AGENTS).fill(0));
+    expect(statSync(result.keyFile).mode & 0o777).toBe(0o600); // a fresh cluster key, the owner's only
     const reports = result.reports as AgentReport[];
     expect(reports.every((r) => r !== null && r.stoppedBy === 'duration')).toBe(true);
     for (const report of reports) {
       expect(report.counters['messages.delivered']).toBeGreaterThan(100);
-      expect(report.counters['live.datagrams.dropped'] ?? 0).toBe(0);
+      expect(report.counters['live.datagrams.dropped'] ?? 0).toBe(0); // authenticated, none replayed or refused
+      expect(report.counters['live.timer.errors'] ?? 0).toBe(0);
     }
     const matrix = loadRttMatrix(MATRIX_FILE, { unit: 'ms' });
     const medianError = coordinateMedianRelativeError(matrix, reports);
