@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Runs bundled scenarios live (luc live launch --scenario, N agents on loopback) and prints each
+// one's key metrics live beside its simulated twin (the same agents' RTT matrix, duration, seed).
+// Usage: node scripts/live-vs-sim.mjs [OUT_DIR]   (after npm run build; takes about 10 minutes)
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const out = process.argv[2] ?? 'results/live-vs-sim';
+const runs = [
+  { scenario: 'scenarios/planetlab-vivaldi.yaml', agents: 32, args: ['--duration-s', '120'], keys: ['vivaldi.median_rel_error', 'vivaldi.p90_rel_error'] },
+  { scenario: 'scenarios/planetlab-spiral.yaml', agents: 32, args: ['--duration-s', '180', '--set', 'protocols.spiral.searchPeriodMs=20000'], keys: ['vivaldi.median_rel_error', 'spiral.searches', 'spiral.recall_at_10', 'spiral.median_excess_ms', 'spiral.completed_share'] },
+  {
+    scenario: 'scenarios/chord-simgrid-1k.yaml',
+    agents: 32,
+    args: ['--duration-s', '120', '--set', 'protocols.chord.stabilizePeriodMs=2000', '--set', 'protocols.chord.lookupPeriodMs=2000', '--set', 'protocols.chord.rpcTimeoutMs=5000', '--set', 'metrics.intervalS=10'],
+    keys: ['chord.lookup_success', 'chord.median_lookup_latency_ms', 'chord.mean_hops', 'chord.joined'],
+  },
+  { scenario: 'scenarios/renater-can.yaml', agents: 16, args: ['--duration-s', '120'], keys: ['can.lookup_success', 'can.mean_hops', 'can.joined'] },
+  { scenario: 'test/runtime/live/fixtures/live-dvms.yaml', agents: 5, args: [], keys: ['cloud.violations', 'cloud.resolve_s_max', 'cloud.migrations'] },
+];
+
+const fmt = (v) => (v === undefined ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(3));
+console.log('| scenario | agents | metric | live | simulated |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const run of runs) {
+  const name = run.scenario.split('/').pop().replace('.yaml', '');
+  const dir = join(out, name);
+  try {
+    execFileSync(process.execPath, ['dist/cli/main.js', 'live', 'launch', '--scenario', run.scenario, '--agents', String(run.agents), ...run.args, '--out', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch (error) {
+    console.log(`| ${name} | ${run.agents} | failed: ${error.message.split('\n')[0]} | | |`);
+    continue;
+  }
+  const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+  let sim = summary.twin?.metrics ?? {};
+  if (summary.twin === undefined) {
+    // No twin for a cloud scenario: the simulated run of the same file (its own hosts) instead.
+    execFileSync(process.execPath, ['dist/cli/main.js', 'run', run.scenario, '--quiet', '--out', join(dir, 'sim')], { stdio: 'ignore' });
+    const simulated = JSON.parse(readFileSync(join(dir, 'sim', 'summary.json'), 'utf8')).metrics;
+    sim = Object.fromEntries(Object.entries(simulated).map(([k, v]) => [k, { sim: v }]));
+  }
+  for (const key of run.keys) console.log(`| ${name} | ${run.agents} | ${key} | ${fmt(summary.metrics[key])} | ${fmt(sim[key]?.sim)} |`);
+  console.log(`| ${name} | ${run.agents} | restarts, missing reports | ${summary.restarts.length}, ${summary.missingReports.length} | |`);
+}
