@@ -1,0 +1,95 @@
+/**
+ * Scoring a live launch from its agents' samples, against known answers: Chord lookups judged
+ * against the true ring of the agents that sampled the tick, a host's overload timed from tick to
+ * tick, and VMs lost or on two hosts counted.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { LookupOutcome } from '../../src/protocols/chord/index.js';
+import type { CloudSample, NodeSample } from '../../src/scenario/live-samples.js';
+import { samplesByTick, scoreLive } from '../../src/scenario/live-score.js';
+import { liveHosts } from '../../src/scenario/live-hosts.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { ROOT } from '../support/dist-build.js';
+
+const scenario = loadScenario(join(ROOT, 'test/runtime/live/fixtures/live-chord.yaml'));
+const rttMs = (a: number, b: number): number => (a === b ? 0 : 10 + a + b);
+
+function lookup(key: number, owner: number): LookupOutcome {
+  return { key, owner, hops: 1, latencyMs: 5, ok: true, finishedAtMs: 0 } as LookupOutcome;
+}
+
+function sample(id: number, tickS: number, extra: Partial<NodeSample>): NodeSample {
+  return { id, tickS, counters: { 'messages.sent': 10 * (id + 1) }, ...extra };
+}
+
+function finals(samples: NodeSample[], vmCount = 0): Record<string, number> {
+  return scoreLive({ scenario, agents: 3, rttMs, samples, vmCount }).finalValues();
+}
+
+describe('scoreLive', () => {
+  it('judges a Chord lookup right only when it names the true successor among the agents that sampled', () => {
+    const ring = (id: number, lookups: LookupOutcome[] = []) => ({ chord: { ringId: [10, 20, 30][id], joined: true, lookups } });
+    // Key 15's successor is ring id 20 (agent 1): right; key 25's is 30 (agent 2): agent 1 is wrong.
+    const metrics = finals([sample(0, 2, ring(0, [lookup(15, 1), lookup(25, 1)])), sample(1, 2, ring(1)), sample(2, 2, ring(2))]);
+    expect(metrics['chord.lookups']).toBe(2);
+    expect(metrics['chord.lookup_success']).toBe(0.5);
+    expect(metrics['chord.joined']).toBe(3);
+    expect(metrics['nodes.up']).toBe(3);
+    expect(metrics['messages.sent']).toBe(60);
+  });
+
+  it('takes an agent that did not sample a tick as down: key 25 then belongs to the next one alive', () => {
+    const ring = (id: number, lookups: LookupOutcome[] = []) => ({ chord: { ringId: [10, 20, 30][id], joined: true, lookups } });
+    // Agent 2 (ring id 30) is down at this tick: key 25's true successor wraps to 10 (agent 0).
+    const metrics = finals([sample(0, 2, ring(0, [lookup(25, 0)])), sample(1, 2, ring(1))]);
+    expect(metrics['chord.lookup_success']).toBe(1);
+    expect(metrics['nodes.up']).toBe(2);
+  });
+
+  it('times an overload from the tick it is seen to the tick it is gone, and counts VMs lost or doubled', () => {
+    const host = (vms: [number, number][], migrations: CloudSample['migrations'] = []): Partial<NodeSample> => ({
+      cloud: { cores: 4, vms: vms.map(([vm, cpuDemand]) => ({ vm, state: 'running', cpuDemand, migrating: false })), migrations },
+    });
+    const samples = [
+      sample(0, 1, host([[0, 3], [1, 3]])), // 6 cores asked of 4
+      sample(1, 1, host([[2, 1]])),
+      sample(2, 1, host([[3, 1]])),
+      sample(0, 2, host([[0, 3]])),
+      sample(1, 2, host([[2, 1], [1, 3]], [{ vm: 1, ok: true, reason: '', ms: 5, emulated: true }])),
+      sample(2, 2, host([[3, 1]])),
+      sample(0, 3, host([[0, 3]])),
+      sample(1, 3, host([[2, 1], [1, 3], [3, 1]])), // VM 3 on two hosts
+      sample(2, 3, host([[3, 1]])),
+    ];
+    const series = scoreLive({ scenario, agents: 3, rttMs, samples, vmCount: 5 });
+    const overloaded = series.all().filter((r) => r.metric === 'cloud.hosts_overloaded').map((r) => [r.timeS, r.value]);
+    expect(overloaded).toEqual([
+      [1, 1],
+      [2, 0],
+      [3, 1], // agent 1 now asks 5 cores of 4
+    ]);
+    const metrics = series.finalValues();
+    expect(metrics['cloud.violations']).toBe(2);
+    expect(metrics['cloud.violations_resolved']).toBe(1);
+    expect(metrics['cloud.resolve_s_max']).toBe(1);
+    expect(metrics['cloud.migrations']).toBe(1);
+    expect(metrics['cloud.migrations_emulated']).toBe(1);
+    expect(metrics['cloud.vms_on_two_hosts']).toBe(1);
+    expect(metrics['cloud.vms_missing']).toBe(1); // VM 4 is nowhere
+  });
+
+  it('groups samples by tick in time order, ignoring ids outside the launch', () => {
+    const ticks = samplesByTick(2, [sample(1, 4, {}), sample(0, 2, {}), sample(5, 2, {}), sample(0, 4, {})]);
+    expect([...ticks.keys()]).toEqual([2, 4]);
+    expect(ticks.get(2)?.map((s) => s?.id)).toEqual([0, undefined]);
+    expect(ticks.get(4)?.map((s) => s?.id)).toEqual([0, 1]);
+  });
+});
+
+describe('liveHosts', () => {
+  it('spreads N agents evenly over H hosts', () => {
+    expect(liveHosts(10, 4)).toEqual([0, 2, 5, 7]);
+    expect(liveHosts(8, 8)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+});
