@@ -11,7 +11,8 @@
 # the end, also on failure or Ctrl-C. Exits 0 only if every step passed.
 #
 # Environment:
-#   QEMU_CHECK_KEEP=1          keep the work dir (logs) after the run (daemons are still killed)
+#   QEMU_CHECK_KEEP=1          keep the work dir (logs, console files) after the run; without it
+#                              the ends of the logs are printed on failure and the dir removed
 #   QEMU_CHECK_HYPERVISOR=CMD  after the virsh-level steps, run CMD (e.g. the TypeScript driver
 #                              scripts/qemu-check/hypervisor-check.ts) with the two hosts up and
 #                              the guest back on host A; see scripts/qemu-check/README.md
@@ -47,7 +48,7 @@ cleanup() {
   local rc=$?
   [[ $CLEANED == 1 ]] && return
   CLEANED=1
-  trap - EXIT INT TERM
+  trap - EXIT INT TERM ERR
   set +e
   log "cleaning up (exit code so far: $rc)"
   for ns in "$NS_B" "$NS_A"; do
@@ -71,8 +72,18 @@ cleanup() {
   done
   for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
   ip link del "$VETH_A" 2>/dev/null   # gone with the namespace normally; just in case
+  if [[ -n $WORK && -d $WORK && $rc != 0 ]]; then
+    # What went wrong is in these logs: show their ends before they are removed.
+    for f in "$WORK"/host{A,B}/libvirtd.out "$WORK"/host{A,B}/log/libvirtd.log \
+             "$WORK"/host{A,B}/log/qemu/*.log "$WORK"/host{A,B}/log/qemu-check-console.log \
+             "$WORK/migrate.out"; do
+      [[ -s $f ]] || continue
+      printf '\n--- last lines of %s ---\n' "${f#"$WORK"/}" >&2
+      tail -n 15 "$f" >&2
+    done
+  fi
   if [[ -n $WORK && -d $WORK ]]; then
-    if [[ ${QEMU_CHECK_KEEP:-0} == 1 || $rc != 0 ]]; then
+    if [[ ${QEMU_CHECK_KEEP:-0} == 1 ]]; then
       log "work dir kept for inspection: $WORK (remove it with rm -rf)"
     else
       rm -rf "$WORK"
@@ -85,6 +96,8 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+# Any command that fails outside an explicit check still says what and where before the exit.
+trap 'log "FAILED: \"$BASH_COMMAND\" (line $LINENO) exited with $?"' ERR
 trap 'log "interrupted"; exit 130' INT
 trap 'log "terminated"; exit 143' TERM
 
@@ -207,15 +220,16 @@ start_libvirtd "$NS_B" "$WORK/hostB" "$URI_B"
 # virsh on host X, run inside X's namespace (10 s default time bound per call).
 vA() { timeout "${VT:-60}" ip netns exec "$NS_A" virsh -q -c "$URI_A" "$@"; }
 vB() { timeout "${VT:-60}" ip netns exec "$NS_B" virsh -q -c "$URI_B" "$@"; }
-wait_daemon() { # $1 fn, $2 name, $3 host dir
+wait_daemon() { # $1 fn, $2 name, $3 pid
   local deadline=$((SECONDS + 60))
   until VT=10 "$1" uri >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || { tail -20 "$3/libvirtd.out" "$3/log/libvirtd.log" >&2 2>/dev/null; fail "libvirtd $2 not up within 60 s"; }
+    kill -0 "$3" 2>/dev/null || fail "libvirtd $2 exited"
+    ((SECONDS < deadline)) || fail "libvirtd $2 not up within 60 s"
     sleep 0.3
   done
 }
-wait_daemon vA A "$WORK/hostA"
-wait_daemon vB B "$WORK/hostB"
+wait_daemon vA A "${PIDS[0]}"
+wait_daemon vB B "${PIDS[1]}"
 GOT_UUID_A=$(vA capabilities | sed -n 's:.*<uuid>\(.*\)</uuid>.*:\1:p' | head -1)
 GOT_UUID_B=$(vB capabilities | sed -n 's:.*<uuid>\(.*\)</uuid>.*:\1:p' | head -1)
 [[ $GOT_UUID_A == "$UUID_A" && $GOT_UUID_B == "$UUID_B" ]] \
