@@ -1,0 +1,267 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MigrationOutcome, SnapshotOutcome } from '../../../src/runtime/hypervisor.js';
+import { buildDomainXml } from '../../../src/runtime/live/libvirt-domain.js';
+import { createLibvirtHypervisor, type LibvirtHypervisor, type LibvirtHypervisorOptions, type LibvirtMigrationOutcome } from '../../../src/runtime/live/libvirt-hypervisor.js';
+import { processExists, VIRSH_AVAILABLE } from './fixtures/virsh-available.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const open: LibvirtHypervisor[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((hv) => hv.close()));
+});
+
+const loads = new Map<number, number>();
+async function hypervisor(node: number, options: Partial<LibvirtHypervisorOptions> = {}): Promise<LibvirtHypervisor> {
+  const hv = await createLibvirtHypervisor({ uri: 'test:///default', node, site: 2, country: 'FR', cores: 8, memoryMiB: 4096, pollMs: 0, injectedLoad: (vm) => loads.get(vm) ?? 0, ...options });
+  open.push(hv);
+  return hv;
+}
+
+/** Two hosts whose emulated migrations hand VMs to each other directly (an agent uses a message). */
+async function pair(options: Partial<LibvirtHypervisorOptions> = {}): Promise<[LibvirtHypervisor, LibvirtHypervisor]> {
+  const hosts: LibvirtHypervisor[] = [];
+  const transferDomain: LibvirtHypervisorOptions['transferDomain'] = (to, spec) => hosts[to].receiveDomain(spec);
+  hosts.push(await hypervisor(0, { transferDomain, ...options }), await hypervisor(1, { transferDomain, ...options }));
+  return [hosts[0], hosts[1]];
+}
+
+async function virshState(hv: LibvirtHypervisor, vm: number): Promise<string> {
+  const result = await hv.virshCommand(`domstate luc-vm-${vm}`);
+  return result.ok ? result.stdout.trim() : result.error;
+}
+
+/** Calls `op` with a callback, checks the callback did not run inside the call, resolves with its argument. */
+function later<T>(op: (done: (value: T) => void) => void): Promise<T> {
+  let returned = false;
+  const promise = new Promise<T>((resolve, reject) => {
+    op((value) => (returned ? resolve(value) : reject(new Error('callback called inside the call'))));
+  });
+  returned = true;
+  return promise;
+}
+
+describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)', () => {
+  it('refuses a test-driver host without an injected load: its domains run no code', async () => {
+    await expect(createLibvirtHypervisor({ uri: 'test:///default', node: 0, site: 0, country: '' })).rejects.toThrow(/injectedLoad/);
+  });
+
+  it('takes its capacity from virsh nodeinfo unless given, and its site and country from the config', async () => {
+    const hv = await hypervisor(3, { cores: undefined, memoryMiB: undefined });
+    expect(hv.host()).toEqual({ node: 3, cores: 16, memoryMiB: 3072, site: 2, country: 'FR' });
+    expect(hv.demandSource).toBe('injected');
+    expect(hv.migrationMode).toBe('emulated');
+    expect(hv.counters.get('libvirt.demand_source.injected')).toBe(1);
+  });
+
+  it('defines and starts VMs from specs; the queries read them (the test driver\'s own domain is ignored)', async () => {
+    const hv = await hypervisor(0);
+    loads.set(10, 50).set(11, 100);
+    expect(await hv.deploy({ vm: 11, vcpus: 4, memoryMiB: 1024, ve: 2 })).toEqual({ ok: true, reason: '' });
+    expect(await hv.deploy({ vm: 10, vcpus: 2, memoryMiB: 512, ve: -1 })).toEqual({ ok: true, reason: '' });
+    expect(await hv.deploy({ vm: 10, vcpus: 2, memoryMiB: 512, ve: -1 })).toEqual({ ok: false, reason: 'busy' });
+    expect(hv.vms()).toEqual([
+      { vm: 10, vcpus: 2, memoryMiB: 512, cpuDemand: 1, state: 'running', ve: -1, migrating: false },
+      { vm: 11, vcpus: 4, memoryMiB: 1024, cpuDemand: 4, state: 'running', ve: 2, migrating: false },
+    ]);
+    expect(hv.cpuDemand()).toBe(5);
+    expect(hv.memoryUsedMiB()).toBe(1536);
+    expect(hv.vmCount()).toBe(2);
+    expect(await virshState(hv, 10)).toBe('running');
+    await hv.refresh(); // a poll agrees with the mirror
+    expect(hv.vms().map((v) => [v.vm, v.state])).toEqual([[10, 'running'], [11, 'running']]);
+  });
+
+  it('suspends, resumes, stops and starts: admissible against the mirror at once, done by virsh after', async () => {
+    const hv = await hypervisor(0);
+    loads.set(20, 50);
+    await hv.deploy({ vm: 20, vcpus: 2, memoryMiB: 256, ve: -1 });
+    expect(hv.suspend(20)).toBe(true);
+    expect(hv.suspend(20)).toBe(false); // suspended already
+    expect(hv.cpuDemand()).toBe(0);
+    await hv.settled();
+    expect(await virshState(hv, 20)).toBe('paused');
+    expect(hv.start(20)).toBe(false);
+    expect(hv.resume(20)).toBe(true);
+    await hv.settled();
+    expect(await virshState(hv, 20)).toBe('running');
+    expect(hv.stop(20)).toBe(true);
+    await hv.settled();
+    expect(await virshState(hv, 20)).toBe('shut off');
+    expect(hv.vms()[0].state).toBe('stopped');
+    expect(hv.memoryUsedMiB()).toBe(256); // a stopped VM still holds its host's memory, as in the cloud model
+    expect(hv.start(20)).toBe(true);
+    await hv.settled();
+    expect(await virshState(hv, 20)).toBe('running');
+    expect(hv.start(999)).toBe(false);
+    expect(hv.log().map((r) => `${r.op}:${r.ok}`)).toEqual(['define:true', 'suspend:true', 'resume:true', 'stop:true', 'start:true']);
+    expect(hv.counters.get('libvirt.ops.suspend.ok')).toBe(1);
+  });
+
+  it('an operation virsh refuses is logged with its reason and the mirror re-reads libvirt', async () => {
+    const hv = await hypervisor(0);
+    await hv.deploy({ vm: 30, vcpus: 1, memoryMiB: 128, ve: -1 });
+    await hv.virshCommand('destroy luc-vm-30');
+    await hv.virshCommand('undefine luc-vm-30'); // gone behind the mirror's back
+    expect(hv.suspend(30)).toBe(true); // the mirror still has it running
+    await hv.settled();
+    expect(hv.log().at(-1)).toMatchObject({ op: 'suspend', vm: 30, ok: false, reason: 'unknown-vm' });
+    expect(hv.counters.get('libvirt.ops.failed.unknown-vm')).toBe(1);
+    expect(hv.vmCount()).toBe(0);
+  });
+
+  it('polls: finds domains defined behind its back (VM and VE from the metadata), their state changes and removals', async () => {
+    const hv = await hypervisor(0, { pollMs: 50 });
+    const file = join(mkdtempSync(join(tmpdir(), 'libvirt-hv-test-')), 'd.xml');
+    writeFileSync(file, buildDomainXml({ vm: 40, vcpus: 3, memoryMiB: 300, ve: 9 }, { type: 'test' }));
+    await hv.virshCommand(`define ${file}`);
+    await hv.virshCommand('start luc-vm-40');
+    await hv.virshCommand('suspend luc-vm-40');
+    await vi_waitFor(() => hv.vmCount() === 1);
+    expect(hv.vms()).toEqual([{ vm: 40, vcpus: 3, memoryMiB: 300, cpuDemand: 0, state: 'suspended', ve: 9, migrating: false }]);
+    await hv.virshCommand('resume luc-vm-40');
+    await vi_waitFor(() => hv.vms()[0]?.state === 'running');
+    await hv.virshCommand('destroy luc-vm-40');
+    await hv.virshCommand('undefine luc-vm-40');
+    await vi_waitFor(() => hv.vmCount() === 0);
+    expect(hv.counters.get('libvirt.vms.discovered')).toBe(1);
+    expect(hv.counters.get('libvirt.vms.vanished')).toBe(1);
+    expect(hv.counters.get('libvirt.polls')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('snapshots with virsh save and restore: memory on disk, measured, the VM back in its state', async () => {
+    const hv = await hypervisor(0);
+    await hv.deploy({ vm: 50, vcpus: 1, memoryMiB: 128, ve: -1 });
+    await hv.deploy({ vm: 51, vcpus: 1, memoryMiB: 128, ve: -1 });
+    const outcome = await later<SnapshotOutcome>((done) => hv.snapshot(50, done));
+    expect(outcome).toMatchObject({ ok: true, reason: '' });
+    expect(outcome.bytes).toBeGreaterThan(0); // the test driver saves the domain's XML only
+    expect(outcome.durationMs).toBeGreaterThan(0);
+    expect(await virshState(hv, 50)).toBe('running');
+    hv.suspend(51);
+    const paused = await later<SnapshotOutcome>((done) => hv.snapshot(51, done));
+    expect(paused.ok).toBe(true);
+    expect(await virshState(hv, 51)).toBe('paused');
+    expect(hv.vms().map((v) => v.state)).toEqual(['running', 'suspended']);
+    hv.stop(51);
+    expect(await later<SnapshotOutcome>((done) => hv.snapshot(51, done))).toMatchObject({ ok: false, reason: 'not-running' });
+    expect(await later<SnapshotOutcome>((done) => hv.snapshot(77, done))).toMatchObject({ ok: false, reason: 'not-here' });
+    expect(hv.counters.get('libvirt.snapshots.done')).toBe(2);
+  });
+
+  it('migrates (EMULATED on the test driver): the VM leaves the source and runs on the target, onDone later', async () => {
+    const [a, b] = await pair();
+    loads.set(60, 40);
+    await a.deploy({ vm: 60, vcpus: 2, memoryMiB: 512, ve: 4 });
+    const done = later<MigrationOutcome>((cb) => a.migrate(60, 1, cb));
+    // In flight: still here, flagged, its demand still counted on the source.
+    expect(a.vms()).toEqual([{ vm: 60, vcpus: 2, memoryMiB: 512, cpuDemand: 0.8, state: 'running', ve: 4, migrating: true }]);
+    expect(a.stop(60)).toBe(false);
+    const outcome = (await done) as LibvirtMigrationOutcome;
+    expect(outcome).toMatchObject({ ok: true, reason: '', emulated: true });
+    expect(outcome.durationMs).toBeGreaterThan(0);
+    expect(outcome.downtimeMs).toBeGreaterThan(0);
+    expect(outcome.downtimeMs).toBeLessThanOrEqual(outcome.durationMs);
+    expect(a.vmCount()).toBe(0);
+    expect(b.vms()).toEqual([{ vm: 60, vcpus: 2, memoryMiB: 512, cpuDemand: 0.8, state: 'running', ve: 4, migrating: false }]);
+    await a.settled();
+    expect(await virshState(a, 60)).toBe("failed to get domain 'luc-vm-60'");
+    expect(await virshState(b, 60)).toBe('running');
+    expect(a.counters.get('libvirt.migrations.emulated')).toBe(1);
+    expect(a.log().at(-1)).toMatchObject({ op: 'migrate', vm: 60, ok: true, emulated: true });
+    expect(b.log().at(-1)).toMatchObject({ op: 'receive', vm: 60, ok: true, emulated: true });
+    // And back again.
+    expect(await later<MigrationOutcome>((cb) => b.migrate(60, 0, cb))).toMatchObject({ ok: true });
+    expect(a.vms().map((v) => v.vm)).toEqual([60]);
+  });
+
+  it('refuses migrations it cannot make, with the reasons protocols know', async () => {
+    const [a] = await pair();
+    await a.deploy({ vm: 70, vcpus: 1, memoryMiB: 128, ve: -1 });
+    const refused = (vm: number, to: number): Promise<string> => later<MigrationOutcome>((cb) => a.migrate(vm, to, cb)).then((o) => o.reason);
+    expect(await refused(-1, 1)).toBe('unknown-vm');
+    expect(await refused(71, 1)).toBe('not-here');
+    expect(await refused(70, 0)).toBe('bad-target');
+    a.suspend(70);
+    expect(await refused(70, 1)).toBe('not-running');
+    a.resume(70);
+    const noTransfer = await hypervisor(5);
+    await noTransfer.deploy({ vm: 72, vcpus: 1, memoryMiB: 128, ve: -1 });
+    expect(await later<MigrationOutcome>((cb) => noTransfer.migrate(72, 1, cb))).toMatchObject({ ok: false, reason: 'no-path' });
+    expect(a.counters.get('libvirt.migrations.refused.not-running')).toBe(1);
+  });
+
+  it('fails a migration whose VM libvirt no longer has with unknown-vm', async () => {
+    const [a, b] = await pair();
+    await a.deploy({ vm: 75, vcpus: 1, memoryMiB: 128, ve: -1 });
+    await a.virshCommand('destroy luc-vm-75');
+    await a.virshCommand('undefine luc-vm-75');
+    expect(await later<MigrationOutcome>((cb) => a.migrate(75, 1, cb))).toMatchObject({ ok: false, reason: 'unknown-vm', emulated: true });
+    expect(b.vmCount()).toBe(0);
+    expect(a.vmCount()).toBe(0); // re-read: gone
+  });
+
+  it('a target that is down or full refuses, and the VM runs on at the source', async () => {
+    const [a, b] = await pair();
+    await a.deploy({ vm: 80, vcpus: 1, memoryMiB: 128, ve: -1 });
+    await b.close();
+    expect(await later<MigrationOutcome>((cb) => a.migrate(80, 1, cb))).toMatchObject({ ok: false, reason: 'target-down' });
+    expect(await virshState(a, 80)).toBe('running');
+    expect(a.vms()[0]).toMatchObject({ state: 'running', migrating: false });
+
+    const [c, small] = await pair({ memoryMiB: 1000 });
+    await c.deploy({ vm: 81, vcpus: 1, memoryMiB: 600, ve: -1 });
+    await small.deploy({ vm: 82, vcpus: 1, memoryMiB: 600, ve: -1 });
+    expect(await later<MigrationOutcome>((cb) => c.migrate(81, 1, cb))).toMatchObject({ ok: false, reason: 'no-room' });
+    expect(await virshState(c, 81)).toBe('running');
+
+    // A transfer that never answers times out as target-down.
+    const stuck = await hypervisor(6, { transferDomain: () => new Promise(() => {}), migrationTimeoutMs: 200 });
+    await stuck.deploy({ vm: 83, vcpus: 1, memoryMiB: 128, ve: -1 });
+    expect(await later<MigrationOutcome>((cb) => stuck.migrate(83, 1, cb))).toMatchObject({ ok: false, reason: 'target-down' });
+    expect(await virshState(stuck, 83)).toBe('running');
+  });
+
+  it('in libvirt mode runs virsh migrate: an unreachable target is target-down, a node without URI no-path', async () => {
+    const hv = await hypervisor(0, { migrationMode: 'libvirt', targetUriOf: (to) => (to === 1 ? 'qemu+tcp://127.0.0.1:1/system' : undefined) });
+    await hv.deploy({ vm: 90, vcpus: 1, memoryMiB: 128, ve: -1 });
+    expect(await later<MigrationOutcome>((cb) => hv.migrate(90, 1, cb))).toMatchObject({ ok: false, reason: 'target-down', emulated: false });
+    expect(await later<MigrationOutcome>((cb) => hv.migrate(90, 2, cb))).toMatchObject({ ok: false, reason: 'no-path' });
+    expect(hv.vms()[0]).toMatchObject({ vm: 90, state: 'running', migrating: false });
+  });
+
+  it('detects a virsh that dies, reports it and refuses operations from then on', async () => {
+    const warnings: string[] = [];
+    const hv = await hypervisor(0, { warn: (line) => warnings.push(line) });
+    await hv.deploy({ vm: 95, vcpus: 1, memoryMiB: 128, ve: -1 });
+    process.kill(hv.virshPid as number, 'SIGKILL');
+    await vi_waitFor(() => !hv.alive);
+    expect(hv.deathCause).toBe('virsh killed by SIGKILL');
+    expect(hv.counters.get('libvirt.virsh.died')).toBe(1);
+    expect(warnings[0]).toMatch(/virsh \(test:\/\/\/default\) died: virsh killed by SIGKILL/);
+    expect(hv.suspend(95)).toBe(false);
+    expect(await later<MigrationOutcome>((cb) => hv.migrate(95, 1, cb))).toMatchObject({ ok: false, reason: 'hypervisor-down' });
+    expect(await hv.deploy({ vm: 96, vcpus: 1, memoryMiB: 128, ve: -1 })).toEqual({ ok: false, reason: 'hypervisor-down' });
+  });
+
+  it('leaves no virsh process behind after close()', async () => {
+    const [a, b] = await pair();
+    await a.deploy({ vm: 99, vcpus: 1, memoryMiB: 128, ve: -1 });
+    const pids = [a.virshPid as number, b.virshPid as number];
+    expect(pids.every(processExists)).toBe(true);
+    const moving = later<MigrationOutcome>((cb) => a.migrate(99, 1, cb));
+    await Promise.all([a.close(), b.close()]);
+    await moving;
+    expect(pids.some(processExists)).toBe(false);
+    await a.close(); // twice is fine
+  });
+});
+
+async function vi_waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
