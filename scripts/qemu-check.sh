@@ -37,6 +37,7 @@ CREATED_DIRS=()
 PIDS=()
 CLEANED=0
 CREATED_USER=0; CREATED_GROUP=0
+APT_LOG=""
 
 log() { printf '[qemu-check %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 fail() { log "FAILED: $*"; exit 1; }
@@ -91,6 +92,7 @@ cleanup() {
     fi
   fi
   for d in "${CREATED_DIRS[@]}"; do rmdir "$d" 2>/dev/null; done
+  [[ -n $APT_LOG ]] && rm -f "$APT_LOG"
   [[ $CREATED_USER == 1 ]] && userdel libvirt-qemu 2>/dev/null
   [[ $CREATED_GROUP == 1 ]] && groupdel libvirt-qemu 2>/dev/null
   log "clean-up done"
@@ -122,9 +124,11 @@ if ((${#need_pkgs[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   # INITRD=No: the kernel's postinst hook skips building Debian's own initramfs (about 1 min
   # here); the guest boots on a tiny busybox initramfs built below instead.
-  timeout 120 apt-get update -q >/dev/null || fail "apt-get update"
-  INITRD=No timeout 900 apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >/dev/null \
-    || fail "apt-get install ${need_pkgs[*]}"
+  APT_LOG=$(mktemp /tmp/qemu-check-apt.XXXXXX)
+  timeout 120 apt-get update -q >"$APT_LOG" 2>&1 || { tail -20 "$APT_LOG" >&2; fail "apt-get update"; }
+  INITRD=No timeout 900 apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >>"$APT_LOG" 2>&1 \
+    || { tail -20 "$APT_LOG" >&2; fail "apt-get install ${need_pkgs[*]}"; }
+  rm -f "$APT_LOG"; APT_LOG=""
 fi
 INSTALL_MS=$(ms_since "$T0")
 # libvirtd as root looks up its compiled-in QEMU user and group (libvirt-qemu) before it reads
@@ -443,7 +447,7 @@ boot to first heartbeat       ${BOOT_MS} ms
 suspend                       ${SUSPEND_MS} ms
 resume                        ${RESUME_MS} ms
 snapshot-create-as (live)     ${SNAPSHOT_MS} ms   (qcow2 +${SNAPSHOT_BYTES} bytes, state '${SNAP_STATE}')
-snapshot-revert               ${REVERT_MS} ms   (heartbeat ${HB:+went back to} ${POST})
+snapshot-revert               ${REVERT_MS} ms   (heartbeat went back to ${POST}: the snapshot was taken at ${SNAP_HB})
 save / restore                ${SAVE_MS} / ${RESTORE_MS} ms   (save file ${SAVE_BYTES} bytes)
 migrate --live A -> B         ${MIGRATE_WALL_MS} ms (virsh wall time)
 migrate --live B -> A         ${BACK_WALL_MS} ms (virsh wall time; libvirt: time ${BACK_TIME:-?}, downtime ${BACK_DOWNTIME:-?}, data ${BACK_DATA:-?})
