@@ -1,8 +1,9 @@
 /**
  * What a node's protocols may ask of the hypervisor of their host: its capacity, its VMs and
  * their loads, and VM operations (start, stop, suspend, resume, migrate, snapshot). Simulated
- * by `runtime/sim/sim-hypervisor.ts` over the cloud model of `platform/cloud.ts`; a live one
- * (libvirt) comes later. Protocols reach it through `NodeContext.hypervisor`, never directly.
+ * by `runtime/sim/sim-hypervisor.ts` over the cloud model of `platform/cloud.ts`, real over
+ * libvirt by `runtime/live/libvirt-hypervisor.ts`. Protocols reach it through
+ * `NodeContext.hypervisor`, never directly.
  *
  * Units: CPU in cores (a VM's demand is vcpus x load / 100), memory in MiB, time in ms, bytes.
  * Everything returned is a snapshot: plain data, safe to put in a message.

@@ -32,7 +32,7 @@
  * (`injectedLoad(vm)`, percent; the scenario's workload model later); real domains' demand is
  * measured from `cpu.time` deltas over wall time between polls. `demandSource` says which.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -98,7 +98,7 @@ export interface LibvirtHypervisorOptions {
   readonly commandTimeoutMs?: number;
   /** virsh commands queued at most (operations beyond are refused 'busy'). */
   readonly queueMax?: number;
-  /** Where `snapshot` saves memory (must be writable by libvirtd for qemu:///system). Default: a temp folder. */
+  /** Where `snapshot` puts memory (writable by libvirtd for qemu:///system). Default: a temp folder, removed by close(). */
   readonly snapshotDir?: string;
   /** Finished operations kept in `log()`. */
   readonly logMax?: number;
@@ -179,6 +179,9 @@ export class LibvirtHypervisor implements Hypervisor {
   private readonly records: LibvirtOpRecord[] = [];
   private readonly t0 = performance.now();
   private mutations = 0;
+  private snapshots = 0;
+  /** Each VM's latest snapshot (older ones are deleted). */
+  private readonly lastSnapshot = new Map<VmId, { readonly name: string; readonly file: string }>();
   private outgoing = 0;
   private incomingMiB = 0;
   private pollTimer: NodeJS.Timeout | null = null;
@@ -261,7 +264,10 @@ export class LibvirtHypervisor implements Hypervisor {
     }
     entry.busy = 'migrating';
     this.outgoing++;
-    const run = emulated ? this.emulateMigration(entry, to, t0) : this.libvirtMigration(entry, to, t0);
+    const run = (emulated ? this.emulateMigration(entry, to, t0) : this.libvirtMigration(entry, to, t0)).catch((error: unknown): LibvirtMigrationOutcome => {
+      this.options.warn?.(`[node ${this.info.node}] migration of VM ${vm} threw: ${(error as Error).stack ?? error}`);
+      return { ok: false, reason: 'internal-error', durationMs: performance.now() - t0, downtimeMs: 0, bytes: 0, emulated };
+    });
     this.track(
       run.then((outcome) => {
         this.outgoing--;
@@ -275,7 +281,7 @@ export class LibvirtHypervisor implements Hypervisor {
     );
   }
 
-  /** Save the VM's memory to `snapshotDir` (`virsh save`), then restore it in the state it had (running or suspended). */
+  /** Save the VM's memory to `snapshotDir` (`virsh snapshot-create-as`, see `snapshotHere`); the VM stays in its state. */
   snapshot(vm: VmId, onDone: (outcome: SnapshotOutcome) => void): void {
     const entry = this.entries.get(vm);
     // A stopped VM has no memory to save.
@@ -287,8 +293,13 @@ export class LibvirtHypervisor implements Hypervisor {
       return;
     }
     entry.busy = 'snapshot';
+    const t0 = performance.now();
+    const run = this.snapshotHere(entry).catch((error: unknown): SnapshotOutcome => {
+      this.options.warn?.(`[node ${this.info.node}] snapshot of VM ${vm} threw: ${(error as Error).stack ?? error}`);
+      return { ok: false, reason: 'internal-error', durationMs: performance.now() - t0, bytes: 0 };
+    });
     this.track(
-      this.saveAndRestore(entry).then((outcome) => {
+      run.then((outcome) => {
         entry.busy = '';
         this.counters.count(outcome.ok ? 'libvirt.snapshots.done' : 'libvirt.snapshots.failed');
         this.record('snapshot', vm, outcome.ok, outcome.reason, outcome.durationMs, false);
@@ -479,7 +490,11 @@ export class LibvirtHypervisor implements Hypervisor {
     }
     const pausedAt = performance.now();
     const transfer = this.options.transferDomain as TransferDomain;
-    const answer = await withTimeout(transfer(to, entry.spec), this.options.migrationTimeoutMs ?? 120_000).catch((): TransferResult => ({ ok: false, reason: 'target-down' }));
+    // A transfer that throws, rejects or never answers: the target is taken as down.
+    const answer = await withTimeout(
+      Promise.resolve().then(() => transfer(to, entry.spec)),
+      this.options.migrationTimeoutMs ?? 120_000,
+    ).catch((): TransferResult => ({ ok: false, reason: 'target-down' }));
     const upAt = performance.now();
     if (!answer.ok) {
       const resumed = await this.virsh(`resume ${dom}`);
@@ -488,7 +503,7 @@ export class LibvirtHypervisor implements Hypervisor {
     }
     // The VM runs on the target now: whatever happens to our copy, it has left this host.
     this.removeEntry(vm);
-    for (const command of [`destroy ${dom}`, `undefine ${dom}`]) {
+    for (const command of [`destroy ${dom}`, `undefine ${dom} --snapshots-metadata`]) {
       const result = await this.virsh(command);
       if (!result.ok) this.options.warn?.(`[node ${this.info.node}] after emulated migration of ${dom}: ${command} failed: ${result.error}`);
     }
@@ -525,7 +540,7 @@ export class LibvirtHypervisor implements Hypervisor {
       const job = await session.run(`domjobinfo ${dom} --completed`);
       const stats = job.ok ? parseJobInfo(job.stdout) : { elapsedMs: null, downtimeMs: null, bytes: null };
       if (stats.downtimeMs === null) this.counters.count('libvirt.migrations.downtime_unknown');
-      await session.run(`undefine ${dom}`);
+      await session.run(`undefine ${dom} --snapshots-metadata`);
       return { ok: true, reason: '', durationMs, downtimeMs: stats.downtimeMs ?? 0, bytes: stats.bytes ?? 0, emulated: false };
     } catch (error) {
       if (!(error instanceof VirshSessionError)) throw error;
@@ -535,29 +550,36 @@ export class LibvirtHypervisor implements Hypervisor {
     }
   }
 
-  private async saveAndRestore(entry: Entry): Promise<SnapshotOutcome> {
+  /**
+   * `snapshot-create-as` with the memory in `snapshotDir` (qemu writes it there; the test
+   * driver records metadata only, so its bytes are 0). Only the VM's latest snapshot is kept.
+   * Not `virsh save` + `restore`: on virsh 9.0, `save` sometimes never returns (its main thread
+   * stays in poll after the save worker has finished; about 1 save in 10 in our trials), and a
+   * hung command costs the session and, on the test driver, every domain.
+   */
+  private async snapshotHere(entry: Entry): Promise<SnapshotOutcome> {
     const dom = domainName(entry.spec.vm);
-    const file = join(this.snapshotDir, `${dom}.save`);
+    const name = `luc-snap-${++this.snapshots}`;
+    const file = join(this.snapshotDir, `${dom}.${name}.mem`);
     const t0 = performance.now();
-    const fail = async (result: Ran): Promise<SnapshotOutcome> => {
+    const live = entry.state === 'running' ? ' --live' : '';
+    const made = await this.virsh(`snapshot-create-as ${dom} ${name} --memspec ${virshQuote(`file=${file}`)}${live}`);
+    const durationMs = performance.now() - t0;
+    if (!made.ok) {
       await this.resync(entry.spec.vm);
-      return { ok: false, reason: result.reason, durationMs: performance.now() - t0, bytes: 0 };
-    };
-    const saved = await this.virsh(`save ${dom} ${virshQuote(file)}`);
-    if (!saved.ok) return fail(saved);
-    const bytes = statSync(file).size;
-    const restored = await this.virsh(`restore ${virshQuote(file)}`);
-    if (!restored.ok) return fail(restored);
-    // The test driver restores a domain saved while paused as running, and refuses restore's
-    // --paused flag: pause it again (qemu restores it paused already).
-    if (entry.state === 'suspended') {
-      const state = await this.virsh(`domstate ${dom}`);
-      if (state.ok && vmStateOf(state.stdout.trim()) === 'running') {
-        const paused = await this.virsh(`suspend ${dom}`);
-        if (!paused.ok) return fail(paused);
-      }
+      return { ok: false, reason: made.reason, durationMs, bytes: 0 };
     }
-    return { ok: true, reason: '', durationMs: performance.now() - t0, bytes };
+    const bytes = existsSync(file) ? statSync(file).size : 0;
+    const previous = this.lastSnapshot.get(entry.spec.vm);
+    this.lastSnapshot.set(entry.spec.vm, { name, file });
+    if (previous !== undefined) {
+      // The test driver refuses --metadata; a driver that cannot delete the snapshot itself may still drop its record.
+      let dropped = await this.virsh(`snapshot-delete ${dom} ${previous.name}`);
+      if (!dropped.ok) dropped = await this.virsh(`snapshot-delete ${dom} ${previous.name} --metadata`);
+      if (!dropped.ok) this.counters.count('libvirt.snapshots.delete_failed');
+      rmSync(previous.file, { force: true });
+    }
+    return { ok: true, reason: '', durationMs, bytes };
   }
 
   /** define (+ start) `spec` here; its entry appears once virsh has done it. */
@@ -571,7 +593,7 @@ export class LibvirtHypervisor implements Hypervisor {
     if (reason === '' && start) {
       const started = await this.virsh(`start ${dom}`);
       reason = started.reason;
-      if (reason !== '') await this.virsh(`undefine ${dom}`);
+      if (reason !== '') await this.virsh(`undefine ${dom} --snapshots-metadata`);
     }
     if (reason === '') {
       this.entries.set(spec.vm, { spec, state: start ? 'running' : 'stopped', busy: '', changedAt: ++this.mutations, cpuNs: -1, cpuAtMs: 0, demandCores: 0 });
@@ -626,6 +648,7 @@ export class LibvirtHypervisor implements Hypervisor {
 
   private removeEntry(vm: VmId): void {
     this.entries.delete(vm);
+    this.lastSnapshot.delete(vm); // its metadata goes with the domain (undefine --snapshots-metadata)
     this.removedAt.set(vm, ++this.mutations);
   }
 

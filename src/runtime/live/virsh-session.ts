@@ -192,7 +192,8 @@ export class VirshSession {
     const seq = ++this.seq;
     const lines = [job.command, `echo --err "__luc" "${seq}__"`, `echo "__luc" "${seq}__"`];
     const timer = setTimeout(() => {
-      this.die(`virsh did not answer '${job.command}' within ${job.timeoutMs} ms`, 'timeout');
+      const tail = (text: string): string => JSON.stringify(text.slice(-200));
+      this.die(`virsh did not answer '${job.command}' within ${job.timeoutMs} ms (unread stdout ${tail(this.out)}, stderr ${tail(this.err)})`, 'timeout');
       this.child.kill('SIGKILL');
     }, job.timeoutMs);
     this.current = { ...job, seq, lines, t0: performance.now(), timer };
