@@ -10,7 +10,8 @@
  *
  * Steps: deploy VM 1 (a tiny busybox guest booted from the kernel and initramfs the script
  * built) on A and wait for its heartbeat on the serial pty; suspend (heartbeats stop), resume
- * (they come back); snapshot (the class's save + restore: its SnapshotOutcome); migrate to
+ * (they come back); snapshot (whatever the class does: its SnapshotOutcome; the VM must be
+ * running after it, and still counting); migrate to
  * node 1 (B), whose hypervisor must find the VM running and whose pty must show the guest
  * counting on; migrate back to A. Prints each outcome and a final `HYPERVISOR_CHECK {json}`.
  */
@@ -139,7 +140,8 @@ async function main(): Promise<Record<string, unknown>> {
     hb = await pty.next(frozen, 20_000);
     say(`suspend ${result.suspendMs} ms (no heartbeat for 3 s, stuck at ${frozen}); resume ${result.resumeMs} ms (heartbeat ${hb})`);
 
-    // Snapshot: the class saves memory to a file and restores the VM (a new QEMU, a new pty).
+    // Snapshot: however the class takes it (save + restore starts a new QEMU with a new pty, a
+    // live snapshot keeps the old one), the VM must run on and count on afterwards.
     const snapshot = await snapshotOnce(a);
     result.snapshot = snapshot;
     say(`snapshot outcome: ${JSON.stringify(snapshot)}`);
@@ -149,7 +151,7 @@ async function main(): Promise<Record<string, unknown>> {
     pty = await PtyReader.open(a);
     readers.push(pty);
     hb = await pty.next(hb - 1, 20_000);
-    say(`after the snapshot's restore the guest counts on: heartbeat ${hb} on ${pty.path}`);
+    say(`after the snapshot the guest counts on: heartbeat ${hb} on ${pty.path}`);
 
     // Real live migration A -> B.
     hb = await pty.next(hb, 20_000);
