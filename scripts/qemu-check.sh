@@ -39,6 +39,9 @@ CLEANED=0
 CREATED_USER=0; CREATED_GROUP=0
 APT_LOG=""
 
+# The script's own stdout and stderr, kept on fds 3 and 4: a trap that runs while a command's
+# output is redirected (e.g. Ctrl-C during `virsh migrate >migrate.out`) still reports here.
+exec 3>&2 4>&1
 log() { printf '[qemu-check %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 fail() { log "FAILED: $*"; exit 1; }
 now() { date +%s.%N; }
@@ -52,6 +55,7 @@ cleanup() {
   CLEANED=1
   trap - EXIT INT TERM ERR
   set +e
+  exec 1>&4 2>&3
   log "cleaning up (exit code so far: $rc)"
   for ns in "$NS_B" "$NS_A"; do
     if ip netns list 2>/dev/null | grep -qw "$ns"; then
@@ -81,7 +85,7 @@ cleanup() {
              "$WORK/migrate.out"; do
       [[ -s $f ]] || continue
       printf '\n--- last lines of %s ---\n' "${f#"$WORK"/}" >&2
-      tail -n 15 "$f" >&2
+      tail -n 15 "$f" >&2; echo >&2
     done
   fi
   if [[ -n $WORK && -d $WORK ]]; then
@@ -101,8 +105,8 @@ cleanup() {
 trap cleanup EXIT
 # Any command that fails outside an explicit check still says what and where before the exit.
 trap 'log "FAILED: \"$BASH_COMMAND\" (line $LINENO) exited with $?"' ERR
-trap 'log "interrupted"; exit 130' INT
-trap 'log "terminated"; exit 143' TERM
+trap 'exec 2>&3; log "interrupted"; exit 130' INT
+trap 'exec 2>&3; log "terminated"; exit 143' TERM
 
 [[ $(id -u) == 0 ]] || fail "run as root (it makes network namespaces and runs libvirtd)"
 
@@ -215,7 +219,7 @@ start_libvirtd() { # $1 ns, $2 host dir, $3 uri
     mount --bind "$0/cache" /var/cache/libvirt
     mount --bind "$0/log" /var/log/libvirt
     exec libvirtd --listen -f /etc/libvirt/libvirtd.conf -p /run/libvirt/libvirtd.pid' "$2" \
-    >"$2/libvirtd.out" 2>&1 &
+    >"$2/libvirtd.out" 2>&1 3>&- 4>&- &
   PIDS+=($!)
 }
 T0=$(now)
