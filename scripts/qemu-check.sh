@@ -109,6 +109,14 @@ trap 'exec 2>&3; log "interrupted"; exit 130' INT
 trap 'exec 2>&3; log "terminated"; exit 143' TERM
 
 [[ $(id -u) == 0 ]] || fail "run as root (it makes network namespaces and runs libvirtd)"
+# One run at a time on a machine: runs share the mount points under /var, /run and /etc and the
+# libvirt-qemu user, which each removes at its end. The lock is on this script file itself.
+exec 9<"$HERE/qemu-check.sh"
+if ! flock -n 9; then
+  log "another qemu-check runs: waiting for it (10 min at most)"
+  flock -w 600 9 || fail "another qemu-check still runs after 10 min"
+  SCRIPT_START=$(now)
+fi
 
 # --------------------------------------------------------------------------------------------
 # 1. Packages.
@@ -219,7 +227,7 @@ start_libvirtd() { # $1 ns, $2 host dir, $3 uri
     mount --bind "$0/cache" /var/cache/libvirt
     mount --bind "$0/log" /var/log/libvirt
     exec libvirtd --listen -f /etc/libvirt/libvirtd.conf -p /run/libvirt/libvirtd.pid' "$2" \
-    >"$2/libvirtd.out" 2>&1 3>&- 4>&- &
+    >"$2/libvirtd.out" 2>&1 3>&- 4>&- 9<&- &
   PIDS+=($!)
 }
 T0=$(now)
