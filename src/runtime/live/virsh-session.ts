@@ -105,7 +105,8 @@ export class VirshSession {
         this.die(`cannot run ${options.virsh ?? 'virsh'}: ${error.message}`);
         resolve();
       });
-      this.child.on('exit', (code, signal) => {
+      // 'close', not 'exit': it comes after the last output, so an answer printed before dying is kept.
+      this.child.on('close', (code, signal) => {
         this.die(signal !== null ? `virsh killed by ${signal}` : `virsh exited with code ${code}`);
         resolve();
       });
@@ -173,11 +174,9 @@ export class VirshSession {
       this.rejectAll(new VirshSessionError('closed', 'virsh session closed'));
       this.child.stdin.end('quit\n');
     }
-    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid !== undefined) {
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-      await this.exited;
-      clearTimeout(timer);
-    }
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
   }
 
   /** Kill the process now (tests: a virsh that dies). */
