@@ -25,7 +25,7 @@ set -Eeuo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SCRIPT_START=$(date +%s.%N)
 
-TAG="lqc$$"                     # unique per run: several runs (other workers) never collide
+TAG="lqc$$"                     # names unique to this run
 NS_A="${TAG}a"; NS_B="${TAG}b"
 VETH_A="${TAG}va"; VETH_B="${TAG}vb"
 IP_A=10.77.0.1; IP_B=10.77.0.2
