@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DIST_MAIN, ROOT } from '../support/dist-build.js';
 import { luc } from './run-cli.js';
+import { VIRSH_AVAILABLE } from '../runtime/live/fixtures/virsh-available.js';
 
 const SCENARIO = join(ROOT, 'test/runtime/live/fixtures/live-chord.yaml');
 const DVMS_SCENARIO = join(ROOT, 'test/runtime/live/fixtures/live-dvms.yaml');
@@ -100,7 +101,7 @@ describe('luc live launch --scenario', () => {
     expect(last(all, 'chord.joined')?.value).toBe(5);
   }, 60_000);
 
-  it('runs DVMS on 5 agents over libvirt (test driver): an injected overload is resolved by a migration issued through virsh', () => {
+  it.skipIf(!VIRSH_AVAILABLE)('runs DVMS on 5 agents over libvirt (test driver): an injected overload is resolved by a migration issued through virsh', () => {
     const out = join(dir, 'dvms');
     const result = luc(['live', 'launch', '--scenario', DVMS_SCENARIO, '--agents', '5', '--out', out]);
     expect(result.stderr).not.toMatch(/internal error|Error:/);
