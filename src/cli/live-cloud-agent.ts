@@ -40,6 +40,8 @@ export interface LiveCloudInput {
   readonly id: number;
   readonly agents: number;
   readonly uri: string;
+  /** Where a real live migration to node `to` goes (its peers-file entry's `libvirt`). */
+  readonly targetUriOf: (to: number) => string | undefined;
   /** A restarted agent's host comes back empty: its VMs were lost with the crash (or live on elsewhere). */
   readonly deployVms: boolean;
   readonly counters: Counters;
@@ -64,6 +66,7 @@ export async function startLiveCloud(input: LiveCloudInput): Promise<LiveCloudAg
     cores: host.cores,
     memoryMiB: host.memoryMiB,
     injectedLoad: uri.startsWith('test:') ? (vm) => loads[vm] ?? 0 : undefined,
+    targetUriOf: input.targetUriOf,
     transferDomain: (to, spec) => transfer?.transfer(to, spec) ?? Promise.resolve({ ok: false, reason: 'target-down' }),
     counters: input.counters,
     warn: input.log,

@@ -29,7 +29,7 @@ import { writeResults } from '../metrics/write-results.js';
 import { type AgentReport, runAgent } from '../runtime/live/agent.js';
 import type { LiveNode } from '../runtime/live/live-node.js';
 import { CHORD, type ChordProtocol } from '../protocols/chord/index.js';
-import { type AgentOptionsRaw, parseAgentOptions } from '../runtime/live/agent-config.js';
+import { type AgentConfig, type AgentOptionsRaw, parseAgentOptions } from '../runtime/live/agent-config.js';
 import { type AgentRestart, launchAgents } from '../runtime/live/launcher.js';
 import { LiveConfigError } from '../runtime/live/live-errors.js';
 import { integerOption, numberOption, requireOption } from '../runtime/live/option-parsing.js';
@@ -67,7 +67,7 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
   const config = parseAgentOptions({ ...options, seed: options.seed ?? String(scenario.seed), durationS: options.durationS ?? String(scenario.durationS) });
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const hypervisorCounters = new Counters();
-  const cloud = await cloudOf(scenario, options, config.id, config.peers.length, hypervisorCounters, log);
+  const cloud = await cloudOf(scenario, options, config, hypervisorCounters, log);
   let stack = agentOf(scenario, options.scenario, { hostCount: config.peers.length, constraints: cloud?.constraints ?? null });
   let schemas = agentSchemas(scenario, config.peers.length);
   if (cloud !== null) {
@@ -98,7 +98,7 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
 }
 
 /** The agent's host when the scenario has a cloud: a libvirt hypervisor (--hypervisor), its VMs and their load. */
-async function cloudOf(scenario: Scenario, options: ScenarioAgentOptionsRaw, id: number, agents: number, counters: Counters, log: (line: string) => void): Promise<LiveCloudAgent | null> {
+async function cloudOf(scenario: Scenario, options: ScenarioAgentOptionsRaw, config: AgentConfig, counters: Counters, log: (line: string) => void): Promise<LiveCloudAgent | null> {
   if (scenario.cloud === undefined) {
     if (options.hypervisor !== undefined) throw new LiveConfigError('arguments', '--hypervisor', 'a scenario with a cloud section (this one models no VMs)');
     return null;
@@ -106,7 +106,8 @@ async function cloudOf(scenario: Scenario, options: ScenarioAgentOptionsRaw, id:
   const uri = requireOption(options.hypervisor, '--hypervisor', `a libvirt URI for the hosts and VMs of the scenario's cloud section (e.g. test:///default)`);
   // A restarted agent finds the epoch already set: its host comes back empty (a crash takes its VMs).
   const restarted = options.epochFile !== undefined && existsSync(options.epochFile);
-  return startLiveCloud({ scenario, scenarioFile: options.scenario, id, agents, uri, deployVms: !restarted, counters, log });
+  const targetUriOf = (to: number): string | undefined => config.peers[to]?.libvirt;
+  return startLiveCloud({ scenario, scenarioFile: options.scenario, id: config.id, agents: config.peers.length, uri, targetUriOf, deployVms: !restarted, counters, log });
 }
 
 /**

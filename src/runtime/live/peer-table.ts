@@ -2,7 +2,8 @@
  * The peers file of a live deployment: a JSON array `[{"id": 0, "host": "127.0.0.1", "port":
  * 40001}, ...]` with one entry per node, ids dense 0..n-1 (any order in the file). The same file
  * is given to every agent; agent `--id i` binds `host:port` of entry i and sends to the others'.
- * With an RTT matrix, peer i is matrix row i.
+ * With an RTT matrix, peer i is matrix row i. An entry may name its host's libvirt
+ * (`"libvirt": "qemu+tcp://10.0.0.2/system"`): where a live migration to that node goes.
  */
 import { readFileSync } from 'node:fs';
 import type { NodeId } from '../context.js';
@@ -12,6 +13,8 @@ export interface PeerAddress {
   readonly id: NodeId;
   readonly host: string;
   readonly port: number;
+  /** The node's libvirt URI, as another host reaches it (the target of `virsh migrate`). */
+  readonly libvirt?: string;
 }
 
 /** Bound on the peer table: a live deployment is a testbed, not the whole simulated world. */
@@ -33,7 +36,7 @@ export function parsePeerTable(text: string, source: string): PeerAddress[] {
   parsed.forEach((entry: unknown, index) => {
     const where = `[${index}]`;
     if (typeof entry !== 'object' || entry === null) throw new LiveConfigError(source, where, 'an object {id, host, port}');
-    const { id, host, port } = entry as Record<string, unknown>;
+    const { id, host, port, libvirt } = entry as Record<string, unknown>;
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= parsed.length) {
       throw new LiveConfigError(source, `${where}.id`, `an integer in 0..${parsed.length - 1}`, JSON.stringify(id));
     }
@@ -41,8 +44,11 @@ export function parsePeerTable(text: string, source: string): PeerAddress[] {
     if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65_535) {
       throw new LiveConfigError(source, `${where}.port`, 'an integer in 1..65535', JSON.stringify(port));
     }
+    if (libvirt !== undefined && (typeof libvirt !== 'string' || !/^[a-z][a-z0-9+]*:\/\//.test(libvirt))) {
+      throw new LiveConfigError(source, `${where}.libvirt`, 'a libvirt URI (e.g. qemu+tcp://10.0.0.2/system)', JSON.stringify(libvirt));
+    }
     if (peers[id] !== undefined) throw new LiveConfigError(source, `${where}.id`, 'ids to be unique', String(id));
-    peers[id] = { id, host, port };
+    peers[id] = libvirt === undefined ? { id, host, port } : { id, host, port, libvirt };
   });
   return peers;
 }
@@ -58,5 +64,5 @@ export function readPeerTable(file: string): PeerAddress[] {
 }
 
 export function formatPeerTable(peers: readonly PeerAddress[]): string {
-  return `${JSON.stringify(peers.map(({ id, host, port }) => ({ id, host, port })), null, 2)}\n`;
+  return `${JSON.stringify(peers.map(({ id, host, port, libvirt }) => (libvirt === undefined ? { id, host, port } : { id, host, port, libvirt })), null, 2)}\n`;
 }
