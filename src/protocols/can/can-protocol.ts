@@ -71,6 +71,9 @@ function losesTo(mine: Zone, me: NodeId, theirs: Zone, them: NodeId): boolean {
   return a < b || (a === b && me > them);
 }
 
+/** The creator owns the whole space if it starts within this long of the run's start (a live agent's start is not exactly 0). */
+const CREATOR_START_WINDOW_MS = 1000;
+
 export class CanProtocol implements Protocol, MembershipSource {
   /** The zones held: the node's own first, then the ones taken over. Replaced, never mutated (messages share it). */
   private zones: readonly Zone[] = [];
@@ -170,8 +173,9 @@ export class CanProtocol implements Protocol, MembershipSource {
     this.joinX = this.ctx.rng.next();
     this.joinY = this.ctx.rng.next();
     this.incarnation = Math.floor(this.ctx.rng.next() * 2 ** 32);
-    // Only at the very start: a recovered creator joins like any node (a second whole space would overlap every zone).
-    if (this.ctx.id === this.config.zoneCreator && this.ctx.nowMs() === 0) {
+    // Only at the run's start: a recovered creator joins like any node (a second whole space would
+    // overlap every zone). A live node starts a little after its run's time 0, never exactly at it.
+    if (this.ctx.id === this.config.zoneCreator && this.ctx.nowMs() < CREATOR_START_WINDOW_MS) {
       this.zones = [UNIT_ZONE];
       this.version = 1;
       this.startPeriodic();

@@ -71,6 +71,7 @@ export async function runAgent(
     datagramBytesMax: DATAGRAM_BYTES_MAX,
     warn: log,
     hypervisor,
+    clockOriginMs: ticks?.epochMs,
   });
   const shimNote = matrix === null ? 'no latency shim' : `shim ${matrix.name} loss ${config.lossRate}`;
   const authNote = config.key === null ? 'INSECURE: datagrams not authenticated' : 'datagrams authenticated';

@@ -32,6 +32,12 @@ export interface LiveNodeConfig {
   readonly key: KeyObject | null;
   /** This incarnation's epoch (ms on the wall clock; default: now): later than any before it. */
   readonly epochMs?: number;
+  /**
+   * Where this node's clock (`nowMs`) starts, in Date.now() units: the run's start for an agent
+   * of a launch, so a restarted agent reads the run's time as a recovered simulated host does
+   * (protocols tell the run's start from a recovery by it); default: when the node is created.
+   */
+  readonly clockOriginMs?: number;
   readonly bootstrapPeers: readonly NodeId[];
   /** Emulated latency and loss; null sends at once (a real network supplies the latency). */
   readonly shim: LatencyShimConfig | null;
@@ -53,7 +59,7 @@ const WARNINGS_MAX = 20;
 export class LiveNode {
   readonly counters = new Counters();
   private readonly socket: Socket;
-  private readonly startMs = performance.now();
+  private readonly startMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly shim: LatencyShim | null;
   private protocols: ReadonlyMap<string, Protocol> = new Map();
@@ -73,6 +79,7 @@ export class LiveNode {
     }
     this.shim = shim === null ? null : new LatencyShim(shim, id, randomStream(seed, 'live.loss', id));
     this.sentTo = new Float64Array(peers.length);
+    this.startMs = performance.now() - (config.clockOriginMs === undefined ? 0 : Math.max(0, Date.now() - config.clockOriginMs));
     this.epochMs = Math.floor(config.epochMs ?? Date.now());
     if (!(this.epochMs >= 0 && this.epochMs <= U48_MAX)) throw new RangeError(`epochMs ${this.epochMs} not in 0..2^48-1`);
     // Without a key the header is anyone's to write: a window would only let a forger silence a peer.
