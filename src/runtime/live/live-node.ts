@@ -57,6 +57,13 @@ export interface LiveNodeConfig {
 
 const timerHandler = (): string => 'a timer handler';
 
+/**
+ * Receive buffer asked of the kernel (SO_RCVBUF): one largest fragmented message (64 datagrams of
+ * 64 kB, ~4.2 MB) arrives as a burst, and Linux's default (rmem_default, 208 kB) holds three.
+ * Linux caps it at net.core.rmem_max; a smaller buffer than asked is warned about at start.
+ */
+export const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /** Warnings printed per node at most: a flood of bad datagrams must not flood the log. */
 const WARNINGS_MAX = 20;
 
@@ -161,9 +168,24 @@ export class LiveNode {
       this.socket.once('error', fail);
       this.socket.bind(peers[id].port, bindHost ?? peers[id].host, () => {
         this.socket.off('error', fail);
+        this.growReceiveBuffer();
         resolve();
       });
     });
+  }
+
+  private growReceiveBuffer(): void {
+    let granted = 0;
+    try {
+      this.socket.setRecvBufferSize(RECV_BUFFER_BYTES);
+      granted = this.socket.getRecvBufferSize(); // Linux reports twice what it grants
+    } catch (error) {
+      this.warnOnce(`cannot set the receive buffer: ${(error as Error).message}`);
+      return;
+    }
+    if (granted < RECV_BUFFER_BYTES) {
+      this.warnOnce(`receive buffer ${granted} bytes, asked ${RECV_BUFFER_BYTES} (raise net.core.rmem_max): a burst of fragments may be lost`);
+    }
   }
 
   private contextFor(protocolName: string): NodeContext {
