@@ -146,6 +146,7 @@ export class Reassembler {
   clear(): void {
     this.partials.clear();
     this.perSender.fill(0);
+    for (const done of this.completed) done.length = 0;
     this.held = 0;
   }
 
