@@ -5,6 +5,8 @@
  * destination row (the receiver would have to trust the envelope's `f`), the message is encoded
  * (and its size checked) at the moment the protocol sends it, and a lost message never costs a
  * datagram. Real transit (loopback: tens of us) adds to the delay, as it would on a real link.
+ * The fragments of a message too large for one datagram pass here one by one, each delayed and
+ * lost on its own draw, as on a network (one lost, the message is: the receiver times it out).
  *
  * Timers of Node may fire up to a millisecond early (they count from a truncated start), so a
  * timer that wakes before the due time is re-armed: the delay is never shorter than the matrix's.

@@ -6,6 +6,10 @@
  * Anything may arrive on a UDP port. A datagram reaches a protocol only once its framing, MAC,
  * freshness (replay window), body and message schema all checked; every drop is counted under
  * `live.datagrams.dropped.<reason>`. No handler, timer or start exception stops the node.
+ *
+ * A message too large for one datagram goes as fragments (`wire-codec.ts`), each its own datagram
+ * through the shim (delayed and lost independently) and through every check up to freshness; the
+ * receiver's `Reassembler` joins them and the whole body then takes the single datagram's path.
  */
 import type { KeyObject } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
@@ -17,8 +21,9 @@ import type { Hypervisor, Message, MessageSchemas, MessageValidator, NodeContext
 import { LatencyShim, type LatencyShimConfig } from './latency-shim.js';
 import { DatagramTooLargeError } from './live-errors.js';
 import type { PeerAddress } from './peer-table.js';
+import { type GiveUp, REASSEMBLY_DEFAULTS, Reassembler, type ReassemblyLimits } from './reassembly.js';
 import { ReplayWindow } from './replay-window.js';
-import { decodeBody, encodeDatagram, openDatagram, U48_MAX } from './wire-codec.js';
+import { decodeBody, encodeBody, FRAGMENT_OVERHEAD_BYTES, fragmentCount, FRAGMENTS_MAX, frameBody, openDatagram, U48_MAX, WIRE_OVERHEAD_BYTES } from './wire-codec.js';
 
 export interface LiveNodeConfig {
   readonly id: NodeId;
@@ -43,8 +48,13 @@ export interface LiveNodeConfig {
   readonly shim: LatencyShimConfig | null;
   /** Address to bind instead of the peer table's host (e.g. '0.0.0.0' behind NAT); null: none. */
   readonly bindHost: string | null;
-  /** Largest encoded message; a bigger one is a DatagramTooLargeError at send. */
+  /**
+   * Largest datagram sent; a bigger message goes in up to FRAGMENTS_MAX fragments of at most this
+   * size, and one needing more is a DatagramTooLargeError at send.
+   */
   readonly datagramBytesMax: number;
+  /** Bounds of the reassembly of fragmented messages (default `REASSEMBLY_DEFAULTS`). */
+  readonly reassembly?: Partial<ReassemblyLimits>;
   /** Where warnings go (handler errors, socket errors); bounded by `warningsMax`. */
   readonly warn: (line: string) => void;
   /** The hypervisor of this node's host (libvirt), given to every protocol's context; none when absent. */
@@ -52,6 +62,13 @@ export interface LiveNodeConfig {
 }
 
 const timerHandler = (): string => 'a timer handler';
+
+/**
+ * Receive buffer asked of the kernel (SO_RCVBUF): one largest fragmented message (64 datagrams of
+ * 64 kB, ~4.2 MB) arrives as a burst, and Linux's default (rmem_default, 208 kB) holds three.
+ * Linux caps it at net.core.rmem_max; a smaller buffer than asked is warned about at start.
+ */
+export const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** Warnings printed per node at most: a flood of bad datagrams must not flood the log. */
 const WARNINGS_MAX = 20;
@@ -68,6 +85,11 @@ export class LiveNode {
   private readonly sentTo: Float64Array;
   private readonly epochMs: number;
   private readonly replay: ReplayWindow | null;
+  private readonly reassembler: Reassembler;
+  private readonly reassemblyLimits: ReassemblyLimits;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  /** Fragmented messages sent in this incarnation (the fragments' message id, mod 2^32). */
+  private fragmentedSent = 0;
   private stopped = false;
   private warnings = 0;
 
@@ -80,6 +102,11 @@ export class LiveNode {
     this.shim = shim === null ? null : new LatencyShim(shim, id, randomStream(seed, 'live.loss', id));
     this.sentTo = new Float64Array(peers.length);
     this.startMs = performance.now() - (config.clockOriginMs === undefined ? 0 : Math.max(0, Date.now() - config.clockOriginMs));
+    if (!(Number.isInteger(config.datagramBytesMax) && config.datagramBytesMax > FRAGMENT_OVERHEAD_BYTES)) {
+      throw new RangeError(`datagramBytesMax must be an integer > ${FRAGMENT_OVERHEAD_BYTES}, got ${config.datagramBytesMax}`);
+    }
+    this.reassemblyLimits = { ...REASSEMBLY_DEFAULTS, ...config.reassembly };
+    this.reassembler = new Reassembler(peers.length, this.reassemblyLimits, (reason) => this.giveUp(reason));
     this.epochMs = Math.floor(config.epochMs ?? Date.now());
     if (!(this.epochMs >= 0 && this.epochMs <= U48_MAX)) throw new RangeError(`epochMs ${this.epochMs} not in 0..2^48-1`);
     // Without a key the header is anyone's to write: a window would only let a forger silence a peer.
@@ -118,6 +145,11 @@ export class LiveNode {
     return performance.now() - this.startMs;
   }
 
+  /** Fragmented messages being reassembled now, and the bytes of datagrams they hold. */
+  get reassembling(): { readonly messages: number; readonly bytes: number } {
+    return { messages: this.reassembler.pendingMessages, bytes: this.reassembler.heldBytes };
+  }
+
   protocol<P extends Protocol>(name: string): P | undefined {
     return this.protocols.get(name) as P | undefined;
   }
@@ -129,6 +161,9 @@ export class LiveNode {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.shim?.clear();
+    if (this.sweepTimer !== null) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    this.reassembler.clear();
     for (const [name, protocol] of this.protocols) this.guard('live.stop.errors', () => `${name}.onStop`, () => protocol.onStop?.());
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
@@ -140,9 +175,24 @@ export class LiveNode {
       this.socket.once('error', fail);
       this.socket.bind(peers[id].port, bindHost ?? peers[id].host, () => {
         this.socket.off('error', fail);
+        this.growReceiveBuffer();
         resolve();
       });
     });
+  }
+
+  private growReceiveBuffer(): void {
+    let granted = 0;
+    try {
+      this.socket.setRecvBufferSize(RECV_BUFFER_BYTES);
+      granted = this.socket.getRecvBufferSize(); // Linux reports twice what it grants
+    } catch (error) {
+      this.warnOnce(`cannot set the receive buffer: ${(error as Error).message}`);
+      return;
+    }
+    if (granted < RECV_BUFFER_BYTES) {
+      this.warnOnce(`receive buffer ${granted} bytes, asked ${RECV_BUFFER_BYTES} (raise net.core.rmem_max): a burst of fragments may be lost`);
+    }
   }
 
   private contextFor(protocolName: string): NodeContext {
@@ -194,26 +244,46 @@ export class LiveNode {
       throw new RangeError(`node ${id} (${protocolName}) sent ${message.type} to unknown node ${to}`);
     }
     // Encode now: the message is what it was at send time, and a too-big one fails in its sender.
+    const body = encodeBody(protocolName, message);
+    const count = fragmentCount(body.length, datagramBytesMax);
+    if (count > FRAGMENTS_MAX) {
+      const limit = WIRE_OVERHEAD_BYTES + FRAGMENTS_MAX * (datagramBytesMax - FRAGMENT_OVERHEAD_BYTES);
+      throw new DatagramTooLargeError(protocolName, message.type, WIRE_OVERHEAD_BYTES + body.length, limit, FRAGMENTS_MAX, datagramBytesMax);
+    }
     const header = { from: id, to, epochMs: this.epochMs, counter: this.sentTo[to] };
-    const datagram = encodeDatagram(header, protocolName, message, this.config.key);
-    if (datagram.length > datagramBytesMax) throw new DatagramTooLargeError(protocolName, message.type, datagram.length, datagramBytesMax);
-    this.sentTo[to]++;
+    const datagrams = frameBody(header, body, this.fragmentedSent, datagramBytesMax, this.config.key);
+    this.sentTo[to] += datagrams.length;
+    if (count > 1) {
+      this.fragmentedSent = (this.fragmentedSent + 1) % 2 ** 32;
+      this.counters.count('live.messages.fragmented');
+      this.counters.count('live.fragments.sent', count);
+    }
     this.counters.count('messages.sent');
     this.counters.count('bytes.sent', sizeBytes);
-    this.counters.count('live.wire.bytes.sent', datagram.length);
-    const transmit = (): void => {
-      if (this.stopped) return;
-      const { host, port } = peers[to];
-      this.socket.send(datagram, port, host, (error) => {
-        if (error === null || error === undefined) return;
-        this.counters.count('live.send.errors');
-        this.warnOnce(`send to ${to} failed: ${error.message}`);
-      });
-    };
-    if (this.shim === null) return transmit();
-    const outcome = this.shim.delay(to, transmit);
-    if (outcome === 'lost') this.counters.count('messages.lost');
-    else if (outcome === 'overflow') this.counters.count('live.shim.overflow');
+    let lost = false;
+    for (const datagram of datagrams) {
+      this.counters.count('live.wire.bytes.sent', datagram.length);
+      const transmit = (): void => {
+        if (this.stopped) return;
+        const { host, port } = peers[to];
+        this.socket.send(datagram, port, host, (error) => {
+          if (error === null || error === undefined) return;
+          this.counters.count('live.send.errors');
+          this.warnOnce(`send to ${to} failed: ${error.message}`);
+        });
+      };
+      if (this.shim === null) {
+        transmit();
+        continue;
+      }
+      // Each fragment is delayed and lost on its own, as on a network: one lost, the message is.
+      const outcome = this.shim.delay(to, transmit);
+      if (outcome === 'lost') {
+        lost = true;
+        if (count > 1) this.counters.count('live.shim.fragments.lost');
+      } else if (outcome === 'overflow') this.counters.count('live.shim.overflow');
+    }
+    if (lost) this.counters.count('messages.lost');
   }
 
   /** Framing, MAC, freshness, body, protocol, schema: the first check that fails names the drop. */
@@ -228,7 +298,17 @@ export class LiveNode {
       const verdict = this.replay.accept(opened.from, opened.epochMs, opened.counter);
       if (verdict !== 'ok') return this.drop(verdict);
     }
-    const envelope = decodeBody(opened.body);
+    let body = opened.body;
+    if (opened.fragment !== undefined) {
+      this.counters.count('live.fragments.received');
+      const verdict = this.reassembler.add(opened.from, opened.epochMs, opened.fragment, opened.body, datagram.length, this.nowMs());
+      if (verdict === 'pending') return this.armSweep();
+      if (verdict === 'given-up') return; // counted as a message given up
+      if (typeof verdict === 'string') return this.drop(verdict);
+      this.counters.count('live.reassembly.completed');
+      body = verdict.complete;
+    }
+    const envelope = decodeBody(body);
     if (typeof envelope === 'string') return this.drop(envelope);
     const protocol = this.protocols.get(envelope.protocolName);
     const validator = this.validators.get(envelope.protocolName);
@@ -252,6 +332,24 @@ export class LiveNode {
       this.counters.count(counter);
       this.warnOnce(`${what()} threw: ${(error as Error).stack ?? error}`);
     }
+  }
+
+  /** While messages are being reassembled, give up every so often those that stopped progressing. */
+  private armSweep(): void {
+    if (this.sweepTimer !== null || this.stopped) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = null;
+      if (this.stopped) return;
+      this.reassembler.sweep(this.nowMs());
+      if (this.reassembler.pendingMessages > 0) this.armSweep();
+    }, this.reassemblyLimits.timeoutMs / 4);
+    this.sweepTimer.unref();
+  }
+
+  /** A fragmented message given up whole (its fragments were each counted as received). */
+  private giveUp(reason: GiveUp): void {
+    this.counters.count('live.messages.dropped');
+    this.counters.count(`live.messages.dropped.${reason}`);
   }
 
   private drop(reason: string): void {

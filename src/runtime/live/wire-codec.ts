@@ -12,6 +12,14 @@
  * this destination from 0: a restarted sender has a later epoch, not a replayed counter.
  * Without a key (`--insecure`) the MAC is 32 zero bytes and nobody checks it.
  *
+ * A body too large for one datagram is sent as 2..FRAGMENTS_MAX fragments, each a datagram of
+ * its own with the same header but version 2 (its own counter, so the replay window guards each)
+ * and a fragment header under the MAC:
+ *
+ *   header (version 2) | messageId u32 | index u16 | count u16 | bodyBytes u32 | chunk | MAC
+ *
+ * The receiver joins the chunks (`reassembly.ts`) and decodes the whole body as one datagram's.
+ *
  * Messages are plain data, with one exception the codec handles so protocols need not care: a
  * Float64Array (Vivaldi's coordinates) is sent as `{"$f64": [numbers]}` and revived as one.
  */
@@ -21,10 +29,20 @@ import type { Message, NodeId } from '../context.js';
 /** The largest UDP payload over IPv4: 65535 - 8 (UDP header) - 20 (IP header). */
 export const DATAGRAM_BYTES_MAX = 65_507;
 export const WIRE_VERSION = 1;
+/** The version byte of a fragment of a message larger than one datagram. */
+export const WIRE_VERSION_FRAGMENT = 2;
 export const HEADER_BYTES = 21;
 export const MAC_BYTES = 32;
 /** Bytes a datagram carries besides its JSON body. */
 export const WIRE_OVERHEAD_BYTES = HEADER_BYTES + MAC_BYTES;
+/** messageId u32 | index u16 | count u16 | bodyBytes u32, after the header. */
+export const FRAGMENT_HEADER_BYTES = 12;
+/** Bytes a fragment carries besides its chunk of the body. */
+export const FRAGMENT_OVERHEAD_BYTES = HEADER_BYTES + FRAGMENT_HEADER_BYTES + MAC_BYTES;
+/** Fragments of one message at most: with 65,507-byte datagrams, a body of 4,188,288 bytes. */
+export const FRAGMENTS_MAX = 64;
+/** The largest body a receiver takes in fragments (FRAGMENTS_MAX full datagrams' chunks). */
+export const FRAGMENTED_BODY_BYTES_MAX = FRAGMENTS_MAX * (DATAGRAM_BYTES_MAX - FRAGMENT_OVERHEAD_BYTES);
 /** Epochs and counters are 48-bit on the wire (a safe integer, and ms since 1970 fit until year 10889). */
 export const U48_MAX = 2 ** 48 - 1;
 
@@ -35,8 +53,20 @@ export interface WireHeader {
   readonly counter: number;
 }
 
+export interface FragmentHeader {
+  /** Per sender (all destinations), from 0, wrapping at 2^32. */
+  readonly messageId: number;
+  readonly index: number;
+  readonly count: number;
+  /** The whole body's length, the same in every fragment. */
+  readonly bodyBytes: number;
+}
+
 export interface Opened extends WireHeader {
+  /** The whole body, or a fragment's chunk of it. */
   readonly body: Buffer;
+  /** Present on a fragment (version 2) only. */
+  readonly fragment?: FragmentHeader;
 }
 
 export interface Envelope {
@@ -72,18 +102,70 @@ function mac(key: KeyObject, signed: Buffer): Buffer {
 
 /** One datagram: header, the JSON body of `{p, m}`, and the MAC (zeros when `key` is null). */
 export function encodeDatagram(header: WireHeader, protocolName: string, message: Message, key: KeyObject | null): Buffer {
-  const body = JSON.stringify({ p: protocolName, m: message }, replacer);
-  const bodyBytes = Buffer.byteLength(body, 'utf8');
-  const datagram = Buffer.allocUnsafe(HEADER_BYTES + bodyBytes + MAC_BYTES);
-  datagram.writeUInt8(WIRE_VERSION, 0);
+  return frameDatagram(header, encodeBody(protocolName, message), key);
+}
+
+/** The JSON body `{p, m}` of a message, UTF-8. */
+export function encodeBody(protocolName: string, message: Message): Buffer {
+  return Buffer.from(JSON.stringify({ p: protocolName, m: message }, replacer), 'utf8');
+}
+
+function writeHeader(datagram: Buffer, version: number, header: WireHeader): void {
+  datagram.writeUInt8(version, 0);
   datagram.writeUInt32BE(header.from, 1);
   datagram.writeUInt32BE(header.to, 5);
   datagram.writeUIntBE(header.epochMs, 9, 6);
   datagram.writeUIntBE(header.counter, 15, 6);
-  datagram.write(body, HEADER_BYTES, 'utf8');
-  const signed = datagram.subarray(0, HEADER_BYTES + bodyBytes);
-  (key === null ? NO_MAC : mac(key, signed)).copy(datagram, HEADER_BYTES + bodyBytes);
+}
+
+function seal(datagram: Buffer, key: KeyObject | null): Buffer {
+  const macAt = datagram.length - MAC_BYTES;
+  (key === null ? NO_MAC : mac(key, datagram.subarray(0, macAt))).copy(datagram, macAt);
   return datagram;
+}
+
+/** A whole body in one datagram (version 1). */
+export function frameDatagram(header: WireHeader, body: Buffer, key: KeyObject | null): Buffer {
+  const datagram = Buffer.allocUnsafe(HEADER_BYTES + body.length + MAC_BYTES);
+  writeHeader(datagram, WIRE_VERSION, header);
+  body.copy(datagram, HEADER_BYTES);
+  return seal(datagram, key);
+}
+
+/** One fragment (version 2): `chunk` is body[index x chunkBytes ..]. */
+export function frameFragment(header: WireHeader, fragment: FragmentHeader, chunk: Buffer, key: KeyObject | null): Buffer {
+  const datagram = Buffer.allocUnsafe(HEADER_BYTES + FRAGMENT_HEADER_BYTES + chunk.length + MAC_BYTES);
+  writeHeader(datagram, WIRE_VERSION_FRAGMENT, header);
+  datagram.writeUInt32BE(fragment.messageId, HEADER_BYTES);
+  datagram.writeUInt16BE(fragment.index, HEADER_BYTES + 4);
+  datagram.writeUInt16BE(fragment.count, HEADER_BYTES + 6);
+  datagram.writeUInt32BE(fragment.bodyBytes, HEADER_BYTES + 8);
+  chunk.copy(datagram, HEADER_BYTES + FRAGMENT_HEADER_BYTES);
+  return seal(datagram, key);
+}
+
+/** How many fragments a body needs with datagrams of at most `datagramBytesMax` bytes (1: it fits in one). */
+export function fragmentCount(bodyBytes: number, datagramBytesMax: number): number {
+  if (WIRE_OVERHEAD_BYTES + bodyBytes <= datagramBytesMax) return 1;
+  return Math.ceil(bodyBytes / (datagramBytesMax - FRAGMENT_OVERHEAD_BYTES));
+}
+
+/**
+ * A body as the datagrams that carry it: one version-1 datagram if it fits, else fragments
+ * numbered from `header.counter` on (the caller advances its counter by the length returned).
+ * A body needing more than FRAGMENTS_MAX fragments is the caller's to refuse (`fragmentCount`).
+ */
+export function frameBody(header: WireHeader, body: Buffer, messageId: number, datagramBytesMax: number, key: KeyObject | null): Buffer[] {
+  const count = fragmentCount(body.length, datagramBytesMax);
+  if (count === 1) return [frameDatagram(header, body, key)];
+  if (count > FRAGMENTS_MAX) throw new RangeError(`a body of ${body.length} bytes needs ${count} fragments, more than ${FRAGMENTS_MAX}`);
+  const chunkBytes = datagramBytesMax - FRAGMENT_OVERHEAD_BYTES;
+  const datagrams: Buffer[] = [];
+  for (let index = 0; index < count; index++) {
+    const chunk = body.subarray(index * chunkBytes, (index + 1) * chunkBytes);
+    datagrams.push(frameFragment({ ...header, counter: header.counter + index }, { messageId, index, count, bodyBytes: body.length }, chunk, key));
+  }
+  return datagrams;
 }
 
 /**
@@ -92,7 +174,10 @@ export function encodeDatagram(header: WireHeader, protocolName: string, message
  * once the MAC vouches for the header.
  */
 export function openDatagram(datagram: Buffer, key: KeyObject | null, self: NodeId, peerCount: number): Opened | FrameFailure {
-  if (datagram.length < WIRE_OVERHEAD_BYTES + 2 || datagram.readUInt8(0) !== WIRE_VERSION) return 'malformed';
+  if (datagram.length < WIRE_OVERHEAD_BYTES + 2) return 'malformed';
+  const version = datagram.readUInt8(0);
+  if (version === WIRE_VERSION_FRAGMENT) return openFragment(datagram, key, self, peerCount);
+  if (version !== WIRE_VERSION) return 'malformed';
   const from = datagram.readUInt32BE(1);
   const to = datagram.readUInt32BE(5);
   if (from >= peerCount) return 'malformed';
@@ -101,6 +186,33 @@ export function openDatagram(datagram: Buffer, key: KeyObject | null, self: Node
   if (key !== null && !timingSafeEqual(mac(key, datagram.subarray(0, macAt)), datagram.subarray(macAt))) return 'bad-mac';
   if (to !== self) return 'misdirected';
   return { from, to, epochMs: datagram.readUIntBE(9, 6), counter: datagram.readUIntBE(15, 6), body: datagram.subarray(HEADER_BYTES, macAt) };
+}
+
+/**
+ * A fragment: framing and MAC as a datagram's, then the fragment header must be one a sender
+ * writes (2 <= count <= FRAGMENTS_MAX, index < count, a non-empty chunk, a body of at most
+ * FRAGMENTED_BODY_BYTES_MAX that needs more than one datagram); the reassembler checks that the
+ * fragments of one message agree.
+ */
+function openFragment(datagram: Buffer, key: KeyObject | null, self: NodeId, peerCount: number): Opened | FrameFailure {
+  if (datagram.length < FRAGMENT_OVERHEAD_BYTES + 1) return 'malformed';
+  const from = datagram.readUInt32BE(1);
+  const to = datagram.readUInt32BE(5);
+  if (from >= peerCount) return 'malformed';
+  const macAt = datagram.length - MAC_BYTES;
+  if (key !== null && !timingSafeEqual(mac(key, datagram.subarray(0, macAt)), datagram.subarray(macAt))) return 'bad-mac';
+  if (to !== self) return 'misdirected';
+  const fragment: FragmentHeader = {
+    messageId: datagram.readUInt32BE(HEADER_BYTES),
+    index: datagram.readUInt16BE(HEADER_BYTES + 4),
+    count: datagram.readUInt16BE(HEADER_BYTES + 6),
+    bodyBytes: datagram.readUInt32BE(HEADER_BYTES + 8),
+  };
+  const chunk = datagram.subarray(HEADER_BYTES + FRAGMENT_HEADER_BYTES, macAt);
+  const { index, count, bodyBytes } = fragment;
+  if (count < 2 || count > FRAGMENTS_MAX || index >= count) return 'malformed';
+  if (bodyBytes > FRAGMENTED_BODY_BYTES_MAX || bodyBytes < count || chunk.length > bodyBytes) return 'malformed';
+  return { from, to, epochMs: datagram.readUIntBE(9, 6), counter: datagram.readUIntBE(15, 6), body: chunk, fragment };
 }
 
 /** Parse the body and check the envelope's shape; the message's fields are its protocol's schema's business. */

@@ -9,7 +9,7 @@ import { LiveNode, type LiveNodeConfig } from '../../../src/runtime/live/live-no
 import type { PeerAddress } from '../../../src/runtime/live/peer-table.js';
 import { createSecretKey } from 'node:crypto';
 import type { Protocol } from '../../../src/runtime/context.js';
-import { body, craftDatagram, TEST_KEY_HEX } from './fixtures/craft.js';
+import { body, craftDatagram, craftFragment, TEST_KEY_HEX } from './fixtures/craft.js';
 import { RecordingProtocol, recordingSchemas, recordingStack } from './fixtures/recording-protocol.js';
 
 const HOST = '127.0.0.1';
@@ -221,13 +221,74 @@ describe('LiveNode', () => {
     expect(warnings.join('\n')).toMatch(/a timer handler threw: RangeError: timer failed/);
   });
 
-  it('refuses a message larger than one UDP datagram with a DatagramTooLargeError naming it', async () => {
+  it('refuses a message past 64 fragments with a DatagramTooLargeError naming it and the limit', async () => {
     const peers = await peersOnLoopback(2);
     const a = await startNode(0, peers, { datagramBytesMax: 1000 });
-    const big = { type: 'bulk', blob: 'x'.repeat(2000) };
+    const big = { type: 'bulk', blob: 'x'.repeat(64 * 935) }; // 64 chunks of 1000 - 65 bytes, plus the envelope
     expect(() => recorder(a).ctx.send(1, big, 2000)).toThrow(DatagramTooLargeError);
-    expect(() => recorder(a).ctx.send(1, big, 2000)).toThrow(/rec message 'bulk' encodes to \d+ bytes/);
+    expect(() => recorder(a).ctx.send(1, big, 2000)).toThrow(/rec message 'bulk' encodes to \d+ bytes, more than 64 fragments of 1000-byte UDP datagrams carry \(59893 bytes\)/);
     expect(a.counters.get('messages.sent')).toBe(0);
+    expect(a.counters.get('live.fragments.sent')).toBe(0);
+  });
+
+  it('sends a ~300 kB message in fragments over loopback; it arrives whole, once, through the schema', async () => {
+    const peers = await peersOnLoopback(2);
+    const a = await startNode(0, peers);
+    const b = await startNode(1, peers);
+    const rows = Array.from({ length: 3400 }, (_, k) => ({ vm: k, host: k % 97, cpu: (k * 7919) % 1000, note: `row ${k} ${'z'.repeat(40)}` }));
+    const message = { type: 'plan', rows };
+    let arrivedAt = NaN;
+    const protocol = recorder(b);
+    const original = protocol.onMessage.bind(protocol);
+    protocol.onMessage = (from, m) => {
+      arrivedAt = performance.now();
+      original(from, m);
+    };
+    const t0 = performance.now();
+    recorder(a).ctx.send(1, message as never, 300_000);
+    const sentMs = performance.now() - t0;
+    await until(() => recorder(b).received.length > 0);
+    const arrivedMs = arrivedAt - t0;
+    expect(recorder(b).received).toHaveLength(1);
+    expect(recorder(b).received[0].message).toEqual(message);
+    const wire = a.counters.get('live.wire.bytes.sent');
+    const fragments = a.counters.get('live.fragments.sent');
+    expect(wire).toBeGreaterThan(290_000);
+    expect(fragments).toBe(Math.ceil((wire - 65 * fragments) / (65_507 - 65)));
+    expect(b.counters.get('live.fragments.received')).toBe(fragments);
+    expect(b.counters.get('live.reassembly.completed')).toBe(1);
+    expect(b.counters.get('messages.delivered')).toBe(1);
+    expect(b.counters.get('live.datagrams.dropped')).toBe(0);
+    expect(b.reassembling).toEqual({ messages: 0, bytes: 0 });
+    // A small message after it still goes in one datagram, version 1.
+    recorder(a).ctx.send(1, { type: 'small' }, 10);
+    await until(() => recorder(b).received.length > 1);
+    expect(a.counters.get('live.fragments.sent')).toBe(fragments);
+    console.log(`300 kB message: ${wire} wire bytes in ${fragments} fragments; send ${sentMs.toFixed(1)} ms, delivered after ${arrivedMs.toFixed(1)} ms`);
+  });
+
+  it('a fragmented message missing a fragment is given up after the timeout, counted; forged fragments (no key) store nothing', async () => {
+    const peers = await peersOnLoopback(3);
+    const b = await startNode(1, peers, { reassembly: { timeoutMs: 100 } });
+    const frag = (counter: number, messageId: number, index: number, keyHex: string | null) =>
+      craftFragment({ from: 2, to: 1, epochMs: 5, counter }, { messageId, index, count: 2, bodyBytes: 20 }, 'x'.repeat(10), keyHex);
+    await sendRaw(peers[1].port, frag(0, 1, 0, TEST_KEY_HEX));
+    await until(() => b.reassembling.messages === 1);
+    expect(b.reassembling.messages).toBe(1);
+    await until(() => b.counters.get('live.messages.dropped.fragment-timeout') > 0, 1000);
+    expect(b.counters.get('live.messages.dropped.fragment-timeout')).toBe(1);
+    expect(b.reassembling).toEqual({ messages: 0, bytes: 0 });
+    // 200 first fragments under another key, or none: all bad-mac, nothing held.
+    for (let k = 0; k < 200; k++) await sendRaw(peers[1].port, frag(10 + k, 100 + k, 0, k % 2 === 0 ? 'b2'.repeat(32) : null));
+    await until(() => b.counters.get('live.datagrams.dropped.bad-mac') >= 200);
+    expect(b.counters.get('live.datagrams.dropped.bad-mac')).toBe(200);
+    expect(b.counters.get('live.fragments.received')).toBe(1);
+    expect(b.reassembling).toEqual({ messages: 0, bytes: 0 });
+    // A replayed fragment is refused by the window before reassembly.
+    await sendRaw(peers[1].port, frag(0, 1, 0, TEST_KEY_HEX));
+    await until(() => b.counters.get('live.datagrams.dropped.replayed') > 0);
+    expect(b.counters.get('live.datagrams.dropped.replayed')).toBe(1);
+    expect(b.reassembling.messages).toBe(0);
   });
 
   it('the latency shim holds a message back at least half the matrix RTT (80 ms RTT: >= 40 ms)', async () => {
@@ -264,6 +325,24 @@ describe('LiveNode', () => {
     expect(lost).toBeGreaterThan(20);
     expect(lost).toBeLessThan(80);
     expect(recorder(b).received).toHaveLength(100 - lost);
+  });
+
+  it('the shim loses fragments one by one: one lost, its message is lost; the rest time out at the receiver', async () => {
+    const peers = await peersOnLoopback(2);
+    const matrix: RttMatrix = { name: 'two', n: 2, labels: ['0', '1'], rttUs: Float64Array.from([0, 2_000, 2_000, 0]) };
+    const a = await startNode(0, peers, { datagramBytesMax: 1000, shim: { matrix, lossRate: 0.3, pendingMax: 10_000 } });
+    const b = await startNode(1, peers, { reassembly: { timeoutMs: 100 } });
+    for (let k = 0; k < 100; k++) recorder(a).ctx.send(1, { type: 'bulk', k, blob: 'y'.repeat(2000) } as never, 2000); // 3 fragments each
+    const lost = a.counters.get('messages.lost');
+    expect(a.counters.get('live.fragments.sent')).toBe(300);
+    expect(a.counters.get('live.shim.fragments.lost')).toBeGreaterThan(lost);
+    expect(lost).toBeGreaterThan(40); // 1 - 0.7^3 = 66 % expected
+    expect(lost).toBeLessThan(90);
+    await until(() => recorder(b).received.length === 100 - lost && b.reassembling.messages === 0, 3000);
+    expect(recorder(b).received).toHaveLength(100 - lost);
+    expect(b.counters.get('live.fragments.received')).toBe(300 - a.counters.get('live.shim.fragments.lost'));
+    expect(b.counters.get('live.messages.dropped.fragment-timeout')).toBeGreaterThan(0);
+    expect(b.counters.get('live.messages.dropped.fragment-timeout')).toBeLessThanOrEqual(lost);
   });
 
   it('after stop, timers never fire, nothing is sent and the protocols were told', async () => {
