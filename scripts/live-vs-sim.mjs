@@ -16,7 +16,7 @@ const runs = [
     args: ['--duration-s', '120', '--set', 'protocols.chord.stabilizePeriodMs=2000', '--set', 'protocols.chord.lookupPeriodMs=2000', '--set', 'protocols.chord.rpcTimeoutMs=5000', '--set', 'metrics.intervalS=10'],
     keys: ['chord.lookup_success', 'chord.median_lookup_latency_ms', 'chord.mean_hops', 'chord.joined'],
   },
-  { scenario: 'scenarios/renater-can.yaml', agents: 16, args: ['--duration-s', '120'], keys: ['can.lookup_success', 'can.mean_hops', 'can.joined'] },
+  { scenario: 'scenarios/renater-can.yaml', agents: 16, args: ['--duration-s', '90'], keys: ['can.lookup_success', 'can.mean_hops', 'can.joined'] },
   { scenario: 'test/runtime/live/fixtures/live-dvms.yaml', agents: 5, args: [], keys: ['cloud.violations', 'cloud.resolve_s_max', 'cloud.migrations'] },
 ];
 
