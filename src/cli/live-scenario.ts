@@ -179,6 +179,8 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const hostCount = world.network.hostCount;
   const agents = integerOption(options.agents ?? '16', '--agents', 2, Math.min(LAUNCH_AGENTS_MAX, hostCount));
   const durationS = numberOption(options.durationS ?? String(scenario.durationS), '--duration-s', 0.001, 86_400);
+  // A run shorter than one metric interval takes no sample (and its simulated twin would be refused).
+  if (durationS < scenario.metrics.intervalS) throw new LiveConfigError('arguments', '--duration-s', `at least the scenario's metrics.intervalS (${scenario.metrics.intervalS} s), or a shorter interval with --set metrics.intervalS=S`, String(durationS));
   const restartsMax = integerOption(options.restartsMax ?? '3', '--restarts-max', 0, 1000);
   const outDir = resolve(options.out ?? join(dirname(scenario.output.dir), `live-${agents}-seed-${scenario.seed}`));
   const hosts = liveHosts(hostCount, agents);
@@ -220,8 +222,13 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
 
   const samples = hosts.flatMap((_, id) => readSamples(join(work, `agent-${id}.samples.jsonl`)));
   const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost });
-  // The twin needs the agents' hosts on a backbone for a cloud (migrations cross links): not yet.
-  const twin = options.twin === false || scenario.cloud !== undefined ? null : runTwin(options.scenario, sets, matrixFile, durationS, join(dirname(outDir), `.${basename(outDir)}.twin`));
+  const twinDir = join(dirname(outDir), `.${basename(outDir)}.twin`);
+  const twin =
+    options.twin === false
+      ? null
+      : scenario.cloud === undefined
+        ? runTwin(options.scenario, sets, matrixFile, durationS, twinDir)
+        : runCloudTwin(scenario, world.backbone as BackboneNetwork, hosts, durationS, join(work, 'twin-scenario.json'), twinDir);
   const missing = result.reports.flatMap((report, id) => (report === null ? [id] : []));
   const summary = {
     scenario: scenario.name,
@@ -246,7 +253,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const resolved = { ...scenario, output: { dir: relative(process.cwd(), outDir) || '.' } };
   const folders = [{ name: 'agents', from: work }, ...(twin === null ? [] : [{ name: 'twin', from: twin.dir }])];
   writeResults(outDir, { rows: series.all(), summary, resolvedScenario: resolved, folders });
-  const key = (name: string): boolean => /median_rel_error|lookup_success$|recall_at|nodes\.up/.test(name);
+  const key = (name: string): boolean => /median_rel_error|lookup_success$|recall_at|nodes\.up|^routing\.success$|^cloud\.(violations_resolved|resolve_s_mean)$/.test(name);
   const simOf = (name: string): string => (twin === null || !(name in twin.metrics) ? '' : ` (simulated twin ${round(twin.metrics[name])})`);
   const head = Object.entries(summary.metrics).filter(([name]) => key(name));
   process.stdout.write(`${head.map(([k, v]) => `${k} ${round(v)}${simOf(k)}`).join(', ')}; wall ${wallTimeS.toFixed(1)} s; ${outDir}\n`);
@@ -281,6 +288,34 @@ function runTwin(scenarioFile: string, sets: readonly string[], matrixFile: stri
   const twinFile = join(dirname(matrixFile), 'twin-scenario.json');
   writeFileSync(twinFile, `${JSON.stringify({ ...data, durationS, topology: { kind: 'matrix', file: matrixFile, unit: 'ms' } }, null, 2)}\n`);
   const twin = loadScenario(twinFile, sets);
+  const outcome = runScenario(twin, twinFile);
+  const metrics = outcome.series.finalValues();
+  const summary = { scenario: twin.name, seed: twin.seed, mode: 'simulated twin of the live run', hosts: outcome.hostCount, virtualTimeS: outcome.virtualTimeS, eventsProcessed: outcome.eventsProcessed, metrics };
+  writeResults(dir, { rows: outcome.series.all(), summary, resolvedScenario: twin });
+  return { dir, metrics };
+}
+
+/**
+ * The simulated twin of a live launch with a cloud: migrations cross the backbone's links, so the
+ * twin keeps the backbone and holds exactly the agents' hosts (`hosts.perPop` as a list of the
+ * agents per PoP). Hosts are numbered PoP by PoP in both, so twin host i is agent i, and the
+ * cloud (VMs, VEs, loads) is laid out as the live plan lays it (`live-cloud.ts`). Null, with a
+ * note, when two PoPs share a name (a list by name cannot say which).
+ */
+function runCloudTwin(scenario: Scenario, network: BackboneNetwork, agentHosts: readonly number[], durationS: number, twinFile: string, dir: string): { dir: string; metrics: Record<string, number> } | null {
+  const pops = network.backbone.pops;
+  if (new Set(pops.map((p) => p.name)).size !== pops.length) {
+    process.stderr.write(`note: no simulated twin: two PoPs of ${network.backbone.name} share a name\n`);
+    return null;
+  }
+  const counts: Record<string, number> = {};
+  for (const host of agentHosts) {
+    const name = pops[network.hostPop[host]].name;
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  const data = { ...scenario, durationS, hosts: { ...scenario.hosts, perPop: { rule: 'list', counts, default: 0 } }, faults: [], churn: undefined };
+  writeFileSync(twinFile, `${JSON.stringify(data, null, 2)}\n`);
+  const twin = loadScenario(twinFile);
   const outcome = runScenario(twin, twinFile);
   const metrics = outcome.series.finalValues();
   const summary = { scenario: twin.name, seed: twin.seed, mode: 'simulated twin of the live run', hosts: outcome.hostCount, virtualTimeS: outcome.virtualTimeS, eventsProcessed: outcome.eventsProcessed, metrics };

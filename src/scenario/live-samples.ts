@@ -10,6 +10,8 @@ import { CHORD, type LookupOutcome } from '../protocols/chord/index.js';
 import { SPIRAL, type SpiralOutcome } from '../protocols/spiral/index.js';
 import { CAN, type CanLookupOutcome, type Zone } from '../protocols/can/index.js';
 import type { CanView, ChordView, SpiralView } from './probes/overlay-probes.js';
+import { ROUTING, type RoutingOutcome } from '../protocols/routing/index.js';
+import type { RoutingView } from './probes/routing-probe.js';
 
 /** The agent's host as its hypervisor shows it: capacity, the VMs there, migrations finished since the last tick. */
 export interface CloudSample {
@@ -28,6 +30,7 @@ export interface NodeSample {
   readonly chord?: { readonly ringId: number; readonly joined: boolean; readonly lookups: readonly LookupOutcome[] };
   readonly spiral?: { readonly searches: readonly SpiralOutcome[] };
   readonly can?: { readonly zones: readonly Zone[]; readonly lookups: readonly CanLookupOutcome[] };
+  readonly routing?: { readonly longLinks: number; readonly requests: readonly RoutingOutcome[] };
   readonly cloud?: CloudSample;
 }
 
@@ -37,6 +40,7 @@ export function sampleNode(id: NodeId, tickS: number, protocolOf: (name: string)
   const chord = protocolOf(CHORD) as ChordView | undefined;
   const spiral = protocolOf(SPIRAL) as SpiralView | undefined;
   const can = protocolOf(CAN) as CanView | undefined;
+  const routing = protocolOf(ROUTING) as RoutingView | undefined;
   const coordinate = vivaldi?.coordinate();
   return {
     id,
@@ -46,6 +50,7 @@ export function sampleNode(id: NodeId, tickS: number, protocolOf: (name: string)
     ...(chord === undefined ? {} : { chord: { ringId: chord.ringId, joined: chord.isJoined(), lookups: chord.drainLookups() } }),
     ...(spiral === undefined ? {} : { spiral: { searches: spiral.drainSearches() } }),
     ...(can === undefined ? {} : { can: { zones: can.heldZones().map((z) => ({ ...z })), lookups: can.drainLookups() } }),
+    ...(routing === undefined ? {} : { routing: { longLinks: routing.longLinkCount(), requests: routing.drainRequests() } }),
     ...(cloud === undefined ? {} : { cloud }),
   };
 }

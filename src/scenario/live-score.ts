@@ -12,7 +12,9 @@ import { defaultVivaldiConfig, distanceMs } from '../protocols/vivaldi/index.js'
 import { CHORD } from '../protocols/chord/index.js';
 import { SPIRAL } from '../protocols/spiral/index.js';
 import { CAN } from '../protocols/can/index.js';
+import { ROUTING } from '../protocols/routing/index.js';
 import type { NodeSample } from './live-samples.js';
+import { newRoutingTotals, recordRoutingRequests, type RoutingView } from './probes/routing-probe.js';
 import type { NodesView } from './probes/nodes-view.js';
 import { type CanView, type ChordView, type SpiralView, newChordScored, recordCanLookups, recordChordLookups, recordSpiralSearches, recordVivaldiError } from './probes/overlay-probes.js';
 import type { Scenario } from './schema.js';
@@ -55,6 +57,10 @@ class TickNodes implements NodesView {
       const { zones, lookups } = sample.can;
       return { heldZones: () => zones, drainLookups: () => [...lookups] } satisfies CanView;
     }
+    if (name === ROUTING && sample.routing !== undefined) {
+      const { longLinks, requests } = sample.routing;
+      return { longLinkCount: () => longLinks, drainRequests: () => [...requests] } satisfies RoutingView;
+    }
     return undefined;
   }
 }
@@ -80,6 +86,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
   const spiralK = p.spiral?.resultSize;
   const chordTotals = { lookups: 0, correct: 0 };
   const canTotals = { lookups: 0, correct: 0 };
+  const routingTotals = newRoutingTotals();
   const spiralTotals = { searches: 0 };
   const cloud = new CloudTally(agents, input.vmCount ?? 0);
   for (const [tickS, byId] of samplesByTick(agents, input.samples)) {
@@ -97,6 +104,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
     if (spiralK !== undefined) recordSpiralSearches(series, tickS, nodes, rttMs, spiralK, spiralTotals);
     if (byId.some((s) => s?.chord !== undefined)) recordChordLookups(series, tickS, nodes, chordTotals);
     if (byId.some((s) => s?.can !== undefined)) recordCanLookups(series, tickS, nodes, canTotals);
+    if (byId.some((s) => s?.routing !== undefined)) recordRoutingRequests(series, tickS, nodes, rttMs, routingTotals);
     if (byId.some((s) => s?.cloud !== undefined)) cloud.record(series, tickS, byId);
     series.record(tickS, 'nodes.up', byId.filter((s) => s !== undefined).length);
     for (const [name, value] of sumCounters(byId)) series.record(tickS, name, value);

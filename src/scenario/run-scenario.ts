@@ -118,7 +118,7 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     if (chordOn && chordAtChurn !== null) recordChordUnderChurn(series, timeS, chordTotals, chordAtChurn);
     if (chordOn && chordAtChurn === null && timeS >= churnStartS) chordAtChurn = { ...chordTotals };
     if (canOn) recordCanLookups(series, timeS, runtime, canTotals);
-    if (routingOn) recordRoutingRequests(series, timeS, runtime, world.network, routingTotals);
+    if (routingOn) recordRoutingRequests(series, timeS, runtime, truthRttMs(world.network), routingTotals);
     vmIndexProbe?.record(series, timeS, runtime);
     if (scenario.services !== undefined) recordServices(series, timeS, runtime, scenario.services);
     if (cloud !== null && cloudProbe !== null) {

@@ -118,6 +118,10 @@ describe('luc live launch --scenario', () => {
     const migrations = last(all, 'cloud.migrations')?.value ?? 0;
     expect(migrations).toBeGreaterThanOrEqual(1);
     expect(last(all, 'cloud.migrations_emulated')?.value).toBe(migrations);
+    // The simulated twin: the same 5 hosts on the backbone, the same VMs and trace, resolving the same overload.
+    expect(summary.twin.metrics['cloud.violations']).toEqual({ live: last(all, 'cloud.violations')?.value, sim: 1 });
+    expect(summary.twin.metrics['cloud.violations_resolved'].sim).toBe(1);
+    expect(JSON.parse(readFileSync(join(out, 'twin', 'summary.json'), 'utf8')).hosts).toBe(5);
     // No VM lost or on two hosts at any tick.
     for (const r of all.filter((r) => r.metric === 'cloud.vms_missing' || r.metric === 'cloud.vms_on_two_hosts')) expect(r.value, `${r.metric} at ${r.timeS}`).toBe(0);
     // The migration as libvirt ran it: from host 0, by virsh commands, labelled emulated.
@@ -134,6 +138,7 @@ describe('luc live launch --scenario', () => {
     [['--scenario', SCENARIO, '--matrix', 'x.tsv'], /--matrix: expected no matrix with --scenario/],
     [['--scenario', SCENARIO, '--set', 'protocols.chord.lookupPeriodMs=-1'], /protocols\.chord\.lookupPeriodMs/],
     [['--scenario', join(dir, 'missing.yaml')], /missing\.yaml/],
+    [['--scenario', SCENARIO, '--agents', '4', '--duration-s', '1'], /--duration-s: expected at least the scenario's metrics\.intervalS \(2 s\).*found 1/],
   ])('exits 2 with a clear message for %j', (args, pattern) => {
     const result = luc(['live', 'launch', ...args, '--out', join(dir, 'bad')]);
     expect(result.stderr).toMatch(pattern);

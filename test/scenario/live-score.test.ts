@@ -1,11 +1,13 @@
 /**
  * Scoring a live launch from its agents' samples, against known answers: Chord lookups judged
- * against the true ring of the agents that sampled the tick, a host's overload timed from tick to
+ * against the true ring of the agents that sampled the tick, routed requests against the true
+ * RTTs, a host's overload timed from tick to
  * tick, and VMs lost or on two hosts counted.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LookupOutcome } from '../../src/protocols/chord/index.js';
+import type { RoutingOutcome } from '../../src/protocols/routing/index.js';
 import type { CloudSample, NodeSample } from '../../src/scenario/live-samples.js';
 import { samplesByTick, scoreLive } from '../../src/scenario/live-score.js';
 import { liveHosts } from '../../src/scenario/live-hosts.js';
@@ -45,6 +47,19 @@ describe('scoreLive', () => {
     const metrics = finals([sample(0, 2, ring(0, [lookup(25, 0)])), sample(1, 2, ring(1))]);
     expect(metrics['chord.lookup_success']).toBe(1);
     expect(metrics['nodes.up']).toBe(2);
+  });
+
+  it('scores routed requests against the true RTTs: stretch of the path taken over the direct RTT', () => {
+    const request = (source: number, target: number, path: number[], delivered: boolean) =>
+      ({ source, target, requestId: 0, startedAtMs: 0, finishedAtMs: 1, path, hops: path.length - 1, located: true, delivered }) as RoutingOutcome;
+    // 0 -> 1 -> 2: RTTs 11 + 13 over the direct 12 = stretch 2; 0 -> 2 direct: stretch 1; one request lost.
+    const requests = [request(0, 2, [0, 1, 2], true), request(0, 2, [0, 2], true), request(1, 0, [1], false)];
+    const metrics = finals([sample(0, 2, { routing: { longLinks: 2, requests } }), sample(1, 2, { routing: { longLinks: 4, requests: [] } })]);
+    expect(metrics['routing.requests']).toBe(3);
+    expect(metrics['routing.success']).toBeCloseTo(2 / 3, 12);
+    expect(metrics['routing.mean_hops']).toBe(1.5);
+    expect(metrics['routing.mean_stretch']).toBe(1.5);
+    expect(metrics['routing.long_links_mean']).toBe(3);
   });
 
   it('times an overload from the tick it is seen to the tick it is gone, and counts VMs lost or doubled', () => {

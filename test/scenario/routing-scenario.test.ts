@@ -62,7 +62,7 @@ describe('routing probe, on a four-host network with known RTTs', () => {
     const series = new MetricSeries();
     const totals = newRoutingTotals();
     const nodes = fakeNodes([batch.slice(0, 2), batch.slice(2, 3), batch.slice(3)], 5);
-    recordRoutingRequests(series, 10, nodes, tinyNetwork(), totals);
+    recordRoutingRequests(series, 10, nodes, truthRttMs(tinyNetwork()), totals);
     const at10 = Object.fromEntries(series.all().map((r) => [r.metric, r.value]));
     expect(at10['routing.requests']).toBe(4);
     expect(at10['routing.interval_requests']).toBe(4);
@@ -77,7 +77,7 @@ describe('routing probe, on a four-host network with known RTTs', () => {
     expect(at10['routing.p90_stretch']).toBeCloseTo(1.225, 12);
     expect(at10['routing.long_links_mean']).toBe(5);
 
-    recordRoutingRequests(series, 20, nodes, tinyNetwork(), totals);
+    recordRoutingRequests(series, 20, nodes, truthRttMs(tinyNetwork()), totals);
     const at20 = series.all().filter((r) => r.timeS === 20);
     expect(at20.map((r) => [r.metric, r.value])).toEqual([
       ['routing.requests', 4],

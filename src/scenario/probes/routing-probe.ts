@@ -12,10 +12,8 @@
 import type { MetricSeries } from '../../metrics/series.js';
 import { scoreRequest } from '../../metrics/routing-scores.js';
 import { mean, quantileOfSorted } from '../../metrics/stats.js';
-import type { NetworkModel } from '../../platform/network.js';
-import type { NodeId, Protocol } from '../../runtime/context.js';
+import type { NodeId } from '../../runtime/context.js';
 import { ROUTING, type RoutingOutcome, type RoutingProtocol } from '../../protocols/routing/index.js';
-import { truthRttMs } from './overlay-probes.js';
 
 /** Figures of one batch of finished requests. */
 export interface RoutingBatchScore {
@@ -50,10 +48,13 @@ export function scoreRoutingBatch(outcomes: readonly RoutingOutcome[], rttMs: (a
   return { finished: outcomes.length, located, delivered, hops, stretches };
 }
 
-/** Where the probe finds the nodes' routing protocols (SimRuntime fits). */
+/** What the probe reads of a node's routing protocol (RoutingProtocol, or a live agent's sample of it). */
+export type RoutingView = Pick<RoutingProtocol, 'longLinkCount' | 'drainRequests'>;
+
+/** Where the probe finds the nodes' routing protocols (SimRuntime fits, and a live tick's samples). */
 export interface RoutingNodes {
   readonly nodeCount: number;
-  protocolOf<P extends Protocol>(id: NodeId, name: string): P | undefined;
+  protocolOf(id: NodeId, name: string): unknown;
 }
 
 export interface RoutingTotals {
@@ -73,18 +74,18 @@ export function newRoutingTotals(): RoutingTotals {
  * success: the target answered, was the request delivered), routing.mean_hops,
  * routing.p90_hops, routing.mean_stretch, routing.median_stretch, routing.p90_stretch.
  */
-export function recordRoutingRequests(series: MetricSeries, timeS: number, nodes: RoutingNodes, network: NetworkModel, totals: RoutingTotals): void {
+export function recordRoutingRequests(series: MetricSeries, timeS: number, nodes: RoutingNodes, rttMs: (a: NodeId, b: NodeId) => number, totals: RoutingTotals): void {
   const outcomes: RoutingOutcome[] = [];
   let running = 0;
   let links = 0;
   for (let id = 0; id < nodes.nodeCount; id++) {
-    const routing = nodes.protocolOf<RoutingProtocol>(id, ROUTING);
+    const routing = nodes.protocolOf(id, ROUTING) as RoutingView | undefined;
     if (routing === undefined) continue;
     running++;
     links += routing.longLinkCount();
     for (const outcome of routing.drainRequests()) outcomes.push(outcome);
   }
-  const batch = scoreRoutingBatch(outcomes, truthRttMs(network));
+  const batch = scoreRoutingBatch(outcomes, rttMs);
   totals.requests += batch.finished;
   totals.delivered += batch.delivered;
   series.record(timeS, 'routing.requests', totals.requests);
