@@ -21,6 +21,7 @@ import { buildWorld } from '../scenario/build-world.js';
 import { truthRttMs } from '../scenario/probes/overlay-probes.js';
 import { type NodeSample, sampleNode } from '../scenario/live-samples.js';
 import { scoreLive } from '../scenario/live-score.js';
+import { DetectorLeaves } from '../scenario/live-detector.js';
 import { liveHosts } from '../scenario/live-hosts.js';
 import { liveCloudPlan } from '../scenario/live-cloud.js';
 import type { BackboneNetwork } from '../platform/network.js';
@@ -68,7 +69,8 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const hypervisorCounters = new Counters();
   const cloud = await cloudOf(scenario, options, config, hypervisorCounters, log);
-  let stack = agentOf(scenario, options.scenario, { hostCount: config.peers.length, constraints: cloud?.constraints ?? null });
+  const detectorLeaves = new DetectorLeaves();
+  let stack = agentOf(scenario, options.scenario, { hostCount: config.peers.length, constraints: cloud?.constraints ?? null, wrapDetector: detectorLeaves.wrap });
   let schemas = agentSchemas(scenario, config.peers.length);
   if (cloud !== null) {
     stack = cloud.withTransfer(stack);
@@ -87,7 +89,7 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
       intervalMs: scenario.metrics.intervalS * 1000,
       onTick: (node, tickS) => {
         const counters = [...node.counters.entries(), ...hypervisorCounters.entries()];
-        const sample = sampleNode(node.id, tickS, (name) => node.protocol(name), counters, cloud?.sample());
+        const sample = sampleNode(node.id, tickS, (name) => node.protocol(name), counters, cloud?.sample(), detectorLeaves);
         appendFileSync(samplesFile, `${JSON.stringify(sample)}\n`);
       },
     }, cloud?.hypervisor);
@@ -221,7 +223,10 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const wallTimeS = (performance.now() - wallStart) / 1000;
 
   const samples = hosts.flatMap((_, id) => readSamples(join(work, `agent-${id}.samples.jsonl`)));
-  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost });
+  const restarts = rejoins(result.restarts, result.reports, result.epochMs ?? 0);
+  // Down from the kill until the new process ran its node (known for an agent's last restart), else until it was spawned.
+  const outages = restarts.map((r) => ({ id: r.id, downAtMs: r.diedAtMs, upAtMs: r.diedAtMs + (r.runningAfterMs ?? r.restartedAtMs - r.diedAtMs) }));
+  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost, outages });
   const twinDir = join(dirname(outDir), `.${basename(outDir)}.twin`);
   const twin =
     options.twin === false
@@ -245,7 +250,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
     ...(scenario.cloud === undefined ? {} : { hypervisor: options.hypervisor ?? DEFAULT_HYPERVISOR, migrations: (options.hypervisor ?? DEFAULT_HYPERVISOR).startsWith('test:') ? 'emulated (libvirt test driver)' : 'virsh migrate --live', load: (options.hypervisor ?? DEFAULT_HYPERVISOR).startsWith('test:') ? 'injected from the scenario workload' : 'measured (domstats)' }),
     missingReports: missing,
     exits: result.exits,
-    restarts: rejoins(result.restarts, result.reports, result.epochMs ?? 0),
+    restarts,
     wallTimeS: Number(wallTimeS.toFixed(3)),
     metrics: series.finalValues(),
     ...(twin === null ? {} : { twin: { folder: 'twin', metrics: sideBySide(series.finalValues(), twin.metrics) } }),

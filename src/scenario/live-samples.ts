@@ -12,6 +12,7 @@ import { CAN, type CanLookupOutcome, type Zone } from '../protocols/can/index.js
 import type { CanView, ChordView, SpiralView } from './probes/overlay-probes.js';
 import { ROUTING, type RoutingOutcome } from '../protocols/routing/index.js';
 import type { RoutingView } from './probes/routing-probe.js';
+import type { DetectorLeaves, DetectorSample } from './live-detector.js';
 
 /** The agent's host as its hypervisor shows it: capacity, the VMs there, migrations finished since the last tick. */
 export interface CloudSample {
@@ -31,11 +32,13 @@ export interface NodeSample {
   readonly spiral?: { readonly searches: readonly SpiralOutcome[] };
   readonly can?: { readonly zones: readonly Zone[]; readonly lookups: readonly CanLookupOutcome[] };
   readonly routing?: { readonly longLinks: number; readonly requests: readonly RoutingOutcome[] };
+  readonly detector?: DetectorSample;
   readonly cloud?: CloudSample;
 }
 
 /** Sample a node: reads its protocols by name, and drains their logs of finished operations. */
-export function sampleNode(id: NodeId, tickS: number, protocolOf: (name: string) => unknown, counters: Iterable<[string, number]>, cloud?: CloudSample): NodeSample {
+export function sampleNode(id: NodeId, tickS: number, protocolOf: (name: string) => unknown, counters: Iterable<[string, number]>, cloud?: CloudSample, detectorLeaves?: DetectorLeaves): NodeSample {
+  const detector = detectorLeaves?.sample();
   const vivaldi = protocolOf(VIVALDI) as VivaldiProtocol | undefined;
   const chord = protocolOf(CHORD) as ChordView | undefined;
   const spiral = protocolOf(SPIRAL) as SpiralView | undefined;
@@ -51,6 +54,7 @@ export function sampleNode(id: NodeId, tickS: number, protocolOf: (name: string)
     ...(spiral === undefined ? {} : { spiral: { searches: spiral.drainSearches() } }),
     ...(can === undefined ? {} : { can: { zones: can.heldZones().map((z) => ({ ...z })), lookups: can.drainLookups() } }),
     ...(routing === undefined ? {} : { routing: { longLinks: routing.longLinkCount(), requests: routing.drainRequests() } }),
+    ...(detector === undefined ? {} : { detector }),
     ...(cloud === undefined ? {} : { cloud }),
   };
 }

@@ -14,6 +14,7 @@ import { SPIRAL } from '../protocols/spiral/index.js';
 import { CAN } from '../protocols/can/index.js';
 import { ROUTING } from '../protocols/routing/index.js';
 import type { NodeSample } from './live-samples.js';
+import { type AgentOutage, LiveDetectorTally } from './live-detector.js';
 import { newRoutingTotals, recordRoutingRequests, type RoutingView } from './probes/routing-probe.js';
 import type { NodesView } from './probes/nodes-view.js';
 import { type CanView, type ChordView, type SpiralView, newChordScored, recordCanLookups, recordChordLookups, recordSpiralSearches, recordVivaldiError } from './probes/overlay-probes.js';
@@ -28,6 +29,8 @@ export interface LiveScoreInput {
   readonly samples: readonly NodeSample[];
   /** VMs the scenario's cloud puts on the agents (0 without a cloud). */
   readonly vmCount?: number;
+  /** The agent processes that died during the run, and when they were started again. */
+  readonly outages?: readonly AgentOutage[];
 }
 
 /** The agents' samples of one tick, read through the probes' view of the nodes. */
@@ -89,6 +92,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
   const routingTotals = newRoutingTotals();
   const spiralTotals = { searches: 0 };
   const cloud = new CloudTally(agents, input.vmCount ?? 0);
+  const detector = scenario.detector === undefined ? null : new LiveDetectorTally(agents, scenario.detector.timeoutMs, input.outages ?? []);
   for (const [tickS, byId] of samplesByTick(agents, input.samples)) {
     const nodes = new TickNodes(byId);
     const coordinates = byId.map((s) => s?.vivaldi);
@@ -106,6 +110,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
     if (byId.some((s) => s?.can !== undefined)) recordCanLookups(series, tickS, nodes, canTotals);
     if (byId.some((s) => s?.routing !== undefined)) recordRoutingRequests(series, tickS, nodes, rttMs, routingTotals);
     if (byId.some((s) => s?.cloud !== undefined)) cloud.record(series, tickS, byId);
+    detector?.record(series, tickS, byId);
     series.record(tickS, 'nodes.up', byId.filter((s) => s !== undefined).length);
     for (const [name, value] of sumCounters(byId)) series.record(tickS, name, value);
   }

@@ -76,11 +76,14 @@ describe('luc live launch --scenario', () => {
 
   it('restarts an agent killed with SIGKILL; it rejoins the ring and the run still scores every agent', async () => {
     const out = join(dir, 'kill');
-    const child = spawn(process.execPath, [DIST_MAIN, 'live', 'launch', '--scenario', SCENARIO, '--agents', '5', '--duration-s', '12', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [DIST_MAIN, 'live', 'launch', '--scenario', SCENARIO, '--agents', '5', '--duration-s', '12', '--set', 'detector.periodMs=250', '--set', 'detector.timeoutMs=1000', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const pidFile = join(dir, '.kill.agents', 'agent-2.pid');
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    // Kill 3 s into the run (after the start barrier: loading may be slow on a busy machine).
+    const epochFile = join(dir, '.kill.agents', 'epoch');
+    for (let waited = 0; !existsSync(epochFile) && waited < 60_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     const pid = Number(readFileSync(pidFile, 'utf8'));
     process.kill(pid, 'SIGKILL');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -99,7 +102,10 @@ describe('luc live launch --scenario', () => {
     const all = rows(out);
     expect(last(all, 'nodes.up')).toMatchObject({ timeS: 12, value: 5 });
     expect(last(all, 'chord.joined')?.value).toBe(5);
-  }, 60_000);
+    // The failure detectors declared the killed agent gone, judged against the kill (a detection, not a false suspicion).
+    expect(last(all, 'detector.detections')?.value).toBeGreaterThanOrEqual(1);
+    expect(last(all, 'detector.leaves')?.value).toBeGreaterThanOrEqual(last(all, 'detector.detections')?.value ?? 0);
+  }, 120_000);
 
   it.skipIf(!VIRSH_AVAILABLE)('runs DVMS on 5 agents over libvirt (test driver): an injected overload is resolved by a migration issued through virsh', () => {
     const out = join(dir, 'dvms');

@@ -1,7 +1,7 @@
 /**
  * Scoring a live launch from its agents' samples, against known answers: Chord lookups judged
  * against the true ring of the agents that sampled the tick, routed requests against the true
- * RTTs, a host's overload timed from tick to
+ * RTTs, detector leaves against the agents really killed, a host's overload timed from tick to
  * tick, and VMs lost or on two hosts counted.
  */
 import { join } from 'node:path';
@@ -60,6 +60,27 @@ describe('scoreLive', () => {
     expect(metrics['routing.mean_hops']).toBe(1.5);
     expect(metrics['routing.mean_stretch']).toBe(1.5);
     expect(metrics['routing.long_links_mean']).toBe(3);
+  });
+
+  it('judges detector leaves against the agents really killed: a detection, a false suspicion, a watched crash detected', () => {
+    const withDetector = loadScenario(join(ROOT, 'test/runtime/live/fixtures/live-chord.yaml'), ['detector.periodMs=250', 'detector.timeoutMs=1000']);
+    const watching = (id: number, leaves: { peer: number; atMs: number }[] = []) => sample(id, 0, { detector: { neighbours: [0, 1, 2].filter((p) => p !== id), leaves } });
+    const at = (tickS: number, s: NodeSample): NodeSample => ({ ...s, tickS });
+    const samples = [
+      watching(0), watching(1), watching(2),
+      // Agent 2 is killed at 2,500 ms and runs again at 6,000 ms. Agent 0 declares it gone at 3,400 ms (a detection, 900 ms
+      // after the kill); agent 1 declares agent 0 gone at 3,700 ms, though it ran all along (a false suspicion).
+      at(4, watching(0, [{ peer: 2, atMs: 3400 }])), at(4, watching(1, [{ peer: 0, atMs: 3700 }])),
+      at(8, watching(0)), at(8, watching(1)), at(8, watching(2)),
+    ];
+    const metrics = scoreLive({ scenario: withDetector, agents: 3, rttMs, samples, outages: [{ id: 2, downAtMs: 2500, upAtMs: 6000 }] }).finalValues();
+    expect(metrics['detector.leaves']).toBe(2);
+    expect(metrics['detector.detections']).toBe(1);
+    expect(metrics['detector.false_suspicions']).toBe(1);
+    expect(metrics['detector.crashes']).toBe(1);
+    expect(metrics['detector.watched_crashes']).toBe(1); // agents 0 and 1 listed agent 2 at the tick before the kill
+    expect(metrics['detector.detected_share']).toBe(1);
+    expect(metrics['detector.median_first_detection_ms']).toBe(900);
   });
 
   it('times an overload from the tick it is seen to the tick it is gone, and counts VMs lost or doubled', () => {

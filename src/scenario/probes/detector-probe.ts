@@ -161,26 +161,30 @@ export class DetectorProbe {
   }
 
   record(series: MetricSeries, timeS: number): void {
-    const s = this.score;
-    s.settle(timeS * 1000);
-    series.record(timeS, 'detector.leaves', s.leaves);
-    series.record(timeS, 'detector.detections', s.detections);
-    series.record(timeS, 'detector.false_suspicions', s.falseSuspicions);
-    series.record(timeS, 'detector.cutoff_leaves', s.cutoffLeaves);
-    series.record(timeS, 'detector.crashes', s.crashes);
-    series.record(timeS, 'detector.watched_crashes', s.watchedCrashes);
-    if (s.watchedCrashes > 0) series.record(timeS, 'detector.detected_share', s.detectedCrashes / s.watchedCrashes);
-    if (s.latenciesMs.length > 0) {
-      series.record(timeS, 'detector.median_latency_ms', quantile(s.latenciesMs, 0.5));
-      series.record(timeS, 'detector.p90_latency_ms', quantile(s.latenciesMs, 0.9));
-    }
-    if (s.firstLatenciesMs.length > 0) series.record(timeS, 'detector.median_first_detection_ms', quantile(s.firstLatenciesMs, 0.5));
+    recordDetectorScore(series, timeS, this.score);
   }
 
   private attached(): { runtime: SimRuntime; network: NetworkModel } {
     if (this.runtime === null || this.network === null) throw new Error('DetectorProbe: attach(runtime, network) before the run');
     return { runtime: this.runtime, network: this.network };
   }
+}
+
+/** Settles the crashes due by `timeS` and records the detector.* metrics (cumulative). */
+export function recordDetectorScore(series: MetricSeries, timeS: number, s: DetectorScore): void {
+  s.settle(timeS * 1000);
+  series.record(timeS, 'detector.leaves', s.leaves);
+  series.record(timeS, 'detector.detections', s.detections);
+  series.record(timeS, 'detector.false_suspicions', s.falseSuspicions);
+  series.record(timeS, 'detector.cutoff_leaves', s.cutoffLeaves);
+  series.record(timeS, 'detector.crashes', s.crashes);
+  series.record(timeS, 'detector.watched_crashes', s.watchedCrashes);
+  if (s.watchedCrashes > 0) series.record(timeS, 'detector.detected_share', s.detectedCrashes / s.watchedCrashes);
+  if (s.latenciesMs.length > 0) {
+    series.record(timeS, 'detector.median_latency_ms', quantile(s.latenciesMs, 0.5));
+    series.record(timeS, 'detector.p90_latency_ms', quantile(s.latenciesMs, 0.9));
+  }
+  if (s.firstLatenciesMs.length > 0) series.record(timeS, 'detector.median_first_detection_ms', quantile(s.firstLatenciesMs, 0.5));
 }
 
 /** A host's failure detector, reporting its start, its stop (the host's crash) and its leaves to the probe. */
