@@ -114,3 +114,12 @@ function fillShortestPaths(n: number, oneWayUs: Float64Array, measured: Uint8Arr
     }
   }
 }
+
+/**
+ * The matrix whose halves are the delays of `latencies` (RTT'(i, j) = 2 oneWay(i, j), no hole):
+ * what a reader that halves an RTT matrix, as the live latency shim does, needs to delay each
+ * message exactly as the simulation does.
+ */
+export function deliveryRttMatrix(matrix: RttMatrix, latencies: OneWayLatencies): RttMatrix {
+  return { ...matrix, rttUs: latencies.oneWayUs.map((us) => 2 * us) };
+}
