@@ -32,6 +32,9 @@ class ConstantNetwork implements NetworkModel {
   latencyUs(): number {
     return this.oneWayUs;
   }
+  isMeasuredPair(): boolean {
+    return true;
+  }
   isHostUp(host: number): boolean {
     return this.up[host] === 1;
   }

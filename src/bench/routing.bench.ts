@@ -42,6 +42,9 @@ export class PlaneNetwork implements NetworkModel {
   deliveryUs(a: number, b: number): number {
     return this.up[b] === 1 ? this.latencyUs(a, b) : -1;
   }
+  isMeasuredPair(): boolean {
+    return true;
+  }
   isHostUp(host: number): boolean {
     return this.up[host] === 1;
   }

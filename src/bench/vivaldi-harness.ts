@@ -41,6 +41,9 @@ class SpikyNetwork implements NetworkModel {
   latencyUs(a: number, b: number): number {
     return this.base.latencyUs(a, b);
   }
+  isMeasuredPair(a: number, b: number): boolean {
+    return this.base.isMeasuredPair(a, b);
+  }
   isHostUp(host: number): boolean {
     return this.base.isHostUp(host);
   }

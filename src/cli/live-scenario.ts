@@ -24,13 +24,13 @@ import { scoreLive } from '../scenario/live-score.js';
 import { DetectorLeaves } from '../scenario/live-detector.js';
 import { liveHosts } from '../scenario/live-hosts.js';
 import { liveCloudPlan } from '../scenario/live-cloud.js';
-import type { BackboneNetwork } from '../platform/network.js';
+import type { BackboneNetwork, NetworkModel } from '../platform/network.js';
 import type { Scenario } from '../scenario/schema.js';
 import { writeResults } from '../metrics/write-results.js';
 import { type AgentReport, runAgent } from '../runtime/live/agent.js';
 import type { LiveNode } from '../runtime/live/live-node.js';
 import { CHORD, type ChordProtocol } from '../protocols/chord/index.js';
-import { type AgentConfig, type AgentOptionsRaw, parseAgentOptions } from '../runtime/live/agent-config.js';
+import { type AgentConfig, type AgentOptionsRaw, LIVE_MATRIX_MISSING, parseAgentOptions } from '../runtime/live/agent-config.js';
 import { type AgentRestart, launchAgents } from '../runtime/live/launcher.js';
 import { LiveConfigError } from '../runtime/live/live-errors.js';
 import { integerOption, numberOption, requireOption } from '../runtime/live/option-parsing.js';
@@ -197,7 +197,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const matrixFile = join(work, 'rtt-ms.tsv');
-  writeFileSync(matrixFile, rttMatrixText(agents, rttMs, options.scenario));
+  writeFileSync(matrixFile, rttMatrixText(agents, (a, b) => deliveryRttMs(world.network, hosts[a], hosts[b]), options.scenario));
   const skipped = [...(world.faults.length > 0 ? ['faults'] : []), ...(world.churn !== null ? ['churn'] : [])];
   if (skipped.length > 0) process.stderr.write(`note: the scenario's ${skipped.join(' and ')} are not applied live (the testbed of issue 12 applies them)\n`);
 
@@ -291,7 +291,7 @@ function runTwin(scenarioFile: string, sets: readonly string[], matrixFile: stri
   const data = JSON.parse(JSON.stringify(readScenarioSource(scenarioFile).data)) as Record<string, unknown>;
   for (const section of ['hosts', 'faults', 'churn']) delete data[section];
   const twinFile = join(dirname(matrixFile), 'twin-scenario.json');
-  writeFileSync(twinFile, `${JSON.stringify({ ...data, durationS, topology: { kind: 'matrix', file: matrixFile, unit: 'ms' } }, null, 2)}\n`);
+  writeFileSync(twinFile, `${JSON.stringify({ ...data, durationS, topology: { kind: 'matrix', file: matrixFile, unit: 'ms', missing: [...LIVE_MATRIX_MISSING] } }, null, 2)}\n`);
   const twin = loadScenario(twinFile, sets);
   const outcome = runScenario(twin, twinFile);
   const metrics = outcome.series.finalValues();
@@ -335,15 +335,27 @@ function sideBySide(live: Record<string, number>, sim: Record<string, number>): 
   return out;
 }
 
-/** The agents' RTT matrix as the shim reads it (ms, tab-separated); a pair without a path is a scenario error. */
+/**
+ * Twice the one-way delay from host a to host b, in ms: the shim halves it, so each direction
+ * keeps its own delay (on a backbone both are equal: the true RTT). NaN for a pair the scenario's
+ * matrix did not measure: the agents and the twin fill it alike, and score it nowhere.
+ */
+function deliveryRttMs(network: NetworkModel, a: number, b: number): number {
+  if (a === b) return 0;
+  if (!network.isMeasuredPair(a, b)) return NaN;
+  const oneWayUs = network.latencyUs(a, b);
+  return oneWayUs < 0 ? Infinity : (2 * oneWayUs) / 1000;
+}
+
+/** The agents' RTT matrix as the shim reads it (ms, tab-separated, NaN unmeasured); a pair without a path is a scenario error. */
 function rttMatrixText(agents: number, rttMs: (a: number, b: number) => number, scenarioFile: string): string {
   const lines: string[] = [];
   for (let a = 0; a < agents; a++) {
     const row: string[] = [];
     for (let b = 0; b < agents; b++) {
       const rtt = rttMs(a, b);
-      if (!Number.isFinite(rtt)) throw new LiveConfigError(scenarioFile, 'topology', `a path between every pair of live agents' hosts (agents ${a} and ${b} have none)`);
-      row.push(rtt.toFixed(6));
+      if (rtt === Infinity || rtt < 0) throw new LiveConfigError(scenarioFile, 'topology', `a path between every pair of live agents' hosts (agents ${a} and ${b} have none)`);
+      row.push(Number.isNaN(rtt) ? LIVE_MATRIX_MISSING[0] : rtt.toFixed(6));
     }
     lines.push(row.join('\t'));
   }

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { Command, type CommanderError } from 'commander';
 import { loadScenario } from '../scenario/load.js';
+import { buildWorld } from '../scenario/build-world.js';
 import { EXIT_BAD_INPUT, reportError } from './exit-codes.js';
 import { PACKAGE_ROOT, codeVersion } from './provenance.js';
 import { runCommand, type RunCommandOptions } from './run-command.js';
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
     .action((scenarioFile: string, options: { set: string[] }) =>
       attempt(() => {
         const scenario = loadScenario(scenarioFile, options.set);
+        buildWorld(scenario, scenarioFile); // the files it names and what they must hold, as a run reads them
         process.stdout.write(`${scenarioFile}: ok (${scenario.name}, seed ${scenario.seed}, ${scenario.durationS} s)\n`);
       }),
     );

@@ -1,4 +1,4 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { loadGraphml } from '../platform/graphml.js';
@@ -6,19 +6,29 @@ import { buildBackbone } from '../platform/backbone.js';
 import { generateBackbone } from '../platform/generate.js';
 import { writeGraphml } from '../platform/graphml-write.js';
 import { formatTopologyInfo, topologyInfo } from '../platform/topo-info.js';
+import { formatMatrixInfo, matrixInfo } from '../platform/matrix-info.js';
+import { loadRttMatrix, type RttUnit } from '../platform/rtt-matrix.js';
 import { UsageError } from './exit-codes.js';
 
 export function registerTopoCommands(program: Command, run: (action: () => void) => void): void {
   const topo = program.command('topo').description('inspect and generate backbone topologies');
   topo
     .command('info')
-    .argument('<file>', 'a GraphML file (Internet Topology Zoo style)')
+    .argument('<file>', 'a GraphML file (Internet Topology Zoo style) or an RTT matrix (any file not starting with <)')
     .option('--route-factor <f>', 'fibre path length / great-circle distance for geo latencies', '1.3')
     .option('--per-hop-us <us>', 'latency added per link', '20')
+    .option('--unit <unit>', 'RTT matrix: unit of its values (us, ms or s)', 'ms')
+    .option('--missing <cells>', "RTT matrix: comma-separated cells that mark a missing pair, e.g. 0,-1,NaN,'' ('' for a blank cell)")
     .option('--json', 'print the figures as JSON')
-    .description('nodes, edges, nodes with coordinates, share of PoPs surviving any single link cut, latency diameter')
-    .action((file: string, opts: { routeFactor: string; perHopUs: string; json?: boolean }) =>
+    .description('GraphML: nodes, edges, share of PoPs surviving any single link cut, latency diameter; RTT matrix: size, missing share, asymmetry, triangle-inequality violations')
+    .action((file: string, opts: { routeFactor: string; perHopUs: string; unit: string; missing?: string; json?: boolean }) =>
       run(() => {
+        if (!isGraphml(file)) {
+          const unit = rttUnit(opts.unit);
+          const info = matrixInfo(loadRttMatrix(file, { unit, missing: missingCells(opts.missing) }));
+          process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatMatrixInfo(info, unit)}\n`);
+          return;
+        }
         const routeFactor = positiveNumber('--route-factor', opts.routeFactor);
         const perHopUs = positiveNumber('--per-hop-us', opts.perHopUs, true);
         const raw = loadGraphml(file);
@@ -49,6 +59,33 @@ export function registerTopoCommands(program: Command, run: (action: () => void)
         );
       }),
     );
+}
+
+/** GraphML is XML: its first non-blank character is '<'; an RTT matrix never starts so. */
+function isGraphml(file: string): boolean {
+  let head: string;
+  try {
+    head = readFileSync(file, 'utf8').slice(0, 4096).replace(/^\uFEFF/, '').trimStart();
+  } catch {
+    return true; // the GraphML loader reports the unreadable file with its name
+  }
+  return head.startsWith('<');
+}
+
+function rttUnit(text: string): RttUnit {
+  if (text === 'us' || text === 'ms' || text === 's') return text;
+  throw new UsageError(`--unit: expected us, ms or s, found '${text}'`);
+}
+
+/** "0,-1,NaN,''" -> [0, -1, 'NaN', '']: numbers by value, words as written, '' (or nothing) a blank cell. */
+function missingCells(text: string | undefined): (number | string)[] {
+  if (text === undefined) return [];
+  return text.split(',').map((cell) => {
+    const trimmed = cell.trim();
+    if (trimmed === "''" || trimmed === '""') return '';
+    const value = Number(trimmed);
+    return trimmed !== '' && Number.isFinite(value) ? value : trimmed;
+  });
 }
 
 function positiveNumber(flag: string, text: string, zeroAllowed = false): number {

@@ -39,7 +39,11 @@ export function scoreSearch(found: readonly number[], candidates: readonly numbe
   for (const node of found.slice(0, k)) {
     if (trueK.has(node)) hits++;
   }
-  for (const node of found) bestFoundMs = Math.min(bestFoundMs, rttMs(node));
+  // A found node without a true RTT (no path, or a pair a measured matrix lacks) is not scored.
+  for (const node of found) {
+    const ms = rttMs(node);
+    if (ms < bestFoundMs) bestFoundMs = ms;
+  }
   return { excessMs: bestFoundMs - nearestMs[0], recall: hits / kept };
 }
 

@@ -1,4 +1,5 @@
 import { buildAdjacency, DijkstraScratch, shortestPathsFrom, type Adjacency } from './graph.js';
+import { DEFAULT_ONE_WAY, oneWayLatencies, type OneWayLatencies } from './one-way-latency.js';
 import type { Backbone, RttMatrix } from './types.js';
 
 /**
@@ -11,6 +12,11 @@ export interface NetworkModel {
   deliveryUs(a: number, b: number, sizeBytes: number): number;
   /** One-way propagation latency in whole us (the ground truth RTT is twice this); -1 if no path. */
   latencyUs(a: number, b: number): number;
+  /**
+   * Whether the latencies between a and b are ground truth: false for a pair a measured matrix
+   * lacks, whose delays are fills for delivery only. Scores leave such pairs out.
+   */
+  isMeasuredPair(a: number, b: number): boolean;
   isHostUp(host: number): boolean;
   setHostUp(host: number, up: boolean): void;
   /** Label of a host for results: `<pop>/<k>`, or the matrix row label. */
@@ -167,6 +173,10 @@ export class BackboneNetwork implements NetworkModel {
     return path < 0 ? -1 : path + this.options.intraPopLatencyUs;
   }
 
+  isMeasuredPair(): boolean {
+    return true;
+  }
+
   deliveryUs(a: number, b: number, sizeBytes: number): number {
     const latency = this.latencyUs(a, b);
     if (latency < 0) return -1;
@@ -302,21 +312,28 @@ export class BackboneNetwork implements NetworkModel {
 }
 
 /**
- * One host per row of a measured RTT matrix: the one-way latency between two hosts is half
- * their measured RTT, rounded to whole microseconds. There are no links to fail.
+ * One host per row of a measured RTT matrix: a message from a to b takes the one-way delay of
+ * `one-way-latency.ts` (half the RTT a measured, or a fill for an unmeasured pair), in whole
+ * microseconds. There are no links to fail.
  */
 export class MatrixNetwork implements NetworkModel {
   readonly hostCount: number;
   private readonly hostUp: Uint8Array;
   private readonly transmitUsPerByte: number;
+  private readonly oneWayUs: Float64Array;
+  private readonly measured: Uint8Array | null;
 
   constructor(
     readonly matrix: RttMatrix,
     nicBandwidthBps: number,
+    latencies: OneWayLatencies = oneWayLatencies(matrix, DEFAULT_ONE_WAY, matrix.name),
   ) {
+    if (latencies.n !== matrix.n) throw new RangeError(`one-way latencies for ${latencies.n} hosts, matrix of ${matrix.n}`);
     this.hostCount = matrix.n;
     this.hostUp = new Uint8Array(matrix.n).fill(1);
     this.transmitUsPerByte = 8e6 / nicBandwidthBps;
+    this.oneWayUs = latencies.oneWayUs;
+    this.measured = latencies.measured;
   }
 
   hostName(host: number): string {
@@ -332,7 +349,11 @@ export class MatrixNetwork implements NetworkModel {
   }
 
   latencyUs(a: number, b: number): number {
-    return Math.round(this.matrix.rttUs[a * this.matrix.n + b] / 2);
+    return this.oneWayUs[a * this.matrix.n + b];
+  }
+
+  isMeasuredPair(a: number, b: number): boolean {
+    return this.measured === null || this.measured[a * this.matrix.n + b] === 1;
   }
 
   deliveryUs(a: number, b: number, sizeBytes: number): number {

@@ -3,7 +3,8 @@ import { basename, extname } from 'node:path';
 import { TopologyError, type RttMatrix } from './types.js';
 
 /**
- * A square matrix of measured round-trip times -> RttMatrix (microseconds).
+ * A square matrix of measured round-trip times -> RttMatrix (microseconds; NaN where the file
+ * has no measurement).
  *
  * Format: one row per line, cells separated by tabs, commas or spaces (one kind per line);
  * blank lines and lines starting with '#' are skipped. Optional labels: a first row whose first cell is not a number
@@ -11,23 +12,34 @@ import { TopologyError, type RttMatrix } from './types.js';
  * whose first cell is not a number means every row starts with its label. Header labels win
  * over row labels; without either, labels are "0".."n-1".
  *
+ * Cell (i, j) is the RTT measured from row i to column j. Measured data sets are asymmetric
+ * (the two ends measure at other times, through other queues) and have holes: both are
+ * accepted. A hole is a cell equal to one of the declared `missing` markers (numbers such as
+ * 0 or -1, words such as NaN, or '' for a blank cell); the diagonal is 0 or a marker.
+ *
  * Checked, first failure reported by 1-based data row and column (`row 12, column 40`):
- * square, numeric, non-negative, zero diagonal, symmetric within `symmetryToleranceRel`
- * (|a - b| <= tolerance * max(a, b); real measurements can differ by direction).
+ * square, numeric or a marker, non-negative, at most RTT_S_MAX, zero diagonal; then at least
+ * two rows and one measured RTT > 0 off the diagonal (an all-zero matrix has nothing to simulate).
  */
 
 export type RttUnit = 'us' | 'ms' | 's';
+/** A cell meaning "not measured": a number the cell equals, or a word (case-insensitive; '' is a blank cell). */
+export type MissingMarker = number | string;
 
 export interface RttMatrixOptions {
   readonly unit: RttUnit;
-  /** Relative tolerance for rtt[i][j] vs rtt[j][i]; default 1e-3 (0.1%). */
-  readonly symmetryToleranceRel?: number;
+  /** Cells that mark a pair as not measured; default none (every cell must be an RTT). */
+  readonly missing?: readonly MissingMarker[];
   /** Name of the matrix; default the file name without extension. */
   readonly name?: string;
 }
 
 const US_PER_UNIT: Record<RttUnit, number> = { us: 1, ms: 1e3, s: 1e6 };
-export const DEFAULT_SYMMETRY_TOLERANCE_REL = 1e-3;
+/**
+ * No network RTT reaches an hour: a larger value is a unit slip (ms read as s). The bound also
+ * keeps every one-way delay, and any sum of them along a fill path, far below 2^53 us.
+ */
+export const RTT_S_MAX = 3600;
 
 export function loadRttMatrix(path: string, options: RttMatrixOptions): RttMatrix {
   let text: string;
@@ -42,20 +54,25 @@ export function loadRttMatrix(path: string, options: RttMatrixOptions): RttMatri
 export function parseRttMatrix(text: string, file: string, options: RttMatrixOptions): RttMatrix {
   const usPerUnit = US_PER_UNIT[options.unit];
   if (usPerUnit === undefined) throw new RangeError(`RTT matrix unit must be us, ms or s, got ${String(options.unit)}`);
-  const toleranceRel = options.symmetryToleranceRel ?? DEFAULT_SYMMETRY_TOLERANCE_REL;
-  if (!(toleranceRel >= 0)) throw new RangeError(`symmetryToleranceRel must be >= 0, got ${toleranceRel}`);
-
-  const rows = splitCells(text);
+  const markers = missingMarkers(options.missing ?? []);
+  const rows = splitCells(text, markers.blank);
   if (rows.length === 0) throw new TopologyError(file, 'matrix', 'at least one row', 'an empty file');
 
+  const isValue = (cell: string | undefined): boolean => cell !== undefined && (isNumber(cell) || markers.matches(cell));
   let header: string[] | null = null;
-  if (!isNumber(rows[0][0])) header = rows.shift() as string[];
+  // A header: its first cell is a label, or a blank corner (when blanks are markers) before labels.
+  const blankCorner = rows[0][0] === '' && rows[0].slice(1).some((cell) => !isValue(cell));
+  if (!isValue(rows[0][0]) || blankCorner) header = rows.shift() as string[];
   const n = rows.length;
   if (n === 0) throw new TopologyError(file, 'matrix', 'at least one data row', 'only a header');
-  const labelColumn = !isNumber(rows[0][0]);
+  const labelColumn = !isValue(rows[0][0]);
   const width = labelColumn ? n + 1 : n;
+  const maxUs = RTT_S_MAX * 1e6;
+  const expectedCell = markers.phrase === '' ? 'a number (declare the cells that mark a missing pair in missing)' : `a number or a missing marker (${markers.phrase})`;
 
   const rttUs = new Float64Array(n * n);
+  let measured = 0;
+  let positive = 0;
   for (let i = 0; i < n; i++) {
     const cells = rows[i];
     if (cells.length !== width) {
@@ -64,42 +81,68 @@ export function parseRttMatrix(text: string, file: string, options: RttMatrixOpt
     const first = labelColumn ? 1 : 0;
     for (let j = 0; j < n; j++) {
       const cell = cells[first + j];
+      const at = `row ${i + 1}, column ${j + 1}`;
+      if (markers.matches(cell)) {
+        rttUs[i * n + j] = i === j ? 0 : NaN;
+        continue;
+      }
       const value = toNumber(cell);
-      if (Number.isNaN(value)) throw new TopologyError(file, `row ${i + 1}, column ${j + 1}`, 'a number', `"${cell}"`);
-      if (value < 0) throw new TopologyError(file, `row ${i + 1}, column ${j + 1}`, 'a non-negative RTT', cell);
-      rttUs[i * n + j] = value * usPerUnit;
-    }
-    if (rttUs[i * n + i] !== 0) throw new TopologyError(file, `row ${i + 1}, column ${i + 1}`, '0 on the diagonal', cells[first + i]);
-  }
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const a = rttUs[i * n + j];
-      const b = rttUs[j * n + i];
-      if (Math.abs(a - b) > toleranceRel * Math.max(a, b)) {
-        throw new TopologyError(
-          file,
-          `row ${i + 1}, column ${j + 1}`,
-          `a value within ${toleranceRel * 100}% of row ${j + 1}, column ${i + 1} (${b / usPerUnit} ${options.unit}): a symmetric matrix`,
-          `${a / usPerUnit} ${options.unit}`,
-        );
+      if (Number.isNaN(value)) throw new TopologyError(file, at, expectedCell, `"${cell}"`);
+      if (value < 0) throw new TopologyError(file, at, 'a non-negative RTT', cell);
+      const us = value * usPerUnit;
+      if (!(us <= maxUs)) throw new TopologyError(file, at, `an RTT of at most ${RTT_S_MAX} s (is the unit ${options.unit} right?)`, `${cell} ${options.unit}`);
+      if (i === j && us !== 0) throw new TopologyError(file, at, '0 on the diagonal', cell);
+      rttUs[i * n + j] = us;
+      if (i !== j) {
+        measured++;
+        if (us > 0) positive++;
       }
     }
+  }
+  if (n < 2) throw new TopologyError(file, 'matrix', 'at least 2 rows (a network of two hosts)', `${n} row`);
+  if (measured === 0) throw new TopologyError(file, 'matrix', 'at least one measured RTT off the diagonal', 'every pair missing');
+  if (positive === 0) {
+    throw new TopologyError(file, 'matrix', 'at least one RTT > 0 off the diagonal (if 0 marks a missing pair, declare it in missing)', 'only zeros');
   }
 
   const labels = chooseLabels(file, n, header, labelColumn ? rows.map((cells) => cells[0]) : null);
   return { name: options.name ?? basename(file, extname(file)), n, labels, rttUs };
 }
 
+interface Markers {
+  /** Whether a blank cell is a marker (then lines keep their leading and trailing empty cells). */
+  readonly blank: boolean;
+  readonly phrase: string;
+  matches(cell: string): boolean;
+}
+
+/** Numbers match by value (so 0, 0.0 and -1.000 all do), words case-insensitively. */
+function missingMarkers(list: readonly MissingMarker[]): Markers {
+  const numbers: number[] = [];
+  const words: string[] = [];
+  for (const marker of list) {
+    const value = typeof marker === 'number' ? marker : toNumber(marker.trim());
+    if (Number.isFinite(value)) numbers.push(value);
+    else if (typeof marker === 'string') words.push(marker.trim().toLowerCase());
+  }
+  return {
+    blank: words.includes(''),
+    phrase: list.map((marker) => (marker === '' ? "'' (blank)" : String(marker))).join(', '),
+    matches: (cell) => (words.length > 0 && words.includes(cell.toLowerCase())) || (numbers.length > 0 && numbers.includes(toNumber(cell))),
+  };
+}
+
 /**
  * Rows of cells. Native String.split on one character is much faster than a regex or a
  * hand-written scan before the JIT warms up; the separator is chosen per line: tab, else comma,
- * else runs of spaces. With tabs or commas an empty cell stays (and is reported as not a number).
+ * else runs of spaces. With tabs or commas an empty cell stays (and is reported as not a number
+ * unless blanks are declared missing; then the empty cells at the ends of a line stay too).
  */
-function splitCells(text: string): string[][] {
+function splitCells(text: string, keepEmptyEdges: boolean): string[][] {
   const rows: string[][] = [];
   for (const rawLine of text.split('\n')) {
-    const line = rawLine.trim();
-    if (line === '' || line.charCodeAt(0) === 35) continue; // blank or '#' comment
+    const line = keepEmptyEdges ? rawLine.replace(/^ +|[ \r]+$/g, '') : rawLine.trim();
+    if (line.trim() === '' || line.charCodeAt(0) === 35) continue; // blank or '#' comment
     if (line.includes('\t')) rows.push(line.split('\t').map((cell) => cell.trim()));
     else if (line.includes(',')) rows.push(line.split(',').map((cell) => cell.trim()));
     else rows.push(line.split(/ +/));

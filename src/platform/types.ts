@@ -29,7 +29,11 @@ export interface Backbone {
   readonly links: readonly Link[];
 }
 
-/** A measured RTT matrix: rtt[i * n + j] in microseconds, symmetric, zero diagonal. */
+/**
+ * A measured RTT matrix: rttUs[i * n + j] is the RTT row i measured to column j, in
+ * microseconds (not always equal to rttUs[j * n + i]); NaN where the file has no measurement;
+ * zero diagonal.
+ */
 export interface RttMatrix {
   readonly name: string;
   readonly n: number;

@@ -7,6 +7,7 @@ import { loadGraphml } from '../platform/graphml.js';
 import { buildBackbone, type BackboneOptionsInput } from '../platform/backbone.js';
 import { generateBackbone } from '../platform/generate.js';
 import { loadRttMatrix } from '../platform/rtt-matrix.js';
+import { oneWayLatencies } from '../platform/one-way-latency.js';
 import { BackboneNetwork, MatrixNetwork, type NetworkModel } from '../platform/network.js';
 import type { Backbone } from '../platform/types.js';
 import { sToUs } from '../kernel/time.js';
@@ -34,8 +35,9 @@ export function buildWorld(scenario: Scenario, scenarioFile: string): World {
   };
   const topology = scenario.topology;
   if (topology.kind === 'matrix') {
-    const matrix = loadRttMatrix(topology.file, { unit: topology.unit });
-    const network = new MatrixNetwork(matrix, scenario.hosts.nicBandwidthBps);
+    const matrix = loadRttMatrix(topology.file, { unit: topology.unit, missing: topology.missing });
+    const latencies = oneWayLatencies(matrix, { symmetrize: topology.symmetrize, fill: topology.fill }, topology.file);
+    const network = new MatrixNetwork(matrix, scenario.hosts.nicBandwidthBps, latencies);
     if (scenario.hosts.perPop.rule !== 'fixed' || scenario.hosts.perPop.count !== 1) {
       fail('hosts.perPop', 'one host per matrix row ({ rule: fixed, count: 1 }) with a matrix topology', JSON.stringify(scenario.hosts.perPop));
     }

@@ -41,6 +41,16 @@ const matrix = section(
     kind: z.literal('matrix'),
     file: text('a path to an RTT matrix file (relative to the scenario file)'),
     unit: z.enum(['us', 'ms', 's']).meta({ description: 'unit of the RTT values in the file' }),
+    missing: z
+      .array(z.union([num(), z.string({ error: 'expected a number or a word' })]), { error: "expected a list of cells that mark a missing pair, e.g. [0, -1, 'NaN', '']" })
+      .default([])
+      .meta({ description: "cells that mark a pair as not measured: numbers (0, -1), words (NaN, case-insensitive), '' for a blank cell" }),
+    symmetrize: z.enum(['none', 'mean', 'min', 'max']).default('none').meta({
+      description: 'none: a message i -> j takes RTT(i, j) / 2 as i measured it; mean, min, max: both directions take half of that of the two measurements',
+    }),
+    fill: z.enum(['shortest-path']).default('shortest-path').meta({
+      description: 'delay of a pair measured in neither direction, for delivery only (never scored): the shortest chain of measured pairs',
+    }),
   },
 );
 

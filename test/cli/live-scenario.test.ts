@@ -4,7 +4,7 @@
  * killed agent is restarted and rejoins; bad input exits 2.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,30 @@ function last(all: readonly Row[], metric: string): Row | undefined {
 }
 
 describe('luc live launch --scenario', () => {
+  it('runs a measured matrix with holes: agents and twin fill the unmeasured pairs alike, and score the 26 measured of 28', () => {
+    // planetlab-8 with its two directions apart (x 1.1 one way) and pairs 0-1 and 2-5 measured in neither.
+    const rtt = readFileSync(join(ROOT, 'test/runtime/live/fixtures/planetlab-8.tsv'), 'utf8').trim().split('\n').map((line) => line.trim().split(/\s+/));
+    const cells = rtt.map((row, i) => row.map((cell, j) => (i < j ? (Number(cell) * 1.1).toFixed(3) : cell)));
+    for (const [i, j] of [[0, 1], [2, 5]]) cells[i][j] = cells[j][i] = 'NaN';
+    writeFileSync(join(dir, 'holes.tsv'), `${cells.map((row) => row.join('\t')).join('\n')}\n`);
+    const scenario = join(dir, 'holes.yaml');
+    writeFileSync(scenario, [
+      'name: live-holes', 'seed: 5', 'durationS: 6',
+      "topology: { kind: matrix, file: holes.tsv, unit: ms, missing: ['NaN'] }",
+      'protocols:', '  gossip: { viewSize: 6, periodMs: 500 }', '  vivaldi: { dimensions: 2, height: true, periodMs: 200 }',
+      'metrics: { intervalS: 2, pairSampleMax: 1000 }', '',
+    ].join('\n'));
+    const out = join(dir, 'holes');
+    const result = luc(['live', 'launch', '--scenario', scenario, '--agents', '8', '--out', out]);
+    expect(result.stderr).not.toMatch(/internal error|Error:/);
+    expect(result.status).toBe(0);
+    const agentsMatrix = readFileSync(join(out, 'agents', 'rtt-ms.tsv'), 'utf8').trim().split('\n').map((line) => line.split('\t'));
+    expect(agentsMatrix.flat().filter((cell) => cell === 'NaN')).toHaveLength(4);
+    expect(last(rows(out), 'vivaldi.pairs_measured')?.value).toBe(26);
+    const twin = JSON.parse(readFileSync(join(out, 'twin', 'summary.json'), 'utf8'));
+    expect(twin.metrics['vivaldi.pairs_measured']).toBe(26);
+  }, 60_000);
+
   it('runs the agent of a Chord + Vivaldi scenario on 6 agents and scores it from ground truth', () => {
     const out = join(dir, 'six');
     const result = luc(['live', 'launch', '--scenario', SCENARIO, '--agents', '6', '--out', out]);

@@ -13,6 +13,12 @@ describe('scoreSearch', () => {
     expect(scoreSearch([4, 3], candidates, rtt, 2)).toEqual({ excessMs: 4, recall: 0 });
   });
 
+  it('leaves out a found node without a true RTT (a pair a measured matrix lacks): the excess is over the scored ones', () => {
+    const holey = (j: number): number => (j === 6 ? NaN : rtt(j));
+    expect(scoreSearch([6, 3], candidates, holey, 2)).toEqual({ excessMs: 4, recall: 0 });
+    expect(scoreSearch([6], candidates, holey, 2).excessMs).toBe(Infinity);
+  });
+
   it('counts recall over the first k found only', () => {
     expect(scoreSearch([3, 5, 1], candidates, rtt, 2).recall).toBe(0);
     expect(scoreSearch([1, 5, 2], candidates, rtt, 3).recall).toBeCloseTo(2 / 3, 12);

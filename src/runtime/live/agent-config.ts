@@ -5,6 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { loadRttMatrix } from '../../platform/rtt-matrix.js';
+import { DEFAULT_ONE_WAY, deliveryRttMatrix, oneWayLatencies } from '../../platform/one-way-latency.js';
 import type { RttMatrix } from '../../platform/types.js';
 import { readClusterKey } from './cluster-key.js';
 import { LiveConfigError } from './live-errors.js';
@@ -28,6 +29,9 @@ export interface AgentOptionsRaw {
   readonly insecure?: boolean;
 }
 
+/** How a launcher's agents' matrix marks a pair without a measurement. */
+export const LIVE_MATRIX_MISSING = ['NaN'] as const;
+
 export interface AgentConfig {
   readonly id: number;
   readonly peers: readonly PeerAddress[];
@@ -46,7 +50,7 @@ export interface AgentConfig {
 export function parseAgentOptions(raw: AgentOptionsRaw): AgentConfig {
   const peers = readPeerTable(requireOption(raw.peers, '--peers', 'a peers file (JSON [{id, host, port}])'));
   const id = integerOption(requireOption(raw.id, '--id', 'this agent\'s id'), '--id', 0, peers.length - 1);
-  const matrix = raw.matrix === undefined ? null : loadRttMatrix(raw.matrix, { unit: 'ms' });
+  const matrix = raw.matrix === undefined ? null : agentMatrix(raw.matrix);
   if (matrix !== null && matrix.n < peers.length) {
     throw new LiveConfigError(raw.matrix ?? '', '(rows)', `at least one row per peer (${peers.length})`, String(matrix.n));
   }
@@ -64,6 +68,15 @@ export function parseAgentOptions(raw: AgentOptionsRaw): AgentConfig {
     bindHost: raw.bind ?? null,
     key: clusterKeyOf(raw),
   };
+}
+
+/**
+ * The shim's matrix: NaN marks a pair the scenario's matrix did not measure (the launcher
+ * writes it so), filled as the simulated twin fills it, so both delay every message alike.
+ */
+function agentMatrix(file: string): RttMatrix {
+  const matrix = loadRttMatrix(file, { unit: 'ms', missing: LIVE_MATRIX_MISSING });
+  return deliveryRttMatrix(matrix, oneWayLatencies(matrix, DEFAULT_ONE_WAY, file));
 }
 
 /** `--key FILE`, or nothing but an explicit `--insecure`: an agent never runs unauthenticated by mistake. */

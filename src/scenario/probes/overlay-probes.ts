@@ -14,9 +14,13 @@ import { SPIRAL, type SpiralProtocol } from '../../protocols/spiral/index.js';
 import { CHORD, type ChordProtocol } from '../../protocols/chord/index.js';
 import { CAN, type CanProtocol, type Zone, zonesHold } from '../../protocols/can/index.js';
 
-/** The true RTT now between two hosts, in ms; NaN without a path. */
+/**
+ * The true RTT now between two hosts, in ms: what a ping takes in the modelled network. NaN
+ * without a path, and for a pair a measured matrix lacks (its delays are fills, not truth).
+ */
 export function truthRttMs(network: NetworkModel): (a: number, b: number) => number {
   return (a, b) => {
+    if (!network.isMeasuredPair(a, b)) return NaN;
     const ab = network.latencyUs(a, b);
     const ba = network.latencyUs(b, a);
     return ab < 0 || ba < 0 ? NaN : (ab + ba) / 1000;
