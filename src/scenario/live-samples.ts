@@ -10,6 +10,8 @@ import { CHORD, type LookupOutcome } from '../protocols/chord/index.js';
 import { SPIRAL, type SpiralOutcome } from '../protocols/spiral/index.js';
 import { CAN, type CanLookupOutcome, type Zone } from '../protocols/can/index.js';
 import type { CanView, ChordView, SpiralView } from './probes/overlay-probes.js';
+import { type LocateOutcome, VM_INDEX } from '../protocols/vm-index/index.js';
+import type { VmIndexView } from './probes/vm-index-probe.js';
 
 /** The agent's host as its hypervisor shows it: capacity, the VMs there, migrations finished since the last tick. */
 export interface CloudSample {
@@ -29,6 +31,13 @@ export interface NodeSample {
   readonly spiral?: { readonly searches: readonly SpiralOutcome[] };
   readonly can?: { readonly zones: readonly Zone[]; readonly lookups: readonly CanLookupOutcome[] };
   readonly cloud?: CloudSample;
+  readonly vmIndex?: VmIndexSample;
+}
+
+/** The node's VM index: entries it holds as an owner, and its locates finished since the last tick (answeredAtMs null in JSON when NaN). */
+export interface VmIndexSample {
+  readonly entryCount: number;
+  readonly locates: readonly LocateOutcome[];
 }
 
 /** Sample a node: reads its protocols by name, and drains their logs of finished operations. */
@@ -47,5 +56,11 @@ export function sampleNode(id: NodeId, tickS: number, protocolOf: (name: string)
     ...(spiral === undefined ? {} : { spiral: { searches: spiral.drainSearches() } }),
     ...(can === undefined ? {} : { can: { zones: can.heldZones().map((z) => ({ ...z })), lookups: can.drainLookups() } }),
     ...(cloud === undefined ? {} : { cloud }),
+    ...sampleVmIndex(protocolOf),
   };
+}
+
+function sampleVmIndex(protocolOf: (name: string) => unknown): { vmIndex?: VmIndexSample } {
+  const index = protocolOf(VM_INDEX) as VmIndexView | undefined;
+  return index === undefined ? {} : { vmIndex: { entryCount: index.entryCount, locates: index.drainLocates() } };
 }

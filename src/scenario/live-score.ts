@@ -12,10 +12,12 @@ import { defaultVivaldiConfig, distanceMs } from '../protocols/vivaldi/index.js'
 import { CHORD } from '../protocols/chord/index.js';
 import { SPIRAL } from '../protocols/spiral/index.js';
 import { CAN } from '../protocols/can/index.js';
-import type { NodeSample } from './live-samples.js';
+import { VM_INDEX } from '../protocols/vm-index/index.js';
+import type { NodeSample, VmIndexSample } from './live-samples.js';
 import type { NodesView } from './probes/nodes-view.js';
 import { type CanView, type ChordView, type SpiralView, newChordScored, recordCanLookups, recordChordLookups, recordSpiralSearches, recordVivaldiError } from './probes/overlay-probes.js';
 import type { Scenario } from './schema.js';
+import { type PlacementTruth, type VmIndexView, VmIndexProbe } from './probes/vm-index-probe.js';
 
 export interface LiveScoreInput {
   readonly scenario: Scenario;
@@ -26,6 +28,8 @@ export interface LiveScoreInput {
   readonly samples: readonly NodeSample[];
   /** VMs the scenario's cloud puts on the agents (0 without a cloud). */
   readonly vmCount?: number;
+  /** Where the VMs of the VM index were (the schedule the agents played); without it, locates are not scored. */
+  readonly vmPlacement?: PlacementTruth;
 }
 
 /** The agents' samples of one tick, read through the probes' view of the nodes. */
@@ -55,6 +59,7 @@ class TickNodes implements NodesView {
       const { zones, lookups } = sample.can;
       return { heldZones: () => zones, drainLookups: () => [...lookups] } satisfies CanView;
     }
+    if (name === VM_INDEX && sample.vmIndex !== undefined) return vmIndexView(sample.vmIndex);
     return undefined;
   }
 }
@@ -82,6 +87,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
   const canTotals = { lookups: 0, correct: 0 };
   const spiralTotals = { searches: 0 };
   const cloud = new CloudTally(agents, input.vmCount ?? 0);
+  const vmIndexProbe = input.vmPlacement === undefined ? null : new VmIndexProbe(input.vmPlacement);
   for (const [tickS, byId] of samplesByTick(agents, input.samples)) {
     const nodes = new TickNodes(byId);
     const coordinates = byId.map((s) => s?.vivaldi);
@@ -98,10 +104,17 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
     if (byId.some((s) => s?.chord !== undefined)) recordChordLookups(series, tickS, nodes, chordTotals);
     if (byId.some((s) => s?.can !== undefined)) recordCanLookups(series, tickS, nodes, canTotals);
     if (byId.some((s) => s?.cloud !== undefined)) cloud.record(series, tickS, byId);
+    vmIndexProbe?.record(series, tickS, nodes);
     series.record(tickS, 'nodes.up', byId.filter((s) => s !== undefined).length);
     for (const [name, value] of sumCounters(byId)) series.record(tickS, name, value);
   }
   return series;
+}
+
+/** A node's VM index as its sample shows it; JSON wrote an unanswered locate's NaN answer time as null. */
+function vmIndexView(sample: VmIndexSample): VmIndexView {
+  const locates = sample.locates.map((o) => ({ ...o, answeredAtMs: o.answeredAtMs ?? NaN }));
+  return { entryCount: sample.entryCount, drainLocates: () => locates };
 }
 
 /** Each counter summed over the agents that sampled the tick, by name. */
