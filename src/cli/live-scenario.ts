@@ -24,7 +24,7 @@ import { scoreLive } from '../scenario/live-score.js';
 import { liveHosts } from '../scenario/live-hosts.js';
 import { liveCloudPlan } from '../scenario/live-cloud.js';
 import { liveVmSchedule, withVmPlacement, withVmPlacementSchema } from '../scenario/live-vm-placement.js';
-import type { VmSchedule } from '../scenario/vm-schedule.js';
+import { VM_SCHEDULE_MOVES_MAX, type VmSchedule } from '../scenario/vm-schedule.js';
 import type { BackboneNetwork } from '../platform/network.js';
 import type { Scenario } from '../scenario/schema.js';
 import { writeResults } from '../metrics/write-results.js';
@@ -272,7 +272,7 @@ function vmScheduleOf(scenario: Scenario, scenarioFile: string, agents: number, 
     return liveVmSchedule(scenario, agents, durationS);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new LiveConfigError(scenarioFile, 'protocols.vmIndex.movesPerS', `fewer VM moves over the run (${error.message})`);
+    throw new LiveConfigError(scenarioFile, 'protocols.vmIndex.movesPerS', `at most ${VM_SCHEDULE_MOVES_MAX} VM moves over the live run (movesPerS x duration)`, error.message);
   }
 }
 

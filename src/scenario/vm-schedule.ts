@@ -56,6 +56,7 @@ export class VmSchedule {
     if (!(movesPerS >= 0 && Number.isFinite(movesPerS))) throw new RangeError(`movesPerS must be a finite number >= 0, got ${movesPerS}`);
     if (!(Number.isInteger(hostCount) && hostCount >= 1)) throw new RangeError(`hostCount must be an integer >= 1, got ${hostCount}`);
     if (!(durationS >= 0 && Number.isFinite(durationS))) throw new RangeError(`durationS must be a finite number >= 0, got ${durationS}`);
+    if (movesPerS * durationS > VM_SCHEDULE_MOVES_MAX) throw new RangeError(`${movesPerS} VM moves per second over ${durationS} s is more than ${VM_SCHEDULE_MOVES_MAX} moves`);
     const rng = randomStream(seed, 'vms');
     const up = Array.from({ length: hostCount }, (_, h) => h);
     this.history = new PlacementHistory(vmCount);
@@ -73,7 +74,7 @@ export class VmSchedule {
       const vm = drawMovingVm(rng, vmCount);
       const to = drawTargetHost(rng, up, hostOf[vm]);
       if (to < 0) continue;
-      if (this.allMoves.length >= VM_SCHEDULE_MOVES_MAX) throw new RangeError(`more than ${VM_SCHEDULE_MOVES_MAX} VM moves in ${durationS} s (movesPerS ${movesPerS})`);
+      if (this.allMoves.length >= VM_SCHEDULE_MOVES_MAX) throw new RangeError(`${movesPerS} VM moves per second over ${durationS} s drew more than ${VM_SCHEDULE_MOVES_MAX} moves`);
       version[vm]++;
       this.allMoves.push({ timeMs: timeUs / 1000, vm, from: hostOf[vm], to, version: version[vm] });
       this.history.arrive(vm, to, timeUs / 1000);

@@ -93,10 +93,11 @@ describe('the live VM schedule', () => {
     expect(at(placement)).toEqual(at(schedule));
   });
 
-  it('refuses a schedule that is not one: no VM, no host', () => {
+  it('refuses a schedule that is not one (no VM, no host) or beyond its bound of moves', () => {
     expect(() => new VmSchedule({ ...OPTIONS, vmCount: 0 })).toThrow(/vmCount/);
     expect(() => new VmSchedule({ ...OPTIONS, hostCount: 0 })).toThrow(/hostCount/);
     expect(() => new VmSchedule({ ...OPTIONS, movesPerS: -1 })).toThrow(/movesPerS/);
+    expect(() => new VmSchedule({ ...OPTIONS, movesPerS: 1e6, durationS: 10 })).toThrow(/more than 2000000 moves/);
   });
 });
 
