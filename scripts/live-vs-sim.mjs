@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs bundled scenarios live (luc live launch --scenario, N agents on loopback) and prints each
 // one's key metrics live beside its simulated twin (the same agents' RTT matrix, duration, seed).
-// Usage: node scripts/live-vs-sim.mjs [OUT_DIR]   (after npm run build; takes about 10 minutes)
+// Usage: node scripts/live-vs-sim.mjs [OUT_DIR]   (after npm run build; takes about 16 minutes)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ const runs = [
     keys: ['chord.lookup_success', 'chord.median_lookup_latency_ms', 'chord.mean_hops', 'chord.joined'],
   },
   { scenario: 'scenarios/renater-can.yaml', agents: 16, args: ['--duration-s', '90'], keys: ['can.lookup_success', 'can.mean_hops', 'can.joined'] },
+  { scenario: 'scenarios/renater-vm-index.yaml', agents: 16, args: ['--duration-s', '300'], keys: ['vmindex.success_share_total', 'vmindex.median_latency_ms', 'vmindex.mean_hops', 'vmindex.locates'] },
   { scenario: 'test/runtime/live/fixtures/live-dvms.yaml', agents: 5, args: [], keys: ['cloud.violations', 'cloud.resolve_s_max', 'cloud.migrations'] },
 ];
 

@@ -24,6 +24,8 @@ import { scoreLive } from '../scenario/live-score.js';
 import { DetectorLeaves } from '../scenario/live-detector.js';
 import { liveHosts } from '../scenario/live-hosts.js';
 import { liveCloudPlan } from '../scenario/live-cloud.js';
+import { liveVmSchedule, withVmPlacement, withVmPlacementSchema } from '../scenario/live-vm-placement.js';
+import { VM_SCHEDULE_MOVES_MAX, type VmSchedule } from '../scenario/vm-schedule.js';
 import type { BackboneNetwork, NetworkModel } from '../platform/network.js';
 import type { Scenario } from '../scenario/schema.js';
 import { writeResults } from '../metrics/write-results.js';
@@ -75,6 +77,12 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
   if (cloud !== null) {
     stack = cloud.withTransfer(stack);
     schemas = cloud.withTransferSchema(schemas);
+  }
+  // The VM index's VMs: this agent's part of the schedule every agent and the launcher draw alike.
+  const vmSchedule = liveVmSchedule(scenario, config.peers.length, config.durationMs / 1000);
+  if (vmSchedule !== null) {
+    stack = withVmPlacement(stack, vmSchedule);
+    schemas = withVmPlacementSchema(schemas);
   }
   const epochMs = await epochOf(options, config.reportFile);
   const samplesFile = options.samples ?? config.reportFile.replace(/(\.json)?$/, '.samples.jsonl');
@@ -190,6 +198,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const plan = scenario.cloud === undefined || world.backbone === null ? null : liveCloudPlan(scenario, options.scenario, world.backbone as BackboneNetwork, hosts);
   if (scenario.cloud !== undefined && plan === null) throw new LiveConfigError(options.scenario, 'topology', 'a backbone topology (graphml or generate) for a cloud section');
   agentOf(scenario, options.scenario, { hostCount: agents, constraints: plan?.constraints ?? null });
+  const vmSchedule = vmScheduleOf(scenario, options.scenario, agents, durationS);
 
   const truth = truthRttMs(world.network);
   const rttMs = (a: number, b: number): number => (a === b ? 0 : truth(hosts[a], hosts[b]));
@@ -226,7 +235,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const restarts = rejoins(result.restarts, result.reports, result.epochMs ?? 0);
   // Down from the kill until the new process ran its node (known for an agent's last restart), else until it was spawned.
   const outages = restarts.map((r) => ({ id: r.id, downAtMs: r.diedAtMs, upAtMs: r.diedAtMs + (r.runningAfterMs ?? r.restartedAtMs - r.diedAtMs) }));
-  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost, outages });
+  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost, outages, ...(vmSchedule === null ? {} : { vmPlacement: vmSchedule }) });
   const twinDir = join(dirname(outDir), `.${basename(outDir)}.twin`);
   const twin =
     options.twin === false
@@ -247,6 +256,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
     agentHosts: hosts.map((h) => world.network.hostName(h)),
     durationS,
     notApplied: skipped,
+    ...(vmSchedule === null ? {} : { vmPlacement: `a schedule played by the agents (${vmSchedule.vmCount} VMs, ${vmSchedule.moves.length} moves; VMs of a killed agent stay on it)` }),
     ...(scenario.cloud === undefined ? {} : { hypervisor: options.hypervisor ?? DEFAULT_HYPERVISOR, migrations: (options.hypervisor ?? DEFAULT_HYPERVISOR).startsWith('test:') ? 'emulated (libvirt test driver)' : 'virsh migrate --live', load: (options.hypervisor ?? DEFAULT_HYPERVISOR).startsWith('test:') ? 'injected from the scenario workload' : 'measured (domstats)' }),
     missingReports: missing,
     exits: result.exits,
@@ -258,13 +268,23 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const resolved = { ...scenario, output: { dir: relative(process.cwd(), outDir) || '.' } };
   const folders = [{ name: 'agents', from: work }, ...(twin === null ? [] : [{ name: 'twin', from: twin.dir }])];
   writeResults(outDir, { rows: series.all(), summary, resolvedScenario: resolved, folders });
-  const key = (name: string): boolean => /median_rel_error|lookup_success$|recall_at|nodes\.up|^routing\.success$|^cloud\.(violations_resolved|resolve_s_mean)$/.test(name);
+  const key = (name: string): boolean => /median_rel_error|lookup_success$|recall_at|vmindex\.success_share$|nodes\.up|^routing\.success$|^cloud\.(violations_resolved|resolve_s_mean)$/.test(name);
   const simOf = (name: string): string => (twin === null || !(name in twin.metrics) ? '' : ` (simulated twin ${round(twin.metrics[name])})`);
   const head = Object.entries(summary.metrics).filter(([name]) => key(name));
   process.stdout.write(`${head.map(([k, v]) => `${k} ${round(v)}${simOf(k)}`).join(', ')}; wall ${wallTimeS.toFixed(1)} s; ${outDir}\n`);
   if (missing.length > 0) {
     process.stderr.write(`no report from agent(s) ${missing.join(', ')} (exits: ${result.exits.join(', ')}); scored the agents that sampled; see ${outDir}/agents/agent-<i>.log\n`);
     process.exit(1);
+  }
+}
+
+/** The VM index's schedule for the launch (the ground truth of its locates); a bound exceeded is the scenario's error. */
+function vmScheduleOf(scenario: Scenario, scenarioFile: string, agents: number, durationS: number): VmSchedule | null {
+  try {
+    return liveVmSchedule(scenario, agents, durationS);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new LiveConfigError(scenarioFile, 'protocols.vmIndex.movesPerS', `at most ${VM_SCHEDULE_MOVES_MAX} VM moves over the live run (movesPerS x duration)`, error.message);
   }
 }
 

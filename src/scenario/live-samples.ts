@@ -13,6 +13,8 @@ import type { CanView, ChordView, SpiralView } from './probes/overlay-probes.js'
 import { ROUTING, type RoutingOutcome } from '../protocols/routing/index.js';
 import type { RoutingView } from './probes/routing-probe.js';
 import type { DetectorLeaves, DetectorSample } from './live-detector.js';
+import { type LocateOutcome, VM_INDEX } from '../protocols/vm-index/index.js';
+import type { VmIndexView } from './probes/vm-index-probe.js';
 
 /** The agent's host as its hypervisor shows it: capacity, the VMs there, migrations finished since the last tick. */
 export interface CloudSample {
@@ -34,6 +36,13 @@ export interface NodeSample {
   readonly routing?: { readonly longLinks: number; readonly requests: readonly RoutingOutcome[] };
   readonly detector?: DetectorSample;
   readonly cloud?: CloudSample;
+  readonly vmIndex?: VmIndexSample;
+}
+
+/** The node's VM index: entries it holds as an owner, and its locates finished since the last tick (answeredAtMs null in JSON when NaN). */
+export interface VmIndexSample {
+  readonly entryCount: number;
+  readonly locates: readonly LocateOutcome[];
 }
 
 /** Sample a node: reads its protocols by name, and drains their logs of finished operations. */
@@ -56,5 +65,11 @@ export function sampleNode(id: NodeId, tickS: number, protocolOf: (name: string)
     ...(routing === undefined ? {} : { routing: { longLinks: routing.longLinkCount(), requests: routing.drainRequests() } }),
     ...(detector === undefined ? {} : { detector }),
     ...(cloud === undefined ? {} : { cloud }),
+    ...sampleVmIndex(protocolOf),
   };
+}
+
+function sampleVmIndex(protocolOf: (name: string) => unknown): { vmIndex?: VmIndexSample } {
+  const index = protocolOf(VM_INDEX) as VmIndexView | undefined;
+  return index === undefined ? {} : { vmIndex: { entryCount: index.entryCount, locates: index.drainLocates() } };
 }

@@ -13,12 +13,14 @@ import { CHORD } from '../protocols/chord/index.js';
 import { SPIRAL } from '../protocols/spiral/index.js';
 import { CAN } from '../protocols/can/index.js';
 import { ROUTING } from '../protocols/routing/index.js';
-import type { NodeSample } from './live-samples.js';
 import { type AgentOutage, LiveDetectorTally } from './live-detector.js';
 import { newRoutingTotals, recordRoutingRequests, type RoutingView } from './probes/routing-probe.js';
+import { VM_INDEX } from '../protocols/vm-index/index.js';
+import type { NodeSample, VmIndexSample } from './live-samples.js';
 import type { NodesView } from './probes/nodes-view.js';
 import { type CanView, type ChordView, type SpiralView, newChordScored, recordCanLookups, recordChordLookups, recordSpiralSearches, recordVivaldiError } from './probes/overlay-probes.js';
 import type { Scenario } from './schema.js';
+import { type PlacementTruth, type VmIndexView, VmIndexProbe } from './probes/vm-index-probe.js';
 
 export interface LiveScoreInput {
   readonly scenario: Scenario;
@@ -31,6 +33,8 @@ export interface LiveScoreInput {
   readonly vmCount?: number;
   /** The agent processes that died during the run, and when they were started again. */
   readonly outages?: readonly AgentOutage[];
+  /** Where the VMs of the VM index were (the schedule the agents played); without it, locates are not scored. */
+  readonly vmPlacement?: PlacementTruth;
 }
 
 /** The agents' samples of one tick, read through the probes' view of the nodes. */
@@ -64,6 +68,7 @@ class TickNodes implements NodesView {
       const { longLinks, requests } = sample.routing;
       return { longLinkCount: () => longLinks, drainRequests: () => [...requests] } satisfies RoutingView;
     }
+    if (name === VM_INDEX && sample.vmIndex !== undefined) return vmIndexView(sample.vmIndex);
     return undefined;
   }
 }
@@ -93,6 +98,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
   const spiralTotals = { searches: 0 };
   const cloud = new CloudTally(agents, input.vmCount ?? 0);
   const detector = scenario.detector === undefined ? null : new LiveDetectorTally(agents, scenario.detector.timeoutMs, input.outages ?? []);
+  const vmIndexProbe = input.vmPlacement === undefined ? null : new VmIndexProbe(input.vmPlacement);
   for (const [tickS, byId] of samplesByTick(agents, input.samples)) {
     const nodes = new TickNodes(byId);
     const coordinates = byId.map((s) => s?.vivaldi);
@@ -111,10 +117,17 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
     if (byId.some((s) => s?.routing !== undefined)) recordRoutingRequests(series, tickS, nodes, rttMs, routingTotals);
     if (byId.some((s) => s?.cloud !== undefined)) cloud.record(series, tickS, byId);
     detector?.record(series, tickS, byId);
+    vmIndexProbe?.record(series, tickS, nodes);
     series.record(tickS, 'nodes.up', byId.filter((s) => s !== undefined).length);
     for (const [name, value] of sumCounters(byId)) series.record(tickS, name, value);
   }
   return series;
+}
+
+/** A node's VM index as its sample shows it; JSON wrote an unanswered locate's NaN answer time as null. */
+function vmIndexView(sample: VmIndexSample): VmIndexView {
+  const locates = sample.locates.map((o) => ({ ...o, answeredAtMs: o.answeredAtMs ?? NaN }));
+  return { entryCount: sample.entryCount, drainLocates: () => locates };
 }
 
 /** Each counter summed over the agents that sampled the tick, by name. */

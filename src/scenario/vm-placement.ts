@@ -6,9 +6,10 @@
  * restarts the VMs of a failed host elsewhere). Each arrival is reported to the hosting node's
  * `vm-index` protocol, as its local hypervisor agent would (`vmArrived` with the VM's migration
  * count as its version; `vmDeparted` on the host it left, if that one still runs).
- * All draws come from the stream `randomStream(seed, 'vms')`. The whole location history is
- * kept (one entry per placement and move), so an answer can be judged against where the VM was
- * at any instant.
+ * All draws come from the stream `randomStream(seed, 'vms')`, through the functions of
+ * `vm-moves.ts` that a live launch's schedule (`vm-schedule.ts`) shares. The whole location
+ * history is kept (one entry per placement and move), so an answer can be judged against where
+ * the VM was at any instant.
  */
 import type { Simulator } from '../kernel/simulator.js';
 import { type Random, randomStream } from '../kernel/random.js';
@@ -17,6 +18,7 @@ import type { CounterCell, Counters } from '../runtime/counters.js';
 import type { NodeId } from '../runtime/context.js';
 import type { SimRuntime } from '../runtime/sim/sim-runtime.js';
 import { VM_INDEX, type VmIndexProtocol } from '../protocols/vm-index/index.js';
+import { PlacementHistory, drawInitialHost, drawMoveDelayUs, drawMovingVm, drawTargetHost } from './vm-moves.js';
 
 export interface VmPlacementWorld {
   readonly sim: Simulator;
@@ -40,9 +42,7 @@ export class VmPlacement {
   private readonly rng: Random;
   private readonly hostOf: Int32Array;
   private readonly versionOf: Int32Array;
-  /** Per VM: the times (ms) it arrived somewhere, ascending, and where. */
-  private readonly historyMs: number[][] = [];
-  private readonly historyHost: number[][] = [];
+  private readonly history: PlacementHistory;
   /** Per host: the VMs on it, and the vm-index instance they were reported to (to notice a restart). */
   private readonly vmsOn: Set<number>[] = [];
   private readonly agentOf: (VmIndexProtocol | undefined)[] = [];
@@ -62,10 +62,7 @@ export class VmPlacement {
     this.rng = randomStream(options.seed, 'vms');
     this.hostOf = new Int32Array(options.vmCount).fill(-1);
     this.versionOf = new Int32Array(options.vmCount);
-    for (let vm = 0; vm < options.vmCount; vm++) {
-      this.historyMs.push([]);
-      this.historyHost.push([]);
-    }
+    this.history = new PlacementHistory(options.vmCount);
     for (let h = 0; h < world.runtime.nodeCount; h++) {
       this.vmsOn.push(new Set());
       this.agentOf.push(undefined);
@@ -82,7 +79,7 @@ export class VmPlacement {
   start(): void {
     const up = this.upHosts();
     if (up.length === 0) throw new Error('VmPlacement.start: no host is up');
-    for (let vm = 0; vm < this.vmCount; vm++) this.place(vm, up[this.rng.int(up.length)]);
+    for (let vm = 0; vm < this.vmCount; vm++) this.place(vm, drawInitialHost(this.rng, up));
     for (let h = 0; h < this.agentOf.length; h++) this.agentOf[h] = this.agent(h);
     if (this.options.movesPerS > 0) this.scheduleMove();
     this.world.sim.after(this.checkPeriodUs, this.onCheck);
@@ -95,24 +92,12 @@ export class VmPlacement {
 
   /** The host `vm` was on at `timeMs` (an arrival at exactly that time counts); -1 before its placement. */
   hostAt(vm: number, timeMs: number): NodeId {
-    const times = this.historyMs[vm];
-    let lo = 0;
-    let hi = times.length; // first index with time > timeMs
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid] <= timeMs) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? -1 : this.historyHost[vm][lo - 1];
+    return this.history.hostAt(vm, timeMs);
   }
 
   /** Whether `vm` was on `host` at some instant of [fromMs, toMs]. */
   wasOnDuring(vm: number, host: NodeId, fromMs: number, toMs: number): boolean {
-    if (this.hostAt(vm, fromMs) === host) return true;
-    const times = this.historyMs[vm];
-    const hosts = this.historyHost[vm];
-    for (let k = 0; k < times.length; k++) if (times[k] > fromMs && times[k] <= toMs && hosts[k] === host) return true;
-    return false;
+    return this.history.wasOnDuring(vm, host, fromMs, toMs);
   }
 
   private agent(host: NodeId): VmIndexProtocol | undefined {
@@ -134,25 +119,22 @@ export class VmPlacement {
     }
     this.hostOf[vm] = host;
     this.vmsOn[host].add(vm);
-    this.historyMs[vm].push(this.world.sim.nowUs() / 1000);
-    this.historyHost[vm].push(host);
+    this.history.arrive(vm, host, this.world.sim.nowUs() / 1000);
     const agent = this.agent(host);
     if (agent !== undefined && !agent.vmArrived(vm, this.versionOf[vm])) this.refused.value++;
   }
 
   /** An up host other than `except`, uniformly; -1 when there is none. */
   private drawHost(except: NodeId): NodeId {
-    const up = this.upHosts().filter((h) => h !== except);
-    return up.length === 0 ? -1 : up[this.rng.int(up.length)];
+    return drawTargetHost(this.rng, this.upHosts(), except);
   }
 
   private scheduleMove(): void {
-    const delayUs = Math.max(1, msToUs(this.rng.exponential(1000 / this.options.movesPerS)));
-    this.world.sim.after(delayUs, this.onMove);
+    this.world.sim.after(drawMoveDelayUs(this.rng, this.options.movesPerS), this.onMove);
   }
 
   private readonly onMove = (): void => {
-    const vm = this.rng.int(this.vmCount);
+    const vm = drawMovingVm(this.rng, this.vmCount);
     const to = this.drawHost(this.hostOf[vm]);
     if (to >= 0) {
       this.place(vm, to);

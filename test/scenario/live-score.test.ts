@@ -2,12 +2,14 @@
  * Scoring a live launch from its agents' samples, against known answers: Chord lookups judged
  * against the true ring of the agents that sampled the tick, routed requests against the true
  * RTTs, detector leaves against the agents really killed, a host's overload timed from tick to
- * tick, and VMs lost or on two hosts counted.
+ * tick, VMs lost or on two hosts counted, and VM locates judged against the played schedule.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LookupOutcome } from '../../src/protocols/chord/index.js';
 import type { RoutingOutcome } from '../../src/protocols/routing/index.js';
+import { LOCATE_FAILED, LOCATE_UNKNOWN, type LocateOutcome } from '../../src/protocols/vm-index/index.js';
+import type { PlacementTruth } from '../../src/scenario/probes/vm-index-probe.js';
 import type { CloudSample, NodeSample } from '../../src/scenario/live-samples.js';
 import { samplesByTick, scoreLive } from '../../src/scenario/live-score.js';
 import { liveHosts } from '../../src/scenario/live-hosts.js';
@@ -113,6 +115,42 @@ describe('scoreLive', () => {
     expect(metrics['cloud.migrations_emulated']).toBe(1);
     expect(metrics['cloud.vms_on_two_hosts']).toBe(1);
     expect(metrics['cloud.vms_missing']).toBe(1); // VM 4 is nowhere
+  });
+
+  it("judges VM locates against the schedule the agents played, as the simulation's probe does, once each, from JSON", () => {
+    // VM 7 is on agent 1 until 1000 ms, then on agent 2.
+    const truth: PlacementTruth = {
+      hostAt: (vm, t) => (vm !== 7 ? 0 : t < 0 ? -1 : t < 1000 ? 1 : 2),
+      wasOnDuring: (vm, host, from, to) => vm === 7 && ((host === 1 && from < 1000) || (host === 2 && to >= 1000)),
+    };
+    const locate = (host: number, startedAtMs: number, answeredAtMs: number, hops: number): LocateOutcome => ({ locator: 0, vm: 7, host, version: 0, owner: 2, hops, startedAtMs, answeredAtMs, finishedAtMs: startedAtMs + 40 });
+    const index = (entryCount: number, locates: LocateOutcome[] = []): Partial<NodeSample> => ({ vmIndex: { entryCount, locates } });
+    // Through JSON, as the agents write them: a failed locate's NaN answer time arrives as null.
+    const samples = JSON.parse(
+      JSON.stringify([
+        sample(0, 2, index(3, [locate(1, 500, 520, 2), locate(2, 1500, 1520, 3), locate(1, 990, 1010, 2), locate(1, 1200, 1220, 2)])),
+        sample(1, 2, index(4, [locate(LOCATE_UNKNOWN, 1600, 1620, 1), locate(LOCATE_FAILED, 1700, NaN, 4)])),
+        sample(2, 2, index(5)),
+        sample(0, 4, index(3)),
+        sample(1, 4, index(4)),
+      ]),
+    ) as NodeSample[];
+    const series = scoreLive({ scenario, agents: 3, rttMs, samples, vmPlacement: truth });
+    const at = (timeS: number, metric: string): number | undefined => series.all().find((r) => r.timeS === timeS && r.metric === metric)?.value;
+    expect(at(2, 'vmindex.locates')).toBe(6);
+    expect(at(2, 'vmindex.success_share')).toBeCloseTo(2 / 6, 12); // agent 1 before the move, agent 2 after it
+    expect(at(2, 'vmindex.stale_share')).toBeCloseTo(1 / 6, 12); // moved while in flight
+    expect(at(2, 'vmindex.wrong_share')).toBeCloseTo(1 / 6, 12); // had moved before the locate
+    expect(at(2, 'vmindex.unknown_share')).toBeCloseTo(1 / 6, 12);
+    expect(at(2, 'vmindex.failed_share')).toBeCloseTo(1 / 6, 12);
+    expect(at(2, 'vmindex.mean_hops')).toBeCloseTo((2 + 3 + 2 + 2 + 1) / 5, 12); // answered ones only
+    expect(at(2, 'vmindex.median_latency_ms')).toBe(40);
+    expect(at(2, 'vmindex.entries')).toBe(12);
+    // The next tick: nothing new is judged again; agent 2 did not sample, its entries are not counted.
+    expect(at(4, 'vmindex.locates')).toBe(6);
+    expect(at(4, 'vmindex.success_share')).toBeUndefined();
+    expect(at(4, 'vmindex.success_share_total')).toBeCloseTo(2 / 6, 12);
+    expect(at(4, 'vmindex.entries')).toBe(7);
   });
 
   it('groups samples by tick in time order, ignoring ids outside the launch', () => {

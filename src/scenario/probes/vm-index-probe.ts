@@ -9,17 +9,22 @@
  * Records per metric interval: vmindex.locates (cumulative), vmindex.success_share and the other
  * shares, vmindex.median_latency_ms, vmindex.p90_latency_ms and vmindex.mean_hops (over the answered locates), and
  * vmindex.entries (entries held by the owners that are up). Locates logged by a node that
- * crashed before the sample are lost with it.
+ * crashed before the sample are lost with it. The nodes are read through `NodesView`: a simulated
+ * run's runtime against `VmPlacement`, or a live launch's samples of one tick against the
+ * schedule its agents played (`vm-schedule.ts`).
  */
 import type { MetricSeries } from '../../metrics/series.js';
 import { mean, median, quantile } from '../../metrics/stats.js';
-import type { SimRuntime } from '../../runtime/sim/sim-runtime.js';
 import { LOCATE_FAILED, LOCATE_UNKNOWN, type LocateOutcome, VM_INDEX, type VmIndexProtocol } from '../../protocols/vm-index/index.js';
 import type { VmPlacement } from '../vm-placement.js';
+import type { NodesView } from './nodes-view.js';
 
 export type LocateVerdict = 'success' | 'stale' | 'wrong' | 'unknown' | 'failed';
 
 export type PlacementTruth = Pick<VmPlacement, 'hostAt' | 'wasOnDuring'>;
+
+/** What the probe reads of a node's VM index. */
+export type VmIndexView = Pick<VmIndexProtocol, 'entryCount' | 'drainLocates'>;
 
 export function judgeLocate(outcome: LocateOutcome, truth: PlacementTruth): LocateVerdict {
   if (outcome.host === LOCATE_FAILED) return 'failed';
@@ -37,14 +42,14 @@ export class VmIndexProbe {
   constructor(private readonly truth: PlacementTruth) {}
 
   /** Drain every node's locates, judge them, and record the vmindex.* metrics at `timeS`. */
-  record(series: MetricSeries, timeS: number, runtime: SimRuntime): void {
+  record(series: MetricSeries, timeS: number, nodes: NodesView): void {
     const counts: Record<LocateVerdict, number> = { success: 0, stale: 0, wrong: 0, unknown: 0, failed: 0 };
     const latencyMs: number[] = [];
     const hops: number[] = [];
     let entries = 0;
     let finished = 0;
-    for (let id = 0; id < runtime.nodeCount; id++) {
-      const index = runtime.protocolOf<VmIndexProtocol>(id, VM_INDEX);
+    for (let id = 0; id < nodes.nodeCount; id++) {
+      const index = nodes.protocolOf(id, VM_INDEX) as VmIndexView | undefined;
       if (index === undefined) continue;
       entries += index.entryCount;
       for (const outcome of index.drainLocates()) {
