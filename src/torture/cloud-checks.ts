@@ -40,7 +40,7 @@ export function cloudChecks(setup: CloudSetup, backbone: BackboneNetwork, modelC
   const model: Check = {
     name: 'cloud.model',
     check: () => {
-      if (!modelDirty) return null;
+      if (!modelDirty) return undefined;
       modelDirty = false;
       const problems = modelCheck(cloud);
       return problems.length === 0 ? null : problems.slice(0, 3).join('; ');
@@ -49,7 +49,7 @@ export function cloudChecks(setup: CloudSetup, backbone: BackboneNetwork, modelC
   const ve: Check = {
     name: 'cloud.ve',
     check: () => {
-      if (!veDirty) return null;
+      if (!veDirty) return undefined;
       veDirty = false;
       return veBroken();
     },

@@ -7,8 +7,11 @@
 export interface Check {
   /** Short stable name, reported with the failure (e.g. `cloud.model`, `chord.ring`). */
   readonly name: string;
-  /** Null while the invariant holds, else what broke. `nowUs` is the virtual time. */
-  check(nowUs: number): string | null;
+  /**
+   * Null while the invariant holds, else what broke; undefined when it was not checked (nothing
+   * it reads changed, or its window has not begun). `nowUs` is the virtual time.
+   */
+  check(nowUs: number): string | null | undefined;
 }
 
 export class InvariantBroken extends Error {

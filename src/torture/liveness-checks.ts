@@ -26,7 +26,7 @@ export function partitionsReleased(runtime: SimRuntime, dvmsName: string, window
   return {
     name: 'dvms.partitions-released',
     check: (nowUs) => {
-      if (nowUs < window.healUs) return null;
+      if (nowUs < window.healUs) return undefined;
       for (let id = 0; id < heldSinceUs.length; id++) {
         const dvms = serviceInstance<DvmsProtocol>(runtime.protocolOf(id, dvmsName));
         if (dvms === undefined || dvms.isFree()) {
@@ -47,7 +47,7 @@ export function chordRing(runtime: SimRuntime, window: LivenessWindow): Check {
   return {
     name: 'chord.ring',
     check: (nowUs) => {
-      if (nowUs < window.healUs + window.livenessUs) return null;
+      if (nowUs < window.healUs + window.livenessUs) return undefined;
       const ring: { id: number; key: number; chord: ChordProtocol }[] = [];
       for (let id = 0; id < runtime.nodeCount; id++) {
         const chord = runtime.protocolOf<ChordProtocol>(id, CHORD);
@@ -70,7 +70,7 @@ export function canTiling(runtime: SimRuntime, window: LivenessWindow): Check {
   return {
     name: 'can.tiling',
     check: (nowUs) => {
-      if (nowUs < window.healUs + window.livenessUs) return null;
+      if (nowUs < window.healUs + window.livenessUs) return undefined;
       const zones: { zone: Zone; node: number }[] = [];
       let any = false;
       for (let id = 0; id < runtime.nodeCount; id++) {

@@ -123,7 +123,8 @@ class Delivery implements EventRecord {
 /**
  * The simulated runtime: gives every host a NodeContext backed by the kernel's virtual clock and
  * the modelled network. A message arrives after the path latency plus size / bandwidth, or is
- * lost when there is no path at send time or the receiver is down at arrival.
+ * lost when there is no path at send time or the receiver is down at arrival (or crashed since the
+ * send: a message to a running node is for that incarnation only).
  */
 export class SimRuntime {
   private readonly nodes: SimNode[];
@@ -298,7 +299,8 @@ export class SimRuntime {
     delivery.message = null;
     this.deliveryPool.push(delivery);
     const protocol = this.receivers[slot][to];
-    if (protocol === undefined) {
+    // A message sent to a running incarnation dies with it, even if the node is back by arrival.
+    if (protocol === undefined || (toIncarnation >= 0 && toIncarnation !== this.incarnations[to])) {
       this.lost.value++;
       return;
     }
