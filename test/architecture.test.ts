@@ -25,7 +25,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   scenario: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'agent', 'faults', 'metrics', 'workload', 'placement'],
   check: ['kernel', 'platform', 'runtime', 'protocols', 'agent', 'faults', 'metrics', 'scenario'],
   plot: ['kernel', 'platform', 'metrics', 'scenario'],
-  cli: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'agent', 'faults', 'metrics', 'scenario', 'plot', 'check', 'workload', 'placement'],
+  torture: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'agent', 'faults', 'metrics', 'scenario', 'placement'],
+  cli: ['kernel', 'platform', 'runtime', 'protocols', 'actors', 'agent', 'faults', 'metrics', 'scenario', 'plot', 'check', 'workload', 'placement', 'torture'],
   bench: ['kernel', 'platform', 'runtime', 'protocols', 'agent', 'faults', 'metrics', 'scenario', 'workload', 'placement'],
 };
 

@@ -16,6 +16,7 @@ import { registerPlotCommands } from './plot-command.js';
 import { registerSweepCommands } from './sweep-command.js';
 import { registerResultsCommands } from './results-command.js';
 import { registerCheckCommands } from './check-command.js';
+import { registerTortureCommand } from './torture-command.js';
 
 export const DEFAULT_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'renater-vivaldi.yaml');
 
@@ -73,6 +74,7 @@ export function buildProgram(): Command {
   registerSweepCommands(program);
   registerResultsCommands(program);
   registerCheckCommands(program);
+  registerTortureCommand(program);
   return program;
 }
 

@@ -1,6 +1,7 @@
 import type { Simulator } from '../kernel/simulator.js';
 import { randomStream } from '../kernel/random.js';
 import type { BackboneNetwork, NetworkModel } from '../platform/network.js';
+import { LinkLoss } from '../platform/link-loss.js';
 import type { SimRuntime } from '../runtime/sim/sim-runtime.js';
 import type { Counters } from '../runtime/counters.js';
 import type { Fault } from './fault-plan.js';
@@ -22,6 +23,8 @@ export interface FaultWorld {
  */
 export class FaultInjector {
   private readonly hostDownCount: Int32Array;
+  /** Loss windows of `links-lossy` faults, attached to the backbone at the first one. */
+  private loss: LinkLoss | null = null;
 
   constructor(private readonly world: FaultWorld) {
     this.hostDownCount = new Int32Array(world.network.hostCount);
@@ -30,11 +33,28 @@ export class FaultInjector {
   schedule(faults: readonly Fault[]): void {
     for (const fault of faults) {
       if (fault.kind === 'stochastic') this.scheduleStochastic(fault);
+      else if (fault.kind === 'links-lossy') this.scheduleLoss(fault);
       else this.scheduleTimed(fault);
     }
   }
 
-  private scheduleTimed(fault: Exclude<Fault, { kind: 'stochastic' }>): void {
+  private scheduleLoss(fault: Extract<Fault, { kind: 'links-lossy' }>): void {
+    const { sim, seed, counters } = this.world;
+    if (this.loss === null) {
+      const backbone = this.requireBackbone('message-loss');
+      this.loss = new LinkLoss(backbone.backbone.links.length, backbone.backbone.pops.length, randomStream(seed, 'faults.loss'), counters.cell('faults.loss_dropped'));
+      backbone.attachLoss(this.loss);
+    }
+    const loss = this.loss;
+    const apply = (open: boolean): void => {
+      for (const link of fault.links) loss.setWindow(link, fault.lossProbability, open);
+      counters.count(open ? 'faults.loss_open' : 'faults.loss_close');
+    };
+    sim.at(fault.atUs, () => apply(true));
+    if (fault.durationUs !== null) sim.at(fault.atUs + fault.durationUs, () => apply(false));
+  }
+
+  private scheduleTimed(fault: Exclude<Fault, { kind: 'stochastic' | 'links-lossy' }>): void {
     const { sim } = this.world;
     const apply = (down: boolean): void => {
       if (fault.kind === 'links-down') for (const link of fault.links) this.setLinkDown(link, down);

@@ -7,6 +7,14 @@ export type Fault =
   | { readonly kind: 'pops-down'; readonly atUs: number; readonly durationUs: number | null; readonly pops: readonly number[] }
   | { readonly kind: 'hosts-down'; readonly atUs: number; readonly durationUs: number | null; readonly hosts: readonly number[] }
   | {
+      readonly kind: 'links-lossy';
+      readonly atUs: number;
+      readonly durationUs: number | null;
+      readonly links: readonly number[];
+      /** Chance that a message crossing one of the links is dropped while the window holds. */
+      readonly lossProbability: number;
+    }
+  | {
       readonly kind: 'stochastic';
       readonly target: 'links' | 'pops' | 'hosts';
       /** Exponential time to failure and to repair, means in microseconds. */

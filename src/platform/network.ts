@@ -1,6 +1,7 @@
 import { buildAdjacency, DijkstraScratch, shortestPathsFrom, type Adjacency } from './graph.js';
 import { DEFAULT_ONE_WAY, oneWayLatencies, type OneWayLatencies } from './one-way-latency.js';
 import type { Backbone, RttMatrix } from './types.js';
+import type { LinkLoss } from './link-loss.js';
 
 /**
  * What the simulated runtime asks of the modelled network: where hosts are, whether they are
@@ -81,6 +82,8 @@ export class BackboneNetwork implements NetworkModel {
   private readonly transmitUsPerByte: number;
   /** Number of Dijkstra runs so far (for benchmarks and tests of the cache). */
   pathComputations = 0;
+  /** Windows of message loss on links (`message-loss` faults); null while a run has none. */
+  private loss: LinkLoss | null = null;
 
   constructor(
     readonly backbone: Backbone,
@@ -180,8 +183,18 @@ export class BackboneNetwork implements NetworkModel {
   deliveryUs(a: number, b: number, sizeBytes: number): number {
     const latency = this.latencyUs(a, b);
     if (latency < 0) return -1;
+    const loss = this.loss;
+    if (loss !== null && loss.active && this.hostPop[a] !== this.hostPop[b] && loss.drops(this.hostPop[a], this.hostPop[b], this.routeOf)) return -1;
     return latency + Math.round(sizeBytes * this.transmitUsPerByte);
   }
+
+  /** Attach the loss windows of a run's `message-loss` faults (once: the injector owns them). */
+  attachLoss(loss: LinkLoss): void {
+    if (this.loss !== null) throw new Error('BackboneNetwork.attachLoss: loss windows already attached');
+    this.loss = loss;
+  }
+
+  private readonly routeOf = (pa: number, pb: number): number[] | null => this.pathLinks(pa, pb);
 
   /** Shortest one-way latency between two PoPs over what is up; -1 when none. */
   popLatencyUs(pa: number, pb: number): number {
@@ -307,6 +320,7 @@ export class BackboneNetwork implements NetworkModel {
 
   private invalidatePaths(): void {
     this.adjacency = null;
+    this.loss?.pathsChanged();
     this.flushRows();
   }
 }

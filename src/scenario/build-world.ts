@@ -77,11 +77,19 @@ export function buildWorld(scenario: Scenario, scenarioFile: string): World {
       case 'host-crash':
         if (fault.host >= network.hostCount) fail(`${field}.host`, `a host index < ${network.hostCount}`, String(fault.host));
         return timed('hosts-down', fault, { hosts: [fault.host] });
-      case 'partition': {
-        const inside = new Uint8Array(backbone.pops.length);
-        fault.pops.forEach((pop, k) => (inside[popIndex(pop, `${field}.pops[${k}]`)] = 1));
-        const links = backbone.links.flatMap((l, i) => (inside[l.a] !== inside[l.b] ? [i] : []));
-        return timed('links-down', fault, { links });
+      case 'partition':
+        return timed('links-down', fault, { links: boundaryLinks(backbone, fault.pops, field, popIndex) });
+      case 'message-loss': {
+        let links: number[];
+        if (fault.link !== undefined) {
+          const a = popIndex(fault.link[0], `${field}.link[0]`);
+          const b = popIndex(fault.link[1], `${field}.link[1]`);
+          links = backbone.links.flatMap((l, i) => ((l.a === a && l.b === b) || (l.a === b && l.b === a) ? [i] : []));
+          if (links.length === 0) fail(`${field}.link`, 'two PoPs joined by a link', `no link between ${fault.link[0]} and ${fault.link[1]}`);
+        } else {
+          links = boundaryLinks(backbone, fault.pops ?? [], field, popIndex);
+        }
+        return { kind: 'links-lossy', atUs: sToUs(fault.atS), durationUs: Number.isFinite(fault.durationS) ? sToUs(fault.durationS) : null, links, lossProbability: fault.lossProbability };
       }
       case 'stochastic':
         return stochastic(fault, index);
@@ -89,6 +97,13 @@ export function buildWorld(scenario: Scenario, scenarioFile: string): World {
   });
   const churn = churnOf(scenario, network.hostCount, faults, (pop) => network.hostsOf(pop), fail);
   return { network, backbone: network, faults, churn };
+}
+
+/** The links between the listed PoPs and the others (what a partition of them cuts). */
+function boundaryLinks(backbone: Backbone, pops: readonly (string | number)[], field: string, popIndex: (ref: string | number, field: string) => number): number[] {
+  const inside = new Uint8Array(backbone.pops.length);
+  pops.forEach((pop, k) => (inside[popIndex(pop, `${field}.pops[${k}]`)] = 1));
+  return backbone.links.flatMap((l, i) => (inside[l.a] !== inside[l.b] ? [i] : []));
 }
 
 function churnOf(scenario: Scenario, hostCount: number, faults: readonly PlannedFault[], hostsOfPop: ((pop: number) => readonly [number, number]) | null, fail: Fail): ChurnPlan | null {

@@ -3,6 +3,8 @@
  * `durationS` absent means the fault lasts for ever; it is normalised to Infinity, so that
  * `atS + durationS < end` decides whether a repair is scheduled without a special case.
  * Stochastic faults draw exponential times to failure and to repair from the scenario seed.
+ * A `message-loss` window drops each message crossing its links with `lossProbability`, drawn
+ * from the stream `faults.loss` (messages within one PoP cross no link and are never lost).
  */
 import { z } from 'zod';
 import { int, num, popRef, section, whenValid } from './fields.js';
@@ -36,6 +38,22 @@ const partition = section({
   durationS,
 });
 
+/** Loss on one link (`link`) or on every link leaving a set of PoPs (`pops`, as a partition cuts). */
+const messageLoss = section({
+  kind: z.literal('message-loss'),
+  atS,
+  link: z.tuple([popRef(), popRef()], { error: 'expected two PoPs [a, b] (names or indices)' }).optional(),
+  pops: z.array(popRef(), { error: 'expected a list of PoPs' }).min(1, { error: 'expected a list of at least one PoP' }).optional(),
+  lossProbability: num({ gt: 0, le: 1 }).meta({ description: 'chance that a message crossing one of the links is dropped' }),
+  durationS,
+}).superRefine((fault, context) => {
+  if ((fault.link === undefined) === (fault.pops === undefined)) {
+    context.addIssue({ code: 'custom', path: ['link'], message: 'expected either link: [a, b] or pops: [...] (exactly one)' });
+  } else if (fault.link !== undefined && fault.link[0] === fault.link[1]) {
+    context.addIssue({ code: 'custom', path: ['link', 1], message: 'expected a PoP other than link[0]' });
+  }
+}, whenValid('link', 'pops'));
+
 const stochastic = section({
   kind: z.literal('stochastic'),
   target: z.enum(['links', 'hosts', 'pops']),
@@ -43,7 +61,7 @@ const stochastic = section({
   mttrS: num({ gt: 0 }).meta({ description: 'mean time to repair (exponential)' }),
 });
 
-export const faultSchema = z.discriminatedUnion('kind', [linkDown, popCrash, hostCrash, partition, stochastic]);
+export const faultSchema = z.discriminatedUnion('kind', [linkDown, popCrash, hostCrash, partition, messageLoss, stochastic]);
 
 export const faultsSchema = z.array(faultSchema, { error: 'expected a list of faults' }).default([]);
 

@@ -43,6 +43,17 @@ export interface RunProgress {
 export interface RunOptions {
   /** Called after every metric interval (the CLI draws its progress line from it). */
   readonly onProgress?: (progress: RunProgress) => void;
+  /** Called once the world is built, before the first event (`luc torture` installs its checks). */
+  readonly instrument?: (run: RunInstruments) => void;
+}
+
+/** The simulated state of a run, for checks that watch it event by event. */
+export interface RunInstruments {
+  readonly scenario: Scenario;
+  readonly sim: Simulator;
+  readonly runtime: SimRuntime;
+  readonly world: World;
+  readonly cloud: CloudSetup | null;
 }
 
 /** A node's final Vivaldi coordinate, as its protocol holds it at the end of the run. */
@@ -139,6 +150,7 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     for (const [name, value] of counters.entries()) series.record(timeS, name, value);
   };
 
+  options.instrument?.({ scenario, sim, runtime, world, cloud });
   runtime.startAll();
   churn?.start();
   vmPlacement?.start(); // on the hosts up once churn has taken down those that start down

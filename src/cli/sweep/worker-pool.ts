@@ -10,16 +10,24 @@ import type { RunOutcome, WorkerInit, WorkerTask } from './worker-protocol.js';
 /** The compiled worker script, next to this module in dist/. */
 const WORKER_URL = new URL('./sweep-worker.js', import.meta.url);
 
-export interface PoolOptions<T> {
+/** What a task gets when its worker thread dies under it. */
+export interface CrashOutcome {
+  readonly ok: false;
+  readonly error: string;
+  readonly detail: string;
+}
+
+/** Generic in the messages, so `luc torture` runs its own worker script on the same pool. */
+export interface PoolOptions<T, M = WorkerTask, O = RunOutcome> {
   readonly jobs: number;
   readonly code: CodeVersion;
-  readonly toMessage: (task: T) => WorkerTask;
-  readonly onDone: (task: T, outcome: RunOutcome) => void;
+  readonly toMessage: (task: T) => M;
+  readonly onDone: (task: T, outcome: O | CrashOutcome) => void;
   /** The worker script; default the compiled sweep-worker.js (tests give another). */
   readonly workerUrl?: URL;
 }
 
-export function runInWorkers<T>(tasks: readonly T[], options: PoolOptions<T>): Promise<void> {
+export function runInWorkers<T, M = WorkerTask, O = RunOutcome>(tasks: readonly T[], options: PoolOptions<T, M, O>): Promise<void> {
   if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new RangeError(`runInWorkers: jobs must be an integer >= 1, got ${options.jobs}`);
   const init: WorkerInit = { code: options.code };
   return new Promise<void>((resolvePool, rejectPool) => {
@@ -27,7 +35,7 @@ export function runInWorkers<T>(tasks: readonly T[], options: PoolOptions<T>): P
     let active = 0;
     let failed = false;
 
-    const settle = (task: T, outcome: RunOutcome): boolean => {
+    const settle = (task: T, outcome: O | CrashOutcome): boolean => {
       try {
         options.onDone(task, outcome);
         return true;
@@ -52,7 +60,7 @@ export function runInWorkers<T>(tasks: readonly T[], options: PoolOptions<T>): P
         current = tasks[next++];
         worker.postMessage(options.toMessage(current));
       };
-      worker.on('message', (outcome: RunOutcome) => {
+      worker.on('message', (outcome: O) => {
         const task = current as T;
         current = null;
         if (settle(task, outcome)) feed();

@@ -44,7 +44,9 @@ class NodeTimer implements TimerHandle, EventRecord {
   fire(): void {
     if (!this.active) return;
     this.active = false;
-    if (this.ctx.alive) this.handler();
+    if (!this.ctx.alive) return;
+    this.ctx.audit();
+    this.handler();
   }
 }
 
@@ -64,6 +66,8 @@ class SimNodeContext implements NodeContext {
     readonly id: NodeId,
     private readonly slot: number,
     private readonly protocolName: string,
+    /** The node's incarnation this context was built for. */
+    readonly incarnation: number,
     readonly rng: Random,
     readonly metrics: MetricSink,
     private readonly sentCell: CounterCell,
@@ -91,6 +95,12 @@ class SimNodeContext implements NodeContext {
   bootstrapPeers(): readonly NodeId[] {
     return (this.bootstrap ??= this.runtime.drawBootstrap(this.id));
   }
+
+  /** Tells the runtime's audit hook, if any, that a handler of this incarnation runs. */
+  audit(): void {
+    const hook = this.runtime.onHandle;
+    if (hook !== null) hook(this.id, this.incarnation);
+  }
 }
 
 /**
@@ -101,6 +111,8 @@ class Delivery implements EventRecord {
   from = 0;
   to = 0;
   slot = 0;
+  /** The receiver's incarnation when the message was sent, -1 if it was down: a message to a running node is for that incarnation. */
+  toIncarnation = 0;
   message: Message | null = null;
   constructor(private readonly arrive: (delivery: Delivery) => void) {}
   fire(): void {
@@ -111,7 +123,8 @@ class Delivery implements EventRecord {
 /**
  * The simulated runtime: gives every host a NodeContext backed by the kernel's virtual clock and
  * the modelled network. A message arrives after the path latency plus size / bandwidth, or is
- * lost when there is no path at send time or the receiver is down at arrival.
+ * lost when there is no path at send time or the receiver is down at arrival (or crashed since the
+ * send: a message to a running node is for that incarnation only).
  */
 export class SimRuntime {
   private readonly nodes: SimNode[];
@@ -129,6 +142,12 @@ export class SimRuntime {
   private readonly deliveryPool: Delivery[] = [];
   /** Messages sent per type, when `countByMessageType`. */
   private readonly typeCounts: Map<string, CounterCell> | null;
+  /**
+   * Called before a protocol handles a message or a timer, with the node and the incarnation the
+   * message or timer was meant for (`luc torture` checks it is the node's current one). Null
+   * costs one check per handler.
+   */
+  onHandle: ((node: NodeId, incarnation: number) => void) | null = null;
 
   constructor(private readonly options: SimRuntimeOptions) {
     const n = options.network.hostCount;
@@ -159,6 +178,11 @@ export class SimRuntime {
 
   isUp(id: NodeId): boolean {
     return this.nodes[id].up;
+  }
+
+  /** How many times node `id` has been started or crashed: each start begins a new incarnation. */
+  incarnationOf(id: NodeId): number {
+    return this.incarnations[id];
   }
 
   /** The protocol `name` of node `id` (for metrics that read simulated state), if running. */
@@ -228,6 +252,7 @@ export class SimRuntime {
       id,
       this.slotOf(protocolName),
       protocolName,
+      incarnation,
       rng,
       counters,
       counters.cell(`${protocolName}.messages.sent`),
@@ -262,22 +287,25 @@ export class SimRuntime {
     delivery.from = from;
     delivery.to = to;
     delivery.slot = slot;
+    delivery.toIncarnation = this.nodes[to].up ? this.incarnations[to] : -1;
     delivery.message = message;
     sim.after(delayUs, delivery);
   }
 
   private readonly deliver = (delivery: Delivery): void => {
-    const { from, to, slot } = delivery;
+    const { from, to, slot, toIncarnation } = delivery;
     const message = delivery.message as Message;
     // Back to the pool before the handler runs: its own sends may reuse this very record.
     delivery.message = null;
     this.deliveryPool.push(delivery);
     const protocol = this.receivers[slot][to];
-    if (protocol === undefined) {
+    // A message sent to a running incarnation dies with it, even if the node is back by arrival.
+    if (protocol === undefined || (toIncarnation >= 0 && toIncarnation !== this.incarnations[to])) {
       this.lost.value++;
       return;
     }
     this.delivered.value++;
+    if (this.onHandle !== null && toIncarnation >= 0) this.onHandle(to, toIncarnation);
     protocol.onMessage(from, message);
   };
 
