@@ -19,7 +19,8 @@ import { agentSchemas } from '../agent/agent-schemas.js';
 import { readScenarioSource } from '../scenario/source.js';
 import { buildWorld } from '../scenario/build-world.js';
 import { truthRttMs } from '../scenario/probes/overlay-probes.js';
-import { type NodeSample, sampleNode } from '../scenario/live-samples.js';
+import { type NodeSample, sampleNode, VeOpCollector } from '../scenario/live-samples.js';
+import { VE } from '../protocols/ve/ve-stack.js';
 import { scoreLive } from '../scenario/live-score.js';
 import { liveHosts } from '../scenario/live-hosts.js';
 import { liveCloudPlan } from '../scenario/live-cloud.js';
@@ -68,10 +69,11 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const hypervisorCounters = new Counters();
   const cloud = await cloudOf(scenario, options, config, hypervisorCounters, log);
-  let stack = agentOf(scenario, options.scenario, { hostCount: config.peers.length, constraints: cloud?.constraints ?? null });
+  const veOps = new VeOpCollector();
+  let stack = agentOf(scenario, options.scenario, { hostCount: config.peers.length, constraints: cloud?.constraints ?? null, observeVe: veOps.observe });
   let schemas = agentSchemas(scenario, config.peers.length);
   if (cloud !== null) {
-    stack = cloud.withTransfer(stack);
+    stack = cloud.withVeHooks(cloud.withTransfer(stack));
     schemas = cloud.withTransferSchema(schemas);
   }
   const epochMs = await epochOf(options, config.reportFile);
@@ -87,7 +89,7 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
       intervalMs: scenario.metrics.intervalS * 1000,
       onTick: (node, tickS) => {
         const counters = [...node.counters.entries(), ...hypervisorCounters.entries()];
-        const sample = sampleNode(node.id, tickS, (name) => node.protocol(name), counters, cloud?.sample());
+        const sample = { ...sampleNode(node.id, tickS, (name) => node.protocol(name), counters, cloud?.sample()), ...(node.protocol(VE) === undefined ? {} : veOps.drain()) };
         appendFileSync(samplesFile, `${JSON.stringify(sample)}\n`);
       },
     }, cloud?.hypervisor);
@@ -219,7 +221,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const wallTimeS = (performance.now() - wallStart) / 1000;
 
   const samples = hosts.flatMap((_, id) => readSamples(join(work, `agent-${id}.samples.jsonl`)));
-  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost });
+  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost, veMembers: plan?.veMembers });
   // The twin needs the agents' hosts on a backbone for a cloud (migrations cross links): not yet.
   const twin = options.twin === false || scenario.cloud !== undefined ? null : runTwin(options.scenario, sets, matrixFile, durationS, join(dirname(outDir), `.${basename(outDir)}.twin`));
   const missing = result.reports.flatMap((report, id) => (report === null ? [id] : []));
@@ -246,7 +248,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const resolved = { ...scenario, output: { dir: relative(process.cwd(), outDir) || '.' } };
   const folders = [{ name: 'agents', from: work }, ...(twin === null ? [] : [{ name: 'twin', from: twin.dir }])];
   writeResults(outDir, { rows: series.all(), summary, resolvedScenario: resolved, folders });
-  const key = (name: string): boolean => /median_rel_error|lookup_success$|recall_at|nodes\.up/.test(name);
+  const key = (name: string): boolean => /median_rel_error|lookup_success$|recall_at|nodes\.up|^ve\.\w+\.ok_share$/.test(name);
   const simOf = (name: string): string => (twin === null || !(name in twin.metrics) ? '' : ` (simulated twin ${round(twin.metrics[name])})`);
   const head = Object.entries(summary.metrics).filter(([name]) => key(name));
   process.stdout.write(`${head.map(([k, v]) => `${k} ${round(v)}${simOf(k)}`).join(', ')}; wall ${wallTimeS.toFixed(1)} s; ${outDir}\n`);

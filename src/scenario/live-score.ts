@@ -13,6 +13,7 @@ import { CHORD } from '../protocols/chord/index.js';
 import { SPIRAL } from '../protocols/spiral/index.js';
 import { CAN } from '../protocols/can/index.js';
 import type { NodeSample } from './live-samples.js';
+import { LiveVeTally } from './live-ve-score.js';
 import type { NodesView } from './probes/nodes-view.js';
 import { type CanView, type ChordView, type SpiralView, newChordScored, recordCanLookups, recordChordLookups, recordSpiralSearches, recordVivaldiError } from './probes/overlay-probes.js';
 import type { Scenario } from './schema.js';
@@ -26,6 +27,8 @@ export interface LiveScoreInput {
   readonly samples: readonly NodeSample[];
   /** VMs the scenario's cloud puts on the agents (0 without a cloud). */
   readonly vmCount?: number;
+  /** The members of each VE by id (the scenario's), to judge VE operations against; without them, the owners' answers. */
+  readonly veMembers?: readonly (readonly number[])[];
 }
 
 /** The agents' samples of one tick, read through the probes' view of the nodes. */
@@ -82,7 +85,9 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
   const canTotals = { lookups: 0, correct: 0 };
   const spiralTotals = { searches: 0 };
   const cloud = new CloudTally(agents, input.vmCount ?? 0);
-  for (const [tickS, byId] of samplesByTick(agents, input.samples)) {
+  const ticks = samplesByTick(agents, input.samples);
+  const ve = veTallyOf(ticks, input.veMembers);
+  for (const [tickS, byId] of ticks) {
     const nodes = new TickNodes(byId);
     const coordinates = byId.map((s) => s?.vivaldi);
     if (coordinates.some((c) => c !== undefined)) {
@@ -98,10 +103,17 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
     if (byId.some((s) => s?.chord !== undefined)) recordChordLookups(series, tickS, nodes, chordTotals);
     if (byId.some((s) => s?.can !== undefined)) recordCanLookups(series, tickS, nodes, canTotals);
     if (byId.some((s) => s?.cloud !== undefined)) cloud.record(series, tickS, byId);
+    ve?.record(series, tickS);
     series.record(tickS, 'nodes.up', byId.filter((s) => s !== undefined).length);
     for (const [name, value] of sumCounters(byId)) series.record(tickS, name, value);
   }
   return series;
+}
+
+/** The VE operations' tally, when some agent ran a VE manager (sampled `ve`). */
+function veTallyOf(ticks: ReadonlyMap<number, readonly (NodeSample | undefined)[]>, members: LiveScoreInput['veMembers']): LiveVeTally | null {
+  for (const byId of ticks.values()) if (byId.some((s) => s?.ve !== undefined)) return new LiveVeTally(ticks, members);
+  return null;
 }
 
 /** Each counter summed over the agents that sampled the tick, by name. */
