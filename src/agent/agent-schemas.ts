@@ -18,6 +18,7 @@ import { defaultVivaldiConfig, vivaldiMessageSchema } from '../protocols/vivaldi
 import { vmIndexMessageSchema } from '../protocols/vm-index/index.js';
 import type { MessageSchemas, MessageValidator } from '../runtime/context.js';
 import type { Scenario } from '../scenario/schema.js';
+import { VE_AGENT } from './ve-agent-hooks.js';
 
 /** Every protocol name the agent may register, with its schema (a name the stack does not run is harmless). */
 export function agentSchemas(scenario: Scenario, peerCount: number): MessageSchemas {
@@ -36,6 +37,7 @@ export function agentSchemas(scenario: Scenario, peerCount: number): MessageSche
     ['actors.sample', silentMessageSchema()],
     ['central', centralMessageSchema(peerCount)],
     ['snooze', snoozeMessageSchema(peerCount)],
+    [VE_AGENT, silentMessageSchema()],
   ]);
   if (p.routing !== undefined) schemas.set('routing', routingMessageSchema(peerCount, p.routing, vivaldi.dimensions));
   if (p.vmIndex !== undefined) schemas.set('vm-index', vmIndexMessageSchema(peerCount, p.vmIndex));

@@ -18,6 +18,7 @@ import type { CloudSample } from '../scenario/live-samples.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { LoadChangeSource } from '../workload/index.js';
 import { liveHosts } from '../scenario/live-hosts.js';
+import { withVeAgentHooks } from '../agent/ve-agent-hooks.js';
 
 /** An emulated migration's hand-over not answered this long is 'target-down' (the source resumes its VM). */
 const TRANSFER_TIMEOUT_MS = 10_000;
@@ -28,6 +29,8 @@ export interface LiveCloudAgent {
   /** The agent's stack with the hand-over protocol of emulated migrations. */
   withTransfer(stack: StackBuilder): StackBuilder;
   withTransferSchema(schemas: MessageSchemas): MessageSchemas;
+  /** With `cloud.lifecycle`: the hooks of the agent's VE manager (its VEs configured, its host's migrations told). */
+  withVeHooks(stack: StackBuilder): StackBuilder;
   /** Play the load changes from the run's epoch until its end. */
   startLoads(epochMs: number, durationMs: number): void;
   sample(): CloudSample;
@@ -79,6 +82,7 @@ export async function startLiveCloud(input: LiveCloudInput): Promise<LiveCloudAg
   }
   let loadTimer: NodeJS.Timeout | undefined;
   let migrationsSeenAtMs = -Infinity;
+  let runOriginDateMs = NaN;
   return {
     hypervisor,
     constraints: plan.constraints,
@@ -88,8 +92,14 @@ export async function startLiveCloud(input: LiveCloudInput): Promise<LiveCloudAg
       protocols.set(DOMAIN_TRANSFER, transfer);
       return protocols;
     },
+    withVeHooks: (stack) => {
+      const lifecycle = scenario.cloud?.lifecycle;
+      if (lifecycle === undefined) return stack;
+      return withVeAgentHooks(stack, { configureAtS: lifecycle.configureAtS, members: plan.veMembers, nodeCount: agents, moves: hypervisor });
+    },
     withTransferSchema: (schemas) => new Map<string, MessageValidator>([...schemas, [DOMAIN_TRANSFER, domainTransferMessageSchema()]]),
     startLoads: (epochMs, durationMs) => {
+      runOriginDateMs = epochMs;
       loadTimer = playLoads(source, loads, epochMs, durationMs, (timer) => (loadTimer = timer));
     },
     sample: () => {
@@ -98,7 +108,7 @@ export async function startLiveCloud(input: LiveCloudInput): Promise<LiveCloudAg
       return {
         cores: hypervisor.host().cores,
         vms: hypervisor.vms().map((v) => ({ vm: v.vm, state: v.state, cpuDemand: v.cpuDemand, migrating: v.migrating })),
-        migrations: migrations.map((r) => ({ vm: r.vm, ok: r.ok, reason: r.reason, ms: r.ms, emulated: r.emulated })),
+        migrations: migrations.map((r) => ({ vm: r.vm, ok: r.ok, reason: r.reason, ms: r.ms, emulated: r.emulated, ...migrationEnd(hypervisor.logOriginDateMs + r.atMs - runOriginDateMs) })),
       };
     },
     close: async () => {
@@ -124,4 +134,9 @@ function playLoads(source: LoadChangeSource, loads: Float64Array, epochMs: numbe
   };
   step();
   return undefined;
+}
+
+/** A migration's end on the run's clock, once the run's epoch is known. */
+function migrationEnd(endMs: number): { endMs?: number } {
+  return Number.isFinite(endMs) ? { endMs: Math.round(endMs * 1000) / 1000 } : {};
 }

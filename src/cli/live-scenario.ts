@@ -19,7 +19,8 @@ import { agentSchemas } from '../agent/agent-schemas.js';
 import { readScenarioSource } from '../scenario/source.js';
 import { buildWorld } from '../scenario/build-world.js';
 import { truthRttMs } from '../scenario/probes/overlay-probes.js';
-import { type NodeSample, sampleNode } from '../scenario/live-samples.js';
+import { type NodeSample, sampleNode, VeOpCollector } from '../scenario/live-samples.js';
+import { VE } from '../protocols/ve/ve-stack.js';
 import { scoreLive } from '../scenario/live-score.js';
 import { DetectorLeaves } from '../scenario/live-detector.js';
 import { liveHosts } from '../scenario/live-hosts.js';
@@ -72,10 +73,11 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
   const hypervisorCounters = new Counters();
   const cloud = await cloudOf(scenario, options, config, hypervisorCounters, log);
   const detectorLeaves = new DetectorLeaves();
-  let stack = agentOf(scenario, options.scenario, { hostCount: config.peers.length, constraints: cloud?.constraints ?? null, wrapDetector: detectorLeaves.wrap });
+  const veOps = new VeOpCollector();
+  let stack = agentOf(scenario, options.scenario, { hostCount: config.peers.length, constraints: cloud?.constraints ?? null, wrapDetector: detectorLeaves.wrap, observeVe: veOps.observe });
   let schemas = agentSchemas(scenario, config.peers.length);
   if (cloud !== null) {
-    stack = cloud.withTransfer(stack);
+    stack = cloud.withVeHooks(cloud.withTransfer(stack));
     schemas = cloud.withTransferSchema(schemas);
   }
   // The VM index's VMs: this agent's part of the schedule every agent and the launcher draw alike.
@@ -97,7 +99,7 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
       intervalMs: scenario.metrics.intervalS * 1000,
       onTick: (node, tickS) => {
         const counters = [...node.counters.entries(), ...hypervisorCounters.entries()];
-        const sample = sampleNode(node.id, tickS, (name) => node.protocol(name), counters, cloud?.sample(), detectorLeaves);
+        const sample = { ...sampleNode(node.id, tickS, (name) => node.protocol(name), counters, cloud?.sample(), detectorLeaves), ...(node.protocol(VE) === undefined ? {} : veOps.drain()) };
         appendFileSync(samplesFile, `${JSON.stringify(sample)}\n`);
       },
     }, cloud?.hypervisor);
@@ -235,7 +237,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const restarts = rejoins(result.restarts, result.reports, result.epochMs ?? 0);
   // Down from the kill until the new process ran its node (known for an agent's last restart), else until it was spawned.
   const outages = restarts.map((r) => ({ id: r.id, downAtMs: r.diedAtMs, upAtMs: r.diedAtMs + (r.runningAfterMs ?? r.restartedAtMs - r.diedAtMs) }));
-  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost, outages, ...(vmSchedule === null ? {} : { vmPlacement: vmSchedule }) });
+  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost, outages, ...(vmSchedule === null ? {} : { vmPlacement: vmSchedule }), veMembers: plan?.veMembers });
   const twinDir = join(dirname(outDir), `.${basename(outDir)}.twin`);
   const twin =
     options.twin === false
@@ -268,7 +270,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const resolved = { ...scenario, output: { dir: relative(process.cwd(), outDir) || '.' } };
   const folders = [{ name: 'agents', from: work }, ...(twin === null ? [] : [{ name: 'twin', from: twin.dir }])];
   writeResults(outDir, { rows: series.all(), summary, resolvedScenario: resolved, folders });
-  const key = (name: string): boolean => /median_rel_error|lookup_success$|recall_at|vmindex\.success_share$|nodes\.up|^routing\.success$|^cloud\.(violations_resolved|resolve_s_mean)$/.test(name);
+  const key = (name: string): boolean => /median_rel_error|lookup_success$|recall_at|vmindex\.success_share$|nodes\.up|^routing\.success$|^cloud\.(violations_resolved|resolve_s_mean)$|^ve\.\w+\.ok_share$/.test(name);
   const simOf = (name: string): string => (twin === null || !(name in twin.metrics) ? '' : ` (simulated twin ${round(twin.metrics[name])})`);
   const head = Object.entries(summary.metrics).filter(([name]) => key(name));
   process.stdout.write(`${head.map(([k, v]) => `${k} ${round(v)}${simOf(k)}`).join(', ')}; wall ${wallTimeS.toFixed(1)} s; ${outDir}\n`);

@@ -12,7 +12,8 @@ import type { VeConstraint } from '../placement/problem.js';
 import { type LoadChangeSource, readLoadTrace, VmLoadChanges } from '../workload/index.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
 import type { Scenario } from './schema.js';
-import { placeVes, VeGroupError } from './ves.js';
+import { liveHosts } from './live-hosts.js';
+import { placeVes, type VeGroup, VeGroupError } from './ves.js';
 
 export interface LiveVm {
   readonly vm: number;
@@ -33,6 +34,8 @@ export interface LiveHost {
 export interface LiveCloudPlan {
   readonly vmCount: number;
   readonly constraints: readonly VeConstraint[];
+  /** The members of each VE (index: VE id), increasing: the scenario's definition of its VEs. */
+  readonly veMembers: readonly (readonly number[])[];
   /** The VMs agent `a` starts with. */
   vmsOf(agent: number): LiveVm[];
   hostOf(agent: number): LiveHost;
@@ -48,17 +51,22 @@ export function liveCloudPlan(scenario: Scenario, scenarioFile: string, network:
   const vmCount = agents * perHost;
   const pops = network.backbone.pops;
   const hostPop = Int32Array.from(agentHosts, (h) => network.hostPop[h]);
+  const place = (hosts: readonly number[]): ReturnType<typeof placeVes> =>
+    placeVes({ groups: section.ves, hostCount: hosts.length, vmsPerHost: perHost, hostPop: Int32Array.from(hosts, (h) => network.hostPop[h]), popNames: pops.map((p) => p.name), popCountries: pops.map((p) => p.country) });
   let ves: ReturnType<typeof placeVes>;
   try {
-    ves = placeVes({ groups: section.ves, hostCount: agents, vmsPerHost: perHost, hostPop, popNames: pops.map((p) => p.name), popCountries: pops.map((p) => p.country) });
+    ves = place(agentHosts);
   } catch (error) {
     if (!(error instanceof VeGroupError)) throw error;
-    const found = `${section.ves[error.group].constraint} VEs that do not fit the initial placement on ${agents} agents x ${perHost} VMs`;
+    const found = `${section.ves[error.group].constraint} VEs that do not fit the initial placement on ${agents} agents x ${perHost} VMs${whatFits(section.ves, agents, perHost, network.hostCount, place)}`;
     throw new ScenarioError(scenarioFile, [scenarioIssue(`cloud.ves[${error.group}]`, error.expected.replace(/^expected /, ''), found)]);
   }
+  const veMembers = ves.constraints.map((): number[] => []);
+  ves.vmVe.forEach((ve, vm) => ve >= 0 && veMembers[ve].push(vm));
   return {
     vmCount,
     constraints: ves.constraints,
+    veMembers,
     vmsOf: (agent) => Array.from({ length: perHost }, (_, k) => {
       const vm = agent * perHost + k;
       return { vm, vcpus, memoryMiB, ve: ves.vmVe[vm] };
@@ -72,4 +80,23 @@ export function liveCloudPlan(scenario: Scenario, scenarioFile: string, network:
       return { source: changes, initial: Float64Array.from(changes.initialLoads()) };
     },
   };
+}
+
+/**
+ * Why the VEs do not fit N agents, and from how many they do: the VMs the VEs take against the
+ * agents' VMs, and the smallest agent count (of the launch's subset, liveHosts) whose hosts give
+ * the initial placement, if any up to the scenario's host count.
+ */
+function whatFits(groups: readonly VeGroup[], agents: number, perHost: number, hostCount: number, place: (hosts: readonly number[]) => unknown): string {
+  const taken = groups.reduce((sum, g) => sum + g.count * g.size, 0);
+  const need = taken > agents * perHost ? `: the VEs take ${taken} VMs, ${agents} agents have ${agents * perHost}` : '';
+  for (let n = Math.max(agents + 1, Math.ceil(taken / perHost)); n <= hostCount; n++) {
+    try {
+      place(liveHosts(hostCount, n));
+      return `${need}; they fit from ${n} agents (--agents ${n})`;
+    } catch (error) {
+      if (!(error instanceof VeGroupError)) throw error;
+    }
+  }
+  return `${need}; they fit on no subset of the ${hostCount} hosts`;
 }

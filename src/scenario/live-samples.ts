@@ -15,12 +15,15 @@ import type { RoutingView } from './probes/routing-probe.js';
 import type { DetectorLeaves, DetectorSample } from './live-detector.js';
 import { type LocateOutcome, VM_INDEX } from '../protocols/vm-index/index.js';
 import type { VmIndexView } from './probes/vm-index-probe.js';
+import type { VeOpName } from '../protocols/ve/ve-log.js';
+import type { VeResult } from '../protocols/ve/ve-protocol.js';
 
 /** The agent's host as its hypervisor shows it: capacity, the VMs there, migrations finished since the last tick. */
 export interface CloudSample {
   readonly cores: number;
   readonly vms: readonly { readonly vm: number; readonly state: string; readonly cpuDemand: number; readonly migrating: boolean }[];
-  readonly migrations: readonly { readonly vm: number; readonly ok: boolean; readonly reason: string; readonly ms: number; readonly emulated: boolean }[];
+  /** `endMs`: when the migration ended, run time (ms since the epoch). */
+  readonly migrations: readonly { readonly vm: number; readonly ok: boolean; readonly reason: string; readonly ms: number; readonly emulated: boolean; readonly endMs?: number }[];
 }
 
 export interface NodeSample {
@@ -37,6 +40,51 @@ export interface NodeSample {
   readonly detector?: DetectorSample;
   readonly cloud?: CloudSample;
   readonly vmIndex?: VmIndexSample;
+  readonly ve?: VeSample;
+}
+
+/** A VE operation the agent finished, as its issuer saw it (`VeResult`): the launcher judges it against the hypervisors' samples. */
+export interface VeOpSample {
+  readonly op: VeOpName;
+  readonly ve: number;
+  readonly ok: boolean;
+  readonly reason: string;
+  /** Run time (ms since the epoch) when it was issued and when the issuer learned its outcome. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** The members and their hosts (-1: unknown) the owner answered with. */
+  readonly members: readonly number[];
+  readonly hosts: readonly number[];
+  /** A relocation's member and target agent (-1 otherwise). */
+  readonly vm: number;
+  readonly target: number;
+}
+
+/** The VE operations finished since the last tick, and how many were dropped beyond the bound. */
+export interface VeSample {
+  readonly ops: readonly VeOpSample[];
+  readonly dropped: number;
+}
+
+/** Collects the VE operations an agent finishes (the VE manager's observer) until the next tick; at most `opsMax` per tick, the oldest dropped. */
+export class VeOpCollector {
+  private ops: VeOpSample[] = [];
+  private dropped = 0;
+
+  constructor(private readonly opsMax = 4096) {}
+
+  readonly observe = (r: VeResult): void => {
+    if (this.ops.length >= this.opsMax) (this.ops.shift(), this.dropped++);
+    this.ops.push({ op: r.op, ve: r.ve, ok: r.ok, reason: r.reason, startMs: r.startMs, endMs: r.endMs, members: [...r.members], hosts: [...r.hosts], vm: r.vm, target: r.target });
+  };
+
+  /** The sample's `ve` field: what finished since the last call. */
+  drain(): { ve: VeSample } {
+    const out = { ve: { ops: this.ops, dropped: this.dropped } };
+    this.ops = [];
+    this.dropped = 0;
+    return out;
+  }
 }
 
 /** The node's VM index: entries it holds as an owner, and its locates finished since the last tick (answeredAtMs null in JSON when NaN). */

@@ -17,6 +17,7 @@ import { type AgentOutage, LiveDetectorTally } from './live-detector.js';
 import { newRoutingTotals, recordRoutingRequests, type RoutingView } from './probes/routing-probe.js';
 import { VM_INDEX } from '../protocols/vm-index/index.js';
 import type { NodeSample, VmIndexSample } from './live-samples.js';
+import { LiveVeTally } from './live-ve-score.js';
 import type { NodesView } from './probes/nodes-view.js';
 import { type CanView, type ChordView, type SpiralView, newChordScored, recordCanLookups, recordChordLookups, recordSpiralSearches, recordVivaldiError } from './probes/overlay-probes.js';
 import type { Scenario } from './schema.js';
@@ -35,6 +36,8 @@ export interface LiveScoreInput {
   readonly outages?: readonly AgentOutage[];
   /** Where the VMs of the VM index were (the schedule the agents played); without it, locates are not scored. */
   readonly vmPlacement?: PlacementTruth;
+  /** The members of each VE by id (the scenario's), to judge VE operations against; without them, the owners' answers. */
+  readonly veMembers?: readonly (readonly number[])[];
 }
 
 /** The agents' samples of one tick, read through the probes' view of the nodes. */
@@ -99,7 +102,9 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
   const cloud = new CloudTally(agents, input.vmCount ?? 0);
   const detector = scenario.detector === undefined ? null : new LiveDetectorTally(agents, scenario.detector.timeoutMs, input.outages ?? []);
   const vmIndexProbe = input.vmPlacement === undefined ? null : new VmIndexProbe(input.vmPlacement);
-  for (const [tickS, byId] of samplesByTick(agents, input.samples)) {
+  const ticks = samplesByTick(agents, input.samples);
+  const ve = veTallyOf(ticks, input.veMembers);
+  for (const [tickS, byId] of ticks) {
     const nodes = new TickNodes(byId);
     const coordinates = byId.map((s) => s?.vivaldi);
     if (coordinates.some((c) => c !== undefined)) {
@@ -118,6 +123,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
     if (byId.some((s) => s?.cloud !== undefined)) cloud.record(series, tickS, byId);
     detector?.record(series, tickS, byId);
     vmIndexProbe?.record(series, tickS, nodes);
+    ve?.record(series, tickS);
     series.record(tickS, 'nodes.up', byId.filter((s) => s !== undefined).length);
     for (const [name, value] of sumCounters(byId)) series.record(tickS, name, value);
   }
@@ -128,6 +134,12 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
 function vmIndexView(sample: VmIndexSample): VmIndexView {
   const locates = sample.locates.map((o) => ({ ...o, answeredAtMs: o.answeredAtMs ?? NaN }));
   return { entryCount: sample.entryCount, drainLocates: () => locates };
+}
+
+/** The VE operations' tally, when some agent ran a VE manager (sampled `ve`). */
+function veTallyOf(ticks: ReadonlyMap<number, readonly (NodeSample | undefined)[]>, members: LiveScoreInput['veMembers']): LiveVeTally | null {
+  for (const byId of ticks.values()) if (byId.some((s) => s?.ve !== undefined)) return new LiveVeTally(ticks, members);
+  return null;
 }
 
 /** Each counter summed over the agents that sampled the tick, by name. */

@@ -14,6 +14,7 @@ import { VIRSH_AVAILABLE } from '../runtime/live/fixtures/virsh-available.js';
 
 const SCENARIO = join(ROOT, 'test/runtime/live/fixtures/live-chord.yaml');
 const DVMS_SCENARIO = join(ROOT, 'test/runtime/live/fixtures/live-dvms.yaml');
+const VE_SCENARIO = join(ROOT, 'test/runtime/live/fixtures/live-ve.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'luc-live-scenario-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -159,9 +160,47 @@ describe('luc live launch --scenario', () => {
     expect(report.hypervisor.operations.filter((op: { op: string; ok: boolean; emulated: boolean }) => op.op === 'migrate' && op.ok && op.emulated).length).toBeGreaterThanOrEqual(1);
   }, 90_000);
 
+  it.skipIf(!VIRSH_AVAILABLE)('runs the VE lifecycle on 5 agents over libvirt (test driver): every VE configured, operations acting on the domains and judged against the hypervisors', () => {
+    const out = join(dir, 've');
+    const result = luc(['live', 'launch', '--scenario', VE_SCENARIO, '--agents', '5', '--out', out]);
+    expect(result.stderr).not.toMatch(/internal error|Error:/);
+    expect(result.status).toBe(0);
+    const all = rows(out);
+    const value = (metric: string): number => last(all, metric)?.value ?? NaN;
+    // Each of the 6 VEs configured once, by agent ve mod 5, with the scenario's members.
+    expect(value('ve.configured')).toBe(6);
+    expect(value('ve.configure.ops')).toBe(6);
+    expect(value('ve.configure.ok_share')).toBe(1);
+    // Relocations ran as (emulated) migrations, and each end told the VE manager of its host.
+    expect(value('cloud.migrations')).toBeGreaterThanOrEqual(1);
+    expect(value('ve.agent.arrivals_told')).toBe(value('cloud.migrations'));
+    expect(value('ve.agent.departures_told')).toBe(value('cloud.migrations'));
+    // No VM lost (at the ticks every agent sampled: a missing sample hides its VMs) or on two hosts.
+    const allUp = new Set(all.filter((r) => r.metric === 'nodes.up' && r.value === 5).map((r) => r.timeS));
+    expect(allUp.size).toBeGreaterThan(50);
+    for (const r of all.filter((r) => (r.metric === 'cloud.vms_missing' && allUp.has(r.timeS)) || r.metric === 'cloud.vms_on_two_hosts')) expect(r.value, `${r.metric} at ${r.timeS}`).toBe(0);
+    // About 30 operations from 5 s. A right answer is judged wrong only if another operation
+    // changed the VE within the 0.5 s between the answer and the next tick (one command per VE
+    // every ~12 s: under 5% of the operations), or if a member's host was not yet reported (every
+    // 2 s, and at once after a migration): 0.8 leaves room for one in five.
+    expect(value('ve.find.ops')).toBeGreaterThanOrEqual(5);
+    expect(value('ve.find.ok_share')).toBeGreaterThanOrEqual(0.8);
+    for (const op of ['suspend', 'resume', 'stop', 'start', 'relocate']) {
+      const ops = value(`ve.${op}.ops`);
+      if (!(ops > 0)) continue;
+      // What the issuers were told agrees with what the hypervisors show (refusals included: a
+      // relocation that would break a constraint is refused, and the VM is seen not to move).
+      expect(Math.abs(value(`ve.${op}.ok_share`) - value(`ve.${op}.reported_ok_share`)), op).toBeLessThanOrEqual(0.2);
+    }
+    expect(value('ve.suspend.ops')).toBeGreaterThanOrEqual(1);
+    expect(value('ve.suspend.ok_share')).toBeGreaterThanOrEqual(0.8);
+    expect(value('ve.relocate.ops')).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
   it.each([
     [['--scenario', DVMS_SCENARIO, '--agents', '4', '--set', 'scheduler.dvms.ispHopsMax=2'], /scheduler\.dvms\.ispHopsMax: expected a number of hops > the host count \(4\)/],
     [['--scenario', join(ROOT, 'scenarios/renater-dvms.yaml'), '--agents', '4'], /renater-dvms\.yaml:.*cloud\.ves\[0\]/],
+    [['--scenario', join(ROOT, 'scenarios/renater-dvms.yaml'), '--agents', '16'], /cloud\.ves\[3\].*the VEs take 170 VMs, 16 agents have 160; they fit from 17 agents/],
     [['--scenario', SCENARIO, '--agents', '4', '--hypervisor', 'test:///default'], /--hypervisor: expected a scenario with a cloud section/],
     [['--scenario', SCENARIO, '--agents', '9'], /--agents: expected an integer in 2\.\.8/],
     [['--scenario', SCENARIO, '--vivaldi-period-ms', '100'], /--scenario: expected no Vivaldi-stack option/],

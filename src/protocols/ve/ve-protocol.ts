@@ -37,6 +37,9 @@ export interface VeResult {
   readonly opId: number;
   readonly op: VeOpName;
   readonly ve: number;
+  /** A relocation's member and target node (-1 for other kinds). */
+  readonly vm: VmId;
+  readonly target: NodeId;
   readonly ok: boolean;
   readonly reason: VeReason;
   /** The owner found, -1 when the lookup failed or was refused. */
@@ -93,6 +96,8 @@ export class VeProtocol implements Protocol {
     private readonly ctx: NodeContext,
     private readonly chord: VeKeyLookup,
     private readonly config: VeConfig,
+    /** Told of every finished operation after its own callback (a live agent samples them; the simulation drains the log). */
+    private readonly observe?: VeDone,
   ) {
     validateVeConfig(config);
     for (const c of config.constraints) {
@@ -311,10 +316,12 @@ export class VeProtocol implements Protocol {
     const name = VE_OP_NAMES[p.kind];
     this.ctx.metrics.count(`ve.${name}_${ok ? 'ok' : 'failed'}`);
     this.log.record({ node: this.ctx.id, kind: p.kind, ve: p.ve, vm: p.vm, target: p.to, owner: p.owner, startMs: p.startMs, endMs, ok, members: a.acted, failed: a.failed, reason: veReasonCode(a.reason) });
-    p.onDone?.({
+    const result: VeResult = {
       opId: p.id,
       op: name,
       ve: p.ve,
+      vm: p.vm,
+      target: p.to,
       ok,
       reason: veReason(a.reason),
       owner: p.owner,
@@ -326,6 +333,8 @@ export class VeProtocol implements Protocol {
       failed: a.failed,
       startMs: p.startMs,
       endMs,
-    });
+    };
+    p.onDone?.(result);
+    this.observe?.(result);
   }
 }

@@ -69,6 +69,13 @@ export interface LibvirtOpRecord {
   readonly emulated: boolean;
 }
 
+/** A VM that came to this host or left it by a migration that succeeded (its VE from its domain's metadata). */
+export interface VmMove {
+  readonly vm: VmId;
+  readonly ve: number;
+  readonly arrived: boolean;
+}
+
 export interface LibvirtHypervisorOptions {
   /** libvirt connection URI of this host, e.g. 'test:///default', 'qemu:///system'. */
   readonly uri: string;
@@ -177,7 +184,10 @@ export class LibvirtHypervisor implements Hypervisor {
   private readonly snapshotDir: string;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly records: LibvirtOpRecord[] = [];
+  private readonly moveListeners: ((move: VmMove) => void)[] = [];
   private readonly t0 = performance.now();
+  /** Date.now() when `atMs` of the log was 0 (to put the log's times on another clock). */
+  readonly logOriginDateMs = Date.now();
   private mutations = 0;
   private snapshots = 0;
   /** Each VM's latest snapshot (older ones are deleted). */
@@ -275,6 +285,7 @@ export class LibvirtHypervisor implements Hypervisor {
         this.counters.count(outcome.ok ? 'libvirt.migrations.done' : 'libvirt.migrations.failed');
         if (!outcome.ok) this.counters.count(`libvirt.migrations.failed.${outcome.reason}`);
         if (outcome.ok && emulated) this.counters.count('libvirt.migrations.emulated');
+        if (outcome.ok) this.moved(entry.spec, false);
         this.record('migrate', vm, outcome.ok, outcome.reason, outcome.durationMs, emulated);
         setImmediate(() => onDone(outcome));
       }),
@@ -327,6 +338,15 @@ export class LibvirtHypervisor implements Hypervisor {
   /** Any virsh command on this host's session (diagnostics, tests): queued like the hypervisor's own. */
   virshCommand(command: string): Promise<VirshResult> {
     return this.session.run(command);
+  }
+
+  /**
+   * Told of each migration that succeeded, on both ends: the source once its copy is gone, the
+   * target once the VM runs there (an emulated hand-over received, or a domain a real migration
+   * brought, found by the poll). What a host's VE manager is told of, as the simulation tells it.
+   */
+  onVmMoved(listener: (move: VmMove) => void): void {
+    this.moveListeners.push(listener);
   }
 
   /** The last `logMax` finished operations, oldest first. */
@@ -606,6 +626,7 @@ export class LibvirtHypervisor implements Hypervisor {
     }
     this.counters.count(`libvirt.ops.${op}.${reason === '' ? 'ok' : 'failed'}`);
     this.record(op, spec.vm, reason === '', reason, performance.now() - t0, op === 'receive' && this.migrationMode === 'emulated');
+    if (reason === '' && op === 'receive') this.moved(spec, true);
     return { ok: reason === '', reason };
   }
 
@@ -617,6 +638,11 @@ export class LibvirtHypervisor implements Hypervisor {
     if (spec === null || this.entries.has(vm) || (this.removedAt.get(vm) ?? -1) > since) return;
     this.entries.set(vm, { spec, state, busy: '', changedAt: since, cpuNs: -1, cpuAtMs: 0, demandCores: 0 });
     this.counters.count('libvirt.vms.discovered');
+    this.moved(spec, true);
+  }
+
+  private moved(spec: VmSpec, arrived: boolean): void {
+    for (const listener of this.moveListeners) listener({ vm: spec.vm, ve: spec.ve, arrived });
   }
 
   /** After a failed operation: the domain's real state, or its removal if libvirt no longer has it. */

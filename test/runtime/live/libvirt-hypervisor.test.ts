@@ -182,6 +182,9 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     const [a, b] = await pair();
     loads.set(60, 40);
     await a.deploy({ vm: 60, vcpus: 2, memoryMiB: 512, ve: 4 });
+    const moves: string[] = [];
+    a.onVmMoved((m) => moves.push(`a ${m.arrived ? 'arrived' : 'departed'} ${m.vm} ve ${m.ve}`));
+    b.onVmMoved((m) => moves.push(`b ${m.arrived ? 'arrived' : 'departed'} ${m.vm} ve ${m.ve}`));
     const done = later<MigrationOutcome>((cb) => a.migrate(60, 1, cb));
     // In flight: still here, flagged, its demand still counted on the source.
     expect(a.vms()).toEqual([{ vm: 60, vcpus: 2, memoryMiB: 512, cpuDemand: 0.8, state: 'running', ve: 4, migrating: true }]);
@@ -199,6 +202,8 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     expect(a.counters.get('libvirt.migrations.emulated')).toBe(1);
     expect(a.log().at(-1)).toMatchObject({ op: 'migrate', vm: 60, ok: true, emulated: true });
     expect(b.log().at(-1)).toMatchObject({ op: 'receive', vm: 60, ok: true, emulated: true });
+    // Both ends were told (what a host's VE manager hears), the target once the VM ran there.
+    expect(moves).toEqual(['b arrived 60 ve 4', 'a departed 60 ve 4']);
     // And back again.
     expect(await later<MigrationOutcome>((cb) => b.migrate(60, 0, cb))).toMatchObject({ ok: true });
     expect(a.vms().map((v) => v.vm)).toEqual([60]);
