@@ -27,6 +27,9 @@ export function buildProgram(): Command {
     .description('luc-sim: deterministic simulator of locality-based utility computing (LUC) infrastructures')
     .version(codeVersion().package)
     .showHelpAfterError()
+    // Options after a command belong to it: without this, `luc sweep run-task DIR --jobs 1` gave
+    // --jobs (and --quiet) to `luc sweep`, which declares them too, and run-task never saw them.
+    .enablePositionalOptions()
     .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : EXIT_BAD_INPUT));
 
   const attempt = (action: () => void, seed?: number): void => {
