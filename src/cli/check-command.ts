@@ -64,6 +64,8 @@ function runSeeds(baseline: Baseline, options: CheckCommandOptions, log: (line: 
       scenarioFile: baseline.scenarioFile,
       overrides: [...baseline.overrides, `seed=${seed}`],
       outDir,
+      // results/check/<baseline>/seed-<s> is the check's own folder, re-run at every check
+      force: true,
       code,
       commandLine: `luc check ${shown(baseline.file)} (seed ${seed})`,
     });

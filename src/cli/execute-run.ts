@@ -1,9 +1,10 @@
 import { relative, resolve } from 'node:path';
 import { loadScenario, scenarioHash } from '../scenario/load.js';
-import { runScenario, type RunProgress } from '../scenario/run-scenario.js';
+import { prepareScenario, type RunProgress } from '../scenario/run-scenario.js';
 import type { Scenario } from '../scenario/schema.js';
 import { writeResults } from '../metrics/write-results.js';
 import type { CodeVersion } from './provenance.js';
+import { claimResultsFolder } from './results-folder.js';
 
 export interface ExecuteRunOptions {
   readonly scenarioFile: string;
@@ -14,7 +15,15 @@ export interface ExecuteRunOptions {
   readonly code: CodeVersion;
   /** Recorded in summary.json, to replay the run. */
   readonly commandLine: string;
+  /**
+   * Write into a folder holding other files too, replacing only the run's own (`luc run
+   * --force`; sweeps and checks, whose run folders are theirs). Without it such a folder is
+   * refused before the run (see results-folder.ts).
+   */
+  readonly force: boolean;
   readonly onStart?: (scenario: Scenario) => void;
+  /** What the topology loader dropped (self-loops, unplaceable PoPs), one sentence each. */
+  readonly onWarning?: (warning: string) => void;
   readonly onProgress?: (progress: RunProgress, scenario: Scenario) => void;
 }
 
@@ -27,23 +36,27 @@ export interface ExecuteRunResult {
 
 /**
  * Load, validate, run and write one results folder (metrics.csv, summary.json, scenario.json).
- * Shared by `luc run` and by the workers of `luc sweep`. Throws ScenarioError / TopologyError
- * on bad input before anything is written.
+ * Shared by `luc run`, `luc check` and the workers of `luc sweep`. Throws ScenarioError /
+ * TopologyError / UsageError (an occupied folder) on bad input before any event runs.
  */
 export function executeRun(options: ExecuteRunOptions): ExecuteRunResult {
   const scenario = loadScenario(options.scenarioFile, options.overrides);
   const outDir = resolve(options.outDir ?? scenario.output.dir);
-  options.onStart?.(scenario);
-  const wallStartMs = performance.now();
-  const outcome = runScenario(scenario, options.scenarioFile, {
+  const hash = scenarioHash(scenario);
+  claimResultsFolder(outDir, hash, options.force);
+  const prepared = prepareScenario(scenario, options.scenarioFile, {
     onProgress: (progress) => options.onProgress?.(progress, scenario),
   });
+  for (const warning of prepared.warnings) options.onWarning?.(warning);
+  options.onStart?.(scenario);
+  const wallStartMs = performance.now();
+  const outcome = prepared.run();
   const wallTimeS = (performance.now() - wallStartMs) / 1000;
   const metrics = outcome.series.finalValues();
   const summary = {
     scenario: scenario.name,
     seed: scenario.seed,
-    scenarioHash: scenarioHash(scenario),
+    scenarioHash: hash,
     code: options.code,
     commandLine: options.commandLine,
     hosts: outcome.hostCount,

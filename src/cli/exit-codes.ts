@@ -21,16 +21,26 @@ export function isBadInput(error: unknown): error is Error {
 }
 
 /**
+ * Text from the input (a field name, a value, a file name) may hold control bytes; echoed raw
+ * they would drive the terminal (colours, title, clearing). They are shown escaped (\x1b),
+ * keeping only the newlines that separate issues.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
  * Print an error the way a researcher needs it and return the exit code: bad input gets its
  * message and 2; anything else is a bug, reported with its stack and the seed to replay it.
  */
 export function reportError(error: unknown, seed: number | undefined): number {
   if (isBadInput(error)) {
-    process.stderr.write(`error: ${error.message}\n`);
+    process.stderr.write(`error: ${printable(error.message)}\n`);
     return EXIT_BAD_INPUT;
   }
   const replay = seed === undefined ? '' : ` (replay with --seed ${seed})`;
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`internal error${replay}: ${detail}\n`);
+  process.stderr.write(`internal error${replay}: ${printable(detail)}\n`);
   return EXIT_INTERNAL;
 }

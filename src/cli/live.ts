@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, type CommanderError } from 'commander';
 import { loadRttMatrix } from '../platform/rtt-matrix.js';
 import type { RttMatrix } from '../platform/types.js';
-import { EXIT_BAD_INPUT, isBadInput } from './exit-codes.js';
+import { EXIT_BAD_INPUT, isBadInput, printable } from './exit-codes.js';
 import { defaultGossipConfig, type GossipProtocol } from '../protocols/gossip/index.js';
 import { GOSSIP, VIVALDI, type VivaldiStackConfig, vivaldiStack, vivaldiStackSchemas } from '../protocols/stack.js';
 import { type Coordinate, defaultVivaldiConfig, distanceMs, type VivaldiProtocol } from '../protocols/vivaldi/index.js';
@@ -220,7 +220,7 @@ function exitOnConfigError(action: () => Promise<void>): Promise<void> {
   // Through a promise, so an error thrown before the action's first await is caught too.
   return Promise.resolve().then(action).catch((error: unknown) => {
     if (!(error instanceof LiveConfigError || isBadInput(error))) throw error;
-    process.stderr.write(`error: ${error.message}\n`);
+    process.stderr.write(`error: ${printable(error.message)}\n`);
     process.exit(EXIT_BAD_INPUT);
   });
 }

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { Command, type CommanderError } from 'commander';
 import { loadScenario } from '../scenario/load.js';
-import { buildWorld } from '../scenario/build-world.js';
-import { EXIT_BAD_INPUT, reportError } from './exit-codes.js';
+import { EXIT_BAD_INPUT, printable, reportError } from './exit-codes.js';
+import { prepareScenario } from '../scenario/run-scenario.js';
 import { PACKAGE_ROOT, codeVersion } from './provenance.js';
 import { runCommand, type RunCommandOptions } from './run-command.js';
 import { registerTopoCommands } from './topo-commands.js';
@@ -29,6 +29,9 @@ export function buildProgram(): Command {
     .description('luc-sim: deterministic simulator of locality-based utility computing (LUC) infrastructures')
     .version(codeVersion().package)
     .showHelpAfterError()
+    // Options after a command belong to it: without this, `luc sweep run-task DIR --jobs 1` gave
+    // --jobs (and --quiet) to `luc sweep`, which declares them too, and run-task never saw them.
+    .enablePositionalOptions()
     .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : EXIT_BAD_INPUT));
 
   const attempt = (action: () => void, seed?: number): void => {
@@ -44,7 +47,8 @@ export function buildProgram(): Command {
     .argument('[scenario]', 'scenario file (YAML or JSON)', DEFAULT_SCENARIO)
     .option('--seed <n>', 'root seed (replaces the scenario seed)')
     .option('--set <path=value>', 'override a scenario field, e.g. protocols.vivaldi.dimensions=8 (repeatable)', collect, [])
-    .option('--out <dir>', 'results folder (default: output.dir of the scenario, results/<name>/seed-<seed>)')
+    .option('--out <dir>', 'results folder (default: output.dir of the scenario, results/<name>/seed-<seed>, with -set-<hash> after it for --set runs)')
+    .option('--force', "write into a folder holding other files: replace the run's own files there, keep the rest", false)
     .option('--quiet', 'no progress or log lines on stderr', false)
     .option('--plot', 'also write the default plots of the run (SVG) next to its CSV', false)
     .description('run a scenario and write DIR/metrics.csv, DIR/summary.json and DIR/scenario.json')
@@ -59,12 +63,13 @@ export function buildProgram(): Command {
     .command('validate')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
-    .description('check a scenario file; print what is wrong with file, field and expectation')
+    .description('check a scenario file as luc run does (the world, faults, churn, cloud and traces built, no event run); print what is wrong with file, field and expectation')
     .action((scenarioFile: string, options: { set: string[] }) =>
       attempt(() => {
         const scenario = loadScenario(scenarioFile, options.set);
-        buildWorld(scenario, scenarioFile); // the files it names and what they must hold, as a run reads them
-        process.stdout.write(`${scenarioFile}: ok (${scenario.name}, seed ${scenario.seed}, ${scenario.durationS} s)\n`);
+        const prepared = prepareScenario(scenario, scenarioFile);
+        for (const warning of prepared.warnings) process.stderr.write(`warning: ${printable(warning)}\n`);
+        process.stdout.write(`${printable(scenarioFile)}: ok (${scenario.name}, seed ${scenario.seed}, ${scenario.durationS} s, ${prepared.hostCount} hosts)\n`);
       }),
     );
 

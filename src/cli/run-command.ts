@@ -3,7 +3,7 @@ import { executeRun, type ExecuteRunResult } from './execute-run.js';
 import { writeDefaultPlots } from './plot-command.js';
 import { codeVersion } from './provenance.js';
 import { ProgressLine } from './progress.js';
-import { UsageError } from './exit-codes.js';
+import { printable, UsageError } from './exit-codes.js';
 import { shellJoin } from './shell-quote.js';
 
 export interface RunCommandOptions {
@@ -12,6 +12,7 @@ export interface RunCommandOptions {
   readonly out?: string;
   readonly quiet: boolean;
   readonly plot?: boolean;
+  readonly force?: boolean;
 }
 
 /** `luc run`: one scenario, one results folder, progress and a closing line on stderr. */
@@ -29,8 +30,11 @@ export function runCommand(scenarioFile: string, options: RunCommandOptions, arg
     scenarioFile,
     overrides,
     outDir: options.out,
+    force: options.force === true,
     code: codeVersion(),
     commandLine: shellJoin(argv),
+    // Warnings are about the input: shown even with --quiet.
+    onWarning: (warning) => process.stderr.write(`warning: ${printable(warning)}\n`),
     onStart: (scenario) => log(`luc run ${scenario.name}: seed ${scenario.seed}, ${scenario.durationS} s virtual`),
     onProgress: (p, scenario) => progress.update(p.virtualS, scenario.durationS, p.events),
   });

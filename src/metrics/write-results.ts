@@ -27,10 +27,16 @@ export function metricsCsv(rows: readonly MetricRow[]): string {
   );
 }
 
+/** The files a run writes; in an existing folder they are the only ones replaced or removed. */
+export const RESULT_FILES = ['metrics.csv', 'summary.json', 'scenario.json', 'coordinates.csv'] as const;
+
 /**
- * Write metrics.csv, summary.json, scenario.json (and coordinates.csv when given) into `dir`. The files are written into a
- * sibling temporary folder first and swapped in at the end, so a failure half-way never leaves
- * a mix of old and new results, and earlier results survive until the new ones are complete.
+ * Write metrics.csv, summary.json, scenario.json (and coordinates.csv when given) into `dir`.
+ * The files are written into a sibling temporary folder first and moved in at the end, so a
+ * failure half-way leaves earlier results as they were. Into an existing folder only the
+ * run's own entries move: RESULT_FILES (one of them this run does not write, e.g. an earlier
+ * run's coordinates.csv, is removed, as it would describe another run) and `folders`; anything
+ * else there is kept.
  */
 export function writeResults(dir: string, files: ResultFiles): void {
   const parent = dirname(dir);
@@ -50,13 +56,18 @@ export function writeResults(dir: string, files: ResultFiles): void {
     writeFileSync(join(staging, 'coordinates.csv'), csv);
   }
   for (const folder of files.folders ?? []) renameSync(folder.from, join(staging, folder.name));
-  if (existsSync(dir)) {
-    const old = join(parent, `.${basename(dir)}.old`);
-    rmSync(old, { recursive: true, force: true });
-    renameSync(dir, old);
+  if (!existsSync(dir)) {
     renameSync(staging, dir);
-    rmSync(old, { recursive: true, force: true });
-  } else {
-    renameSync(staging, dir);
+    return;
   }
+  // summary.json last: readers (sweeps) take it as the mark of a finished run.
+  for (const name of [...RESULT_FILES.filter((n) => n !== 'summary.json'), 'summary.json']) {
+    if (existsSync(join(staging, name))) renameSync(join(staging, name), join(dir, name));
+    else rmSync(join(dir, name), { force: true });
+  }
+  for (const folder of files.folders ?? []) {
+    rmSync(join(dir, folder.name), { recursive: true, force: true });
+    renameSync(join(staging, folder.name), join(dir, folder.name));
+  }
+  rmSync(staging, { recursive: true, force: true });
 }

@@ -16,7 +16,7 @@ import { TopologyError, type Backbone, type Link, type Pop, type RawGraph } from
  *   keep NaN coordinates.
  * - Parallel edges (same two endpoints, either direction) become one link at the position of
  *   the first; its file capacity is the sum of theirs (parallel circuits are bundled), its label
- *   the first one's. Self-loops are dropped.
+ *   the first one's. Self-loops are dropped (counted in the report; a scenario run warns of them).
  * - Latency `geo` (default): great-circle km * routeFactor (1.3) * 5 us/km + perHopUs (20),
  *   rounded to whole us, at least 1. `explicit`: `byLinkUs` keyed by `"<popA>--<popB>"` (either
  *   order) or by the file's LinkLabel, falling back to the constant `latencyUs`.

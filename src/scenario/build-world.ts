@@ -4,12 +4,12 @@
  * Targets that name something the topology does not have are scenario errors, with the field.
  */
 import { loadGraphml } from '../platform/graphml.js';
-import { buildBackbone, type BackboneOptionsInput } from '../platform/backbone.js';
+import { buildBackbone, type BackboneOptionsInput, type BackboneReport } from '../platform/backbone.js';
 import { generateBackbone } from '../platform/generate.js';
 import { loadRttMatrix } from '../platform/rtt-matrix.js';
 import { oneWayLatencies } from '../platform/one-way-latency.js';
 import { BackboneNetwork, MatrixNetwork, type NetworkModel } from '../platform/network.js';
-import type { Backbone } from '../platform/types.js';
+import { TopologyError, type Backbone } from '../platform/types.js';
 import { sToUs } from '../kernel/time.js';
 import type { Fault as PlannedFault } from '../faults/fault-plan.js';
 import type { ChurnPlan } from '../faults/churn-driver.js';
@@ -20,6 +20,12 @@ import type { Scenario } from './schema.js';
 /** Shortest-path rows may use this much memory (each is 4 bytes per PoP). */
 export const PATH_CACHE_BYTES_MAX = 512 * 1024 * 1024;
 
+/**
+ * Hosts of one run. Host ids index typed arrays everywhere (counters, views, paths); the largest
+ * bundled runs have 10^5 hosts, and a count past typed-array lengths is a typo, not a run.
+ */
+export const HOSTS_MAX = 10_000_000;
+
 export interface World {
   readonly network: NetworkModel;
   /** Null for an RTT-matrix topology (no links, no PoPs to fail). */
@@ -27,6 +33,8 @@ export interface World {
   readonly faults: readonly PlannedFault[];
   /** Joins and leaves of the churning hosts; null without a `churn` section. */
   readonly churn: ChurnPlan | null;
+  /** What the GraphML loader dropped (self-loops, PoPs it could not place), one sentence each. */
+  readonly warnings: readonly string[];
 }
 
 export function buildWorld(scenario: Scenario, scenarioFile: string): World {
@@ -49,11 +57,13 @@ export function buildWorld(scenario: Scenario, scenarioFile: string): World {
       if (fault.kind === 'stochastic' && fault.target === 'hosts') return stochastic(fault, index);
       return fail(`faults[${index}].kind`, 'host-crash or stochastic hosts faults with a matrix topology (it has no links or PoPs)', fault.kind);
     });
-    return { network, backbone: null, faults, churn: churnOf(scenario, network.hostCount, faults, null, fail) };
+    return { network, backbone: null, faults, churn: churnOf(scenario, network.hostCount, faults, null, fail), warnings: [] };
   }
 
-  const backbone = loadBackbone(scenario);
+  const { backbone, warnings } = loadBackbone(scenario);
   const hostsPerPop = hostCounts(scenario, backbone, fail);
+  const hostTotal = hostsPerPop.reduce((sum, count) => sum + count, 0);
+  if (hostTotal > HOSTS_MAX) fail('hosts.perPop', `at most ${HOSTS_MAX} hosts in all`, `${hostTotal} over ${backbone.pops.length} PoPs`);
   const network = new BackboneNetwork(backbone, {
     hostsPerPop,
     intraPopLatencyUs: Math.round(scenario.hosts.intraPopLatencyUs),
@@ -77,8 +87,18 @@ export function buildWorld(scenario: Scenario, scenarioFile: string): World {
       case 'host-crash':
         if (fault.host >= network.hostCount) fail(`${field}.host`, `a host index < ${network.hostCount}`, String(fault.host));
         return timed('hosts-down', fault, { hosts: [fault.host] });
-      case 'partition':
-        return timed('links-down', fault, { links: boundaryLinks(backbone, fault.pops, field, popIndex) });
+      case 'partition': {
+        const inside = new Uint8Array(backbone.pops.length);
+        fault.pops.forEach((pop, k) => (inside[popIndex(pop, `${field}.pops[${k}]`)] = 1));
+        const links = backbone.links.flatMap((l, i) => (inside[l.a] !== inside[l.b] ? [i] : []));
+        // Listing every PoP (or a part no link joins to the rest) would cut nothing: a no-op is a mistake.
+        if (links.length === 0) {
+          const outside = backbone.pops.length - inside.reduce((sum, v) => sum + v, 0);
+          const found = outside === 0 ? `all ${backbone.pops.length} PoPs (none left outside to cut off)` : `PoPs that no link joins to the other ${outside}`;
+          fail(`${field}.pops`, 'PoPs joined to the others by at least one link (a partition cuts those links)', found);
+        }
+        return timed('links-down', fault, { links });
+      }
       case 'message-loss': {
         let links: number[];
         if (fault.link !== undefined) {
@@ -96,7 +116,7 @@ export function buildWorld(scenario: Scenario, scenarioFile: string): World {
     }
   });
   const churn = churnOf(scenario, network.hostCount, faults, (pop) => network.hostsOf(pop), fail);
-  return { network, backbone: network, faults, churn };
+  return { network, backbone: network, faults, churn, warnings };
 }
 
 /** The links between the listed PoPs and the others (what a partition of them cuts). */
@@ -111,7 +131,7 @@ function churnOf(scenario: Scenario, hostCount: number, faults: readonly Planned
   return planChurn({ churn: scenario.churn, seed: scenario.seed, durationS: scenario.durationS, hostCount, faults, hostsOfPop }, fail);
 }
 
-function loadBackbone(scenario: Scenario): Backbone {
+function loadBackbone(scenario: Scenario): { backbone: Backbone; warnings: string[] } {
   const topology = scenario.topology;
   if (topology.kind === 'matrix') throw new Error('unreachable: matrix handled by the caller');
   const latency: BackboneOptionsInput['latency'] =
@@ -120,11 +140,26 @@ function loadBackbone(scenario: Scenario): Backbone {
       : { model: 'explicit', latencyUs: topology.latency.linkUs };
   if (topology.kind === 'graphml') {
     const raw = loadGraphml(topology.file);
-    return buildBackbone(raw, { latency, bandwidthBps: topology.bandwidthBps, bandwidthFrom: topology.bandwidthFrom }).backbone;
+    const { backbone, report } = buildBackbone(raw, { latency, bandwidthBps: topology.bandwidthBps, bandwidthFrom: topology.bandwidthFrom });
+    if (backbone.pops.length === 0) {
+      throw new TopologyError(topology.file, 'graph.node[*].Latitude, Longitude', 'coordinates on at least one node for the geo latency model (or topology.latency: { model: explicit, linkUs: N })', `none on any of its ${raw.nodes.length} nodes`);
+    }
+    return { backbone, warnings: graphmlWarnings(topology.file, report) };
   }
   // Generated: capacity tiers come from the generator; bandwidthBps fills any gap.
   const generated = generateBackbone({ popCount: topology.pops, seed: topology.seed });
-  return buildBackbone(generated.graph, { latency, bandwidthBps: topology.bandwidthBps, bandwidthFrom: 'file' }).backbone;
+  return { backbone: buildBackbone(generated.graph, { latency, bandwidthBps: topology.bandwidthBps, bandwidthFrom: 'file' }).backbone, warnings: [] };
+}
+
+/** The loader's documented drops (docs: backbone.ts), said aloud so that none goes unnoticed. */
+function graphmlWarnings(file: string, report: BackboneReport): string[] {
+  const warnings: string[] = [];
+  if (report.selfLoopCount > 0) warnings.push(`${file}: ${report.selfLoopCount} self-loop edge(s) (a PoP linked to itself) dropped: a link joins two PoPs`);
+  if (report.droppedPops.length > 0) {
+    const names = report.droppedPops.slice(0, 5).join(', ') + (report.droppedPops.length > 5 ? ', ...' : '');
+    warnings.push(`${file}: ${report.droppedPops.length} PoP(s) without coordinates and no located neighbour dropped, with ${report.droppedEdgeCount} edge(s): ${names}`);
+  }
+  return warnings;
 }
 
 type Fail = (field: string, expected: string, found: string) => never;

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { SessionDistribution } from '../actors/churn.js';
-import { int, num, section } from './fields.js';
+import { int, num, section, time } from './fields.js';
 
 const hostIndex = int({ ge: 0 }, 'a host index >= 0');
 
@@ -30,19 +30,19 @@ const hosts = z
 
 const exponential = section({
   distribution: z.literal('exponential'),
-  meanS: num({ gt: 0 }).meta({ description: 'mean session length (median = meanS x ln 2)' }),
+  meanS: time('s', { gt: 0 }).meta({ description: 'mean session length (median = meanS x ln 2)' }),
 });
 
 const pareto = section({
   distribution: z.literal('pareto'),
   shape: num({ gt: 0 }).meta({ description: 'alpha: P(X > x) = (scaleS / x)^shape; the mean is finite when shape > 1' }),
-  scaleS: num({ gt: 0 }).meta({ description: 'the shortest session' }),
+  scaleS: time('s', { gt: 0 }).meta({ description: 'the shortest session' }),
 });
 
 const weibull = section({
   distribution: z.literal('weibull'),
   shape: num({ gt: 0 }).meta({ description: 'k: P(X > x) = exp(-(x / scaleS)^shape); k < 1 = heavy tail of long sessions' }),
-  scaleS: num({ gt: 0 }),
+  scaleS: time('s', { gt: 0 }),
 });
 
 const session = z.discriminatedUnion('distribution', [exponential, pareto, weibull], {
@@ -57,7 +57,7 @@ export const churnSchema = section(
       .default([])
       .meta({ description: "hosts that never churn (e.g. Chord's ring creator)" }),
     initiallyUpShare: num({ ge: 0, le: 1 }).default(1).meta({ description: 'share of the churning hosts up when churn begins; the others start down' }),
-    startS: num({ ge: 0 }).default(0).meta({ description: 'churn begins then (a warm-up), < durationS' }),
+    startS: time('s', { ge: 0 }).default(0).meta({ description: 'churn begins then (a warm-up), < durationS' }),
     joinRatePerS: num({ gt: 0 }).meta({ description: 'Poisson joins per second (a join finding every churning host up is skipped)' }),
     session,
     eventsMax: int({ ge: 1 }).default(10_000_000).meta({ description: 'bound on the joins and leaves of a run' }),

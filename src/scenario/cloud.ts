@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { VM_LOAD_DEFAULTS } from '../workload/vmplaces-load.js';
-import { bool, int, num, section, text } from './fields.js';
+import { bool, int, num, section, text, time } from './fields.js';
 import { veGroupSchema } from './ves.js';
 import { lifecycleSchema } from './lifecycle.js';
 
@@ -15,7 +15,7 @@ const L = VM_LOAD_DEFAULTS;
 
 const vmplaces = section({
   kind: z.literal('vmplaces'),
-  changePeriodS: num({ gt: 0 }).default(L.changePeriodS).meta({ description: 'mean time between two load changes of one VM' }),
+  changePeriodS: time('s', { gt: 0 }).default(L.changePeriodS).meta({ description: 'mean time between two load changes of one VM' }),
   loadPercentMean: num({ ge: 0, le: 100 }).default(L.loadPercentMean),
   loadPercentSd: num({ ge: 0 }).default(L.loadPercentSd),
   slots: int({ ge: 1, le: 100 }).default(L.slots).meta({ description: 'loads are quantised to multiples of 100 / slots percent' }),
@@ -48,7 +48,7 @@ export const cloudSchema = section(
     }).prefault({}),
     migration: section({
       bandwidthBps: num({ gt: 0 }).default(1e9).meta({ description: 'rate cap of one migration (VMPlaceS: 125 MB/s)' }),
-      downtimeMaxMs: num({ gt: 0 }).default(300).meta({ description: 'stop-and-copy once the rest fits in this time at the cap (QEMU default)' }),
+      downtimeMaxMs: time('ms', { gt: 0 }).default(300).meta({ description: 'stop-and-copy once the rest fits in this time at the cap (QEMU default)' }),
       roundsMax: int({ ge: 1 }).default(30),
       sentFactorMax: num({ ge: 1 }).optional().meta({ description: "stop the live rounds once they have sent this many times the VM's memory (Xen's rule: 3); absent = roundsMax only" }),
       outgoingPerHostMax: int({ ge: 1 }).default(2).meta({ description: 'migrations leaving one host at once' }),
@@ -58,7 +58,7 @@ export const cloudSchema = section(
     workload,
     ves: z.array(veGroupSchema, { error: 'expected a list of VE groups' }).default([]).meta({ description: 'virtual environments: groups of VMs under a gather, spread or fence constraint' }),
     lifecycle: lifecycleSchema.optional().meta({ description: 'the VE lifecycle from any node (configure, find, suspend, resume, stop, start, relocate) over Chord, with a workload of operations' }),
-    partitionHeldMaxS: num({ gt: 0 }).default(900).meta({ description: 'with checkInvariants: a DVMS node held in a partition longer than this fails the run (partitions must be released)' }),
+    partitionHeldMaxS: time('s', { gt: 0 }).default(900).meta({ description: 'with checkInvariants: a DVMS node held in a partition longer than this fails the run (partitions must be released)' }),
     checkInvariants: bool().default(false).meta({ description: 'check at every sample that no VM is on two hosts or lost, that every VE constraint holds (VEs with a VM migrating excepted) and that no DVMS partition has held a node longer than partitionHeldMaxS; fail the run otherwise' }),
   },
   'an object of cloud settings ({} for VMPlaceS defaults)',

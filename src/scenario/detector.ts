@@ -6,14 +6,14 @@
  */
 import type { z } from 'zod';
 import { defaultFailureDetectorConfig, type FailureDetectorConfig } from '../actors/failure-detector.js';
-import { int, num, section } from './fields.js';
+import { int, num, section, time } from './fields.js';
 
 const D = defaultFailureDetectorConfig;
 
 export const detectorSchema = section(
   {
-    periodMs: num({ gt: 0 }).default(D.periodMs).meta({ description: 'each watched peer is pinged once per period' }),
-    timeoutMs: num({ gt: 0 }).default(D.timeoutMs).meta({ description: 'silence (since the last answered ping was sent) after which a peer has left; > periodMs' }),
+    periodMs: time('ms', { gt: 0 }).default(D.periodMs).meta({ description: 'each watched peer is pinged once per period' }),
+    timeoutMs: time('ms', { gt: 0 }).default(D.timeoutMs).meta({ description: 'silence (since the last answered ping was sent) after which a peer has left; > periodMs' }),
     monitoredMax: int({ ge: 1 }).default(D.monitoredMax).meta({ description: 'peers watched at once' }),
     pingSizeBytes: num({ gt: 0 }).default(D.pingSizeBytes),
   },

@@ -7,10 +7,10 @@
  * from the stream `faults.loss` (messages within one PoP cross no link and are never lost).
  */
 import { z } from 'zod';
-import { int, num, popRef, section, whenValid } from './fields.js';
+import { int, num, popRef, section, whenValid, time } from './fields.js';
 
-const atS = num({ ge: 0 });
-const durationS = num({ gt: 0 })
+const atS = time('s', { ge: 0 });
+const durationS = time('s', { gt: 0 })
   .optional()
   .transform((value) => value ?? Infinity)
   .meta({ description: 'how long the fault lasts; absent = for ever' });
@@ -57,8 +57,8 @@ const messageLoss = section({
 const stochastic = section({
   kind: z.literal('stochastic'),
   target: z.enum(['links', 'hosts', 'pops']),
-  mttfS: num({ gt: 0 }).meta({ description: 'mean time to failure of each target (exponential)' }),
-  mttrS: num({ gt: 0 }).meta({ description: 'mean time to repair (exponential)' }),
+  mttfS: time('s', { gt: 0 }).meta({ description: 'mean time to failure of each target (exponential)' }),
+  mttrS: time('s', { gt: 0 }).meta({ description: 'mean time to repair (exponential)' }),
 });
 
 export const faultSchema = z.discriminatedUnion('kind', [linkDown, popCrash, hostCrash, partition, messageLoss, stochastic]);

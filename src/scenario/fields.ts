@@ -40,6 +40,24 @@ export function num(bounds: Bounds = {}, phrase = ''): z.ZodNumber {
   return bounded(bounds, false, phrase);
 }
 
+/**
+ * Kernel time is integer microseconds, and the kernel adds delays to the clock: a time field
+ * that rounds to 0 us makes a period re-arm at the same instant for ever, and one beyond 2^52 us
+ * makes now + delay inexact (past 2^53, t + 1 == t). Every time a scenario gives the kernel is
+ * therefore 0 (where 0 means "none") or a whole number of microseconds from 1 to 2^52.
+ */
+export const TIME_US_MAX = 2 ** 52;
+const US_PER = { s: 1_000_000, ms: 1000, us: 1 } as const;
+export type TimeUnit = keyof typeof US_PER;
+
+/** A time in `unit` within bounds, that the kernel can hold: see TIME_US_MAX. */
+export function time(unit: TimeUnit, bounds: Bounds = {}): z.ZodNumber {
+  const k = US_PER[unit];
+  const phrase = `${boundsPhrase('a number', bounds, false)} that is, in whole microseconds, ${bounds.ge === 0 ? '0 or ' : ''}from 1 to 2^52 (at most ${TIME_US_MAX / k} ${unit})`;
+  // Values outside `bounds` already have their issue: only the microsecond range is checked here.
+  return num(bounds).refine((value) => !(value > 0) || (Math.round(value * k) >= 1 && value * k <= TIME_US_MAX), { error: EXPECTED_PREFIX + phrase });
+}
+
 /** A safe integer within bounds. */
 export function int(bounds: Bounds = {}, phrase = ''): z.ZodNumber {
   return bounded(bounds, true, phrase);
@@ -83,15 +101,16 @@ export type NumericShape<T> = { [K in NumericKeys<T>]: z.ZodDefault<z.ZodNumber>
 
 /**
  * A field per numeric field of a protocol's default config (names in `apart` left out), with
- * the protocol's default: an integer when the default is one, except times (`...Ms`), shares and
- * thresholds, which stay real. The protocol's own validation checks the finer bounds.
+ * the protocol's default: an integer when the default is one, except times (`...Ms`, checked as
+ * kernel times by `time`), shares and thresholds, which stay real. The protocol's own validation checks the finer bounds.
  */
 export function numericFieldsOf<T extends object>(defaults: T, apart: ReadonlySet<string>): NumericShape<T> {
   const shape: Record<string, z.ZodDefault<z.ZodNumber>> = {};
   for (const [name, value] of Object.entries(defaults)) {
     if (apart.has(name) || typeof value !== 'number') continue;
     const integer = Number.isInteger(value) && !/Ms$|Threshold$|Share$/.test(name);
-    shape[name] = (integer ? int({ ge: 0 }) : num({ ge: 0 })).default(value);
+    const field = name.endsWith('Ms') ? time('ms', { ge: 0 }) : integer ? int({ ge: 0 }) : num({ ge: 0 });
+    shape[name] = field.default(value);
   }
   return shape as NumericShape<T>;
 }

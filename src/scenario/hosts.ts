@@ -1,6 +1,6 @@
 /** The `hosts` section: how many hosts each PoP holds and their access links. */
 import { z } from 'zod';
-import { int, num, section, text } from './fields.js';
+import { int, num, section, text, time } from './fields.js';
 
 const fixed = section({
   rule: z.literal('fixed'),
@@ -25,7 +25,7 @@ const perPop = z.discriminatedUnion('rule', [fixed, degree, list]).prefault({ ru
 
 export const hostsSchema = section({
   perPop,
-  intraPopLatencyUs: num({ gt: 0 }).default(50).meta({ description: 'one-way latency between a host and its PoP' }),
+  intraPopLatencyUs: time('us', { gt: 0 }).default(50).meta({ description: 'one-way latency between a host and its PoP' }),
   nicBandwidthBps: num({ gt: 0 }).default(1e9),
 }).prefault({});
 

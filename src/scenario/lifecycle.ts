@@ -7,13 +7,13 @@
  */
 import { z } from 'zod';
 import { defaultVeConfig, validateVeConfig } from '../protocols/ve/ve-config.js';
-import { num, numericFieldsOf, protocolIssues, section } from './fields.js';
+import { num, numericFieldsOf, protocolIssues, section, time } from './fields.js';
 
 const APART = new Set(['veCount', 'targetNodeCount', 'constraints']);
 
 export const lifecycleSchema = section(
   {
-    configureAtS: num({ ge: 0 }).default(60).meta({ description: 'when each VE is configured at its owner (after the ring settles)' }),
+    configureAtS: time('s', { ge: 0 }).default(60).meta({ description: 'when each VE is configured at its owner (after the ring settles)' }),
     ...numericFieldsOf(defaultVeConfig, APART),
   },
   'an object of VE lifecycle settings ({} for all defaults)',

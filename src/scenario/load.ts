@@ -10,7 +10,7 @@ import { canonicalHash, canonicalJson } from './canonical.js';
 import { describeValue, ScenarioError, scenarioIssue, type ScenarioIssue } from './errors.js';
 import { describeZodIssues, type PathIssue } from './issues.js';
 import { applyOverride, type AppliedOverride } from './overrides.js';
-import { formatPath, isRecord } from './paths.js';
+import { formatPath, isRecord, valueAt } from './paths.js';
 import { SCENARIO_PHRASE, scenarioSchema, type Scenario } from './schema.js';
 import { readScenarioSource, type ScenarioSource } from './source.js';
 
@@ -79,7 +79,21 @@ export function loadScenario(file: string, overrides: readonly string[] = []): S
     const issues = describeZodIssues(scenarioSchema, data, result.error.issues);
     throw new ScenarioError(file, issues.map((issue) => place(issue, source, applied)));
   }
-  return resolveTraceFile(file, resolveTopologyFile(file, result.data, source, applied), source, applied);
+  const scenario = withOverridesFolder(result.data, valueAt(data, ['output', 'dir']) !== undefined, overrides);
+  return resolveTraceFile(file, resolveTopologyFile(file, scenario, source, applied), source, applied);
+}
+
+/**
+ * A run with `--set` overrides (other than the seed, which the folder names already) is another
+ * run than the plain one: its default folder gets the first 8 hex digits of the SHA-256 of the
+ * override texts, in order (`results/<name>/seed-<seed>-set-1a2b3c4d`), so it never lands on
+ * the plain run's results. An output.dir given in the file or by `--set` is kept as it is.
+ */
+function withOverridesFolder(scenario: Scenario, dirGiven: boolean, overrides: readonly string[]): Scenario {
+  const sets = overrides.filter((text) => !/^seed=/.test(text));
+  if (dirGiven || sets.length === 0) return scenario;
+  const digest = createHash('sha256').update(sets.join('\n')).digest('hex').slice(0, 8);
+  return { ...scenario, output: { dir: `${scenario.output.dir}-set-${digest}` } };
 }
 
 /** Makes a load trace file absolute (relative to the scenario's folder) and checks it exists. */

@@ -7,14 +7,16 @@
 import { z } from 'zod';
 import { defaultGossipConfig, type GossipConfig } from '../protocols/gossip/gossip-config.js';
 import { defaultVivaldiConfig, type VivaldiConfig } from '../protocols/vivaldi/vivaldi-config.js';
-import { defaultSpiralConfig, type SpiralConfig } from '../protocols/spiral/spiral-config.js';
-import { LOOKUP_STYLES, defaultChordConfig, type ChordConfig } from '../protocols/chord/chord-config.js';
-import { defaultCanConfig, type CanConfig } from '../protocols/can/can-config.js';
-import { defaultRoutingConfig, type RoutingConfig } from '../protocols/routing/routing-config.js';
-import { defaultVmIndexConfig, type VmIndexConfig } from '../protocols/vm-index/vm-index-config.js';
-import { bool, int, num, section, whenValid } from './fields.js';
+import { defaultSpiralConfig, validateSpiralConfig, type SpiralConfig } from '../protocols/spiral/spiral-config.js';
+import { LOOKUP_STYLES, defaultChordConfig, validateChordConfig, type ChordConfig } from '../protocols/chord/chord-config.js';
+import { defaultCanConfig, validateCanConfig, type CanConfig } from '../protocols/can/can-config.js';
+import { defaultRoutingConfig, validateRoutingConfig, type RoutingConfig } from '../protocols/routing/routing-config.js';
+import { defaultVmIndexConfig, validateVmIndexConfig, type VmIndexConfig } from '../protocols/vm-index/vm-index-config.js';
+import { bool, int, num, protocolIssues, section, whenValid, time } from './fields.js';
 
 export const VIEW_SIZE_MAX = 1000;
+/** VMs of the VM-index scenarios: one Int32Array slot each, all placed at start (1000x the largest bundled scenario). */
+export const VM_INDEX_VMS_MAX = 10_000_000;
 const V = defaultVivaldiConfig;
 const G = defaultGossipConfig;
 
@@ -24,7 +26,7 @@ export const vivaldiSchema = section(
   {
     dimensions: int({ ge: 1, le: 16 }).default(V.dimensions),
     height: bool().default(V.useHeight).meta({ description: 'height vectors: distance = ||xi - xj|| + hi + hj' }),
-    periodMs: num({ gt: 0 }).default(V.periodMs).meta({ description: 'one ping per period' }),
+    periodMs: time('ms', { gt: 0 }).default(V.periodMs).meta({ description: 'one ping per period' }),
     cc: num({ gt: 0, le: 1 }).default(V.cc).meta({ description: 'coordinate gain (published 0.25)' }),
     ce: num({ gt: 0, le: 1 }).default(V.ce).meta({ description: 'error gain (published 0.25)' }),
     errorMax: num({ gt: 0 }).default(V.errorMax).meta({ description: 'initial and largest local error' }),
@@ -56,7 +58,7 @@ export const gossipSchema = section(
   {
     viewSize: int({ ge: 2, le: VIEW_SIZE_MAX }).default(G.viewSize),
     shuffleLength: int({ ge: 1 }).optional().meta({ description: `1..viewSize; default min(${G.shuffleLength}, viewSize)` }),
-    periodMs: num({ gt: 0 }).default(G.periodMs),
+    periodMs: time('ms', { gt: 0 }).default(G.periodMs),
     farPeers: int({ ge: 0 }).optional().meta({ description: `0..viewSize-1; default min(${G.farPeers}, viewSize-1)` }),
     farTtlPeriods: int({ ge: 1 }).default(G.farTtlPeriods).meta({ description: 'a far link not re-measured for this many periods is dropped' }),
   },
@@ -94,25 +96,28 @@ export const spiralSchema = section(
     closeSetSize: int({ ge: 0 }).default(S.closeSetSize).meta({ description: 'nodes closest to itself each node learns in passing' }),
     hopsMax: int({ ge: 1 }).default(S.hopsMax),
     probeCount: int({ ge: 0 }).default(S.probeCount).meta({ description: 'final candidates the initiator pings (0 = coordinates only)' }),
-    searchPeriodMs: num({ ge: 0 }).default(S.searchPeriodMs).meta({ description: 'each node starts a search every period (0 = none)' }),
-    searchTimeoutMs: num({ gt: 0 }).default(S.searchTimeoutMs),
+    searchPeriodMs: time('ms', { ge: 0 }).default(S.searchPeriodMs).meta({ description: 'each node starts a search every period (0 = none)' }),
+    searchTimeoutMs: time('ms', { gt: 0 }).default(S.searchTimeoutMs),
     pendingMax: int({ ge: 1 }).default(S.pendingMax),
     outcomesMax: int({ ge: 1 }).default(S.outcomesMax),
   },
   'an object of spiral settings ({} for all defaults)',
-).transform((spiral): SpiralConfig => spiral);
+)
+  .transform((spiral): SpiralConfig => spiral)
+  // The protocol's own bounds (e.g. at most 256 successors) are load-time errors, not a failure at start.
+  .superRefine((spiral, context) => protocolIssues(context, [], () => validateSpiralConfig(spiral)));
 
 /** Chord (with proximity finger choice when Vivaldi runs too). Defaults: SimGrid's Chord example. */
 export const chordSchema = section(
   {
     idBits: int({ ge: 8, le: 32 }).default(C.idBits),
     successorListLength: int({ ge: 1 }).default(C.successorListLength),
-    stabilizePeriodMs: num({ gt: 0 }).default(C.stabilizePeriodMs),
-    fixFingersPeriodMs: num({ gt: 0 }).default(C.fixFingersPeriodMs),
+    stabilizePeriodMs: time('ms', { gt: 0 }).default(C.stabilizePeriodMs),
+    fixFingersPeriodMs: time('ms', { gt: 0 }).default(C.fixFingersPeriodMs),
     fingersPerFix: int({ ge: 1 }).default(C.fingersPerFix),
-    checkPredecessorPeriodMs: num({ gt: 0 }).default(C.checkPredecessorPeriodMs),
-    lookupPeriodMs: num({ ge: 0 }).default(C.lookupPeriodMs).meta({ description: 'each node looks up a random key every period (0 = none)' }),
-    rpcTimeoutMs: num({ gt: 0 }).default(C.rpcTimeoutMs),
+    checkPredecessorPeriodMs: time('ms', { gt: 0 }).default(C.checkPredecessorPeriodMs),
+    lookupPeriodMs: time('ms', { ge: 0 }).default(C.lookupPeriodMs).meta({ description: 'each node looks up a random key every period (0 = none)' }),
+    rpcTimeoutMs: time('ms', { gt: 0 }).default(C.rpcTimeoutMs),
     lookupRetries: int({ ge: 0 }).default(C.lookupRetries),
     lookupHopsMax: int({ ge: 1 }).default(C.lookupHopsMax),
     lookupsInFlightMax: int({ ge: 1 }).default(C.lookupsInFlightMax),
@@ -128,7 +133,9 @@ export const chordSchema = section(
       .meta({ description: 'recent notifiers remembered to send a far-behind stabilizer close to its place (0 = plain Chord)' }),
   },
   'an object of chord settings ({} for all defaults)',
-).transform((chord): ChordConfig => chord);
+)
+  .transform((chord): ChordConfig => chord)
+  .superRefine((chord, context) => protocolIssues(context, [], () => validateChordConfig(chord)));
 
 const K = defaultCanConfig;
 
@@ -136,24 +143,26 @@ const K = defaultCanConfig;
 export const canSchema = section(
   {
     zoneCreator: int({ ge: 0 }).default(K.zoneCreator),
-    joinStaggerMs: num({ ge: 0 }).default(K.joinStaggerMs).meta({ description: 'node k joins at k x this' }),
-    joinRetryMs: num({ gt: 0 }).default(K.joinRetryMs),
-    joinTimeoutMs: num({ gt: 0 }).default(K.joinTimeoutMs),
-    refreshPeriodMs: num({ gt: 0 }).default(K.refreshPeriodMs),
-    neighbourTimeoutMs: num({ gt: 0 }).default(K.neighbourTimeoutMs),
+    joinStaggerMs: time('ms', { ge: 0 }).default(K.joinStaggerMs).meta({ description: 'node k joins at k x this' }),
+    joinRetryMs: time('ms', { gt: 0 }).default(K.joinRetryMs),
+    joinTimeoutMs: time('ms', { gt: 0 }).default(K.joinTimeoutMs),
+    refreshPeriodMs: time('ms', { gt: 0 }).default(K.refreshPeriodMs),
+    neighbourTimeoutMs: time('ms', { gt: 0 }).default(K.neighbourTimeoutMs),
     neighboursMax: int({ ge: 1 }).default(K.neighboursMax),
-    lookupPeriodMs: num({ ge: 0 }).default(K.lookupPeriodMs),
-    lookupTimeoutMs: num({ gt: 0 }).default(K.lookupTimeoutMs),
+    lookupPeriodMs: time('ms', { ge: 0 }).default(K.lookupPeriodMs),
+    lookupTimeoutMs: time('ms', { gt: 0 }).default(K.lookupTimeoutMs),
     hopsMax: int({ ge: 1 }).default(K.hopsMax),
     lookupsInFlightMax: int({ ge: 1 }).default(K.lookupsInFlightMax),
     outcomeLogMax: int({ ge: 1 }).default(K.outcomeLogMax),
-    takeoverDelayMs: num({ ge: 0 }).default(K.takeoverDelayMs).meta({ description: "a neighbour of a silent node claims its zone after this x own area / orphan's area (capped at 8x)" }),
-    takeoverClaimWaitMs: num({ gt: 0 }).default(K.takeoverClaimWaitMs).meta({ description: 'a claimant waits this long for better claims (> one round trip)' }),
-    takeoverRetryMs: num({ gt: 0 }).default(K.takeoverRetryMs).meta({ description: 'a claimant that yielded claims again after this if nobody took the zone' }),
+    takeoverDelayMs: time('ms', { ge: 0 }).default(K.takeoverDelayMs).meta({ description: "a neighbour of a silent node claims its zone after this x own area / orphan's area (capped at 8x)" }),
+    takeoverClaimWaitMs: time('ms', { gt: 0 }).default(K.takeoverClaimWaitMs).meta({ description: 'a claimant waits this long for better claims (> one round trip)' }),
+    takeoverRetryMs: time('ms', { gt: 0 }).default(K.takeoverRetryMs).meta({ description: 'a claimant that yielded claims again after this if nobody took the zone' }),
     zonesMax: int({ ge: 1 }).default(K.zonesMax).meta({ description: 'zones one node holds at most (its own and taken-over ones)' }),
   },
   'an object of can settings ({} for all defaults)',
-).transform((can): CanConfig => can);
+)
+  .transform((can): CanConfig => can)
+  .superRefine((can, context) => protocolIssues(context, [], () => validateCanConfig(can)));
 
 const R = defaultRoutingConfig;
 
@@ -165,21 +174,23 @@ const R = defaultRoutingConfig;
  */
 export const routingSchema = section(
   {
-    longLinkBuckets: int({ ge: 1 }).default(R.longLinkBuckets).meta({ description: 'long-link cache: one bucket per octave of coordinate distance' }),
+    longLinkBuckets: int({ ge: 1, le: 64 }).default(R.longLinkBuckets).meta({ description: 'long-link cache: one bucket per octave of coordinate distance (64 octaves span any RTT)' }),
     longLinksPerBucket: int({ ge: 0 }).default(R.longLinksPerBucket).meta({ description: 'links per bucket, least recently seen replaced (0 = no learning)' }),
     longLinkBaseMs: num({ gt: 0 }).default(R.longLinkBaseMs).meta({ description: 'bucket 0 holds links nearer than this' }),
-    neighbourPeriodMs: num({ ge: 0 }).default(R.neighbourPeriodMs).meta({ description: 'greet new close peers this often: their coordinate, and a link back (0 = never)' }),
+    neighbourPeriodMs: time('ms', { ge: 0 }).default(R.neighbourPeriodMs).meta({ description: 'greet new close peers this often: their coordinate, and a link back (0 = never)' }),
     neighboursMax: int({ ge: 0 }).default(R.neighboursMax).meta({ description: 'coordinates kept of close neighbours, and of inbound ones (each)' }),
     hopsMax: int({ ge: 2 }).default(R.hopsMax).meta({ description: 'nodes a request visits at most, source and target included' }),
     landingMax: int({ ge: 0 }).default(R.landingMax).meta({ description: "target's close peers a request carries: any of them may hand it to the target (0 = off)" }),
-    requestPeriodMs: num({ ge: 0 }).default(R.requestPeriodMs).meta({ description: 'each node routes to a uniformly drawn node every period (0 = none)' }),
-    requestStartMs: num({ ge: 0 }).default(R.requestStartMs).meta({ description: "a node's first request waits this long after it starts" }),
-    requestTimeoutMs: num({ gt: 0 }).default(R.requestTimeoutMs),
+    requestPeriodMs: time('ms', { ge: 0 }).default(R.requestPeriodMs).meta({ description: 'each node routes to a uniformly drawn node every period (0 = none)' }),
+    requestStartMs: time('ms', { ge: 0 }).default(R.requestStartMs).meta({ description: "a node's first request waits this long after it starts" }),
+    requestTimeoutMs: time('ms', { gt: 0 }).default(R.requestTimeoutMs),
     pendingMax: int({ ge: 1 }).default(R.pendingMax),
     outcomesMax: int({ ge: 1 }).default(R.outcomesMax),
   },
   'an object of routing settings ({} for all defaults)',
-).transform((routing): RoutingConfig => routing);
+)
+  .transform((routing): RoutingConfig => routing)
+  .superRefine((routing, context) => protocolIssues(context, [], () => validateRoutingConfig(routing)));
 
 const X = defaultVmIndexConfig;
 
@@ -195,17 +206,17 @@ export interface VmIndexSection extends VmIndexConfig {
  */
 export const vmIndexSchema = section(
   {
-    vmCount: int({ ge: 1, le: 2 ** 31 - 1 }).default(X.vmCount).meta({ description: 'VMs placed on random up hosts at start (ids 0..vmCount-1)' }),
+    vmCount: int({ ge: 1, le: VM_INDEX_VMS_MAX }).default(X.vmCount).meta({ description: 'VMs placed on random up hosts at start (ids 0..vmCount-1)' }),
     movesPerS: num({ ge: 0 }).default(0).meta({ description: 'VM moves per second over all VMs, Poisson, to a random up host (VMs of failed hosts move anyway)' }),
-    locatePeriodMs: num({ ge: 0 }).default(X.locatePeriodMs).meta({ description: 'each node locates a uniformly drawn VM every period (0 = none)' }),
-    locateStartMs: num({ ge: 0 }).default(X.locateStartMs).meta({ description: "a node's first locate waits this long after it starts" }),
-    answerTimeoutMs: num({ gt: 0 }).default(X.answerTimeoutMs).meta({ description: "a locate fails when the owner has not answered the get within this" }),
+    locatePeriodMs: time('ms', { ge: 0 }).default(X.locatePeriodMs).meta({ description: 'each node locates a uniformly drawn VM every period (0 = none)' }),
+    locateStartMs: time('ms', { ge: 0 }).default(X.locateStartMs).meta({ description: "a node's first locate waits this long after it starts" }),
+    answerTimeoutMs: time('ms', { gt: 0 }).default(X.answerTimeoutMs).meta({ description: "a locate fails when the owner has not answered the get within this" }),
     locatesInFlightMax: int({ ge: 1 }).default(X.locatesInFlightMax),
-    refreshPeriodMs: num({ gt: 0 }).default(X.refreshPeriodMs).meta({ description: 'the hosting node re-publishes each of its VMs every period (soft state)' }),
-    entryTtlMs: num({ gt: 0 }).default(X.entryTtlMs).meta({ description: 'an owner forgets an entry not refreshed for this long (> refreshPeriodMs)' }),
+    refreshPeriodMs: time('ms', { gt: 0 }).default(X.refreshPeriodMs).meta({ description: 'the hosting node re-publishes each of its VMs every period (soft state)' }),
+    entryTtlMs: time('ms', { gt: 0 }).default(X.entryTtlMs).meta({ description: 'an owner forgets an entry not refreshed for this long (> refreshPeriodMs)' }),
     entriesMax: int({ ge: 1 }).default(X.entriesMax).meta({ description: 'entries per owner; beyond it the least recently refreshed is evicted' }),
     hostedMax: int({ ge: 1 }).default(X.hostedMax).meta({ description: 'VMs a node indexes as hosted; more are not indexed' }),
-    publishRetryMs: num({ gt: 0 }).default(X.publishRetryMs),
+    publishRetryMs: time('ms', { gt: 0 }).default(X.publishRetryMs),
     outcomeLogMax: int({ ge: 1 }).default(X.outcomeLogMax),
   },
   'an object of vmIndex settings ({} for all defaults)',
@@ -215,7 +226,8 @@ export const vmIndexSchema = section(
       context.addIssue({ code: 'custom', path: ['entryTtlMs'], message: `expected a number > refreshPeriodMs (${vmIndex.refreshPeriodMs})` });
     }
   }, whenValid('entryTtlMs', 'refreshPeriodMs'))
-  .transform((vmIndex): VmIndexSection => vmIndex);
+  .transform((vmIndex): VmIndexSection => vmIndex)
+  .superRefine(({ movesPerS: _moves, ...config }, context) => protocolIssues(context, [], () => validateVmIndexConfig(config)));
 
 export const PROTOCOL_NAMES = ['gossip', 'vivaldi', 'spiral', 'chord', 'can', 'routing', 'vmIndex'] as const;
 

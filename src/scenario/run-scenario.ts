@@ -78,7 +78,25 @@ const NODE_PEERS_MAX = 64;
 /** Under churn, Chord lookups are scored this often: against the ring at most this long after they finished. */
 const CHORD_SCORE_STEP_US = 1_000_000;
 
+/** A run with everything built (world, faults, churn, cloud, traces, agents) and no event run yet. */
+export interface PreparedRun {
+  readonly hostCount: number;
+  /** What the topology loader dropped or changed (self-loops, unplaceable PoPs), one sentence each. */
+  readonly warnings: readonly string[];
+  /** Runs the events to the end and scores them; call once. */
+  run(): RunOutcome;
+}
+
 export function runScenario(scenario: Scenario, scenarioFile: string, options: RunOptions = {}): RunOutcome {
+  return prepareScenario(scenario, scenarioFile, options).run();
+}
+
+/**
+ * Builds what a run needs, so that every error of the input (targets of faults, host counts,
+ * trace rows, cloud placement) is thrown here, before any event. `luc validate` calls this and
+ * stops; `luc run` then calls `run()`: the two check the same things by construction.
+ */
+export function prepareScenario(scenario: Scenario, scenarioFile: string, options: RunOptions = {}): PreparedRun {
   const world = buildWorld(scenario, scenarioFile);
   const sim = new Simulator(scenario.limits.pendingEventsMax);
   const counters = new Counters();
@@ -150,36 +168,39 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     for (const [name, value] of counters.entries()) series.record(timeS, name, value);
   };
 
-  options.instrument?.({ scenario, sim, runtime, world, cloud });
-  runtime.startAll();
-  churn?.start();
-  vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
-  cloud?.loads.start();
-  lifecycle?.start();
-  const endUs = sToUs(scenario.durationS);
-  const intervalUs = sToUs(scenario.metrics.intervalS);
-  const limits = { endUs: 0, eventsMax: scenario.limits.eventsMax };
-  const scoreStepUs = chordOn && world.churn !== null ? CHORD_SCORE_STEP_US : 0;
-  const runTo = (untilUs: number): void => {
-    if (scoreStepUs > 0) {
-      for (let t = (Math.floor(sim.nowUs() / scoreStepUs) + 1) * scoreStepUs; t < untilUs; t += scoreStepUs) {
-        sim.run({ ...limits, endUs: t });
-        scoreChordLookups(runtime, chordScored);
+  const run = (): RunOutcome => {
+    options.instrument?.({ scenario, sim, runtime, world, cloud });
+    runtime.startAll();
+    churn?.start();
+    vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
+    cloud?.loads.start();
+    lifecycle?.start();
+    const endUs = sToUs(scenario.durationS);
+    const intervalUs = sToUs(scenario.metrics.intervalS);
+    const limits = { endUs: 0, eventsMax: scenario.limits.eventsMax };
+    const scoreStepUs = chordOn && world.churn !== null ? CHORD_SCORE_STEP_US : 0;
+    const runTo = (untilUs: number): void => {
+      if (scoreStepUs > 0) {
+        for (let t = (Math.floor(sim.nowUs() / scoreStepUs) + 1) * scoreStepUs; t < untilUs; t += scoreStepUs) {
+          sim.run({ ...limits, endUs: t });
+          scoreChordLookups(runtime, chordScored);
+        }
       }
+      sim.run({ ...limits, endUs: untilUs });
+    };
+    sample(0);
+    for (let tUs = intervalUs; ; tUs += intervalUs) {
+      const stepEndUs = Math.min(tUs, endUs);
+      runTo(stepEndUs);
+      sample(stepEndUs / 1e6);
+      options.onProgress?.({ virtualS: stepEndUs / 1e6, events: sim.eventsProcessed });
+      if (stepEndUs >= endUs) break;
     }
-    sim.run({ ...limits, endUs: untilUs });
+    if (vivaldiOn) recordNodeErrors(series, scenario.durationS, world, runtime, scenario.seed);
+    const coordinates = vivaldiOn ? finalCoordinates(world, runtime) : [];
+    return { series, coordinates, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS };
   };
-  sample(0);
-  for (let tUs = intervalUs; ; tUs += intervalUs) {
-    const stepEndUs = Math.min(tUs, endUs);
-    runTo(stepEndUs);
-    sample(stepEndUs / 1e6);
-    options.onProgress?.({ virtualS: stepEndUs / 1e6, events: sim.eventsProcessed });
-    if (stepEndUs >= endUs) break;
-  }
-  if (vivaldiOn) recordNodeErrors(series, scenario.durationS, world, runtime, scenario.seed);
-  const coordinates = vivaldiOn ? finalCoordinates(world, runtime) : [];
-  return { series, coordinates, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS };
+  return { hostCount: n, warnings: world.warnings, run };
 }
 
 function cloudOf(scenario: Scenario, scenarioFile: string, world: World, sim: Simulator, counters: Counters): CloudSetup | null {

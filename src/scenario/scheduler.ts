@@ -15,7 +15,7 @@ import { DEFAULT_PLANNING_COST } from '../placement/cost-model.js';
 import { defaultCentralConfig, validateCentralConfig } from '../protocols/central/central-config.js';
 import { DVMS_VARIANTS, defaultDvmsConfig, validateDvmsConfig } from '../protocols/dvms/dvms-config.js';
 import { defaultSnoozeConfig, validateSnoozeConfig } from '../protocols/snooze/snooze-config.js';
-import { int, num, numericFieldsOf, protocolIssues, section } from './fields.js';
+import { int, num, numericFieldsOf, protocolIssues, section, time } from './fields.js';
 
 export const SCHEDULER_KINDS = ['dvms', 'central', 'snooze'] as const;
 
@@ -30,7 +30,7 @@ const S = defaultSnoozeConfig;
 const dvms = section(
   {
     variant: z.enum(DVMS_VARIANTS, { error: `expected one of ${DVMS_VARIANTS.join(', ')}` }).default(D.variant),
-    timeLimitMs: num({ ge: 0 }).default(D.planningCost.timeLimitMs).meta({ description: 'planning time limit inside a partition (DVMS2: 2 s)' }),
+    timeLimitMs: time('ms', { ge: 0 }).default(D.planningCost.timeLimitMs).meta({ description: 'planning time limit inside a partition (DVMS2: 2 s)' }),
     ...numericFields(D),
     ispHopsMax: int({ ge: 1 }).optional().meta({ description: `hops of an ISP before it goes back to its leader as if around the ring; must exceed the host count (default: max(${D.ispHopsMax}, hosts + 1))` }),
   },
@@ -39,7 +39,7 @@ const dvms = section(
 
 const central = section(
   {
-    timeLimitMs: num({ ge: 0 }).default(C.planningCost.timeLimitMs).meta({ description: "planning time limit (VMPlaceS: min(30 s, hosts / 8 s))" }),
+    timeLimitMs: time('ms', { ge: 0 }).default(C.planningCost.timeLimitMs).meta({ description: "planning time limit (VMPlaceS: min(30 s, hosts / 8 s))" }),
     ...numericFields(C),
   },
   'an object of central settings ({} for all defaults)',
@@ -47,7 +47,7 @@ const central = section(
 
 const snooze = section(
   {
-    timeLimitMs: num({ ge: 0 }).default(S.planningCost.timeLimitMs),
+    timeLimitMs: time('ms', { ge: 0 }).default(S.planningCost.timeLimitMs),
     groupManagerEvery: int({ ge: 1 }).default(32).meta({ description: 'one host in this many is a group manager (after the group leader)' }),
     ...numericFields(S),
   },

@@ -14,17 +14,19 @@ import { cloudSchema } from './cloud.js';
 import { detectorSchema } from './detector.js';
 import { servicesSchema } from './services.js';
 import { faultsSchema } from './faults.js';
-import { int, num, section, text, whenValid } from './fields.js';
+import { int, num, section, text, whenValid, time } from './fields.js';
 import { hostsSchema } from './hosts.js';
 import { anyProtocol, PROTOCOL_NAMES, protocolsSchema } from './protocols.js';
 import { schedulerSchema } from './scheduler.js';
 import { normaliseTopology, topologySchema } from './topology.js';
 
 export const NAME_PATTERN = /^[a-z0-9-]{1,64}$/;
+/** Bound on the samples of a run (durationS / metrics.intervalS): the series grows by every metric at each. */
+export const METRIC_SAMPLES_MAX = 1_000_000;
 export const SCENARIO_PHRASE = 'a scenario: an object with name, seed, durationS, topology and protocols';
 
 const metrics = section({
-  intervalS: num({ gt: 0 }).default(10).meta({ description: 'sampling period of time series' }),
+  intervalS: time('s', { gt: 0 }).default(10).meta({ description: 'sampling period of time series' }),
   pairSampleMax: int({ ge: 1 }).default(20_000).meta({ description: 'node pairs sampled for pairwise metrics' }),
 }).prefault({});
 
@@ -41,7 +43,7 @@ const scenarioObject = section(
   {
     name: text("a name of 1 to 64 characters among a-z, 0-9 and '-'", NAME_PATTERN),
     seed: int({ ge: 0 }),
-    durationS: num({ gt: 0 }),
+    durationS: time('s', { gt: 0 }),
     topology: topologySchema,
     hosts: hostsSchema,
     protocols: protocolsSchema,
@@ -71,6 +73,10 @@ function checkTimes(scenario: ScenarioObject, context: z.core.$RefinementCtx<Sce
   if (scenario.churn !== undefined && scenario.churn.startS >= end) {
     const message = `expected a time in seconds < durationS (${end}): churn would never begin`;
     context.addIssue({ code: 'custom', path: ['churn', 'startS'], message });
+  }
+  if (end / scenario.metrics.intervalS > METRIC_SAMPLES_MAX) {
+    const message = `expected a number >= durationS / ${METRIC_SAMPLES_MAX} (${end / METRIC_SAMPLES_MAX} s): a run samples its metrics at most ${METRIC_SAMPLES_MAX} times`;
+    context.addIssue({ code: 'custom', path: ['metrics', 'intervalS'], message });
   }
   if (scenario.metrics.intervalS > end) {
     const message = `expected a number <= durationS (${end})`;

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { defaultFailureDetectorConfig } from '../actors/failure-detector.js';
 import { defaultReplicaKeeperConfig } from '../actors/services/replica-keeper.js';
-import { int, num, section } from './fields.js';
+import { int, num, section, time } from './fields.js';
 
 export const SERVICE_OVERLAYS = ['chord', 'can', 'live', 'sample'] as const;
 export type ServiceOverlay = (typeof SERVICE_OVERLAYS)[number];
@@ -23,10 +23,10 @@ const D = defaultFailureDetectorConfig;
 
 export const servicesSchema = section(
   {
-    detectorPeriodMs: num({ gt: 0 }).default(D.periodMs).meta({ description: 'heartbeat period of the live overlay' }),
-    detectorTimeoutMs: num({ gt: 0 }).default(D.timeoutMs).meta({ description: 'silence after which the live overlay raises a leave; > detectorPeriodMs' }),
+    detectorPeriodMs: time('ms', { gt: 0 }).default(D.periodMs).meta({ description: 'heartbeat period of the live overlay' }),
+    detectorTimeoutMs: time('ms', { gt: 0 }).default(D.timeoutMs).meta({ description: 'silence after which the live overlay raises a leave; > detectorPeriodMs' }),
     restartsMax: int({ ge: 0 }).default(3).meta({ description: 'restarts of a failing service within restartWindowMs before it is stopped for good' }),
-    restartWindowMs: num({ gt: 0 }).default(60_000),
+    restartWindowMs: time('ms', { gt: 0 }).default(60_000),
     replicas: section(
       {
         overlay: overlay.default('chord'),

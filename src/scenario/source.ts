@@ -24,9 +24,13 @@ export interface ScenarioSource {
 
 const NOWHERE: Position = { line: 0, column: 0 };
 
+/** Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the text. */
+const BYTE_ORDER_MARK = '\uFEFF';
+
 function readText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    const text = readFileSync(file, 'utf8');
+    return text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an error (${code})`;
@@ -99,5 +103,17 @@ export function readScenarioSource(file: string): ScenarioSource {
     });
     throw new ScenarioError(file, issues);
   }
-  return { data: document.toJS({ maxAliasCount: 100 }), locate: locator(document, lines) };
+  return { data: expandAliases(file, document), locate: locator(document, lines) };
+}
+
+/** Bound on alias expansions: a few aliases that nest ("billion laughs") would fill the memory. */
+export const YAML_ALIASES_MAX = 100;
+
+function expandAliases(file: string, document: Document): unknown {
+  try {
+    return document.toJS({ maxAliasCount: YAML_ALIASES_MAX });
+  } catch (error) {
+    if (!(error instanceof ReferenceError && /alias/i.test(error.message))) throw error;
+    throw new ScenarioError(file, [scenarioIssue('', `YAML whose aliases (*name) stay within ${YAML_ALIASES_MAX} expanded nodes (yaml's maxAliasCount)`, 'aliases that nest into many more (an alias bomb)')]);
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,7 +62,11 @@ describe('luc run (end to end)', () => {
     try {
       const r = luc(['run', '--set', 'durationS=20', '--set', 'faults=[]', '--quiet'], cwd);
       expect(r.status, r.stderr).toBe(0);
-      expect(existsSync(join(cwd, 'results/renater-vivaldi/seed-42/metrics.csv'))).toBe(true);
+      // with --set overrides the default folder is seed-42-set-<hash>, not the plain run's
+      const folders = readdirSync(join(cwd, 'results/renater-vivaldi'));
+      expect(folders).toHaveLength(1);
+      expect(folders[0]).toMatch(/^seed-42-set-[0-9a-f]{8}$/);
+      expect(existsSync(join(cwd, 'results/renater-vivaldi', folders[0], 'metrics.csv'))).toBe(true);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }

@@ -193,9 +193,9 @@ describe('luc sweep --emit, run-task and collect', () => {
     expect(summaries(out)).toHaveLength(0);
 
     for (const task of ['0', '2']) {
-      const r = luc(['sweep', 'run-task', out, '--task', task, '--jobs', '2']);
+      const r = luc(['sweep', 'run-task', out, '--task', task, '--jobs', '3']);
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stderr).toContain('3 runs, 0 already finished, 3 to run');
+      expect(r.stderr).toContain('3 runs, 0 already finished, 3 to run on 3 worker thread(s)');
     }
     const collect = luc(['sweep', 'collect', out]);
     expect(collect.status, collect.stderr).toBe(0);
@@ -208,8 +208,10 @@ describe('luc sweep --emit, run-task and collect', () => {
     const expected = [localRows[0], ...localRows.slice(1).filter((row) => row[0] !== '3')];
     expect(csvRows(join(out, 'aggregate.csv'))).toEqual(expected);
 
-    const last = luc(['sweep', 'run-task', out, '--task', '1']);
+    // --jobs reaches run-task: one worker, whatever the machine's core count (a 2-core default would show 2)
+    const last = luc(['sweep', 'run-task', out, '--task', '1', '--jobs', '1']);
     expect(last.status, last.stderr).toBe(0);
+    expect(last.stderr).toContain('3 runs, 0 already finished, 3 to run on 1 worker thread(s)');
     expect(luc(['sweep', 'collect', out]).stdout).toContain('9/9 runs finished, 0 failed, 0 missing');
     expect(readFileSync(join(out, 'aggregate.csv'), 'utf8')).toBe(readFileSync(join(local, 'aggregate.csv'), 'utf8'));
   });

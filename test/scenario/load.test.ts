@@ -78,7 +78,13 @@ describe('--set overrides apply before validation', () => {
     expect(scenario.protocols.vivaldi).toMatchObject({ dimensions: 8, useHeight: false });
     expect(scenario.name).toBe('other');
     expect(scenario.durationS).toBe(1000);
-    expect(scenario.output.dir).toBe('results/other/seed-42');
+    // a run with overrides is another run: its default folder carries the hash of the --set texts
+    expect(scenario.output.dir).toBe('results/other/seed-42-set-51b526e9');
+  });
+
+  it('keeps the plain default folder for a seed override, and an output.dir given by --set as it is', () => {
+    expect(loadScenario(file, ['seed=7']).output.dir).toBe('results/minimal/seed-7');
+    expect(loadScenario(file, ['protocols.vivaldi.dimensions=8', 'output.dir=here']).output.dir).toBe('here');
   });
 
   it('creates a missing protocol section (enabling it) and switches a discriminated union', () => {

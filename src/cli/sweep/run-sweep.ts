@@ -74,6 +74,9 @@ export async function executeRuns(spec: SweepSpec, runs: readonly SweepRun[], op
       if (!outcome.ok) {
         failed++;
         writeRunError(run, outcome);
+      } else {
+        // A retried run that now succeeds: its folder keeps only what a finished run has.
+        rmSync(join(run.dir, RUN_ERROR_FILE), { force: true });
       }
       progress.runDone(outcome.ok);
     },

@@ -15,6 +15,8 @@ export function runTask(task: WorkerTask, init: WorkerInit): RunOutcome {
       scenarioFile: task.scenarioFile,
       overrides: task.overrides,
       outDir: task.outDir,
+      // runs/<point>/seed-<s> is the sweep's own folder (a folder of another grid is refused before)
+      force: true,
       code: init.code,
       commandLine: task.commandLine,
     });

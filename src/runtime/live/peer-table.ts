@@ -33,6 +33,9 @@ export function parsePeerTable(text: string, source: string): PeerAddress[] {
     throw new LiveConfigError(source, '(root)', `1..${PEERS_MAX} peers`, String(parsed.length));
   }
   const peers: PeerAddress[] = new Array(parsed.length);
+  // Two nodes on one host:port would share a socket: the second agent cannot bind, and every
+  // datagram meant for one of them reaches the other.
+  const entryByAddress = new Map<string, number>();
   parsed.forEach((entry: unknown, index) => {
     const where = `[${index}]`;
     if (typeof entry !== 'object' || entry === null) throw new LiveConfigError(source, where, 'an object {id, host, port}');
@@ -48,6 +51,10 @@ export function parsePeerTable(text: string, source: string): PeerAddress[] {
       throw new LiveConfigError(source, `${where}.libvirt`, 'a libvirt URI (e.g. qemu+tcp://10.0.0.2/system)', JSON.stringify(libvirt));
     }
     if (peers[id] !== undefined) throw new LiveConfigError(source, `${where}.id`, 'ids to be unique', String(id));
+    const address = `${host.toLowerCase()}:${port}`;
+    const other = entryByAddress.get(address);
+    if (other !== undefined) throw new LiveConfigError(source, `${where}.port`, 'an address (host and port) no other peer has', `${JSON.stringify(host)}:${port}, also [${other}]`);
+    entryByAddress.set(address, index);
     peers[id] = libvirt === undefined ? { id, host, port } : { id, host, port, libvirt };
   });
   return peers;

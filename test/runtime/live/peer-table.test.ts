@@ -18,6 +18,8 @@ describe('peer table', () => {
     ['[{"id": 0, "host": "h", "port": 70000}]', /\[0\]\.port: expected an integer in 1\.\.65535, found 70000/],
     ['[{"id": 0, "host": "", "port": 1}]', /\[0\]\.host/],
     ['[{"id": 0, "host": "h", "port": 1}, {"id": 0, "host": "h", "port": 2}]', /\[1\]\.id: expected ids to be unique/],
+    ['[{"id": 0, "host": "h", "port": 1}, {"id": 1, "host": "h", "port": 1}]', /\[1\]\.port: expected an address \(host and port\) no other peer has, found "h":1, also \[0\]/],
+    ['[{"id": 0, "host": "Node-A", "port": 9}, {"id": 1, "host": "node-a", "port": 9}]', /\[1\]\.port: expected an address .* also \[0\]/],
     ['[{"id": 0, "host": "h", "port": 1, "libvirt": "10.0.0.2"}]', /\[0\]\.libvirt: expected a libvirt URI/],
     ['[{"id": 0, "host": "h", "port": 1, "libvirt": 5}]', /\[0\]\.libvirt: expected a libvirt URI/],
   ])('rejects %s with a LiveConfigError naming the field', (text, pattern) => {
