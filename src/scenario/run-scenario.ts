@@ -85,10 +85,11 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     bootstrapCount: 3,
     counters,
     hypervisorOf: cloud === null ? undefined : (id) => cloud.hypervisors.of(id),
+    onHostUp: cloud === null ? undefined : (id, up) => cloud.hypervisors.setHostUp(id, up), // a crash takes the host's VMs
   });
   const lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
-  const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario));
+  const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world));
   detectorProbe?.attach(runtime, world.network);
   const churn = world.churn === null ? null : new ChurnDriver({ sim, runtime, counters }, world.churn);
   const vmIndex = scenario.protocols.vmIndex;
@@ -176,6 +177,11 @@ function cloudOf(scenario: Scenario, scenarioFile: string, world: World, sim: Si
     throw new ScenarioError(scenarioFile, [scenarioIssue('cloud', 'a backbone topology (graphml or generate): migrations need links to cross', `a cloud section with a ${scenario.topology.kind} topology`)]);
   }
   return setUpCloud({ section: scenario.cloud, scenarioFile, seed: scenario.seed, durationS: scenario.durationS, sim, counters, network: world.backbone });
+}
+
+/** Whether a fault or churn may take a host down in this run. */
+function hostsMayCrash(world: World): boolean {
+  return world.churn !== null || world.faults.some((f) => f.kind === 'hosts-down' || f.kind === 'pops-down' || (f.kind === 'stochastic' && f.target !== 'links'));
 }
 
 /** The VM scheduler protocol the scenario runs on every node, if any. */

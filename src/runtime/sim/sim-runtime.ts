@@ -15,6 +15,11 @@ export interface SimRuntimeOptions {
   readonly counters: Counters;
   /** The hypervisor of each host, when the run models hosts and VMs. */
   readonly hypervisorOf?: (id: NodeId) => Hypervisor;
+  /**
+   * Told when a host crashes (after its protocols stopped) and when it recovers (before they
+   * start again), whatever crashed it (a fault, churn): the cloud model loses its VMs then.
+   */
+  readonly onHostUp?: (id: NodeId, up: boolean) => void;
   /** Count messages sent per message type too (`sentByType()`; benchmarks). */
   readonly countByMessageType?: boolean;
 }
@@ -179,12 +184,14 @@ export class SimRuntime {
     for (const protocol of node.protocols.values()) protocol.onStop?.();
     node.protocols = NO_PROTOCOLS;
     this.options.counters.count('nodes.crashes');
+    this.options.onHostUp?.(id, false);
   }
 
   /** Recover with fresh state: the protocols are built anew and started. */
   recoverNode(id: NodeId): void {
     if (this.nodes[id].up) return;
     this.options.network.setHostUp(id, true);
+    this.options.onHostUp?.(id, true);
     this.startNode(id);
     this.options.counters.count('nodes.recoveries');
   }
