@@ -15,6 +15,7 @@ import { protocolStack } from './protocol-stack.js';
 import { withScheduler } from './scheduler-stack.js';
 import { withServices } from './services-stack.js';
 import { veConfigOf, withVeLifecycle } from './ve-manager.js';
+import type { VeObserver } from '../protocols/ve/ve-protocol.js';
 
 export interface AgentStackInput {
   readonly scenario: Scenario;
@@ -24,6 +25,8 @@ export interface AgentStackInput {
   readonly constraints: readonly VeConstraint[] | null;
   /** Wraps each node's failure detector (the simulation's detector probe observes it). */
   readonly wrapDetector?: DetectorWrap;
+  /** The simulation's scorer of VE operations against the cloud model (`scenario/ve-lifecycle.ts`). */
+  readonly observeVe?: VeObserver;
 }
 
 /** Throws `SchedulerNodeError` when a scheduler setting does not fit `hostCount` (the caller names the file). */
@@ -35,7 +38,7 @@ export function agentStack(input: AgentStackInput): StackBuilder {
   }
   const lifecycle = scenario.cloud?.lifecycle;
   if (lifecycle !== undefined && constraints !== null) {
-    stack = withVeLifecycle(stack, veConfigOf(lifecycle, constraints.length, hostCount, constraints));
+    stack = withVeLifecycle(stack, veConfigOf(lifecycle, constraints.length, hostCount, constraints), input.observeVe);
   }
   if (scenario.detector !== undefined) stack = withDetector(stack, GOSSIP, scenario.detector, input.wrapDetector);
   if (scenario.services !== undefined) stack = withServices(stack, scenario.services);

@@ -5,7 +5,7 @@
 import type { VeConstraint } from '../placement/problem.js';
 import type { Protocol, StackBuilder } from '../runtime/context.js';
 import { defaultVeConfig, type VeConfig } from '../protocols/ve/ve-config.js';
-import { VeProtocol } from '../protocols/ve/ve-protocol.js';
+import { type VeObserver, VeProtocol } from '../protocols/ve/ve-protocol.js';
 import { VE } from '../protocols/ve/ve-stack.js';
 import type { LifecycleSection } from '../scenario/lifecycle.js';
 import { chordBeneath } from './chord-beneath.js';
@@ -17,11 +17,12 @@ export function veConfigOf(section: LifecycleSection, veCount: number, hostCount
   return { ...defaultVeConfig, ...fields, veCount, targetNodeCount: hostCount, constraints };
 }
 
-export function withVeLifecycle(inner: StackBuilder, config: VeConfig): StackBuilder {
+/** `observer`: a simulation's scorer of every finished operation (none on a live agent). */
+export function withVeLifecycle(inner: StackBuilder, config: VeConfig, observer?: VeObserver): StackBuilder {
   return (contextFor) => {
     const protocols = new Map<string, Protocol>(inner(contextFor));
     // A service under the node's supervisor, bound to Chord through a peer actor.
-    superviseOver(protocols, contextFor, VE, { name: CHORD, source: chordBeneath(protocols, contextFor, null) }, (ctx, peer) => new VeProtocol(ctx, peer.overlay.source, config));
+    superviseOver(protocols, contextFor, VE, { name: CHORD, source: chordBeneath(protocols, contextFor, null) }, (ctx, peer) => new VeProtocol(ctx, peer.overlay.source, config, observer));
     return protocols;
   };
 }

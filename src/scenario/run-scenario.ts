@@ -29,6 +29,7 @@ import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
 import { PartitionProbe } from './probes/partition-probe.js';
 import { VeLifecycle } from './ve-lifecycle.js';
+import type { VeResult } from '../protocols/ve/ve-protocol.js';
 import { DVMS, SchedulerNodeError, schedulerProtocolName } from '../agent/scheduler-stack.js';
 import { veViolations } from './probes/ve-check.js';
 import type { BackboneNetwork } from '../platform/network.js';
@@ -75,7 +76,10 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
   const cloud = cloudOf(scenario, scenarioFile, world, sim, counters);
   const lifecycleSection = scenario.cloud?.lifecycle;
   const wrapDetector = detectorProbe === null ? undefined : (detector: FailureDetector, ctx: NodeContext) => new ObservedDetector(detector, ctx, detectorProbe);
-  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector });
+  // The lifecycle scorer needs the runtime, built from this stack: bound once both exist.
+  let lifecycle: VeLifecycle | null = null;
+  const observeVe = lifecycleSection === undefined ? undefined : (node: number, result: VeResult) => lifecycle?.observe(node, result);
+  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector, observeVe });
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
   const runtime = new SimRuntime({
     sim,
@@ -87,7 +91,7 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     hypervisorOf: cloud === null ? undefined : (id) => cloud.hypervisors.of(id),
     onHostUp: cloud === null ? undefined : (id, up) => cloud.hypervisors.setHostUp(id, up), // a crash takes the host's VMs
   });
-  const lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
+  lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world));
   detectorProbe?.attach(runtime, world.network);

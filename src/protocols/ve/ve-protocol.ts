@@ -37,6 +37,9 @@ export interface VeResult {
   readonly opId: number;
   readonly op: VeOpName;
   readonly ve: number;
+  /** A relocation's VM and target node (-1 for other kinds). */
+  readonly vm: VmId;
+  readonly target: NodeId;
   readonly ok: boolean;
   readonly reason: VeReason;
   /** The owner found, -1 when the lookup failed or was refused. */
@@ -54,6 +57,13 @@ export interface VeResult {
 }
 
 export type VeDone = (result: VeResult) => void;
+
+/**
+ * Told of every operation this node issued, as it finishes (before its own callback): how a
+ * simulation scores each answer against the cloud model at the moment it arrives. Never set on
+ * a live agent; the protocol never scores itself.
+ */
+export type VeObserver = (node: NodeId, result: VeResult) => void;
 
 interface PendingOp {
   readonly id: number;
@@ -93,6 +103,7 @@ export class VeProtocol implements Protocol {
     private readonly ctx: NodeContext,
     private readonly chord: VeKeyLookup,
     private readonly config: VeConfig,
+    private readonly observer?: VeObserver,
   ) {
     validateVeConfig(config);
     for (const c of config.constraints) {
@@ -311,10 +322,12 @@ export class VeProtocol implements Protocol {
     const name = VE_OP_NAMES[p.kind];
     this.ctx.metrics.count(`ve.${name}_${ok ? 'ok' : 'failed'}`);
     this.log.record({ node: this.ctx.id, kind: p.kind, ve: p.ve, vm: p.vm, target: p.to, owner: p.owner, startMs: p.startMs, endMs, ok, members: a.acted, failed: a.failed, reason: veReasonCode(a.reason) });
-    p.onDone?.({
+    const result: VeResult = {
       opId: p.id,
       op: name,
       ve: p.ve,
+      vm: p.vm,
+      target: p.to,
       ok,
       reason: veReason(a.reason),
       owner: p.owner,
@@ -326,6 +339,8 @@ export class VeProtocol implements Protocol {
       failed: a.failed,
       startMs: p.startMs,
       endMs,
-    });
+    };
+    this.observer?.(this.ctx.id, result);
+    p.onDone?.(result);
   }
 }
