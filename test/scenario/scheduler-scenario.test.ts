@@ -61,6 +61,11 @@ describe('scenarios with a VM scheduler', () => {
     expect(last(rows, 've.find.ok_share')).toBeGreaterThan(0.95);
     expect(last(rows, 've.suspend.ops')).toBeGreaterThan(0);
     expect(last(rows, 've.relocate.ops')).toBeGreaterThan(0);
+    // The scheduler's migrations and the VE relocations, apart, as the hypervisors ran them.
+    expect(last(rows, 'cloud.ve_relocations')).toBeGreaterThan(0);
+    expect(last(rows, 'cloud.ve_relocations')).toBe(last(rows, 've.migrations_done'));
+    expect(last(rows, 'cloud.scheduler_migrations')).toBe(last(rows, 'dvms.migrations_done'));
+    expect(last(rows, 'cloud.scheduler_migrations') + last(rows, 'cloud.ve_relocations')).toBe(last(rows, 'cloud.migrations'));
     expect(last(rows, 'cloud.ve_violations')).toBe(0);
     expect(scenarioErrorOf(() => loadScenario(FILE, ['cloud.ves=[]', 'cloud.lifecycle={}'])).message).toMatch(/cloud.lifecycle: expected VEs to operate on/);
     expect(scenarioErrorOf(() => loadScenario(FILE, ['cloud.lifecycle={"findShare":0.9}'])).message).toMatch(/cloud.lifecycle\.\w+Share: expected/);

@@ -74,6 +74,8 @@ export interface MigrationRecord {
   readonly bytes: number;
   /** True when it crossed the backbone (between PoPs). */
   readonly wan: boolean;
+  /** Who asked for it ('' when unnamed): 've' for a VE relocation. */
+  readonly by: string;
 }
 
 interface ActiveMigration {
@@ -83,6 +85,7 @@ interface ActiveMigration {
   readonly memoryMiB: number;
   readonly startedUs: number;
   readonly wan: boolean;
+  readonly by: string;
   readonly copy: PreCopyMigration;
   readonly onDone: (outcome: MigrationOutcome) => void;
 }
@@ -162,7 +165,7 @@ export class SimHypervisors {
       memoryUsedMiB: () => cloud.hostMemoryUsedMiB[node],
       vmCount: () => cloud.hostVmCount[node],
       vms: () => cloud.vmsOf(node).map((vm) => self.vmInfo(vm)),
-      migrate: (vm, to, onDone) => self.migrate(node, vm, to, onDone),
+      migrate: (vm, to, onDone, by) => self.migrate(node, vm, to, onDone, by ?? ''),
       start: (vm) => here(vm) && cloud.vmState[vm] === VM_STOPPED && (cloud.setState(vm, VM_RUNNING), true),
       stop: (vm) => here(vm) && self.migrating[vm] === 0 && cloud.vmState[vm] !== VM_STOPPED && (cloud.setState(vm, VM_STOPPED), true),
       suspend: (vm) => here(vm) && self.migrating[vm] === 0 && cloud.vmState[vm] === VM_RUNNING && (cloud.setState(vm, VM_SUSPENDED), true),
@@ -184,7 +187,7 @@ export class SimHypervisors {
     };
   }
 
-  private migrate(from: NodeId, vm: number, to: NodeId, onDone: (outcome: MigrationOutcome) => void): void {
+  private migrate(from: NodeId, vm: number, to: NodeId, onDone: (outcome: MigrationOutcome) => void, by: string): void {
     const { cloud, network, sim, migration } = this.options;
     const startedUs = sim.nowUs();
     const refuse = (reason: string): void => {
@@ -217,7 +220,7 @@ export class SimHypervisors {
       const ok = network.isHostUp(to);
       this.end(id, m, ok, ok ? '' : 'target-down', result.durationUs, result.downtimeUs, result.bytesSent);
     });
-    this.active.set(id, { vm, from, to, memoryMiB, startedUs, wan: backbone.length > 0, copy, onDone });
+    this.active.set(id, { vm, from, to, memoryMiB, startedUs, wan: backbone.length > 0, by, copy, onDone });
   }
 
   /** A migration ends: its reservations are released, the VM moves on success, listeners and the caller are told. */
@@ -228,7 +231,7 @@ export class SimHypervisors {
     this.incomingMiB[m.to] -= m.memoryMiB;
     if (ok) this.options.cloud.moveVm(m.vm, m.to);
     this.options.counters.count(ok ? 'migrations.done' : 'migrations.failed');
-    const record: MigrationRecord = { vm: m.vm, from: m.from, to: m.to, ok, reason, startedUs: m.startedUs, durationUs, downtimeUs, bytes, wan: m.wan };
+    const record: MigrationRecord = { vm: m.vm, from: m.from, to: m.to, ok, reason, startedUs: m.startedUs, durationUs, downtimeUs, bytes, wan: m.wan, by: m.by };
     for (const listener of this.listeners) listener(record);
     const outcome: MigrationOutcome = { ok, reason, durationMs: durationUs / 1000, downtimeMs: downtimeUs / 1000, bytes };
     // An aborted one reports from a later event, as a refusal does: the crash's handler finishes first.
