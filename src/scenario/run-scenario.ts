@@ -125,7 +125,7 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
     if (canOn) recordCanLookups(series, timeS, runtime, canTotals);
     if (routingOn) recordRoutingRequests(series, timeS, runtime, world.network, routingTotals);
     vmIndexProbe?.record(series, timeS, runtime);
-    if (scenario.services !== undefined) recordServices(series, timeS, runtime, scenario.services);
+    if (scenario.services !== undefined) recordServices(series, timeS, runtime, world.network, scenario.services);
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
       lifecycle?.record(series, timeS);
