@@ -12,6 +12,9 @@
  *   - the record itself survives its owner: the owner pushes it to the member hosts, which
  *     send their copy with their reports, so a new owner (the old one crashed, or a node joined
  *     and took the key) rebuilds it at the first report (`ve.records_rebuilt`);
+ *   - with the record and every copy lost (every VE manager restarted, the VMs running on), the
+ *     owner rebuilds it from the hosts' reports at the next request for it
+ *     (`ve.records_rebuilt_from_reports`: the members reported, version 0);
  *   - every operation ends in exactly one outcome in the log (`drainOperations`) and one call
  *     of its optional callback, always from a later event (a refusal on a 0 ms timer), unless
  *     the node stops first; an operation not finished `operationTimeoutMs` after it was issued
