@@ -183,7 +183,7 @@ export class SupervisedService implements Protocol, OverlaySubscriber {
       memoryUsedMiB: () => hv.memoryUsedMiB(),
       vmCount: () => hv.vmCount(),
       vms: () => hv.vms(),
-      migrate: (vm, to, onDone) => hv.migrate(vm, to, this.bound(onDone)),
+      migrate: (vm, to, onDone, by) => hv.migrate(vm, to, this.bound(onDone), by),
       start: (vm) => hv.start(vm),
       stop: (vm) => hv.stop(vm),
       suspend: (vm) => hv.suspend(vm),

@@ -15,7 +15,7 @@ import { protocolStack } from './protocol-stack.js';
 import { withScheduler } from './scheduler-stack.js';
 import { withServices } from './services-stack.js';
 import { veConfigOf, withVeLifecycle } from './ve-manager.js';
-import type { VeDone } from '../protocols/ve/ve-protocol.js';
+import type { VeObserver } from '../protocols/ve/ve-protocol.js';
 
 export interface AgentStackInput {
   readonly scenario: Scenario;
@@ -25,8 +25,8 @@ export interface AgentStackInput {
   readonly constraints: readonly VeConstraint[] | null;
   /** Wraps each node's failure detector (the simulation's detector probe observes it). */
   readonly wrapDetector?: DetectorWrap;
-  /** Told of every VE operation the node finishes (a live agent samples them; the simulation drains the VE log). */
-  readonly observeVe?: VeDone;
+  /** Told of every VE operation the node finishes: the simulation's scorer against the cloud model (`scenario/ve-lifecycle.ts`), a live agent's sampler. */
+  readonly observeVe?: VeObserver;
 }
 
 /** Throws `SchedulerNodeError` when a scheduler setting does not fit `hostCount` (the caller names the file). */

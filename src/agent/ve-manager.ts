@@ -5,7 +5,7 @@
 import type { VeConstraint } from '../placement/problem.js';
 import type { Protocol, StackBuilder } from '../runtime/context.js';
 import { defaultVeConfig, type VeConfig } from '../protocols/ve/ve-config.js';
-import { type VeDone, VeProtocol } from '../protocols/ve/ve-protocol.js';
+import { type VeObserver, VeProtocol } from '../protocols/ve/ve-protocol.js';
 import { VE } from '../protocols/ve/ve-stack.js';
 import type { LifecycleSection } from '../scenario/lifecycle.js';
 import { chordBeneath } from './chord-beneath.js';
@@ -17,12 +17,12 @@ export function veConfigOf(section: LifecycleSection, veCount: number, hostCount
   return { ...defaultVeConfig, ...fields, veCount, targetNodeCount: hostCount, constraints };
 }
 
-/** `observe`: told of every operation the node finishes (a live agent samples them), across restarts. */
-export function withVeLifecycle(inner: StackBuilder, config: VeConfig, observe?: VeDone): StackBuilder {
+/** `observer`: told of every finished operation, across restarts (the simulation scores them, a live agent samples them). */
+export function withVeLifecycle(inner: StackBuilder, config: VeConfig, observer?: VeObserver): StackBuilder {
   return (contextFor) => {
     const protocols = new Map<string, Protocol>(inner(contextFor));
     // A service under the node's supervisor, bound to Chord through a peer actor.
-    superviseOver(protocols, contextFor, VE, { name: CHORD, source: chordBeneath(protocols, contextFor, null) }, (ctx, peer) => new VeProtocol(ctx, peer.overlay.source, config, observe));
+    superviseOver(protocols, contextFor, VE, { name: CHORD, source: chordBeneath(protocols, contextFor, null) }, (ctx, peer) => new VeProtocol(ctx, peer.overlay.source, config, observer));
     return protocols;
   };
 }

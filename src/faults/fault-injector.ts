@@ -19,15 +19,20 @@ export interface FaultWorld {
 /**
  * Schedules faults on the simulated world. Overlapping faults stack: an element is down while
  * at least one fault holds it down, and comes back when the last one releases it. A host whose
- * PoP crashes goes down with it and recovers with fresh state.
+ * PoP crashes goes down with it and recovers with fresh state. An agent crash stops the host's
+ * protocols only (they restart with fresh state); its machine and VMs run on, unless a host or
+ * PoP fault takes the machine down meanwhile.
  */
 export class FaultInjector {
+  /** Faults holding each host's agent down (all kinds), and its machine (host and PoP faults). */
   private readonly hostDownCount: Int32Array;
   /** Loss windows of `links-lossy` faults, attached to the backbone at the first one. */
   private loss: LinkLoss | null = null;
+  private readonly machineDownCount: Int32Array;
 
   constructor(private readonly world: FaultWorld) {
     this.hostDownCount = new Int32Array(world.network.hostCount);
+    this.machineDownCount = new Int32Array(world.network.hostCount);
   }
 
   schedule(faults: readonly Fault[]): void {
@@ -59,7 +64,7 @@ export class FaultInjector {
     const apply = (down: boolean): void => {
       if (fault.kind === 'links-down') for (const link of fault.links) this.setLinkDown(link, down);
       else if (fault.kind === 'pops-down') for (const pop of fault.pops) this.setPopDown(pop, down);
-      else for (const host of fault.hosts) this.setHostDown(host, down);
+      else for (const host of fault.hosts) this.setHostDown(host, down, fault.kind === 'hosts-down');
     };
     sim.at(fault.atUs, () => apply(true));
     if (fault.durationUs !== null) sim.at(fault.atUs + fault.durationUs, () => apply(false));
@@ -106,13 +111,20 @@ export class FaultInjector {
     for (let h = first; h < end; h++) this.setHostDown(h, down);
   }
 
-  private setHostDown(host: number, down: boolean): void {
+  private setHostDown(host: number, down: boolean, machine = true): void {
+    const step = down ? 1 : -1;
     const before = this.hostDownCount[host];
-    const after = before + (down ? 1 : -1);
-    if (after < 0) throw new Error(`host ${host} recovered more often than it crashed`);
+    const after = before + step;
+    const machineBefore = this.machineDownCount[host];
+    const machineAfter = machineBefore + (machine ? step : 0);
+    if (after < 0 || machineAfter < 0) throw new Error(`host ${host} recovered more often than it crashed`);
     this.hostDownCount[host] = after;
-    if (before === 0 && after === 1) this.world.runtime.crashNode(host);
-    if (before === 1 && after === 0) this.world.runtime.recoverNode(host);
+    this.machineDownCount[host] = machineAfter;
+    const { runtime } = this.world;
+    if (machineBefore === 0 && machineAfter === 1) runtime.crashNode(host); // the agent too, if it still ran
+    else if (before === 0 && after === 1) runtime.crashNode(host, false);
+    if (after === 0 && before === 1) runtime.recoverNode(host); // the machine too, if it was down
+    else if (machineBefore === 1 && machineAfter === 0) runtime.machineUp(host); // its agent stays down
   }
 
   private requireBackbone(what: string): BackboneNetwork {

@@ -6,6 +6,8 @@ export type Fault =
   | { readonly kind: 'links-down'; readonly atUs: number; readonly durationUs: number | null; readonly links: readonly number[] }
   | { readonly kind: 'pops-down'; readonly atUs: number; readonly durationUs: number | null; readonly pops: readonly number[] }
   | { readonly kind: 'hosts-down'; readonly atUs: number; readonly durationUs: number | null; readonly hosts: readonly number[] }
+  /** Only the hosts' agents (their protocols) crash: the machines and their VMs keep running. */
+  | { readonly kind: 'agents-down'; readonly atUs: number; readonly durationUs: number | null; readonly hosts: readonly number[] }
   | {
       readonly kind: 'links-lossy';
       readonly atUs: number;

@@ -61,6 +61,19 @@ export class BulkTransfers {
     return id;
   }
 
+  /**
+   * Stop a transfer in progress (its path's end crashed): it never calls back, and the others
+   * share the freed bandwidth from now on. False when it is not in progress.
+   */
+  cancel(id: number): boolean {
+    const k = this.active.findIndex((t) => t.id === id);
+    if (k < 0) return false;
+    this.advance();
+    this.active.splice(k, 1);
+    this.reschedule();
+    return true;
+  }
+
   /** The current rate of a transfer in progress, in bits per second (undefined once done). */
   rateOf(id: number): number | undefined {
     return this.active.find((t) => t.id === id)?.rateBps;

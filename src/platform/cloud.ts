@@ -7,6 +7,11 @@
  * a doubly linked list through `vmNext`/`vmPrev`, so a move is O(1). CPU demand is kept in whole
  * millicores (vcpus x load% x 10, rounded), so a host's sum is exact whatever the order of
  * updates and an overload test never depends on a floating-point last bit.
+ *
+ * A host that crashes (`setHostUp(h, false)`) runs nothing and draws no power: its VMs are lost
+ * (memory gone, disk on that host), on no host's list and counted in `vmsLost` until something
+ * restores them (`restoreVm`); the host comes back empty. A lost VM keeps its load and state
+ * but adds no demand anywhere.
  */
 
 export type VmStateCode = 0 | 1 | 2;
@@ -42,6 +47,8 @@ export class Cloud {
   readonly hostDemandMilli: Float64Array;
   readonly hostMemoryUsedMiB: Float64Array;
   readonly hostVmCount: Int32Array;
+  /** 1 while the host is up (it runs its VMs and draws power), 0 while it is crashed. */
+  readonly hostUp: Uint8Array;
   private readonly hostHead: Int32Array;
 
   readonly vmHost: Int32Array;
@@ -51,11 +58,14 @@ export class Cloud {
   readonly vmDirtyShare: Float64Array;
   readonly vmVe: Int32Array;
   readonly vmState: Uint8Array;
+  /** 1 while the VM is lost: its host crashed with it (then vmHost is -1). */
+  readonly vmLost: Uint8Array;
   /** Demand the VM adds to its host now (0 unless running), in millicores. */
   private readonly vmDemandMilli: Float64Array;
   private readonly vmNext: Int32Array;
   private readonly vmPrev: Int32Array;
   private vmTotal = 0;
+  private lostTotal = 0;
   private readonly listeners: HostListener[] = [];
 
   constructor(hosts: CloudHosts, readonly vmsMax: number) {
@@ -72,6 +82,7 @@ export class Cloud {
     this.hostDemandMilli = new Float64Array(n);
     this.hostMemoryUsedMiB = new Float64Array(n);
     this.hostVmCount = new Int32Array(n);
+    this.hostUp = new Uint8Array(n).fill(1);
     this.hostHead = new Int32Array(n).fill(NONE);
     this.vmHost = new Int32Array(vmsMax).fill(NONE);
     this.vmVcpus = new Float64Array(vmsMax);
@@ -80,6 +91,7 @@ export class Cloud {
     this.vmDirtyShare = new Float64Array(vmsMax);
     this.vmVe = new Int32Array(vmsMax).fill(NONE);
     this.vmState = new Uint8Array(vmsMax);
+    this.vmLost = new Uint8Array(vmsMax);
     this.vmDemandMilli = new Float64Array(vmsMax);
     this.vmNext = new Int32Array(vmsMax).fill(NONE);
     this.vmPrev = new Int32Array(vmsMax).fill(NONE);
@@ -87,6 +99,11 @@ export class Cloud {
 
   get vmCount(): number {
     return this.vmTotal;
+  }
+
+  /** VMs lost by host crashes and not restored. */
+  get vmsLost(): number {
+    return this.lostTotal;
   }
 
   /** Listen to host changes (demand, VMs arriving or leaving). */
@@ -108,10 +125,12 @@ export class Cloud {
     this.vmDirtyShare[vm] = spec.dirtyShare;
     this.vmVe[vm] = spec.ve;
     this.vmState[vm] = VM_RUNNING;
+    this.checkUp(host, 'addVm');
     this.link(vm, host);
     return vm;
   }
 
+  /** The host of a VM, -1 while it is lost. */
   hostOf(vm: number): number {
     this.checkVm(vm);
     return this.vmHost[vm];
@@ -153,10 +172,12 @@ export class Cloud {
     return this.vmDemandMilli[vm] / 1000;
   }
 
-  /** Move a VM to another host at once (the end of a migration). */
+  /** Move a VM to another host at once (the end of a migration). Both hosts must be up. */
   moveVm(vm: number, to: number): void {
     this.checkVm(vm);
     this.checkHost(to);
+    if (this.vmLost[vm] === 1) throw new RangeError(`Cloud.moveVm: VM ${vm} is lost`);
+    this.checkUp(to, 'moveVm');
     const from = this.vmHost[vm];
     if (from === to) return;
     this.unlink(vm);
@@ -165,13 +186,47 @@ export class Cloud {
   }
 
   /**
-   * Consistency of the whole model (for tests and the `--check-invariants` run option): every
-   * VM on exactly one host's list, and each host's sums equal to its VMs'. Returns the problems.
+   * A host crashes (`up` false: its VMs are lost, it draws nothing) or comes back (empty).
+   * Returns the VMs lost, by increasing id. Listeners are told once.
+   */
+  setHostUp(host: number, up: boolean): number[] {
+    this.checkHost(host);
+    if ((this.hostUp[host] === 1) === up) return [];
+    this.hostUp[host] = up ? 1 : 0;
+    const lost = up ? [] : this.vmsOf(host);
+    for (const vm of lost) {
+      this.unlink(vm);
+      this.vmDemandMilli[vm] = 0;
+      this.vmLost[vm] = 1;
+    }
+    this.lostTotal += lost.length;
+    this.changed(host);
+    return lost;
+  }
+
+  /** A lost VM placed again on an up host (from a replica or snapshot), in the state it had. */
+  restoreVm(vm: number, host: number): void {
+    this.checkVm(vm);
+    this.checkHost(host);
+    if (this.vmLost[vm] === 0) throw new RangeError(`Cloud.restoreVm: VM ${vm} is not lost`);
+    this.checkUp(host, 'restoreVm');
+    this.vmLost[vm] = 0;
+    this.lostTotal--;
+    this.link(vm, host);
+    this.refreshDemand(vm);
+  }
+
+  /**
+   * Consistency of the whole model, O(hosts + VMs) and allocation-light so that it can run
+   * after every event: every VM on exactly one host's list or accounted as lost by a crash
+   * (never both), no VM on a crashed host, and each host's sums equal to its VMs'. Returns the
+   * problems (empty when consistent).
    */
   checkInvariants(): string[] {
     const problems: string[] = [];
     const seen = new Uint8Array(this.vmTotal);
     for (let h = 0; h < this.hostCount; h++) {
+      if (this.hostUp[h] === 0 && this.hostHead[h] !== NONE) problems.push(`host ${h} is down but lists VM ${this.hostHead[h]}`);
       let demand = 0;
       let memory = 0;
       let count = 0;
@@ -188,11 +243,20 @@ export class Cloud {
       if (memory !== this.hostMemoryUsedMiB[h]) problems.push(`host ${h}: memory ${this.hostMemoryUsedMiB[h]} MiB, its VMs sum to ${memory}`);
       if (count !== this.hostVmCount[h]) problems.push(`host ${h}: ${this.hostVmCount[h]} VMs counted, ${count} listed`);
     }
-    for (let vm = 0; vm < this.vmTotal; vm++) if (seen[vm] === 0) problems.push(`vm ${vm} is lost: on no host's list`);
+    let lost = 0;
+    for (let vm = 0; vm < this.vmTotal; vm++) {
+      if (this.vmLost[vm] === 1) {
+        lost++;
+        if (seen[vm] === 1) problems.push(`vm ${vm} is accounted as lost but listed on host ${this.vmHost[vm]}`);
+        else if (this.vmHost[vm] !== NONE || this.vmDemandMilli[vm] !== 0) problems.push(`vm ${vm} is lost but placed on ${this.vmHost[vm]} with demand ${this.vmDemandMilli[vm]}`);
+      } else if (seen[vm] === 0) problems.push(`vm ${vm} is on no host's list and was not lost by a crash`);
+    }
+    if (lost !== this.lostTotal) problems.push(`${this.lostTotal} VMs counted lost, ${lost} marked`);
     return problems;
   }
 
   private refreshDemand(vm: number): void {
+    if (this.vmLost[vm] === 1) return; // it adds no demand anywhere until restored
     const milli = this.vmState[vm] === VM_RUNNING ? Math.round(this.vmVcpus[vm] * this.vmLoadPercent[vm] * 10) : 0;
     const delta = milli - this.vmDemandMilli[vm];
     if (delta === 0) return;
@@ -234,6 +298,10 @@ export class Cloud {
 
   private checkHost(host: number): void {
     if (!(Number.isInteger(host) && host >= 0 && host < this.hostCount)) throw new RangeError(`Cloud: no host ${host} (hosts 0..${this.hostCount - 1})`);
+  }
+
+  private checkUp(host: number, where: string): void {
+    if (this.hostUp[host] === 0) throw new RangeError(`Cloud.${where}: host ${host} is down`);
   }
 
   private checkVm(vm: number): void {

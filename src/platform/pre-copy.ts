@@ -115,6 +115,8 @@ export class PreCopyMigration {
   private readonly copyDurationsUs: number[] = [];
   private rounds = 0;
   private bytesSent = 0;
+  /** The copy in progress (a transfer id), -1 once done or cancelled. */
+  private transfer = -1;
 
   constructor(
     private readonly transfers: BulkTransfers,
@@ -134,10 +136,18 @@ export class PreCopyMigration {
   private copy(bytes: number, stop: boolean): void {
     if (!stop) this.rounds++;
     this.bytesSent += bytes;
-    this.transfers.start(this.links, bytes, (durationUs) => this.copied(durationUs, stop), this.params.capBps ?? Infinity);
+    this.transfer = this.transfers.start(this.links, bytes, (durationUs) => this.copied(durationUs, stop), this.params.capBps ?? Infinity);
+  }
+
+  /** Abandon the migration (an end crashed): `onDone` is never called. Returns the bytes sent so far, the copy in progress counted whole. */
+  cancel(): number {
+    if (this.transfer >= 0) this.transfers.cancel(this.transfer);
+    this.transfer = -1;
+    return this.bytesSent;
   }
 
   private copied(durationUs: number, stop: boolean): void {
+    this.transfer = -1;
     this.copyDurationsUs.push(durationUs);
     if (stop) {
       this.onDone({

@@ -57,7 +57,7 @@ export class MigrationRunner {
       const next = this.queue.shift();
       if (next !== undefined) this.start(next);
       order.onDone(outcome.ok, outcome.reason);
-    });
+    }, this.metricPrefix);
   }
 
   private refuse(onDone: MigrationDone, reason: string): void {

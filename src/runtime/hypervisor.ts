@@ -65,9 +65,10 @@ export interface Hypervisor {
   /**
    * Live-migrate a running VM of this host to node `to` (pre-copy over the modelled network,
    * sharing bandwidth with other transfers). `onDone` is called later, from an event, never
-   * from inside this call; after success the VM is on `to`.
+   * from inside this call; after success the VM is on `to`. `by` names who asked (a protocol,
+   * e.g. 've' for a VE relocation) for a simulation's metrics; a live hypervisor ignores it.
    */
-  migrate(vm: VmId, to: NodeId, onDone: (outcome: MigrationOutcome) => void): void;
+  migrate(vm: VmId, to: NodeId, onDone: (outcome: MigrationOutcome) => void, by?: string): void;
   /** Start a stopped VM, stop a VM, suspend a running VM, resume a suspended one: false if the VM is not here or not in a state that allows it. */
   start(vm: VmId): boolean;
   stop(vm: VmId): boolean;

@@ -54,8 +54,12 @@ export function buildWorld(scenario: Scenario, scenarioFile: string): World {
         if (fault.host >= network.hostCount) fail(`faults[${index}].host`, `a host index < ${network.hostCount}`, String(fault.host));
         return timed('hosts-down', fault, { hosts: [fault.host] });
       }
+      if (fault.kind === 'agent-crash') {
+        if (fault.host >= network.hostCount) fail(`faults[${index}].host`, `a host index < ${network.hostCount}`, String(fault.host));
+        return timed('agents-down', fault, { hosts: [fault.host] });
+      }
       if (fault.kind === 'stochastic' && fault.target === 'hosts') return stochastic(fault, index);
-      return fail(`faults[${index}].kind`, 'host-crash or stochastic hosts faults with a matrix topology (it has no links or PoPs)', fault.kind);
+      return fail(`faults[${index}].kind`, 'host-crash, agent-crash or stochastic hosts faults with a matrix topology (it has no links or PoPs)', fault.kind);
     });
     return { network, backbone: null, faults, churn: churnOf(scenario, network.hostCount, faults, null, fail), warnings: [] };
   }
@@ -87,6 +91,9 @@ export function buildWorld(scenario: Scenario, scenarioFile: string): World {
       case 'host-crash':
         if (fault.host >= network.hostCount) fail(`${field}.host`, `a host index < ${network.hostCount}`, String(fault.host));
         return timed('hosts-down', fault, { hosts: [fault.host] });
+      case 'agent-crash':
+        if (fault.host >= network.hostCount) fail(`${field}.host`, `a host index < ${network.hostCount}`, String(fault.host));
+        return timed('agents-down', fault, { hosts: [fault.host] });
       case 'partition': {
         const inside = new Uint8Array(backbone.pops.length);
         fault.pops.forEach((pop, k) => (inside[popIndex(pop, `${field}.pops[${k}]`)] = 1));
@@ -214,7 +221,7 @@ function nearNames(backbone: Backbone, ref: string): string {
 
 type TimedFault = Extract<Scenario['faults'][number], { atS: number }>;
 
-function timed<K extends 'links-down' | 'pops-down' | 'hosts-down'>(kind: K, fault: TimedFault, targets: object): PlannedFault {
+function timed<K extends 'links-down' | 'pops-down' | 'hosts-down' | 'agents-down'>(kind: K, fault: TimedFault, targets: object): PlannedFault {
   const durationUs = Number.isFinite(fault.durationS) ? sToUs(fault.durationS) : null;
   return { kind, atUs: sToUs(fault.atS), durationUs, ...targets } as PlannedFault;
 }

@@ -84,7 +84,7 @@ function checkNoHostFaults(pool: readonly number[], input: ChurnPlanInput, fail:
   const churning = new Set(pool);
   input.faults.forEach((fault, index) => {
     let hosts: number[] = [];
-    if (fault.kind === 'hosts-down') hosts = [...fault.hosts];
+    if (fault.kind === 'hosts-down' || fault.kind === 'agents-down') hosts = [...fault.hosts];
     else if (fault.kind === 'pops-down' && input.hostsOfPop !== null) {
       for (const pop of fault.pops) {
         const [first, end] = input.hostsOfPop(pop);

@@ -59,7 +59,7 @@ export const cloudSchema = section(
     ves: z.array(veGroupSchema, { error: 'expected a list of VE groups' }).default([]).meta({ description: 'virtual environments: groups of VMs under a gather, spread or fence constraint' }),
     lifecycle: lifecycleSchema.optional().meta({ description: 'the VE lifecycle from any node (configure, find, suspend, resume, stop, start, relocate) over Chord, with a workload of operations' }),
     partitionHeldMaxS: time('s', { gt: 0 }).default(900).meta({ description: 'with checkInvariants: a DVMS node held in a partition longer than this fails the run (partitions must be released)' }),
-    checkInvariants: bool().default(false).meta({ description: 'check at every sample that no VM is on two hosts or lost, that every VE constraint holds (VEs with a VM migrating excepted) and that no DVMS partition has held a node longer than partitionHeldMaxS; fail the run otherwise' }),
+    checkInvariants: bool().default(false).meta({ description: 'check at every sample that every VM is on exactly one host or accounted as lost by a crash, that every VE constraint holds (VEs with a VM migrating excepted) and that no DVMS partition has held a node longer than partitionHeldMaxS; fail the run otherwise' }),
   },
   'an object of cloud settings ({} for VMPlaceS defaults)',
 ).superRefine((cloud, context) => {

@@ -30,6 +30,9 @@ const popCrash = section({ kind: z.literal('pop-crash'), atS, pop: popRef(), dur
 
 const hostCrash = section({ kind: z.literal('host-crash'), atS, host: int({ ge: 0 }, 'a host index >= 0'), durationS });
 
+/** The DISCOVERY agent of a host crashes (its protocols restart with fresh state); the host and its VMs keep running. */
+const agentCrash = section({ kind: z.literal('agent-crash'), atS, host: int({ ge: 0 }, 'a host index >= 0'), durationS });
+
 /** The listed PoPs are cut off from the others (they still reach each other). */
 const partition = section({
   kind: z.literal('partition'),
@@ -61,7 +64,7 @@ const stochastic = section({
   mttrS: time('s', { gt: 0 }).meta({ description: 'mean time to repair (exponential)' }),
 });
 
-export const faultSchema = z.discriminatedUnion('kind', [linkDown, popCrash, hostCrash, partition, messageLoss, stochastic]);
+export const faultSchema = z.discriminatedUnion('kind', [linkDown, popCrash, hostCrash, agentCrash, partition, messageLoss, stochastic]);
 
 export const faultsSchema = z.array(faultSchema, { error: 'expected a list of faults' }).default([]);
 

@@ -73,7 +73,7 @@ export class VeOpCollector {
 
   constructor(private readonly opsMax = 4096) {}
 
-  readonly observe = (r: VeResult): void => {
+  readonly observe = (_node: NodeId, r: VeResult): void => {
     if (this.ops.length >= this.opsMax) (this.ops.shift(), this.dropped++);
     this.ops.push({ op: r.op, ve: r.ve, ok: r.ok, reason: r.reason, startMs: r.startMs, endMs: r.endMs, members: [...r.members], hosts: [...r.hosts], vm: r.vm, target: r.target });
   };

@@ -29,6 +29,7 @@ import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
 import { PartitionProbe } from './probes/partition-probe.js';
 import { VeLifecycle } from './ve-lifecycle.js';
+import type { VeResult } from '../protocols/ve/ve-protocol.js';
 import { DVMS, SchedulerNodeError, schedulerProtocolName } from '../agent/scheduler-stack.js';
 import { veViolations } from './probes/ve-check.js';
 import type { BackboneNetwork } from '../platform/network.js';
@@ -104,7 +105,10 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   const cloud = cloudOf(scenario, scenarioFile, world, sim, counters);
   const lifecycleSection = scenario.cloud?.lifecycle;
   const wrapDetector = detectorProbe === null ? undefined : (detector: FailureDetector, ctx: NodeContext) => new ObservedDetector(detector, ctx, detectorProbe);
-  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector });
+  // The lifecycle scorer needs the runtime, built from this stack: bound once both exist.
+  let lifecycle: VeLifecycle | null = null;
+  const observeVe = lifecycleSection === undefined ? undefined : (node: number, result: VeResult) => lifecycle?.observe(node, result);
+  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector, observeVe });
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
   const runtime = new SimRuntime({
     sim,
@@ -114,10 +118,11 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     bootstrapCount: 3,
     counters,
     hypervisorOf: cloud === null ? undefined : (id) => cloud.hypervisors.of(id),
+    onHostUp: cloud === null ? undefined : (id, up) => cloud.hypervisors.setHostUp(id, up), // a crash takes the host's VMs
   });
-  const lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
+  lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
-  const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario));
+  const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
   detectorProbe?.attach(runtime, world.network);
   const churn = world.churn === null ? null : new ChurnDriver({ sim, runtime, counters }, world.churn);
   const vmIndex = scenario.protocols.vmIndex;
@@ -149,7 +154,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     if (canOn) recordCanLookups(series, timeS, runtime, canTotals);
     if (routingOn) recordRoutingRequests(series, timeS, runtime, truthRttMs(world.network), routingTotals);
     vmIndexProbe?.record(series, timeS, runtime);
-    if (scenario.services !== undefined) recordServices(series, timeS, runtime, scenario.services);
+    if (scenario.services !== undefined) recordServices(series, timeS, runtime, world.network, scenario.services);
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
       lifecycle?.record(series, timeS);
@@ -209,6 +214,11 @@ function cloudOf(scenario: Scenario, scenarioFile: string, world: World, sim: Si
     throw new ScenarioError(scenarioFile, [scenarioIssue('cloud', 'a backbone topology (graphml or generate): migrations need links to cross', `a cloud section with a ${scenario.topology.kind} topology`)]);
   }
   return setUpCloud({ section: scenario.cloud, scenarioFile, seed: scenario.seed, durationS: scenario.durationS, sim, counters, network: world.backbone });
+}
+
+/** Whether a fault or churn may take a host down in this run. */
+function hostsMayCrash(world: World): boolean {
+  return world.churn !== null || world.faults.some((f) => f.kind === 'hosts-down' || f.kind === 'pops-down' || (f.kind === 'stochastic' && f.target !== 'links'));
 }
 
 /** The VM scheduler protocol the scenario runs on every node, if any. */

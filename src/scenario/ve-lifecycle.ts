@@ -5,6 +5,10 @@
  * ready), the hosts told of every finished migration (`vmArrived` / `vmDeparted`, as a local
  * hypervisor agent would), and the operations' outcomes counted per kind, and failures per
  * reason, at each sample.
+ *
+ * Each operation is scored against the cloud model when its answer reaches the issuer
+ * (`probes/ve-score.ts`, through the VE protocol's observer): `ve.<op>.ok_share` is the share
+ * the model shows right, `ve.<op>.reported_ok_share` the share the issuer believed succeeded.
  */
 import type { Simulator } from '../kernel/simulator.js';
 import { sToUs } from '../kernel/time.js';
@@ -14,7 +18,8 @@ import type { Counters } from '../runtime/counters.js';
 import type { SimHypervisors } from '../runtime/sim/sim-hypervisor.js';
 import type { SimRuntime } from '../runtime/sim/sim-runtime.js';
 import { VE_OP_NAMES, VE_REASONS } from '../protocols/ve/ve-log.js';
-import type { VeProtocol } from '../protocols/ve/ve-protocol.js';
+import type { VeProtocol, VeResult } from '../protocols/ve/ve-protocol.js';
+import { veAnswerRight, veMembers } from './probes/ve-score.js';
 import { VE } from '../protocols/ve/ve-stack.js';
 import { serviceInstance } from '../actors/supervisor.js';
 
@@ -32,10 +37,14 @@ export interface VeLifecycleInput {
 
 export class VeLifecycle {
   private readonly total = new Float64Array(VE_OP_NAMES.length);
-  private readonly ok = new Float64Array(VE_OP_NAMES.length);
+  /** Right against the model, and believed right by the issuer. */
+  private readonly right = new Float64Array(VE_OP_NAMES.length);
+  private readonly reported = new Float64Array(VE_OP_NAMES.length);
   private readonly failedBy = new Float64Array(VE_REASONS.length);
+  private readonly members: Map<number, number[]>;
 
   constructor(private readonly input: VeLifecycleInput) {
+    this.members = veMembers(input.cloud);
     input.hypervisors.onMigrationEnded((record) => {
       if (!record.ok) return;
       const ve = input.cloud.vmVe[record.vm];
@@ -78,22 +87,26 @@ export class VeLifecycle {
     });
   }
 
-  /** Outcomes of the operations finished since the last sample, per kind: count and success share. */
+  /** An operation's answer reached its issuer (the VE protocol's observer): score it against the model now. */
+  readonly observe = (_node: number, result: VeResult): void => {
+    const kind = VE_OP_NAMES.indexOf(result.op);
+    this.total[kind]++;
+    if (result.ok) this.reported[kind]++;
+    else this.failedBy[VE_REASONS.indexOf(result.reason)]++;
+    if (veAnswerRight(this.input.cloud, this.members.get(result.ve) ?? [], result)) this.right[kind]++;
+  };
+
+  /** Operations finished so far, per kind: count, share right against the model, share the issuers believed right; failures per reason. */
   record(series: MetricSeries, timeS: number): void {
+    // Counted as they finish: a node that crashes before the sample takes its log with it.
+    // The logs are still drained, so that they stay bounded and report drops as they should.
     const { runtime } = this.input;
-    for (let id = 0; id < runtime.nodeCount; id++) {
-      const ve = veOf(runtime, id);
-      if (ve === undefined) continue;
-      for (const outcome of ve.drainOperations()) {
-        this.total[outcome.kind]++;
-        if (outcome.ok) this.ok[outcome.kind]++;
-        else this.failedBy[outcome.reason]++;
-      }
-    }
+    for (let id = 0; id < runtime.nodeCount; id++) veOf(runtime, id)?.drainOperations();
     VE_OP_NAMES.forEach((name, kind) => {
       if (this.total[kind] === 0) return;
       series.record(timeS, `ve.${name}.ops`, this.total[kind]);
-      series.record(timeS, `ve.${name}.ok_share`, this.ok[kind] / this.total[kind]);
+      series.record(timeS, `ve.${name}.ok_share`, this.right[kind] / this.total[kind]);
+      series.record(timeS, `ve.${name}.reported_ok_share`, this.reported[kind] / this.total[kind]);
     });
     VE_REASONS.forEach((reason, code) => {
       if (this.failedBy[code] > 0) series.record(timeS, `ve.failed.${reason}`, this.failedBy[code]);

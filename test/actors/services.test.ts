@@ -91,6 +91,13 @@ describe('two services on two overlays (renater-two-overlays)', () => {
     expect(last(rows, 'services.restarts')).toBe(0);
   });
 
+  it('scores a watch on the live overlay against the truth (monitored peers up and reachable), so churn shows as detection delays', () => {
+    const rows = runScenario(loadScenario(file, ['durationS=400', 'services.watch.overlay=live']), file).series.all();
+    const inStep = (from: number, to: number): number[] => rows.filter((r) => r.metric === 'services.watch.in_step_share' && r.timeS >= from && r.timeS <= to).map((r) => r.value);
+    expect(Math.min(...inStep(30, 120))).toBeGreaterThan(0.98); // no churn yet: only peers added within the last ping's round trip
+    expect(Math.min(...inStep(150, 400))).toBeLessThan(0.9); // a watcher keeps a crashed peer until its detector times out
+  });
+
   it('rejects a service bound to an overlay the scenario does not run, naming the field', () => {
     expect(() => loadScenario(file, ['protocols.can=null'])).toThrow(ScenarioError);
     try {

@@ -24,11 +24,12 @@ class Idle implements Protocol {
   onMessage(): void {}
 }
 
-function world(seed = 1) {
+function world(seed = 1, machines: [number, boolean][] = []) {
   const sim = new Simulator();
   const counters = new Counters();
+  const onHostUp = (id: number, up: boolean): void => void machines.push([id, up]);
   const network = new BackboneNetwork(triangle, { hostsPerPop: [1, 1, 1], intraPopLatencyUs: 10, nicBandwidthBps: 1e9, pathCacheBytesMax: 1 << 20 });
-  const runtime = new SimRuntime({ sim, network, seed, counters, bootstrapCount: 1, stack: (ctx) => new Map([['idle', new Idle()]]) });
+  const runtime = new SimRuntime({ sim, network, seed, counters, bootstrapCount: 1, stack: (ctx) => new Map([['idle', new Idle()]]), onHostUp });
   runtime.startAll();
   const injector = new FaultInjector({ sim, seed, runtime, network, backbone: network, counters });
   return { sim, counters, network, runtime, injector };
@@ -55,6 +56,29 @@ describe('FaultInjector', () => {
     sim.run({ endUs: 30, eventsMax: 100 });
     expect(runtime.isUp(1)).toBe(true);
     expect(runtime.protocolOf(1, 'idle')).not.toBe(before);
+  });
+
+  it('an agent crash restarts the host protocols and leaves its machine up; a host crash meanwhile takes the machine, which comes back before the agent', () => {
+    const machines: [number, boolean][] = [];
+    const { sim, runtime, injector } = world(1, machines);
+    const before = runtime.protocolOf(1, 'idle');
+    injector.schedule([
+      { kind: 'agents-down', atUs: 10, durationUs: 10, hosts: [1] },
+      { kind: 'agents-down', atUs: 100, durationUs: 100, hosts: [2] },
+      { kind: 'hosts-down', atUs: 120, durationUs: 20, hosts: [2] },
+    ]);
+    sim.run({ endUs: 15, eventsMax: 100 });
+    expect(runtime.isUp(1)).toBe(false);
+    sim.run({ endUs: 30, eventsMax: 100 });
+    expect(runtime.isUp(1)).toBe(true);
+    expect(runtime.protocolOf(1, 'idle')).not.toBe(before);
+    expect(machines).toEqual([]); // the machine never went down
+    sim.run({ endUs: 150, eventsMax: 100 });
+    expect(machines).toEqual([[2, false], [2, true]]);
+    expect(runtime.isUp(2)).toBe(false); // its agent is still down
+    sim.run({ endUs: 250, eventsMax: 100 });
+    expect(runtime.isUp(2)).toBe(true);
+    expect(machines).toEqual([[2, false], [2, true]]);
   });
 
   it('keeps a host down while any of two overlapping faults holds it', () => {

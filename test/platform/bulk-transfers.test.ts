@@ -95,3 +95,19 @@ describe('bulk transfers over shared links', () => {
     expect(() => transfers.start([0], -1, () => {})).toThrow('bytes must be a finite number >= 0');
   });
 });
+
+describe('bulk transfers cancelled', () => {
+  it('a cancelled transfer never calls back, and the one sharing its link speeds up from the cancel on', () => {
+    const sim = new Simulator();
+    const transfers = new BulkTransfers({ sim, capacityBps: [8e6], transfersMax: 4 });
+    const done: string[] = [];
+    const a = transfers.start([0], 1e6, () => done.push('a'));
+    transfers.start([0], 1e6, (us) => done.push(`b ${us}`)); // 8 Mbit each at 4 Mbit/s: 2 s alone
+    sim.run({ endUs: 1e6, eventsMax: 100 }); // b has sent 4 Mbit
+    expect(transfers.cancel(a)).toBe(true);
+    expect(transfers.cancel(a)).toBe(false);
+    expect(transfers.activeCount).toBe(1);
+    sim.run({ endUs: 10e6, eventsMax: 100 });
+    expect(done).toEqual(['b 1500000']); // the other 4 Mbit at 8 Mbit/s: 0.5 s
+  });
+});

@@ -41,6 +41,26 @@ describe('VE records at the owner (VeStore)', () => {
     expect(nextVersion(2000, 2000.5)).toBe(2001);
   });
 
+  it('rebuilds a lost record from reports alone when asked for it: the members reported, never pushed as a copy, replaced by any copy', () => {
+    const store = new VeStore(8, 16, 100);
+    expect(store.rebuildFromReports(1, 0)).toBe(false); // nothing reported
+    store.report(1, at(7), [12], 0, null, 0);
+    store.report(1, at(4), [11, 10], 0, null, 0);
+    expect(store.rebuildFromReports(1, 200)).toBe(false); // every host expired: nothing to rebuild from
+    store.report(1, at(7), [12], 300, null, 300);
+    expect(store.rebuildFromReports(1, 301)).toBe(true);
+    expect(store.rebuildFromReports(1, 301)).toBe(false); // a record already
+    expect(store.view(1, 301)).toMatchObject({ record: { version: 0, state: 'configured', members: [10, 11, 12] }, hosts: [-1, -1, 7] });
+    // Later reports add the members they name, and get no partial record pushed to them.
+    expect(store.report(1, at(5), [9], 302, null, 302)).toMatchObject({ accepted: 1, pushRecord: null });
+    expect(store.view(1, 302)?.record.members).toEqual([9, 10, 11, 12]);
+    // A host's copy (a configure's version) replaces it, and the usual rules come back.
+    const copy: VeRecordData = { version: 50, state: 'suspended', members: [10, 11, 12] };
+    expect(store.report(1, at(4), [10], 303, copy, 303)).toMatchObject({ rebuilt: true });
+    expect(store.view(1, 303)?.record).toEqual(copy);
+    expect(store.report(1, at(5), [9], 304, null, 304)).toMatchObject({ ignored: 1, pushRecord: copy });
+  });
+
   it('holds at most vesMax records: placeholders are evicted first, configured records never', () => {
     const store = new VeStore(2, 4, 100);
     store.configure(1, [10], 0);

@@ -107,20 +107,22 @@ describe('VE lifecycle over Chord on a simulated cloud of 16 hosts', () => {
     expect(w.world.checkInvariants()).toEqual([]);
   });
 
-  it('an operation on an unknown VE fails with a reason, as does relocating a VM that is not a member', () => {
+  it('an operation on an unknown VE fails with a reason, as does relocating a VM that is not a member; a VE known only from reports is rebuilt from them', () => {
     const w = configured(6);
-    // VE 6 has reported members but was never configured: still unknown.
-    w.arrive(6, [7, 23]);
-    w.run(w.nowMs() + 1000);
     for (const op of ['find', 'suspend', 'start'] as const) {
-      const r = w.run1(3, (p, done) => p[op](6, done)) as VeResult;
+      const r = w.run1(3, (p, done) => p[op](7, done)) as VeResult; // never configured nor reported
       expect(r, op).toMatchObject({ ok: false, reason: 'unknown-ve', state: null, members: [], acted: 0 });
       expect(r.endMs - r.startMs).toBeLessThan(1000);
     }
-    expect(w.run1(3, (p, done) => p.find(7, done))).toMatchObject({ ok: false, reason: 'unknown-ve' });
     expect(w.run1(3, (p, done) => p.relocate(1, 1, 4, done))).toMatchObject({ ok: false, reason: 'not-member', acted: 0, failed: 1 });
     for (const vm of [7, 23]) expect(w.world.cloud.vmState[vm]).toBe(VM_RUNNING);
-    expect(w.drain().filter((o) => !o.ok).map((o) => VE_REASONS[o.reason])).toEqual(['unknown-ve', 'unknown-ve', 'unknown-ve', 'unknown-ve', 'not-member']);
+    expect(w.drain().filter((o) => !o.ok).map((o) => VE_REASONS[o.reason])).toEqual(['unknown-ve', 'unknown-ve', 'unknown-ve', 'not-member']);
+    // VE 6 has members reported by their hosts but no record anywhere (never configured, or
+    // lost with every copy): its owner rebuilds it from the reports when asked.
+    w.arrive(6, [7, 23]);
+    w.run(w.nowMs() + 1000);
+    expect(w.run1(3, (p, done) => p.find(6, done))).toMatchObject({ ok: true, state: 'configured', version: 0, members: [7, 23], hosts: trueHosts(w, [7, 23]) });
+    expect(w.world.counters.get('ve.records_rebuilt_from_reports')).toBe(1);
   });
 
   it('a member whose host crashed makes a suspend fail within operationTimeoutMs (host-silent), then host-unknown once forgotten', () => {
@@ -172,6 +174,23 @@ describe('VE lifecycle over Chord on a simulated cloud of 16 hosts', () => {
     const r = w.run1(thirdNode(w, 1, VE1, [owner]), (p, done) => p.find(1, done)) as VeResult;
     expect(r).toMatchObject({ ok: true, state: 'suspended', members: VE1, hosts: trueHosts(w, VE1) });
     expect(r.owner).toBe(w.ownerOf(1));
+  });
+
+  it('every VE manager restarts at once (agents crash for 300 s, the VMs keep running): records and copies are lost, then rebuilt from the hosts\' reports at the first request', () => {
+    const w = configured(9);
+    for (const [ve, members] of [[1, VE1], [2, VE2]] as const) for (const vm of members) w.world.cloud.vmVe[vm] = ve; // as a cloud section's VMs carry them
+    expect(w.run1(2, (p, done) => p.suspend(1, done))?.ok).toBe(true);
+    for (let id = 0; id < N; id++) w.world.runtime.crashNode(id); // this world's crash stops the protocols only
+    w.run(w.nowMs() + 300_000);
+    for (let id = 0; id < N; id++) w.world.runtime.recoverNode(id);
+    w.run(w.nowMs() + 20_000 + FAST_VE.refreshPeriodMs); // the ring settles, every host reports from its hypervisor
+    expect(w.allJoined()).toBe(true);
+    const r = w.run1(thirdNode(w, 1, VE1), (p, done) => p.find(1, done)) as VeResult;
+    expect(r).toMatchObject({ ok: true, members: VE1, hosts: trueHosts(w, VE1) });
+    expect(w.world.counters.get('ve.records_rebuilt_from_reports')).toBeGreaterThan(0);
+    expect(w.run1(thirdNode(w, 2, VE2), (p, done) => p.resume(2, done))?.ok).toBe(true); // commands work on it too
+    expect(w.run1(thirdNode(w, 1, VE1), (p, done) => p.resume(1, done))?.ok).toBe(true);
+    expect(VE1.map((vm) => w.world.cloud.vmState[vm])).toEqual([VM_RUNNING, VM_RUNNING, VM_RUNNING]);
   });
 
   it('a relocation that would break a VE constraint is refused before any migration (spread on hosts, fence to a PoP)', () => {

@@ -61,9 +61,25 @@ describe('scenarios with a VM scheduler', () => {
     expect(last(rows, 've.find.ok_share')).toBeGreaterThan(0.95);
     expect(last(rows, 've.suspend.ops')).toBeGreaterThan(0);
     expect(last(rows, 've.relocate.ops')).toBeGreaterThan(0);
+    // The scheduler's migrations and the VE relocations, apart, as the hypervisors ran them.
+    expect(last(rows, 'cloud.ve_relocations')).toBeGreaterThan(0);
+    expect(last(rows, 'cloud.ve_relocations')).toBe(last(rows, 've.migrations_done'));
+    expect(last(rows, 'cloud.scheduler_migrations')).toBe(last(rows, 'dvms.migrations_done'));
+    expect(last(rows, 'cloud.scheduler_migrations') + last(rows, 'cloud.ve_relocations')).toBe(last(rows, 'cloud.migrations'));
     expect(last(rows, 'cloud.ve_violations')).toBe(0);
     expect(scenarioErrorOf(() => loadScenario(FILE, ['cloud.ves=[]', 'cloud.lifecycle={}'])).message).toMatch(/cloud.lifecycle: expected VEs to operate on/);
     expect(scenarioErrorOf(() => loadScenario(FILE, ['cloud.lifecycle={"findShare":0.9}'])).message).toMatch(/cloud.lifecycle\.\w+Share: expected/);
+  });
+
+  it('scores VE operations against the cloud model: under host crashes some finds believed right name hosts the VMs no longer run on', () => {
+    const lifecycle = 'cloud.lifecycle={"configureAtS":30,"workloadPeriodMs":30000,"workloadStartMs":60000}';
+    const calm = run([lifecycle]);
+    expect(last(calm, 've.find.ok_share')).toBe(last(calm, 've.find.reported_ok_share'));
+    const crashes = 'faults=[{kind: host-crash, atS: 400, host: 3}, {kind: host-crash, atS: 400, host: 9}, {kind: host-crash, atS: 400, host: 14}, {kind: host-crash, atS: 400, host: 20}, {kind: host-crash, atS: 400, host: 26}]';
+    const rows = run([lifecycle, crashes]);
+    expect(last(rows, 'cloud.vms_lost')).toBeGreaterThan(0);
+    expect(last(rows, 'cloud.ves_hit')).toBeGreaterThan(0);
+    expect(last(rows, 've.find.ok_share')).toBeLessThan(last(rows, 've.find.reported_ok_share'));
   });
 
   it('are deterministic, row for row', () => {

@@ -29,6 +29,8 @@ export interface CloudWorldOptions {
   /** Drive the VMPlaceS load changes (rate VMs / 300 s) until `loadsUntilS`. */
   readonly loadsUntilS?: number;
   readonly migration?: Partial<MigrationModel>;
+  /** A crashed host's VMs are lost and its migrations fail, as in a scenario run (default false: only its protocols stop). */
+  readonly crashTakesVms?: boolean;
 }
 
 export const TEST_MIGRATION: MigrationModel = { bandwidthBps: 1e9, stopCopyMiB: 16, roundsMax: 30, sentFactorMax: Infinity, outgoingPerHostMax: 4 };
@@ -75,6 +77,7 @@ export class CloudWorld {
       bootstrapCount: 3,
       counters: this.counters,
       hypervisorOf: (id) => this.hypervisors.of(id),
+      onHostUp: options.crashTakesVms === true ? (id, up) => this.hypervisors.setHostUp(id, up) : undefined,
     });
     if (options.loadsUntilS !== undefined) {
       const source = new VmLoadChanges(this.cloud.vmCount, {}, randomStream(options.seed, 'workload.load'));
@@ -104,7 +107,7 @@ export class CloudWorld {
     this.sim.run({ endUs: sToUs(s), eventsMax: 50_000_000 });
   }
 
-  /** Model consistency: no VM on two hosts, none lost, sums right. */
+  /** Model consistency: every VM on one host or lost by a crash, sums right. */
   checkInvariants(): string[] {
     return this.cloud.checkInvariants();
   }

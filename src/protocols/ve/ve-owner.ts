@@ -9,6 +9,8 @@
  *     first asked where it is (`ve.probe`) and the move judged (`relocationViolation`); then
  *     the host migrates the VM and answers when the migration ended (`hostAnswerTimeoutMs +
  *     migrationTimeoutMs`). On success the member's host is the target at once.
+ * A request for a VE of which this owner holds only reports (no record, no host with a copy of
+ * it: all lost) rebuilds the record from the reports (`VeStore.rebuildFromReports`).
  * Every request gets exactly one `ve.result`, sent to the issuer.
  */
 import type { NodeContext, NodeId, TimerHandle, VmId } from '../../runtime/context.js';
@@ -109,6 +111,7 @@ export class VeOwner {
 
   onFind(from: NodeId, msg: VeFindRequest): void {
     if (!isId(msg.ve)) return this.bad();
+    this.rebuildFromReports(msg.ve);
     const view = this.view(msg.ve);
     if (view === null) return this.reply(from, msg.opId, msg.ve, 'unknown-ve', 0, 0);
     this.reply(from, msg.opId, msg.ve, '', view.hosts.length, view.hosts.filter((h) => h < 0).length);
@@ -117,6 +120,7 @@ export class VeOwner {
   onCommand(from: NodeId, msg: VeCommandRequest): void {
     if (!isId(msg.ve) || !(msg.kind >= VE_START && msg.kind <= VE_RELOCATE)) return this.bad();
     if (msg.kind === VE_RELOCATE && !(isId(msg.vm) && isId(msg.to))) return this.bad();
+    this.rebuildFromReports(msg.ve);
     const view = this.view(msg.ve);
     if (view === null) return this.reply(from, msg.opId, msg.ve, 'unknown-ve', 0, 0);
     if (this.busy.has(msg.ve) || this.coordinations.size >= this.config.coordinationsMax) {
@@ -187,6 +191,11 @@ export class VeOwner {
     if (result.rebuilt) metrics.count('ve.records_rebuilt');
     if (result.ignored > 0) metrics.count('ve.reported_members_ignored', result.ignored);
     if (result.pushRecord !== null) this.post(from, { type: 've.record', ve: msg.ve, record: result.pushRecord }, recordPushBytes(result.pushRecord));
+  }
+
+  /** A request for a VE known only from reports: the record and its copies were lost; rebuild it from them. */
+  private rebuildFromReports(ve: number): void {
+    if (this.store.rebuildFromReports(ve, this.ctx.nowMs())) this.ctx.metrics.count('ve.records_rebuilt_from_reports');
   }
 
   // ---- coordination ----

@@ -12,6 +12,9 @@
  *   - the record itself survives its owner: the owner pushes it to the member hosts, which
  *     send their copy with their reports, so a new owner (the old one crashed, or a node joined
  *     and took the key) rebuilds it at the first report (`ve.records_rebuilt`);
+ *   - with the record and every copy lost (every VE manager restarted, the VMs running on), the
+ *     owner rebuilds it from the hosts' reports at the next request for it
+ *     (`ve.records_rebuilt_from_reports`: the members reported, version 0);
  *   - every operation ends in exactly one outcome in the log (`drainOperations`) and one call
  *     of its optional callback, always from a later event (a refusal on a 0 ms timer), unless
  *     the node stops first; an operation not finished `operationTimeoutMs` after it was issued
@@ -37,7 +40,7 @@ export interface VeResult {
   readonly opId: number;
   readonly op: VeOpName;
   readonly ve: number;
-  /** A relocation's member and target node (-1 for other kinds). */
+  /** A relocation's VM and target node (-1 for other kinds). */
   readonly vm: VmId;
   readonly target: NodeId;
   readonly ok: boolean;
@@ -57,6 +60,13 @@ export interface VeResult {
 }
 
 export type VeDone = (result: VeResult) => void;
+
+/**
+ * Told of every operation this node issued, as it finishes (before its own callback): how a
+ * simulation scores each answer against the cloud model at the moment it arrives, and how a live
+ * agent samples them for its launcher to judge. The protocol never scores itself.
+ */
+export type VeObserver = (node: NodeId, result: VeResult) => void;
 
 interface PendingOp {
   readonly id: number;
@@ -96,8 +106,7 @@ export class VeProtocol implements Protocol {
     private readonly ctx: NodeContext,
     private readonly chord: VeKeyLookup,
     private readonly config: VeConfig,
-    /** Told of every finished operation after its own callback (a live agent samples them; the simulation drains the log). */
-    private readonly observe?: VeDone,
+    private readonly observer?: VeObserver,
   ) {
     validateVeConfig(config);
     for (const c of config.constraints) {
@@ -334,7 +343,7 @@ export class VeProtocol implements Protocol {
       startMs: p.startMs,
       endMs,
     };
+    this.observer?.(this.ctx.id, result);
     p.onDone?.(result);
-    this.observe?.(result);
   }
 }

@@ -6,6 +6,12 @@
  *   - a placeholder: reports for a VE nobody configured here yet keep the hosts of the VMs
  *     reported (so that a configure that comes later knows them at once); it is not a VE to
  *     operate on (reads as unknown), and is purged once all its hosts expired;
+ *   - rebuilt from reports (`rebuildFromReports`): when a request finds only a placeholder with
+ *     a live host (the record and every copy of it were lost: the owner and the member hosts'
+ *     VE managers all restarted), the placeholder becomes the record, with the members reported
+ *     as its members, version 0 and state 'configured'. Reports keep adding the members they
+ *     name, and it is never pushed to the hosts as their copy (it may lack members): a configure
+ *     or any host's copy replaces it;
  *   - a report of a VM's host observed before the host the owner holds (a late report from the
  *     VM's previous host after a migration) is ignored: one clock in simulation, loosely
  *     synchronised ones in a live deployment;
@@ -29,6 +35,8 @@ interface MemberSlot {
 
 interface RecordSlot {
   configured: boolean;
+  /** Rebuilt from reports alone: its members are those reported so far. */
+  fromReports: boolean;
   state: VeState;
   version: number;
   members: Map<VmId, MemberSlot>;
@@ -92,6 +100,25 @@ export class VeStore {
     slot.members = remap(slot.members, members);
     slot.version = nextVersion(slot.version, nowMs);
     slot.configured = true;
+    slot.fromReports = false;
+    slot.state = 'configured';
+    return true;
+  }
+
+  /**
+   * Make the placeholder of `ve` a record rebuilt from the reports, if it has a live host;
+   * true when it did. A configured record or no placeholder: false, nothing changes.
+   */
+  rebuildFromReports(ve: number, nowMs: number): boolean {
+    const slot = this.records.get(ve);
+    if (slot === undefined || slot.configured) return false;
+    let live = false;
+    for (const member of slot.members.values()) if (member.expiresAtMs > nowMs) live = true;
+    if (!live) return false;
+    slot.members = remap(slot.members, [...slot.members.keys()].sort((a, b) => a - b));
+    slot.configured = true;
+    slot.fromReports = true;
+    slot.version = 0;
     slot.state = 'configured';
     return true;
   }
@@ -109,6 +136,7 @@ export class VeStore {
       slot.version = copy.version;
       slot.state = copy.state;
       slot.configured = true;
+      slot.fromReports = false;
       rebuilt = true;
     }
     let accepted = 0;
@@ -116,17 +144,18 @@ export class VeStore {
     for (const vm of vms) {
       let member = slot.members.get(vm);
       if (member === undefined) {
-        if (slot.configured || slot.members.size >= this.membersMax) {
+        if ((slot.configured && !slot.fromReports) || slot.members.size >= this.membersMax) {
           ignored++;
           continue;
         }
         member = unknownSlot();
         slot.members.set(vm, member);
+        if (slot.fromReports) slot.members = remap(slot.members, [...slot.members.keys()].sort((a, b) => a - b)); // members stay sorted
       }
       if (place(member, host, observedAtMs, nowMs, this.ttlMs)) accepted++;
       else ignored++;
     }
-    const stale = slot.configured && (copy === null || copy.version < slot.version);
+    const stale = slot.configured && !slot.fromReports && (copy === null || copy.version < slot.version);
     return { dropped: false, rebuilt, accepted, ignored, pushRecord: stale ? dataOf(slot) : null };
   }
 
@@ -188,7 +217,7 @@ export class VeStore {
       }
     }
     if (this.records.size >= this.vesMax) return null;
-    const slot: RecordSlot = { configured: false, state: 'configured', version: 0, members: new Map() };
+    const slot: RecordSlot = { configured: false, fromReports: false, state: 'configured', version: 0, members: new Map() };
     this.records.set(ve, slot);
     return slot;
   }

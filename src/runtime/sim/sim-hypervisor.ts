@@ -8,7 +8,12 @@
  * its memory is reserved on the target from the start (a target without room refuses). The
  * dirtying rate is fixed at the start: dirtyShare x migration bandwidth x load (SimGrid's
  * dp_intensity model). Transfers model bandwidth only: the path's propagation latency (ms)
- * is not added to migrations lasting seconds. A host crash stops its protocols, not its VMs.
+ * is not added to migrations lasting seconds.
+ *
+ * A host crash (`setHostUp`, told by the runtime) fails at once every migration to or from the
+ * host ('source-down', 'target-down'): the copy stops, the target's memory reservation is
+ * released, a VM whose target crashed stays on its source and one whose source crashed is lost
+ * with the source's other VMs (`Cloud.setHostUp`).
  */
 import type { Simulator } from '../../kernel/simulator.js';
 import { BulkTransfers } from '../../platform/bulk-transfers.js';
@@ -69,6 +74,20 @@ export interface MigrationRecord {
   readonly bytes: number;
   /** True when it crossed the backbone (between PoPs). */
   readonly wan: boolean;
+  /** Who asked for it ('' when unnamed): 've' for a VE relocation. */
+  readonly by: string;
+}
+
+interface ActiveMigration {
+  readonly vm: number;
+  readonly from: number;
+  readonly to: number;
+  readonly memoryMiB: number;
+  readonly startedUs: number;
+  readonly wan: boolean;
+  readonly by: string;
+  readonly copy: PreCopyMigration;
+  readonly onDone: (outcome: MigrationOutcome) => void;
 }
 
 export class SimHypervisors {
@@ -77,6 +96,9 @@ export class SimHypervisors {
   private readonly outgoing: Int32Array;
   private readonly incomingMiB: Float64Array;
   private readonly linkCount: number;
+  /** Migrations in progress by id, in the order they started. */
+  private readonly active = new Map<number, ActiveMigration>();
+  private nextMigrationId = 1;
   private readonly listeners: ((record: MigrationRecord) => void)[] = [];
   /** One hypervisor per host, made on first use and shared by all its protocols and lives. */
   private readonly handles: (Hypervisor | undefined)[] = [];
@@ -112,6 +134,21 @@ export class SimHypervisors {
     return this.migrating[vm] === 1;
   }
 
+  /**
+   * Host `host` crashed (`up` false) or came back: migrations to or from it fail now, then its
+   * VMs are lost in the model. Returns the VMs lost.
+   */
+  setHostUp(host: number, up: boolean): number[] {
+    if (!up) {
+      for (const [id, m] of [...this.active]) {
+        if (m.from !== host && m.to !== host) continue;
+        const bytes = m.copy.cancel();
+        this.end(id, m, false, m.from === host ? 'source-down' : 'target-down', this.options.sim.nowUs() - m.startedUs, 0, bytes, true);
+      }
+    }
+    return this.options.cloud.setHostUp(host, up);
+  }
+
   /** The hypervisor of host `node` (the same object on every call). */
   of(node: NodeId): Hypervisor {
     return (this.handles[node] ??= this.make(node));
@@ -128,7 +165,7 @@ export class SimHypervisors {
       memoryUsedMiB: () => cloud.hostMemoryUsedMiB[node],
       vmCount: () => cloud.hostVmCount[node],
       vms: () => cloud.vmsOf(node).map((vm) => self.vmInfo(vm)),
-      migrate: (vm, to, onDone) => self.migrate(node, vm, to, onDone),
+      migrate: (vm, to, onDone, by) => self.migrate(node, vm, to, onDone, by ?? ''),
       start: (vm) => here(vm) && cloud.vmState[vm] === VM_STOPPED && (cloud.setState(vm, VM_RUNNING), true),
       stop: (vm) => here(vm) && self.migrating[vm] === 0 && cloud.vmState[vm] !== VM_STOPPED && (cloud.setState(vm, VM_STOPPED), true),
       suspend: (vm) => here(vm) && self.migrating[vm] === 0 && cloud.vmState[vm] === VM_RUNNING && (cloud.setState(vm, VM_SUSPENDED), true),
@@ -150,7 +187,7 @@ export class SimHypervisors {
     };
   }
 
-  private migrate(from: NodeId, vm: number, to: NodeId, onDone: (outcome: MigrationOutcome) => void): void {
+  private migrate(from: NodeId, vm: number, to: NodeId, onDone: (outcome: MigrationOutcome) => void, by: string): void {
     const { cloud, network, sim, migration } = this.options;
     const startedUs = sim.nowUs();
     const refuse = (reason: string): void => {
@@ -159,6 +196,7 @@ export class SimHypervisors {
       sim.after(0, () => onDone({ ok: false, reason, durationMs: 0, downtimeMs: 0, bytes: 0 }));
     };
     if (!(Number.isInteger(vm) && vm >= 0 && vm < cloud.vmCount)) return refuse('unknown-vm');
+    if (cloud.hostUp[from] === 0) return refuse('source-down');
     if (cloud.vmHost[vm] !== from) return refuse('not-here');
     if (this.migrating[vm] === 1) return refuse('busy');
     if (cloud.vmState[vm] !== VM_RUNNING) return refuse('not-running');
@@ -175,18 +213,30 @@ export class SimHypervisors {
     this.incomingMiB[to] += memoryMiB;
     const dirtyRateBytesPerS = (cloud.vmDirtyShare[vm] * (migration.bandwidthBps / 8) * cloud.vmLoadPercent[vm]) / 100;
     const params = { memoryBytes: memoryMiB * MIB, dirtyRateBytesPerS, stopCopyBytes: migration.stopCopyMiB * MIB, roundsMax: migration.roundsMax, sentFactorMax: migration.sentFactorMax, capBps: migration.bandwidthBps };
-    new PreCopyMigration(this.transfers, sim, links, params, (result: PreCopyResult) => {
-      this.migrating[vm] = 0;
-      this.outgoing[from]--;
-      this.incomingMiB[to] -= memoryMiB;
+    const id = this.nextMigrationId++;
+    const copy = new PreCopyMigration(this.transfers, sim, links, params, (result: PreCopyResult) => {
+      const m = this.active.get(id) as ActiveMigration;
+      // A target that went down without being told (a world without crash hooks) still fails it.
       const ok = network.isHostUp(to);
-      if (ok) cloud.moveVm(vm, to);
-      const reason = ok ? '' : 'target-down';
-      this.options.counters.count(ok ? 'migrations.done' : 'migrations.failed');
-      const record: MigrationRecord = { vm, from, to, ok, reason, startedUs, durationUs: result.durationUs, downtimeUs: result.downtimeUs, bytes: result.bytesSent, wan: backbone.length > 0 };
-      for (const listener of this.listeners) listener(record);
-      onDone({ ok, reason, durationMs: result.durationUs / 1000, downtimeMs: result.downtimeUs / 1000, bytes: result.bytesSent });
+      this.end(id, m, ok, ok ? '' : 'target-down', result.durationUs, result.downtimeUs, result.bytesSent);
     });
+    this.active.set(id, { vm, from, to, memoryMiB, startedUs, wan: backbone.length > 0, by, copy, onDone });
+  }
+
+  /** A migration ends: its reservations are released, the VM moves on success, listeners and the caller are told. */
+  private end(id: number, m: ActiveMigration, ok: boolean, reason: string, durationUs: number, downtimeUs: number, bytes: number, aborted = false): void {
+    this.active.delete(id);
+    this.migrating[m.vm] = 0;
+    this.outgoing[m.from]--;
+    this.incomingMiB[m.to] -= m.memoryMiB;
+    if (ok) this.options.cloud.moveVm(m.vm, m.to);
+    this.options.counters.count(ok ? 'migrations.done' : 'migrations.failed');
+    const record: MigrationRecord = { vm: m.vm, from: m.from, to: m.to, ok, reason, startedUs: m.startedUs, durationUs, downtimeUs, bytes, wan: m.wan, by: m.by };
+    for (const listener of this.listeners) listener(record);
+    const outcome: MigrationOutcome = { ok, reason, durationMs: durationUs / 1000, downtimeMs: downtimeUs / 1000, bytes };
+    // An aborted one reports from a later event, as a refusal does: the crash's handler finishes first.
+    if (aborted) this.options.sim.after(0, () => m.onDone(outcome));
+    else m.onDone(outcome);
   }
 
   private snapshot(node: NodeId, vm: number, onDone: (outcome: SnapshotOutcome) => void): void {

@@ -15,6 +15,11 @@ export interface SimRuntimeOptions {
   readonly counters: Counters;
   /** The hypervisor of each host, when the run models hosts and VMs. */
   readonly hypervisorOf?: (id: NodeId) => Hypervisor;
+  /**
+   * Told when a host crashes (after its protocols stopped) and when it recovers (before they
+   * start again), whatever crashed it (a fault, churn): the cloud model loses its VMs then.
+   */
+  readonly onHostUp?: (id: NodeId, up: boolean) => void;
   /** Count messages sent per message type too (`sentByType()`; benchmarks). */
   readonly countByMessageType?: boolean;
 }
@@ -130,6 +135,8 @@ export class SimRuntime {
   private readonly nodes: SimNode[];
   /** Per node, bumped on every crash and recovery: a context built for an older incarnation is born dead. */
   private readonly incarnations: Int32Array;
+  /** 1 while a node's machine is down (not only its agent): its VMs are lost. */
+  private readonly machineDown: Uint8Array;
   /** receivers[slot][node]: the protocol that takes messages of that slot, undefined while down. */
   private readonly receivers: (Protocol | undefined)[][] = [];
   private readonly sent: CounterCell;
@@ -158,6 +165,7 @@ export class SimRuntime {
     this.nodes = new Array(n);
     for (let id = 0; id < n; id++) this.nodes[id] = { protocols: NO_PROTOCOLS, contexts: [], up: false };
     this.incarnations = new Int32Array(n);
+    this.machineDown = new Uint8Array(n);
     this.typeCounts = options.countByMessageType === true ? new Map() : null;
   }
 
@@ -191,9 +199,17 @@ export class SimRuntime {
     return node.up ? (node.protocols.get(name) as P | undefined) : undefined;
   }
 
-  /** Crash: timers and in-flight deliveries to this node die; the state is gone. */
-  crashNode(id: NodeId): void {
+  /**
+   * Crash: timers and in-flight deliveries to this node die; the state is gone. `machine`
+   * false: only the node's agent crashed, the machine (its VMs) runs on; true, also when the
+   * agent is down already: the machine goes down too (`onHostUp`).
+   */
+  crashNode(id: NodeId, machine = true): void {
     const node = this.nodes[id];
+    if (machine && this.machineDown[id] === 0) {
+      this.machineDown[id] = 1;
+      if (!node.up) this.options.onHostUp?.(id, false);
+    }
     if (!node.up) return;
     node.up = false;
     this.incarnations[id]++;
@@ -203,12 +219,21 @@ export class SimRuntime {
     for (const protocol of node.protocols.values()) protocol.onStop?.();
     node.protocols = NO_PROTOCOLS;
     this.options.counters.count('nodes.crashes');
+    if (this.machineDown[id] === 1) this.options.onHostUp?.(id, false);
   }
 
-  /** Recover with fresh state: the protocols are built anew and started. */
+  /** The machine of a node whose agent stays down comes back (empty). */
+  machineUp(id: NodeId): void {
+    if (this.machineDown[id] === 0) return;
+    this.machineDown[id] = 0;
+    this.options.onHostUp?.(id, true);
+  }
+
+  /** Recover with fresh state (the machine too): the protocols are built anew and started. */
   recoverNode(id: NodeId): void {
-    if (this.nodes[id].up) return;
+    if (this.nodes[id].up) return this.machineUp(id);
     this.options.network.setHostUp(id, true);
+    this.machineUp(id);
     this.startNode(id);
     this.options.counters.count('nodes.recoveries');
   }

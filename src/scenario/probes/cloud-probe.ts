@@ -4,9 +4,13 @@
  *     each violation is timed from the event that started it to the event that ended it (a
  *     load change or a migration), exactly, not at samples;
  *   - migrations as the hypervisors ran them (count, failures, duration, bytes, share across
- *     the backbone); energy (each host linear between idle and full power, times its PoP's PUE,
+ *     the backbone); with a VE lifecycle, the scheduler's migrations and the VE relocations
+ *     (migrations asked by 've') also apart, each with its share across the backbone; energy (each host linear between idle and full power, times its PoP's PUE,
  *     integrated exactly between changes) and hosts in use;
- *   - the schedulers' own logs (rounds, problem sizes, planning time), drained at each sample.
+ *   - the schedulers' own logs (rounds, problem sizes, planning time), drained at each sample;
+ *   - with crashes in the run: VMs lost with their hosts (`cloud.vms_lost`), and of them the
+ *     members of VEs (`cloud.ve_vms_lost`), the VEs with a member lost (`cloud.ves_hit`) and
+ *     those with every member lost (`cloud.ves_lost`). A crashed host draws nothing.
  */
 import type { Simulator } from '../../kernel/simulator.js';
 import { type Cloud } from '../../platform/cloud.js';
@@ -44,6 +48,9 @@ export class CloudProbe {
   private migrationsDone = 0;
   private migrationsFailed = 0;
   private migrationsWan = 0;
+  /** Successful VE relocations (migrations asked by 've'), and those across the backbone. */
+  private relocationsDone = 0;
+  private relocationsWan = 0;
   private migrationBytes = 0;
   private readonly migrationS = new Samples();
   private readonly downtimeMs = new Samples();
@@ -61,6 +68,10 @@ export class CloudProbe {
     hostPue: Float64Array,
     /** The scheduler protocol's name on every node, or null when none runs. */
     private readonly schedulerName: string | null,
+    /** Hosts may crash in this run: record the VMs lost (runs without crashes keep their rows). */
+    private readonly crashes = false,
+    /** A VE lifecycle relocates VMs too: record its migrations apart from the scheduler's. */
+    private readonly relocations = false,
   ) {
     const n = cloud.hostCount;
     this.overloadSinceUs = new Float64Array(n).fill(-1);
@@ -83,7 +94,7 @@ export class CloudProbe {
       this.resolveS.push((nowUs - since) / 1e6);
     }
     const utilisation = this.cloud.hostDemandMilli[host] / (1000 * this.cloud.hostCores[host]);
-    this.meters[host].set(nowUs, hostPowerW(this.power, utilisation));
+    this.meters[host].set(nowUs, this.cloud.hostUp[host] === 1 ? hostPowerW(this.power, utilisation) : 0);
   }
 
   private migrationEnded(record: MigrationRecord): void {
@@ -93,6 +104,10 @@ export class CloudProbe {
     }
     this.migrationsDone++;
     if (record.wan) this.migrationsWan++;
+    if (record.by === 've') {
+      this.relocationsDone++;
+      if (record.wan) this.relocationsWan++;
+    }
     this.migrationBytes += record.bytes;
     this.migrationS.push(record.durationUs / 1e6);
     this.downtimeMs.push(record.downtimeUs / 1000);
@@ -132,6 +147,13 @@ export class CloudProbe {
     series.record(timeS, 'cloud.migrations_in_progress', this.hypervisors.migrationsInProgress);
     series.record(timeS, 'cloud.migration_gb', this.migrationBytes / 1e9);
     series.record(timeS, 'cloud.migrations_wan_share', this.migrationsDone === 0 ? 0 : this.migrationsWan / this.migrationsDone);
+    if (this.relocations) {
+      const scheduled = this.migrationsDone - this.relocationsDone;
+      series.record(timeS, 'cloud.scheduler_migrations', scheduled);
+      series.record(timeS, 'cloud.scheduler_migrations_wan_share', scheduled === 0 ? 0 : (this.migrationsWan - this.relocationsWan) / scheduled);
+      series.record(timeS, 'cloud.ve_relocations', this.relocationsDone);
+      series.record(timeS, 'cloud.ve_relocations_wan_share', this.relocationsDone === 0 ? 0 : this.relocationsWan / this.relocationsDone);
+    }
     const durations = this.migrationS.view();
     if (durations.length > 0) {
       series.record(timeS, 'cloud.migration_s_mean', mean(durations));
@@ -146,7 +168,31 @@ export class CloudProbe {
     }
     series.record(timeS, 'cloud.energy_kwh', energyWh / 1000);
     series.record(timeS, 'cloud.hosts_in_use', inUse);
+    if (this.crashes) this.recordLosses(series, timeS);
     if (this.schedulerName !== null) this.recordScheduler(series, timeS, runtime, this.schedulerName);
+  }
+
+  private recordLosses(series: MetricSeries, timeS: number): void {
+    const { cloud } = this;
+    series.record(timeS, 'cloud.vms_lost', cloud.vmsLost);
+    const members = new Map<number, number>();
+    const lostOf = new Map<number, number>();
+    for (let vm = 0; vm < cloud.vmCount; vm++) {
+      const ve = cloud.vmVe[vm];
+      if (ve < 0) continue;
+      members.set(ve, (members.get(ve) ?? 0) + 1);
+      if (cloud.vmLost[vm] === 1) lostOf.set(ve, (lostOf.get(ve) ?? 0) + 1);
+    }
+    if (members.size === 0) return;
+    let lost = 0;
+    let whole = 0;
+    for (const [ve, count] of lostOf) {
+      lost += count;
+      if (count === members.get(ve)) whole++;
+    }
+    series.record(timeS, 'cloud.ve_vms_lost', lost);
+    series.record(timeS, 'cloud.ves_hit', lostOf.size);
+    series.record(timeS, 'cloud.ves_lost', whole);
   }
 
   private recordScheduler(series: MetricSeries, timeS: number, runtime: SimRuntime, name: string): void {

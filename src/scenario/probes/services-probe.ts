@@ -5,8 +5,12 @@
  *   services.watch.in_step_share  share of live nodes whose watch service's neighbourhood, built
  *                                 from notifications only, equals the overlay protocol's own
  *                                 neighbours right now (Chord's successors, CAN's zone
- *                                 neighbours, the gossip view; the detector for `live`), so the
- *                                 re-reading period and any lost notification show;
+ *                                 neighbours, the gossip view), so the re-reading period and any
+ *                                 lost notification show; for `live`, the truth itself: the
+ *                                 peers its detector monitors that are up and reachable both
+ *                                 ways now, so detection delays and false suspicions show too
+ *                                 (comparing with the detector that feeds the watch would
+ *                                 always say 1);
  *   services.watch.notifications  notifications the watch services received since they started;
  *   services.restarts             supervisor restarts of any service (the demonstration services,
  *                                 and a scheduler or the VE manager when they run), over live nodes.
@@ -23,8 +27,11 @@ import type { GossipProtocol } from '../../protocols/gossip/index.js';
 import { GOSSIP } from '../../protocols/stack.js';
 import { REPLICAS, WATCH } from '../../agent/services-stack.js';
 import type { Services } from '../services.js';
+import { FAILURE_DETECTOR, LIVE_OVERLAY } from '../../actors/actor-stack.js';
+import type { FailureDetector } from '../../actors/failure-detector.js';
+import type { NetworkModel } from '../../platform/network.js';
 
-export function recordServices(series: MetricSeries, timeS: number, runtime: SimRuntime, services: Services): void {
+export function recordServices(series: MetricSeries, timeS: number, runtime: SimRuntime, network: NetworkModel, services: Services): void {
   const n = runtime.nodeCount;
   let restarts = 0;
   for (let id = 0; id < n; id++) {
@@ -34,7 +41,7 @@ export function recordServices(series: MetricSeries, timeS: number, runtime: Sim
   }
   series.record(timeS, 'services.restarts', restarts);
   if (services.replicas !== undefined) recordReplicas(series, timeS, runtime, services.replicas.copies);
-  if (services.watch !== undefined) recordWatch(series, timeS, runtime, services.watch.overlay);
+  if (services.watch !== undefined) recordWatch(series, timeS, runtime, network, services.watch.overlay);
 }
 
 function recordReplicas(series: MetricSeries, timeS: number, runtime: SimRuntime, copies: number): void {
@@ -53,7 +60,7 @@ function recordReplicas(series: MetricSeries, timeS: number, runtime: SimRuntime
   series.record(timeS, 'services.replicas.full_share', full / owners);
 }
 
-function recordWatch(series: MetricSeries, timeS: number, runtime: SimRuntime, overlay: string): void {
+function recordWatch(series: MetricSeries, timeS: number, runtime: SimRuntime, network: NetworkModel, overlay: string): void {
   let watchers = 0;
   let inStep = 0;
   let notifications = 0;
@@ -64,15 +71,15 @@ function recordWatch(series: MetricSeries, timeS: number, runtime: SimRuntime, o
     watchers++;
     const counts = watch.notificationCounts();
     notifications += counts.joins + counts.leaves + counts.changes;
-    if (sameMembers(watch.neighbours(), truthNeighbours(runtime, id, node, overlay))) inStep++;
+    if (sameMembers(watch.neighbours(), truthNeighbours(runtime, network, id, node, overlay))) inStep++;
   }
   if (watchers === 0) return;
   series.record(timeS, 'services.watch.in_step_share', inStep / watchers);
   series.record(timeS, 'services.watch.notifications', notifications);
 }
 
-/** The overlay's neighbours as its protocol holds them now (not as last re-read for notifications). */
-function truthNeighbours(runtime: SimRuntime, id: number, node: ActorNode, overlay: string): readonly number[] {
+/** The overlay's neighbours as its protocol holds them now (not as last re-read for notifications); for `live`, the truth. */
+function truthNeighbours(runtime: SimRuntime, network: NetworkModel, id: number, node: ActorNode, overlay: string): readonly number[] {
   switch (overlay) {
     case 'chord': {
       const chord = runtime.protocolOf<ChordProtocol>(id, CHORD);
@@ -82,8 +89,13 @@ function truthNeighbours(runtime: SimRuntime, id: number, node: ActorNode, overl
       return runtime.protocolOf<CanProtocol>(id, CAN)?.neighbourList().map((info) => info.node).filter((p) => p !== id) ?? [];
     case 'sample':
       return runtime.protocolOf<GossipProtocol>(id, GOSSIP)?.peers().filter((p) => p !== id) ?? [];
+    case LIVE_OVERLAY: {
+      const detector = runtime.protocolOf<FailureDetector>(id, FAILURE_DETECTOR);
+      const reachable = (p: number): boolean => runtime.isUp(p) && network.latencyUs(id, p) >= 0 && network.latencyUs(p, id) >= 0;
+      return detector?.monitoredPeers().filter(reachable) ?? [];
+    }
     default:
-      return node.overlay(overlay).neighbours(); // live: the detector raises its events as they happen
+      return node.overlay(overlay).neighbours();
   }
 }
 

@@ -106,3 +106,91 @@ describe('simulated hypervisor', () => {
     expect(snaps[0]).toBeCloseTo((8 * 1024 * MIB) / 1.6e9 * 1000, 0);
   });
 });
+
+describe('simulated hypervisor under host crashes', () => {
+  const crashing = (options: Partial<ConstructorParameters<typeof CloudWorld>[0]> = {}): CloudWorld => world({ crashTakesVms: true, ...options });
+
+  it('a crash takes the host VMs: lost, off every list, no demand, and the host comes back empty', () => {
+    const w = crashing();
+    w.loadAll(50);
+    w.runtime.crashNode(1);
+    expect(w.cloud.vmsLost).toBe(2);
+    expect(w.cloud.hostOf(1)).toBe(-1);
+    expect(w.cloud.hostOf(5)).toBe(-1);
+    expect(w.cloud.hostDemandMilli[1]).toBe(0);
+    expect(w.cloud.hostMemoryUsedMiB[1]).toBe(0);
+    expect(w.hypervisors.of(1).vms()).toEqual([]);
+    expect(w.hypervisors.of(1).suspend(1)).toBe(false);
+    w.cloud.setLoad(1, 100); // the load trace goes on: a lost VM still adds nothing
+    expect(w.cloud.hostDemandMilli[1]).toBe(0);
+    expect(w.checkInvariants()).toEqual([]);
+    w.runtime.recoverNode(1);
+    expect(w.cloud.hostUp[1]).toBe(1);
+    expect(w.cloud.vmsOf(1)).toEqual([]);
+    expect(w.cloud.vmsLost).toBe(2);
+    expect(w.checkInvariants()).toEqual([]);
+  });
+
+  it('a migration to a host that crashes fails at the crash with target-down: the VM stays on its source and the memory reserved on the target is free again', () => {
+    const w = crashing({ hostMemoryMiB: 3072 }); // 2 GiB used, room for one 1 GiB VM incoming
+    const first = migrate(w, w.hypervisors.of(0), 0, 2);
+    w.runUntilS(2); // mid-copy (a 1 GiB copy at 1 Gbit/s takes 8.6 s)
+    expect(w.hypervisors.isMigrating(0)).toBe(true);
+    w.runtime.crashNode(2);
+    expect(w.hypervisors.isMigrating(0)).toBe(false);
+    expect(w.hypervisors.migrationsInProgress).toBe(0);
+    expect(first).toEqual([]); // from a later event
+    w.runUntilS(2.001);
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ ok: false, reason: 'target-down' });
+    expect(w.migrations[0]).toMatchObject({ vm: 0, from: 0, to: 2, ok: false, reason: 'target-down' });
+    expect(w.migrations[0].durationUs).toBe(2_000_000);
+    expect(w.cloud.hostOf(0)).toBe(0);
+    w.runtime.recoverNode(2);
+    const again = migrate(w, w.hypervisors.of(0), 0, 2); // no reservation left behind: room for it
+    w.runUntilS(60);
+    expect(again[0].ok).toBe(true);
+    expect(w.cloud.hostOf(0)).toBe(2);
+    expect(w.checkInvariants()).toEqual([]);
+  });
+
+  it('a migration from a host that crashes fails with source-down, the VM is lost with its source, and its bandwidth goes to the others at once', () => {
+    const w = new CloudWorld({ hosts: 3, vmsPerHost: 2, seed: 1, stack: NO_PROTOCOLS, pops: 1, crashTakesVms: true, migration: { bandwidthBps: 100e9 } });
+    const a = migrate(w, w.hypervisors.of(0), 0, 2); // both into host 2's 10 Gbit/s NIC: 5 Gbit/s each
+    const b = migrate(w, w.hypervisors.of(1), 1, 2);
+    w.runUntilS(0.5);
+    w.runtime.crashNode(0);
+    w.runUntilS(60);
+    expect(a[0]).toMatchObject({ ok: false, reason: 'source-down' });
+    expect(w.cloud.vmLost[0]).toBe(1);
+    expect(b[0].ok).toBe(true);
+    // 1 GiB: 0.5 s at 5 Gbit/s (2.5 Gbit), then the remaining 6.09 Gbit at 10 Gbit/s.
+    expect(b[0].durationMs).toBeCloseTo(500 + ((8 * 1024 * MIB - 2.5e9) / 10e9) * 1000, 0);
+    expect(w.cloud.hostOf(1)).toBe(2);
+    expect(w.checkInvariants()).toEqual([]);
+  });
+
+  it('keeps the model consistent through random crashes, recoveries, migrations and loads (every VM on one host or lost, never both)', () => {
+    const w = crashing({ hosts: 6, vmsPerHost: 3, pops: 3, loadsUntilS: 400 });
+    let x = 7;
+    const next = (n: number): number => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % n);
+    let lostBefore = 0;
+    for (let step = 1; step <= 400; step++) {
+      const host = next(6);
+      const r = next(10);
+      if (r === 0 && w.runtime.isUp(host)) w.runtime.crashNode(host);
+      else if (r === 1 && !w.runtime.isUp(host)) w.runtime.recoverNode(host);
+      else if (w.runtime.isUp(host)) {
+        const vms = w.cloud.vmsOf(host);
+        if (vms.length > 0) w.hypervisors.of(host).migrate(vms[next(vms.length)], next(6), () => {});
+      }
+      w.runUntilS(step);
+      expect(w.checkInvariants()).toEqual([]);
+      expect(w.cloud.vmsLost).toBeGreaterThanOrEqual(lostBefore); // nothing restores them here
+      lostBefore = w.cloud.vmsLost;
+      for (let h = 0; h < 6; h++) if (!w.runtime.isUp(h)) expect(w.cloud.hostVmCount[h]).toBe(0);
+    }
+    expect(w.cloud.vmsLost).toBeGreaterThan(0);
+    expect(w.migrations.some((m) => m.reason === 'target-down' || m.reason === 'source-down')).toBe(true);
+  });
+});
