@@ -11,8 +11,8 @@ import { veViolations } from '../scenario/probes/ve-check.js';
 import type { Check } from './invariant.js';
 
 /**
- * The model's own check. One place to swap when the model changes (a crash that takes its VMs
- * will make "on exactly one host, or lost by a crash" the rule): the check is the model's.
+ * The model's own check (`Cloud.checkInvariants`: every VM on exactly one host or accounted as
+ * lost by a crash, no VM on a down host, each host's sums equal to its VMs'), O(hosts + VMs).
  */
 export type CloudModelCheck = (cloud: Cloud) => readonly string[];
 export const CLOUD_MODEL_CHECK: CloudModelCheck = (cloud) => cloud.checkInvariants();
