@@ -23,6 +23,7 @@ import { type NodeSample, sampleNode, VeOpCollector } from '../scenario/live-sam
 import { VE } from '../protocols/ve/ve-stack.js';
 import { scoreLive } from '../scenario/live-score.js';
 import { DetectorLeaves } from '../scenario/live-detector.js';
+import { type ServicesNode, servicesNodeOf } from '../scenario/probes/services-probe.js';
 import { liveHosts } from '../scenario/live-hosts.js';
 import { liveCloudPlan } from '../scenario/live-cloud.js';
 import { liveVmSchedule, withVmPlacement, withVmPlacementSchema } from '../scenario/live-vm-placement.js';
@@ -99,7 +100,7 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
       intervalMs: scenario.metrics.intervalS * 1000,
       onTick: (node, tickS) => {
         const counters = [...node.counters.entries(), ...hypervisorCounters.entries()];
-        const sample = { ...sampleNode(node.id, tickS, (name) => node.protocol(name), counters, cloud?.sample(), detectorLeaves), ...(node.protocol(VE) === undefined ? {} : veOps.drain()) };
+        const sample = { ...sampleNode(node.id, tickS, (name) => node.protocol(name), counters, cloud?.sample(), detectorLeaves), ...(node.protocol(VE) === undefined ? {} : veOps.drain()), ...servicesSample(node, scenario) };
         appendFileSync(samplesFile, `${JSON.stringify(sample)}\n`);
       },
     }, cloud?.hypervisor);
@@ -107,6 +108,12 @@ export async function scenarioAgentCommand(options: ScenarioAgentOptionsRaw): Pr
     await cloud?.close();
   }
   process.exit(0); // the report is written; do not wait on anything a protocol left behind
+}
+
+/** The agent's demonstration services and supervisor restarts, when the scenario has a `services` section. */
+function servicesSample(node: LiveNode, scenario: Scenario): { services?: ServicesNode } {
+  const services = scenario.services === undefined ? undefined : servicesNodeOf((name) => node.protocol(name), node.id, scenario.services);
+  return services === undefined ? {} : { services };
 }
 
 /** The agent's host when the scenario has a cloud: a libvirt hypervisor (--hypervisor), its VMs and their load. */

@@ -13,6 +13,7 @@ import type { CanView, ChordView, SpiralView } from './probes/overlay-probes.js'
 import { ROUTING, type RoutingOutcome } from '../protocols/routing/index.js';
 import type { RoutingView } from './probes/routing-probe.js';
 import type { DetectorLeaves, DetectorSample } from './live-detector.js';
+import type { ServicesNode } from './probes/services-probe.js';
 import { type LocateOutcome, VM_INDEX } from '../protocols/vm-index/index.js';
 import type { VmIndexView } from './probes/vm-index-probe.js';
 import type { VeOpName } from '../protocols/ve/ve-log.js';
@@ -38,6 +39,8 @@ export interface NodeSample {
   readonly can?: { readonly zones: readonly Zone[]; readonly lookups: readonly CanLookupOutcome[] };
   readonly routing?: { readonly longLinks: number; readonly requests: readonly RoutingOutcome[] };
   readonly detector?: DetectorSample;
+  /** The demonstration services and the supervisor's restarts (`services` section). */
+  readonly services?: ServicesNode;
   readonly cloud?: CloudSample;
   readonly vmIndex?: VmIndexSample;
   readonly ve?: VeSample;

@@ -14,6 +14,7 @@ import { SPIRAL } from '../protocols/spiral/index.js';
 import { CAN } from '../protocols/can/index.js';
 import { ROUTING } from '../protocols/routing/index.js';
 import { type AgentOutage, LiveDetectorTally } from './live-detector.js';
+import { recordServicesOf } from './probes/services-probe.js';
 import { newRoutingTotals, recordRoutingRequests, type RoutingView } from './probes/routing-probe.js';
 import { VM_INDEX } from '../protocols/vm-index/index.js';
 import type { NodeSample, VmIndexSample } from './live-samples.js';
@@ -122,6 +123,8 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
     if (byId.some((s) => s?.routing !== undefined)) recordRoutingRequests(series, tickS, nodes, rttMs, routingTotals);
     if (byId.some((s) => s?.cloud !== undefined)) cloud.record(series, tickS, byId);
     detector?.record(series, tickS, byId);
+    // On loopback every running agent is reachable: the truth of the `live` overlay is the agents that sampled the tick.
+    if (scenario.services !== undefined && byId.some((s) => s?.services !== undefined)) recordServicesOf(series, tickS, byId.map((s) => s?.services), scenario.services, (_from, to) => byId[to] !== undefined);
     vmIndexProbe?.record(series, tickS, nodes);
     ve?.record(series, tickS);
     series.record(tickS, 'nodes.up', byId.filter((s) => s !== undefined).length);

@@ -85,6 +85,19 @@ describe('scoreLive', () => {
     expect(metrics['detector.median_first_detection_ms']).toBe(900);
   });
 
+  it("scores the services from the agents' samples: replicas with enough running holders, watches in step with the truth", () => {
+    const withServices = loadScenario(join(ROOT, 'test/runtime/live/fixtures/live-chord.yaml'), ['services.replicas.overlay=chord', 'services.replicas.copies=2', 'services.watch.overlay=live']);
+    const node = (id: number, owners: number[], watched: number[], monitored: number[]) =>
+      sample(id, 2, { services: { restarts: id, replicas: { owners }, watch: { neighbours: watched, notifications: 3, overlayNeighbours: monitored } } });
+    // Agent 2 did not sample: it is down. Owners 0 and 1 have 2 running holders each (agents 0 and 1); agent 2's data is
+    // held by agent 0 only. Agent 0's watch says {1}: in step with the truth ({1, 2} monitored, 2 down); agent 1's says {0, 2}: not.
+    const metrics = scoreLive({ scenario: withServices, agents: 3, rttMs, samples: [node(0, [0, 1, 2], [1], [1, 2]), node(1, [0, 1], [0, 2], [0, 2])] }).finalValues();
+    expect(metrics['services.restarts']).toBe(1);
+    expect(metrics['services.replicas.full_share']).toBe(1); // both running owners' data has 2 running holders
+    expect(metrics['services.watch.in_step_share']).toBe(0.5);
+    expect(metrics['services.watch.notifications']).toBe(6);
+  });
+
   it('times an overload from the tick it is seen to the tick it is gone, and counts VMs lost or doubled', () => {
     const host = (vms: [number, number][], migrations: CloudSample['migrations'] = []): Partial<NodeSample> => ({
       cloud: { cores: 4, vms: vms.map(([vm, cpuDemand]) => ({ vm, state: 'running', cpuDemand, migrating: false })), migrations },
