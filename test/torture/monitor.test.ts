@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run-scenario.js';
+import { VM_RUNNING } from '../../src/platform/cloud.js';
 import { installMonitor } from '../../src/torture/monitor.js';
 import { InvariantBroken } from '../../src/torture/invariant.js';
 import { runSchedule } from '../../src/torture/run-schedule.js';
@@ -21,7 +22,9 @@ describe('the torture monitor', () => {
           // Corrupt a host's sums as a buggy model would, then tell the listeners a host changed.
           run.sim.at(50_000_000, () => {
             (cloud as unknown as { hostMemoryUsedMiB: Float64Array }).hostMemoryUsedMiB[3] += 1;
-            cloud.setLoad(0, cloud.vmLoadPercent[0] === 50 ? 60 : 50);
+            // A running VM's load change is a host change (a suspended one's demand stays 0 and changes nothing).
+            const vm = cloud.vmState.findIndex((state) => state === VM_RUNNING);
+            cloud.setLoad(vm, cloud.vmLoadPercent[vm] === 50 ? 60 : 50);
           });
         },
       });
