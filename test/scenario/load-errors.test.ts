@@ -37,7 +37,7 @@ const cases: readonly BadCase[] = [
   { file: 'bad/vivaldi-null.yaml', field: 'protocols.vivaldi', expected: 'an object of vivaldi settings ({} for all defaults)', found: 'null' },
   { file: 'bad/no-protocols.yaml', field: 'protocols', expected: 'at least one of gossip, vivaldi', found: 'an object', line: 7 },
   { file: 'bad/fault-after-end.yaml', field: 'faults[1].atS', expected: 'a time in seconds < durationS (600)', found: '600', line: 11 },
-  { file: 'bad/fault-kind.yaml', field: 'faults[0].kind', expected: 'one of link-down, pop-crash, host-crash, partition, stochastic', found: "'link-fail'" },
+  { file: 'bad/fault-kind.yaml', field: 'faults[0].kind', expected: 'one of link-down, pop-crash, host-crash, agent-crash, partition, message-loss, stochastic', found: "'link-fail'" },
   { file: 'bad/link-down-same-pop.yaml', field: 'faults[0].link[1]', expected: 'a PoP other than link[0]', found: "'Paris'" },
   { file: 'bad/partition-empty.yaml', field: 'faults[0].pops', expected: 'a list of at least one PoP', found: 'an empty list' },
   { file: 'bad/stochastic-target.yaml', field: 'faults[0].target', expected: "one of links, hosts, pops (did you mean 'links'?)", found: "'link'" },

@@ -65,7 +65,7 @@ describe('loadScenario reads every section as written', () => {
 
   it('reads a .yml matrix scenario with its unit', () => {
     const scenario = loadScenario(fixture('good/matrix.yml'));
-    expect(scenario.topology).toEqual({ kind: 'matrix', file: fixture('topologies/tiny.tsv'), unit: 'ms' });
+    expect(scenario.topology).toEqual({ kind: 'matrix', file: fixture('topologies/tiny.tsv'), unit: 'ms', missing: [], symmetrize: 'none', fill: 'shortest-path' });
     expect(scenario.protocols.gossip).toEqual({ viewSize: 20, shuffleLength: 8, periodMs: 1000, farPeers: 2, farTtlPeriods: 60 });
   });
 });
