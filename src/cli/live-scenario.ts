@@ -63,6 +63,8 @@ export interface ScenarioAgentOptionsRaw extends AgentOptionsRaw {
   readonly epochMs?: string;
   readonly epochFile?: string;
   readonly samples?: string;
+  /** --restarted: this process replaces one that died. */
+  readonly restarted?: boolean;
   readonly hypervisor?: string;
 }
 
@@ -123,8 +125,9 @@ async function cloudOf(scenario: Scenario, options: ScenarioAgentOptionsRaw, con
     return null;
   }
   const uri = requireOption(options.hypervisor, '--hypervisor', `a libvirt URI for the hosts and VMs of the scenario's cloud section (e.g. test:///default)`);
-  // A restarted agent finds the epoch already set: its host comes back empty (a crash takes its VMs).
-  const restarted = options.epochFile !== undefined && existsSync(options.epochFile);
+  // A restarted agent's host comes back empty (a crash takes its VMs). The launcher says which
+  // starts are restarts: an agent merely late for the start barrier still deploys its VMs.
+  const restarted = options.restarted === true;
   const targetUriOf = (to: number): string | undefined => config.peers[to]?.libvirt;
   return startLiveCloud({ scenario, scenarioFile: options.scenario, id: config.id, agents: config.peers.length, uri, targetUriOf, deployVms: !restarted, counters, log });
 }

@@ -55,6 +55,7 @@ export function registerLiveCommands(program: Command): void {
       .option('--epoch-ms <ms>', 'with --scenario: the run start (ms since 1970); metric ticks fall at epoch + k x metrics.intervalS')
       .option('--epoch-file <file>', 'with --scenario: write <report>.ready, wait for this file and read the run start from it (the launcher writes it once all agents are ready)')
       .option('--hypervisor <uri>', "with a scenario's cloud section: this host's libvirt (e.g. test:///default, qemu:///system)")
+      .option('--restarted', 'with --scenario: this process replaces one that died (the launcher says so): its host comes back empty, as a crash leaves it')
       .option('--samples <file>', 'with --scenario: where the samples go (JSON lines; default: the report file with .samples.jsonl)')
       .option('--id <n>', "this agent's id (its entry in the peers file; matrix row n)")
       .option('--peers <file>', 'peers file: JSON [{"id": 0, "host": "127.0.0.1", "port": 40000}, ...], ids 0..n-1')

@@ -97,6 +97,8 @@ function spawnAgent(config: LaunchConfig, id: number, peersFile: string, keyFile
     '--duration-s', String(config.durationS),
     '--report', reportFile,
     ...config.agentArgs,
+    // A restart (not a first start that is merely late): a scenario's agent then comes back with an empty host.
+    ...(append && config.agentArgs.includes('--scenario') ? ['--restarted'] : []),
   ];
   const logFd = openSync(join(config.outDir, `agent-${id}.log`), append ? 'a' : 'w');
   try {
