@@ -15,6 +15,7 @@ import { registerPlotCommands } from './plot-command.js';
 import { registerSweepCommands } from './sweep-command.js';
 import { registerResultsCommands } from './results-command.js';
 import { registerCheckCommands } from './check-command.js';
+import { registerTestbedCommands } from './testbed-command.js';
 
 export const DEFAULT_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'renater-vivaldi.yaml');
 
@@ -71,6 +72,7 @@ export function buildProgram(): Command {
   registerSweepCommands(program);
   registerResultsCommands(program);
   registerCheckCommands(program);
+  registerTestbedCommands(program);
   return program;
 }
 
