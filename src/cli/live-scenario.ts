@@ -187,6 +187,8 @@ export interface LaunchSite {
   prepare(input: { readonly scenario: Scenario; readonly scenarioFile: string; readonly hosts: readonly number[]; readonly durationS: number }): LaunchSitePlan;
   /** Called once the agents have all exited: fields for summary.json. */
   finished(): Record<string, unknown>;
+  /** After `finished`: whether agents a and b could reach each other at run time atMs. */
+  reachable?(a: number, b: number, atMs: number): boolean;
 }
 
 export interface LaunchSitePlan {
@@ -256,7 +258,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const restarts = rejoins(result.restarts, result.reports, result.epochMs ?? 0);
   // Down from the kill until the new process ran its node (known for an agent's last restart), else until it was spawned.
   const outages = restarts.map((r) => ({ id: r.id, downAtMs: r.diedAtMs, upAtMs: r.diedAtMs + (r.runningAfterMs ?? r.restartedAtMs - r.diedAtMs) }));
-  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost, outages });
+  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost, outages, reachable: site?.reachable?.bind(site) });
   const twinDir = join(dirname(outDir), `.${basename(outDir)}.twin`);
   // A site applying faults needs the backbone in its twin (cut links and PoPs); a plain launch, only the RTTs.
   const twinFaults = sitePlan?.twinFaults ?? [];

@@ -95,6 +95,12 @@ async function testbedRun(scenarioFile: string, options: TestbedRunOptions): Pro
         twinFaults: twinFaults(scenario.faults.filter((_, i) => plan.applied.includes(i)), hosts),
       };
     },
+    // The groups in place at atMs, from when each step really was (a leave across a cut is a cut-off leave).
+    reachable: (a, b, atMs) => {
+      const steps = (player as TestbedFaultPlayer | null)?.record() ?? [];
+      const now = steps.filter((s) => s.appliedAtS !== null && s.appliedAtS * 1000 <= atMs).at(-1);
+      return now === undefined || now.groups.some((g) => g.includes(a) && g.includes(b));
+    },
     finished: () => {
       const faults = player as TestbedFaultPlayer | null;
       faults?.stop();

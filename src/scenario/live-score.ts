@@ -31,6 +31,8 @@ export interface LiveScoreInput {
   readonly vmCount?: number;
   /** The agent processes that died during the run, and when they were started again. */
   readonly outages?: readonly AgentOutage[];
+  /** Whether agents a and b could reach each other at run time atMs (default: always). */
+  readonly reachable?: (a: NodeId, b: NodeId, atMs: number) => boolean;
 }
 
 /** The agents' samples of one tick, read through the probes' view of the nodes. */
@@ -92,7 +94,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
   const routingTotals = newRoutingTotals();
   const spiralTotals = { searches: 0 };
   const cloud = new CloudTally(agents, input.vmCount ?? 0);
-  const detector = scenario.detector === undefined ? null : new LiveDetectorTally(agents, scenario.detector.timeoutMs, input.outages ?? []);
+  const detector = scenario.detector === undefined ? null : new LiveDetectorTally(agents, scenario.detector.timeoutMs, input.outages ?? [], input.reachable);
   for (const [tickS, byId] of samplesByTick(agents, input.samples)) {
     const nodes = new TickNodes(byId);
     const coordinates = byId.map((s) => s?.vivaldi);

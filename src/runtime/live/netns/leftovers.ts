@@ -59,8 +59,26 @@ export function removeLeftovers(prefix: string = TESTBED_PREFIX, force = false):
   const doomed = (name: string): boolean => !alive.includes(runPrefixOf(name));
   const namespaces = found.namespaces.filter(doomed);
   const links = found.links.filter(doomed);
+  // Agents of a killed run still live in its namespaces, and keep them (and their veths) alive past `netns del`.
+  for (const ns of namespaces) killProcessesIn(ns);
   runIpBatch([...namespaces.map((ns) => `netns del ${ns}`), ...links.map((link) => `link del ${link}`)], { force: true });
   const removed = runs.filter((run) => !alive.includes(run));
   for (const run of removed) rmSync(join(OWNERS_DIR, run), { force: true });
   return { removed, alive, objects: namespaces.length + links.length };
+}
+
+/** SIGKILL every process of namespace `ns` (`ip netns pids`); one already gone is no error. */
+export function killProcessesIn(ns: string): number {
+  const pids = runTool('ip', ['netns', 'pids', ns], undefined, true)
+    .split('\n')
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 0 && pid !== process.pid);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return pids.length;
 }

@@ -13,7 +13,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runIpBatch, runTool, TestbedError } from './ip-command.js';
-import { listTestbedObjects, OWNERS_DIR } from './leftovers.js';
+import { killProcessesIn, listTestbedObjects, OWNERS_DIR } from './leftovers.js';
 import { TESTBED_SUBNET_BITS, type TestbedNames } from './names.js';
 
 export interface NetnsTestbedConfig {
@@ -101,6 +101,8 @@ export class NetnsTestbed {
     const { names } = this.config;
     // Deleting a namespace takes its end of each veth, hence the pair; bridges go by name. -force: go on past what is gone already.
     const found = listTestbedObjects(names.prefix);
+    // The launcher has ended its agents; anything left inside (a stray child) would keep a namespace alive.
+    for (const ns of found.namespaces) killProcessesIn(ns);
     runIpBatch([...found.namespaces.map((ns) => `netns del ${ns}`), ...found.links.map((link) => `link del ${link}`)], { force: true });
     const remaining = listTestbedObjects(names.prefix);
     if (remaining.namespaces.length === 0 && remaining.links.length === 0) rmSync(join(OWNERS_DIR, names.prefix), { force: true });
