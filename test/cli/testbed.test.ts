@@ -38,7 +38,7 @@ function metric(out: string, name: string): { timeS: number; value: number }[] {
 }
 
 describe.skipIf(SKIP_REASON !== null)('luc testbed run', () => {
-  it('runs 8 agents in 8 namespaces, partitions them at 4 s for 4 s (the detectors see it), heals, and removes everything', () => {
+  it('runs 8 agents in 8 namespaces, partitions them at 4 s for 4 s (the detectors see it), crashes one for 3 s, heals, and removes everything', () => {
     const out = join(dir, 'partition');
     const result = luc(['testbed', 'run', SCENARIO, '--hosts', '8', '--out', out]);
     expect(result.stderr).not.toMatch(/internal error/);
@@ -55,7 +55,14 @@ describe.skipIf(SKIP_REASON !== null)('luc testbed run', () => {
     expect(fault.healedAtS).toBeGreaterThanOrEqual(8);
     expect(fault.healedAtS).toBeLessThan(9);
     expect(testbed.steps[0].groups.length).toBeGreaterThanOrEqual(2);
-    expect(testbed.steps[1].groups).toEqual([[0, 1, 2, 3, 4, 5, 6, 7]]);
+    expect(testbed.steps.at(-1).groups).toEqual([[0, 1, 2, 3, 4, 5, 6, 7]]);
+    // Host 5's crash: its agent killed at 5 s, held down, started again at 8 s (not at once).
+    expect(testbed.faults[1]).toMatchObject({ index: 1, kind: 'host-crash', plannedAtS: 5, plannedHealS: 8 });
+    const restart = summary.restarts.find((r: { id: number }) => r.id === 5);
+    expect(restart).toMatchObject({ id: 5, exit: 'SIGKILL', heldDown: true });
+    expect(restart.diedAtMs).toBeGreaterThanOrEqual(5_000);
+    expect(restart.restartedAtMs).toBeGreaterThanOrEqual(8_000);
+    expect(restart.chordJoinedAfterMs).toBeGreaterThan(0);
     // Each agent in its own namespace, with its own address, heard from the others across the bridge.
     const reports = [0, 1, 2, 3, 4, 5, 6, 7].map((id) => JSON.parse(readFileSync(join(out, 'agents', `agent-${id}.json`), 'utf8')));
     expect(new Set(reports.map((r) => r.host)).size).toBe(8);
@@ -65,6 +72,7 @@ describe.skipIf(SKIP_REASON !== null)('luc testbed run', () => {
     const cutoff = metric(out, 'detector.cutoff_leaves');
     expect(cutoff.find((r) => r.timeS === 4)?.value ?? 0).toBe(0);
     expect(cutoff.at(-1)?.value).toBeGreaterThan(0);
+    expect(metric(out, 'detector.detections').at(-1)?.value).toBeGreaterThanOrEqual(1);
     // The twin simulated the same partition.
     expect(summary.twin.metrics['detector.cutoff_leaves'].sim).toBeGreaterThan(0);
     expect(objectsOf(testbed.prefix)).toEqual([]);
