@@ -23,7 +23,7 @@ export function runTwin(scenarioFile: string, sets: readonly string[], matrixFil
   if (faults.length > 0) data.faults = faults;
   const twinFile = join(dirname(matrixFile), 'twin-scenario.json');
   writeFileSync(twinFile, `${JSON.stringify({ ...data, durationS, topology: { kind: 'matrix', file: matrixFile, unit: 'ms' } }, null, 2)}\n`);
-  const twin = loadScenario(twinFile, sets);
+  const twin = loadScenario(twinFile, ownSets(sets));
   const outcome = runScenario(twin, twinFile);
   const metrics = outcome.series.finalValues();
   const summary = { scenario: twin.name, seed: twin.seed, mode: 'simulated twin of the live run', hosts: outcome.hostCount, virtualTimeS: outcome.virtualTimeS, eventsProcessed: outcome.eventsProcessed, metrics };
@@ -63,10 +63,15 @@ export function runBackboneTwin(
   const base = source === undefined ? scenario : { ...(JSON.parse(JSON.stringify(readScenarioSource(source.file).data)) as Record<string, unknown>), topology: scenario.topology };
   const data = { ...base, durationS, hosts, faults, churn: undefined };
   writeFileSync(twinFile, `${JSON.stringify(data, null, 2)}\n`);
-  const twin = loadScenario(twinFile, source?.sets ?? []);
+  const twin = loadScenario(twinFile, ownSets(source?.sets ?? []));
   const outcome = runScenario(twin, twinFile);
   const metrics = outcome.series.finalValues();
   const summary = { scenario: twin.name, seed: twin.seed, mode: 'simulated twin of the live run', hosts: outcome.hostCount, virtualTimeS: outcome.virtualTimeS, eventsProcessed: outcome.eventsProcessed, metrics };
   writeResults(dir, { rows: outcome.series.all(), summary, resolvedScenario: twin });
   return { dir, metrics };
+}
+
+/** The overrides the twin takes again: not those of the sections its file sets for the agents (hosts, faults, churn, duration). */
+function ownSets(sets: readonly string[]): string[] {
+  return sets.filter((set) => !/^(hosts|faults|churn|durationS)\b/.test(set));
 }
