@@ -163,6 +163,8 @@ export interface ScenarioLaunchOptionsRaw {
   readonly scenario: string;
   readonly set?: readonly string[];
   readonly agents?: string;
+  /** The option that gave `agents`, for messages (`--hosts` for the testbed); default --agents. */
+  readonly agentsOption?: string;
   readonly durationS?: string;
   readonly out?: string;
   readonly seed?: string;
@@ -206,7 +208,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const scenario = loadScenario(options.scenario, sets);
   const world = buildWorld(scenario, options.scenario);
   const hostCount = world.network.hostCount;
-  const agents = integerOption(options.agents ?? '16', '--agents', 2, Math.min(LAUNCH_AGENTS_MAX, hostCount));
+  const agents = integerOption(options.agents ?? '16', options.agentsOption ?? '--agents', 2, Math.min(LAUNCH_AGENTS_MAX, hostCount));
   const durationS = numberOption(options.durationS ?? String(scenario.durationS), '--duration-s', 0.001, 86_400);
   // A run shorter than one metric interval takes no sample (and its simulated twin would be refused).
   if (durationS < scenario.metrics.intervalS) throw new LiveConfigError('arguments', '--duration-s', `at least the scenario's metrics.intervalS (${scenario.metrics.intervalS} s), or a shorter interval with --set metrics.intervalS=S`, String(durationS));

@@ -119,7 +119,7 @@ async function testbedRun(scenarioFile: string, options: TestbedRunOptions): Pro
     },
   };
   try {
-    await scenarioLaunchCommand({ ...options, scenario: scenarioFile, agents: options.hosts ?? '8' }, agentCommandLine(), process.argv.slice(1), site);
+    await scenarioLaunchCommand({ ...options, scenario: scenarioFile, agents: options.hosts ?? '8', agentsOption: '--hosts' }, agentCommandLine(), process.argv.slice(1), site);
   } finally {
     const testbed = built as NetnsTestbed | null;
     if (testbed !== null) {

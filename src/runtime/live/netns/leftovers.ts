@@ -4,7 +4,7 @@
  * in OWNERS_DIR/<prefix>; a run whose owner still lives is left alone, so a `down` never tears
  * down a parallel run, unless asked for by its exact prefix.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runIpBatch, runTool } from './ip-command.js';
 import { TESTBED_PREFIX } from './names.js';
@@ -54,7 +54,9 @@ function ownerAlive(prefix: string): boolean {
  */
 export function removeLeftovers(prefix: string = TESTBED_PREFIX, force = false): { removed: string[]; alive: string[]; objects: number } {
   const found = listTestbedObjects(prefix);
-  const runs = [...new Set([...found.namespaces, ...found.links].map(runPrefixOf))].sort();
+  // Runs with objects, and runs whose owner file outlived them (a removal that failed halfway).
+  const recorded = existsSync(OWNERS_DIR) ? readdirSync(OWNERS_DIR).filter((name) => name.startsWith(prefix)) : [];
+  const runs = [...new Set([...found.namespaces, ...found.links].map(runPrefixOf).concat(recorded))].sort();
   const alive = force ? [] : runs.filter(ownerAlive);
   const doomed = (name: string): boolean => !alive.includes(runPrefixOf(name));
   const namespaces = found.namespaces.filter(doomed);
