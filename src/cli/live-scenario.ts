@@ -264,8 +264,9 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const twinDir = join(dirname(outDir), `.${basename(outDir)}.twin`);
   // A site applying faults needs the backbone in its twin (cut links and PoPs); a plain launch, only the RTTs.
   const twinFaults = sitePlan?.twinFaults ?? [];
+  // A testbed run stopped by a signal wants its namespaces gone soon, not a simulation first.
   const twin =
-    options.twin === false
+    options.twin === false || site?.signal?.aborted === true
       ? null
       : scenario.cloud === undefined && (sitePlan === null || world.backbone === null)
         ? runTwin(options.scenario, sets, matrixFile, durationS, twinDir, twinFaults)
