@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs bundled scenarios live (luc live launch --scenario, N agents on loopback) and prints each
 // one's key metrics live beside its simulated twin (the same agents' RTT matrix, duration, seed).
-// Usage: node scripts/live-vs-sim.mjs [OUT_DIR]   (after npm run build; takes about 16 minutes)
+// Usage: node scripts/live-vs-sim.mjs [OUT_DIR]   (after npm run build; takes about 30 minutes)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +18,15 @@ const runs = [
   },
   { scenario: 'scenarios/renater-can.yaml', agents: 16, args: ['--duration-s', '90'], keys: ['can.lookup_success', 'can.mean_hops', 'can.joined'] },
   { scenario: 'scenarios/renater-vm-index.yaml', agents: 16, args: ['--duration-s', '300'], keys: ['vmindex.success_share_total', 'vmindex.median_latency_ms', 'vmindex.mean_hops', 'vmindex.locates'] },
+  { scenario: 'scenarios/renater-routing.yaml', agents: 16, args: ['--duration-s', '120', '--set', 'protocols.routing.requestStartMs=40000'], keys: ['routing.requests', 'routing.success', 'routing.mean_hops', 'routing.mean_stretch'] },
+  { scenario: 'scenarios/renater-detector.yaml', agents: 16, args: ['--duration-s', '90'], keys: ['detector.leaves', 'detector.false_suspicions'] },
+  { scenario: 'scenarios/renater-two-overlays.yaml', agents: 16, args: ['--duration-s', '90'], keys: ['services.replicas.full_share', 'services.watch.in_step_share', 'services.watch.notifications', 'chord.lookup_success', 'can.lookup_success'] },
+  {
+    scenario: 'scenarios/renater-dvms.yaml',
+    agents: 17,
+    args: ['--duration-s', '240', '--set', 'cloud.lifecycle.workloadStartMs=60000', '--set', 'cloud.lifecycle.workloadPeriodMs=60000', '--set', 'metrics.intervalS=10'],
+    keys: ['ve.configure.ok_share', 've.find.ops', 've.find.ok_share', 've.find.reported_ok_share', 'cloud.violations', 'cloud.migrations', 'cloud.vms_missing'],
+  },
   { scenario: 'test/runtime/live/fixtures/live-dvms.yaml', agents: 5, args: [], keys: ['cloud.violations', 'cloud.resolve_s_max', 'cloud.migrations'] },
 ];
 
@@ -34,13 +43,7 @@ for (const run of runs) {
     continue;
   }
   const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
-  let sim = summary.twin?.metrics ?? {};
-  if (summary.twin === undefined) {
-    // No twin for a cloud scenario: the simulated run of the same file (its own hosts) instead.
-    execFileSync(process.execPath, ['dist/cli/main.js', 'run', run.scenario, '--quiet', '--out', join(dir, 'sim')], { stdio: 'ignore' });
-    const simulated = JSON.parse(readFileSync(join(dir, 'sim', 'summary.json'), 'utf8')).metrics;
-    sim = Object.fromEntries(Object.entries(simulated).map(([k, v]) => [k, { sim: v }]));
-  }
+  const sim = summary.twin?.metrics ?? {};
   for (const key of run.keys) console.log(`| ${name} | ${run.agents} | ${key} | ${fmt(summary.metrics[key])} | ${fmt(sim[key]?.sim)} |`);
   console.log(`| ${name} | ${run.agents} | restarts, missing reports | ${summary.restarts.length}, ${summary.missingReports.length} | |`);
 }

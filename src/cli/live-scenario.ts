@@ -14,9 +14,8 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileS
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadScenario, scenarioHash } from '../scenario/load.js';
-import { agentOf, runScenario } from '../scenario/run-scenario.js';
+import { agentOf } from '../scenario/run-scenario.js';
 import { agentSchemas } from '../agent/agent-schemas.js';
-import { readScenarioSource } from '../scenario/source.js';
 import { buildWorld } from '../scenario/build-world.js';
 import { truthRttMs } from '../scenario/probes/overlay-probes.js';
 import { type NodeSample, sampleNode, VeOpCollector } from '../scenario/live-samples.js';
@@ -35,12 +34,14 @@ import { type AgentReport, runAgent } from '../runtime/live/agent.js';
 import type { LiveNode } from '../runtime/live/live-node.js';
 import { CHORD, type ChordProtocol } from '../protocols/chord/index.js';
 import { type AgentConfig, type AgentOptionsRaw, LIVE_MATRIX_MISSING, parseAgentOptions } from '../runtime/live/agent-config.js';
-import { type AgentRestart, launchAgents } from '../runtime/live/launcher.js';
+import { type AgentRestart, type LaunchControl, launchAgents } from '../runtime/live/launcher.js';
+import type { PeerAddress } from '../runtime/live/peer-table.js';
 import { LiveConfigError } from '../runtime/live/live-errors.js';
 import { integerOption, numberOption, requireOption } from '../runtime/live/option-parsing.js';
 import { Counters } from '../runtime/counters.js';
 import { type LiveCloudAgent, startLiveCloud } from './live-cloud-agent.js';
 import { codeVersion } from './provenance.js';
+import { runBackboneTwin, runTwin } from './live-twin.js';
 import { shellJoin } from './shell-quote.js';
 
 /** Agents a launch may start on one machine. */
@@ -182,6 +183,8 @@ export interface ScenarioLaunchOptionsRaw {
   readonly scenario: string;
   readonly set?: readonly string[];
   readonly agents?: string;
+  /** The option that gave `agents`, for messages (`--hosts` for the testbed); default --agents. */
+  readonly agentsOption?: string;
   readonly durationS?: string;
   readonly out?: string;
   readonly seed?: string;
@@ -193,13 +196,39 @@ export interface ScenarioLaunchOptionsRaw {
   readonly hypervisor?: string;
 }
 
+/**
+ * Where a launch runs its agents when not on loopback (the testbed's namespaces): given the
+ * agents' hosts it builds their network, says how to reach and start each agent and which of the
+ * scenario's faults it applies (and so the twin's faults); after the run, what it did.
+ */
+export interface LaunchSite {
+  /** summary.json's `mode`. */
+  readonly mode: string;
+  /** Aborts the launch as its own SIGINT does (a signal that came while the site was being built). */
+  readonly signal?: AbortSignal;
+  prepare(input: { readonly scenario: Scenario; readonly scenarioFile: string; readonly hosts: readonly number[]; readonly durationS: number }): LaunchSitePlan;
+  /** Called once the agents have all exited: fields for summary.json. */
+  finished(): Record<string, unknown>;
+  /** After `finished`: whether agents a and b could reach each other at run time atMs. */
+  reachable?(a: number, b: number, atMs: number): boolean;
+}
 
-export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, agentCommand: readonly string[], argv: readonly string[]): Promise<void> {
+export interface LaunchSitePlan {
+  readonly peers: readonly PeerAddress[];
+  readonly wrap: (id: number) => readonly string[];
+  readonly onControl: (control: LaunchControl) => void;
+  /** What of the scenario is not applied (e.g. stochastic faults, churn). */
+  readonly notApplied: readonly string[];
+  /** The faults the site applies, for the twin (host i = agent i). */
+  readonly twinFaults: readonly Record<string, unknown>[];
+}
+
+export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, agentCommand: readonly string[], argv: readonly string[], site?: LaunchSite): Promise<void> {
   const sets = [...(options.set ?? []), ...(options.seed === undefined ? [] : [`seed=${integerOption(options.seed, '--seed', 0, Number.MAX_SAFE_INTEGER)}`])];
   const scenario = loadScenario(options.scenario, sets);
   const world = buildWorld(scenario, options.scenario);
   const hostCount = world.network.hostCount;
-  const agents = integerOption(options.agents ?? '16', '--agents', 2, Math.min(LAUNCH_AGENTS_MAX, hostCount));
+  const agents = integerOption(options.agents ?? '16', options.agentsOption ?? '--agents', 2, Math.min(LAUNCH_AGENTS_MAX, hostCount));
   const durationS = numberOption(options.durationS ?? String(scenario.durationS), '--duration-s', 0.001, 86_400);
   // A run shorter than one metric interval takes no sample (and its simulated twin would be refused).
   if (durationS < scenario.metrics.intervalS) throw new LiveConfigError('arguments', '--duration-s', `at least the scenario's metrics.intervalS (${scenario.metrics.intervalS} s), or a shorter interval with --set metrics.intervalS=S`, String(durationS));
@@ -219,8 +248,9 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   mkdirSync(work, { recursive: true });
   const matrixFile = join(work, 'rtt-ms.tsv');
   writeFileSync(matrixFile, rttMatrixText(agents, (a, b) => deliveryRttMs(world.network, hosts[a], hosts[b]), options.scenario));
-  const skipped = [...(world.faults.length > 0 ? ['faults'] : []), ...(world.churn !== null ? ['churn'] : [])];
-  if (skipped.length > 0) process.stderr.write(`note: the scenario's ${skipped.join(' and ')} are not applied live (the testbed of issue 12 applies them)\n`);
+  const sitePlan = site?.prepare({ scenario, scenarioFile: options.scenario, hosts, durationS }) ?? null;
+  const skipped = sitePlan?.notApplied ?? [...(world.faults.length > 0 ? ['faults'] : []), ...(world.churn !== null ? ['churn'] : [])];
+  if (skipped.length > 0) process.stderr.write(`note: not applied live: ${skipped.join('; ')}${site === undefined ? ' (`luc testbed run` applies faults)' : ''}\n`);
 
   // Each agent's host: its own connection to libvirt (the test driver's state is per connection).
   if (scenario.cloud === undefined && options.hypervisor !== undefined) throw new LiveConfigError('arguments', '--hypervisor', 'a scenario with a cloud section (this one models no VMs)');
@@ -233,12 +263,16 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  process.stderr.write(`launching ${agents} agents of ${scenario.name} (${hostCount} hosts) on ${options.host ?? '127.0.0.1'} for ${durationS} s, seed ${scenario.seed}\n`);
+  site?.signal?.addEventListener('abort', onSignal, { once: true });
+  if (site?.signal?.aborted === true) abort.abort();
+  const where = sitePlan === null ? (options.host ?? '127.0.0.1') : `${site?.mode} (${sitePlan.peers[0].host}..${sitePlan.peers[agents - 1].host})`;
+  process.stderr.write(`launching ${agents} agents of ${scenario.name} (${hostCount} hosts) on ${where} for ${durationS} s, seed ${scenario.seed}\n`);
   const wallStart = performance.now();
   const result = await launchAgents(
-    { agents, host: options.host ?? '127.0.0.1', matrixFile, durationS, outDir: work, seed: scenario.seed, agentCommand: [...agentCommand], agentArgs, graceMs: LAUNCH_GRACE_MS, restartsMax, barrier },
+    { agents, host: options.host ?? '127.0.0.1', matrixFile, durationS, outDir: work, seed: scenario.seed, agentCommand: [...agentCommand], agentArgs, graceMs: LAUNCH_GRACE_MS, restartsMax, barrier, ...(sitePlan === null ? {} : { peers: sitePlan.peers, wrap: sitePlan.wrap, onControl: sitePlan.onControl }) },
     abort.signal,
   );
+  const siteRecord = site?.finished() ?? null;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   const wallTimeS = (performance.now() - wallStart) / 1000;
@@ -247,28 +281,33 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const restarts = rejoins(result.restarts, result.reports, result.epochMs ?? 0);
   // Down from the kill until the new process ran its node (known for an agent's last restart), else until it was spawned.
   const outages = restarts.map((r) => ({ id: r.id, downAtMs: r.diedAtMs, upAtMs: r.diedAtMs + (r.runningAfterMs ?? r.restartedAtMs - r.diedAtMs) }));
-  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost, outages, ...(vmSchedule === null ? {} : { vmPlacement: vmSchedule }), veMembers: plan?.veMembers });
+  const series = scoreLive({ scenario, agents, rttMs, samples, vmCount: scenario.cloud === undefined ? 0 : agents * scenario.cloud.vm.perHost, outages, ...(vmSchedule === null ? {} : { vmPlacement: vmSchedule }), veMembers: plan?.veMembers, reachable: site?.reachable?.bind(site) });
   const twinDir = join(dirname(outDir), `.${basename(outDir)}.twin`);
+  // A site applying faults needs the backbone in its twin (cut links and PoPs); a plain launch, only the RTTs.
+  const twinFaults = sitePlan?.twinFaults ?? [];
+  // A testbed run stopped by a signal wants its namespaces gone soon, not a simulation first.
   const twin =
-    options.twin === false
+    options.twin === false || site?.signal?.aborted === true
       ? null
-      : scenario.cloud === undefined
-        ? runTwin(options.scenario, sets, matrixFile, durationS, twinDir)
-        : runCloudTwin(scenario, world.backbone as BackboneNetwork, hosts, durationS, join(work, 'twin-scenario.json'), twinDir);
-  const missing = result.reports.flatMap((report, id) => (report === null ? [id] : []));
+      : scenario.cloud === undefined && (sitePlan === null || world.backbone === null)
+        ? runTwin(options.scenario, sets, matrixFile, durationS, twinDir, twinFaults)
+        : runBackboneTwin(scenario, world.backbone as BackboneNetwork, hosts, durationS, join(work, 'twin-scenario.json'), twinDir, twinFaults, { file: options.scenario, sets });
+  // An agent a fault kept down to the end wrote no report, rightly.
+  const missing = result.reports.flatMap((report, id) => (report === null && !String(result.exits[id]).startsWith('held down') ? [id] : []));
   const summary = {
     scenario: scenario.name,
     seed: scenario.seed,
     scenarioHash: scenarioHash(scenario),
     code: codeVersion(),
     commandLine: shellJoin(argv),
-    mode: 'live',
+    mode: site?.mode ?? 'live',
     hosts: hostCount,
     agents,
     agentHosts: hosts.map((h) => world.network.hostName(h)),
     durationS,
     notApplied: skipped,
     ...(vmSchedule === null ? {} : { vmPlacement: `a schedule played by the agents (${vmSchedule.vmCount} VMs, ${vmSchedule.moves.length} moves; VMs of a killed agent stay on it)` }),
+    ...(siteRecord === null ? {} : { [site?.mode ?? 'site']: siteRecord }),
     ...(scenario.cloud === undefined ? {} : { hypervisor: options.hypervisor ?? DEFAULT_HYPERVISOR, migrations: (options.hypervisor ?? DEFAULT_HYPERVISOR).startsWith('test:') ? 'emulated (libvirt test driver)' : 'virsh migrate --live', load: (options.hypervisor ?? DEFAULT_HYPERVISOR).startsWith('test:') ? 'injected from the scenario workload' : 'measured (domstats)' }),
     missingReports: missing,
     exits: result.exits,
@@ -286,7 +325,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   process.stdout.write(`${head.map(([k, v]) => `${k} ${round(v)}${simOf(k)}`).join(', ')}; wall ${wallTimeS.toFixed(1)} s; ${outDir}\n`);
   if (missing.length > 0) {
     process.stderr.write(`no report from agent(s) ${missing.join(', ')} (exits: ${result.exits.join(', ')}); scored the agents that sampled; see ${outDir}/agents/agent-<i>.log\n`);
-    process.exit(1);
+    process.exitCode = 1;
   }
 }
 
@@ -312,52 +351,6 @@ function rejoins(restarts: readonly AgentRestart[], reports: readonly (AgentRepo
     const report = last.get(r.id) === r ? reports[r.id] : null;
     return { ...r, runningAfterMs: since(r, report?.startedAtMs), heardAfterMs: since(r, report?.firstDeliveryAtMs), chordJoinedAfterMs: since(r, report?.chordJoinedAtMs) };
   });
-}
-
-/**
- * The simulated twin of a live launch: the same scenario on the same agents (a matrix topology
- * of the RTTs the shim applied, one host per row), the same duration and seed, without the faults
- * and churn the live run does not apply either. Its results go to `dir` (a `luc run` folder).
- */
-function runTwin(scenarioFile: string, sets: readonly string[], matrixFile: string, durationS: number, dir: string): { dir: string; metrics: Record<string, number> } {
-  const data = JSON.parse(JSON.stringify(readScenarioSource(scenarioFile).data)) as Record<string, unknown>;
-  for (const section of ['hosts', 'faults', 'churn']) delete data[section];
-  const twinFile = join(dirname(matrixFile), 'twin-scenario.json');
-  writeFileSync(twinFile, `${JSON.stringify({ ...data, durationS, topology: { kind: 'matrix', file: matrixFile, unit: 'ms', missing: [...LIVE_MATRIX_MISSING] } }, null, 2)}\n`);
-  const twin = loadScenario(twinFile, sets);
-  const outcome = runScenario(twin, twinFile);
-  const metrics = outcome.series.finalValues();
-  const summary = { scenario: twin.name, seed: twin.seed, mode: 'simulated twin of the live run', hosts: outcome.hostCount, virtualTimeS: outcome.virtualTimeS, eventsProcessed: outcome.eventsProcessed, metrics };
-  writeResults(dir, { rows: outcome.series.all(), summary, resolvedScenario: twin });
-  return { dir, metrics };
-}
-
-/**
- * The simulated twin of a live launch with a cloud: migrations cross the backbone's links, so the
- * twin keeps the backbone and holds exactly the agents' hosts (`hosts.perPop` as a list of the
- * agents per PoP). Hosts are numbered PoP by PoP in both, so twin host i is agent i, and the
- * cloud (VMs, VEs, loads) is laid out as the live plan lays it (`live-cloud.ts`). Null, with a
- * note, when two PoPs share a name (a list by name cannot say which).
- */
-function runCloudTwin(scenario: Scenario, network: BackboneNetwork, agentHosts: readonly number[], durationS: number, twinFile: string, dir: string): { dir: string; metrics: Record<string, number> } | null {
-  const pops = network.backbone.pops;
-  if (new Set(pops.map((p) => p.name)).size !== pops.length) {
-    process.stderr.write(`note: no simulated twin: two PoPs of ${network.backbone.name} share a name\n`);
-    return null;
-  }
-  const counts: Record<string, number> = {};
-  for (const host of agentHosts) {
-    const name = pops[network.hostPop[host]].name;
-    counts[name] = (counts[name] ?? 0) + 1;
-  }
-  const data = { ...scenario, durationS, hosts: { ...scenario.hosts, perPop: { rule: 'list', counts, default: 0 } }, faults: [], churn: undefined };
-  writeFileSync(twinFile, `${JSON.stringify(data, null, 2)}\n`);
-  const twin = loadScenario(twinFile);
-  const outcome = runScenario(twin, twinFile);
-  const metrics = outcome.series.finalValues();
-  const summary = { scenario: twin.name, seed: twin.seed, mode: 'simulated twin of the live run', hosts: outcome.hostCount, virtualTimeS: outcome.virtualTimeS, eventsProcessed: outcome.eventsProcessed, metrics };
-  writeResults(dir, { rows: outcome.series.all(), summary, resolvedScenario: twin });
-  return { dir, metrics };
 }
 
 /** The final value of each metric both runs have, live beside simulated (sorted by name). */

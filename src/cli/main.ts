@@ -17,6 +17,7 @@ import { registerSweepCommands } from './sweep-command.js';
 import { registerResultsCommands } from './results-command.js';
 import { registerCheckCommands } from './check-command.js';
 import { registerTortureCommand } from './torture-command.js';
+import { registerTestbedCommands } from './testbed-command.js';
 
 export const DEFAULT_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'renater-vivaldi.yaml');
 
@@ -80,6 +81,7 @@ export function buildProgram(): Command {
   registerResultsCommands(program);
   registerCheckCommands(program);
   registerTortureCommand(program);
+  registerTestbedCommands(program);
   return program;
 }
 

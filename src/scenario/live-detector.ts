@@ -3,8 +3,9 @@
  * emitted (`DetectorLeaves`, the wrap of `withDetector`) and samples them with its watched
  * neighbours; the launcher judges them with the simulation's `DetectorScore` against what really
  * happened to the agents: an agent process killed at `downAtMs` and started again at `upAtMs` (the
- * launcher's restarts). A launch applies no partition, so every pair of running agents is
- * reachable and a leave of a running agent is a false suspicion.
+ * launcher's restarts). A leave of a running agent is a false suspicion if the two could reach
+ * each other then (always, on loopback; the testbed says, when it cuts links or partitions), and
+ * a cut-off leave otherwise, as in simulation.
  *
  * Resolution: a crash's watchers are the agents whose last sample before it listed the crashed
  * agent among their neighbours (the simulation counts them at the crash itself).
@@ -64,7 +65,12 @@ export class LiveDetectorTally {
   private readonly recoveries: AgentOutage[];
   private readonly lastNeighbours: (readonly NodeId[] | undefined)[];
 
-  constructor(agents: number, timeoutMs: number, outages: readonly AgentOutage[]) {
+  constructor(
+    agents: number,
+    timeoutMs: number,
+    outages: readonly AgentOutage[],
+    private readonly reachable: (watcher: NodeId, peer: NodeId, atMs: number) => boolean = () => true,
+  ) {
     this.score = new DetectorScore(timeoutMs);
     this.outages = [...outages].sort((a, b) => a.downAtMs - b.downAtMs || a.id - b.id);
     this.recoveries = [...outages].sort((a, b) => a.upAtMs - b.upAtMs || a.id - b.id);
@@ -85,9 +91,9 @@ export class LiveDetectorTally {
       const watchers = this.lastNeighbours.filter((neighbours, watcher) => watcher !== id && neighbours?.includes(id) === true).length;
       happenings.push({ atMs: downAtMs, order: 1, apply: () => this.score.crashed(id, downAtMs, watchers) });
     }
-    for (const sample of byId) {
-      for (const leave of sample?.detector?.leaves ?? []) happenings.push({ atMs: leave.atMs, order: 2, apply: () => this.score.leave(leave.peer, leave.atMs, true) });
-    }
+    byId.forEach((sample, watcher) => {
+      for (const leave of sample?.detector?.leaves ?? []) happenings.push({ atMs: leave.atMs, order: 2, apply: () => this.score.leave(leave.peer, leave.atMs, this.reachable(watcher, leave.peer, leave.atMs)) });
+    });
     happenings.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
     for (const happening of happenings) happening.apply();
     byId.forEach((sample, id) => {

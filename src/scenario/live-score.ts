@@ -39,6 +39,8 @@ export interface LiveScoreInput {
   readonly vmPlacement?: PlacementTruth;
   /** The members of each VE by id (the scenario's), to judge VE operations against; without them, the owners' answers. */
   readonly veMembers?: readonly (readonly number[])[];
+  /** Whether agents a and b could reach each other at run time atMs (default: always). */
+  readonly reachable?: (a: NodeId, b: NodeId, atMs: number) => boolean;
 }
 
 /** The agents' samples of one tick, read through the probes' view of the nodes. */
@@ -101,7 +103,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
   const routingTotals = newRoutingTotals();
   const spiralTotals = { searches: 0 };
   const cloud = new CloudTally(agents, input.vmCount ?? 0);
-  const detector = scenario.detector === undefined ? null : new LiveDetectorTally(agents, scenario.detector.timeoutMs, input.outages ?? []);
+  const detector = scenario.detector === undefined ? null : new LiveDetectorTally(agents, scenario.detector.timeoutMs, input.outages ?? [], input.reachable);
   const vmIndexProbe = input.vmPlacement === undefined ? null : new VmIndexProbe(input.vmPlacement);
   const ticks = samplesByTick(agents, input.samples);
   const ve = veTallyOf(ticks, input.veMembers);

@@ -7,6 +7,11 @@
  * A supervisor: an agent that dies before the run's end (a crash, kill -9) is started again on
  * its port, with the same arguments, `restartDelayMs` later and at most `restartsMax` times; its
  * log is appended to, its pid file rewritten (`agent-<i>.pid`), and each restart recorded.
+ *
+ * Where agents run is the caller's: by default on free ports of `host`; with `peers` at given
+ * addresses (e.g. one network namespace each), each command prefixed by `wrap(id)` (`ip netns
+ * exec NS`). A caller that applies faults gets a `LaunchControl` (`onControl`): it may crash an
+ * agent on purpose, which is then held down until a given run time instead of restarted at once.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -43,6 +48,26 @@ export interface LaunchConfig {
    * launcher writes it, the epoch being `leadMs` later. So slow-loading agents all start together.
    */
   readonly barrier?: { readonly epochFile: string; readonly readyFile: (id: number) => string; readonly timeoutMs: number; readonly leadMs: number };
+  /** Every agent's address (entry i is agent i's), instead of free ports on `host`. */
+  readonly peers?: readonly PeerAddress[];
+  /** A command prefix for agent `id` (e.g. ['ip', 'netns', 'exec', 'ns-3']); default none. */
+  readonly wrap?: (id: number) => readonly string[];
+  /** Called once, at the launch's start, with the means to crash agents on purpose. */
+  readonly onControl?: (control: LaunchControl) => void;
+}
+
+/** What a caller applying faults may do to a running launch. */
+export interface LaunchControl {
+  /** The run's time 0 once set (Date.now() units), or null before the barrier opens. */
+  epochMs(): number | null;
+  /** Called with the epoch when it is set (at once if it is already). */
+  onEpoch(listener: (epochMs: number) => void): void;
+  /**
+   * SIGKILL agent `id` now and start it again at run time `upAtMs` (ms since the epoch; null:
+   * never), not before: a crash of the scenario, not one the supervisor repairs. It does not count
+   * against restartsMax. Returns false when the agent was not running (already down, run over).
+   */
+  crash(id: number, upAtMs: number | null): boolean;
 }
 
 /** One restart of an agent: when its process died (ms since the launch), how, and when the new one started. */
@@ -51,6 +76,8 @@ export interface AgentRestart {
   readonly diedAtMs: number;
   readonly exit: number | string;
   readonly restartedAtMs: number;
+  /** True for a crash on purpose (LaunchControl.crash), held down until its time. */
+  readonly heldDown?: true;
 }
 
 export interface LaunchResult {
@@ -70,8 +97,8 @@ export interface LaunchResult {
 export async function launchAgents(config: LaunchConfig, signal?: AbortSignal): Promise<LaunchResult> {
   const startMs = performance.now();
   mkdirSync(config.outDir, { recursive: true });
-  const ports = await findFreeUdpPorts(config.host, config.agents);
-  const peers: PeerAddress[] = ports.map((port, id) => ({ id, host: config.host, port }));
+  const peers: readonly PeerAddress[] = config.peers ?? (await findFreeUdpPorts(config.host, config.agents)).map((port, id) => ({ id, host: config.host, port }));
+  if (peers.length !== config.agents) throw new RangeError(`${peers.length} peer addresses for ${config.agents} agents`);
   const peersFile = join(config.outDir, 'peers.json');
   writeFileSync(peersFile, formatPeerTable(peers));
   // A fresh cluster key per launch: only these agents can talk to each other.
@@ -86,7 +113,7 @@ export async function launchAgents(config: LaunchConfig, signal?: AbortSignal): 
 }
 
 function spawnAgent(config: LaunchConfig, id: number, peersFile: string, keyFile: string, reportFile: string, append: boolean): ChildProcess {
-  const [command, ...prefix] = config.agentCommand;
+  const [command, ...prefix] = [...(config.wrap?.(id) ?? []), ...config.agentCommand];
   const args = [
     ...prefix,
     '--id', String(id),
@@ -136,6 +163,13 @@ function supervise(
     const { barrier } = config;
     let epochMs: number | null = barrier === undefined ? (config.epochMs ?? Date.now()) : null;
     const elapsedMs = (): number => Date.now() - (epochMs ?? Date.now());
+    const epochListeners: ((epochMs: number) => void)[] = [];
+    const setEpoch = (epoch: number): void => {
+      epochMs = epoch;
+      for (const listener of epochListeners) listener(epoch);
+    };
+    // Agents crashed on purpose and not yet dead: when each may come back (run time, null: never).
+    const held = new Map<number, number | null>();
     const living = (): ChildProcess[] => children.filter((c): c is ChildProcess => c !== null && c.exitCode === null && c.signalCode === null);
     const terminate = (): void => {
       clearTimeout(termTimer);
@@ -169,6 +203,23 @@ function supervise(
         if (done) return;
         done = true;
         const diedAtMs = elapsedMs();
+        if (held.has(id)) {
+          const upAtMs = held.get(id) ?? null;
+          held.delete(id);
+          if (upAtMs !== null && !ending && upAtMs < runEndMs) {
+            pendingIds.add(id);
+            const timer = setTimeout(() => {
+              pendingRestarts.delete(timer);
+              pendingIds.delete(id);
+              restarts.push({ id, diedAtMs: Math.round(diedAtMs), exit, restartedAtMs: Math.round(elapsedMs()), heldDown: true });
+              start(id, true);
+            }, Math.max(0, upAtMs - elapsedMs()));
+            pendingRestarts.add(timer);
+            return;
+          }
+          settle(id, `held down (${exit})`);
+          return;
+        }
         // A crash before the run's end is restarted; a clean exit, or anything once the run ends, is final.
         if (crashed && !ending && diedAtMs < runEndMs && restartsOf[id] < restartsMax) {
           restartsOf[id]++;
@@ -202,13 +253,25 @@ function supervise(
         const ready = children.filter((_, id) => existsSync(barrier.readyFile(id))).length;
         if (ready < count && Date.now() - openedMs < barrier.timeoutMs) return;
         clearInterval(barrierPoll);
-        epochMs = Date.now() + barrier.leadMs;
+        const epoch = Date.now() + barrier.leadMs;
         const tmp = `${barrier.epochFile}.tmp`;
-        writeFileSync(tmp, `${epochMs}\n`);
+        writeFileSync(tmp, `${epoch}\n`);
         renameSync(tmp, barrier.epochFile); // agents never read half a number
-        armEnd(epochMs);
+        armEnd(epoch);
+        setEpoch(epoch);
       }, BARRIER_POLL_MS);
     }
+    config.onControl?.({
+      epochMs: () => epochMs,
+      onEpoch: (listener) => (epochMs === null ? epochListeners.push(listener) : listener(epochMs)),
+      crash: (id, upAtMs) => {
+        const child = children[id];
+        if (ending || child === null || child.exitCode !== null || child.signalCode !== null || held.has(id)) return false;
+        held.set(id, upAtMs);
+        child.kill('SIGKILL');
+        return true;
+      },
+    });
     signal?.addEventListener('abort', terminate, { once: true });
     for (let id = 0; id < count; id++) start(id, false);
     if (signal?.aborted) terminate();

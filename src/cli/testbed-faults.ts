@@ -1,0 +1,88 @@
+/**
+ * Plays a testbed's fault plan (`scenario/testbed-plan.ts`) on the running launch: at each
+ * step's time after the epoch, the veths are moved onto the bridges of their groups (a cut or a
+ * partition; the heal moves them back) and the agents whose host went down are SIGKILLed and
+ * held down until their host is up again (the launcher starts them then). Each step records
+ * when it was really in place, in ms since the epoch, for summary.json.
+ */
+import type { TestbedFaultPlan, TestbedStep } from '../scenario/testbed-plan.js';
+import type { LaunchControl } from '../runtime/live/launcher.js';
+import type { NetnsTestbed } from '../runtime/live/netns/netns-testbed.js';
+
+export interface AppliedStep {
+  readonly plannedAtS: number;
+  /** When the step was in place (bridges moved, agents killed); null if the run ended first. */
+  readonly appliedAtS: number | null;
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
+  /** Agents by group (each group reaches only itself); agents down apart. */
+  readonly groups: readonly (readonly number[])[];
+  readonly down: readonly number[];
+  readonly killed: readonly number[];
+  readonly error?: string;
+}
+
+export class TestbedFaultPlayer {
+  private readonly applied: (AppliedStep | null)[];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly plan: TestbedFaultPlan,
+    private readonly testbed: NetnsTestbed,
+    private readonly log: (line: string) => void,
+  ) {
+    this.applied = plan.steps.map(() => null);
+  }
+
+  /** Arm the steps once the launch's epoch is known. */
+  attach(control: LaunchControl): void {
+    control.onEpoch((epochMs) => {
+      this.plan.steps.forEach((step, k) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          if (!this.stopped) this.applyStep(step, k, epochMs, control);
+        }, Math.max(0, epochMs + step.atMs - Date.now()));
+        this.timers.add(timer);
+      });
+    });
+  }
+
+  private applyStep(step: TestbedStep, k: number, epochMs: number, control: LaunchControl): void {
+    const downAt = (id: number): { untilMs: number | null } | undefined => this.plan.downs.find((d) => d.id === id && d.fromMs === step.atMs);
+    const killed: number[] = [];
+    let error: string | undefined;
+    try {
+      // Kill first: an agent of a crashed PoP must not talk over a link that is about to be cut.
+      step.groups.forEach((group, id) => {
+        const down = downAt(id);
+        if (group < 0 && down !== undefined && control.crash(id, down.untilMs)) killed.push(id);
+      });
+      this.testbed.setGroups(step.groups);
+    } catch (e) {
+      error = (e as Error).message;
+      this.log(`testbed: step at ${step.atMs / 1000} s failed: ${error}`);
+    }
+    const appliedAtS = Number(((Date.now() - epochMs) / 1000).toFixed(3));
+    const groups: number[][] = [];
+    step.groups.forEach((group, id) => group >= 0 && (groups[group] ??= []).push(id));
+    const down = step.groups.flatMap((g, id) => (g < 0 ? [id] : []));
+    this.applied[k] = { plannedAtS: step.atMs / 1000, appliedAtS, starts: step.starts, ends: step.ends, groups, down, killed, ...(error === undefined ? {} : { error }) };
+    this.log(`testbed: at ${appliedAtS} s (planned ${step.atMs / 1000} s): ${groups.length} group(s) ${groups.map((g) => `[${g.join(',')}]`).join(' ')}${down.length > 0 ? `, down ${down.join(',')}` : ''}`);
+  }
+
+  /** No step after this (the run is over or aborted). */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Every step, applied or not, for summary.json. */
+  record(): AppliedStep[] {
+    return this.plan.steps.map(
+      (step, k) =>
+        this.applied[k] ?? { plannedAtS: step.atMs / 1000, appliedAtS: null, starts: step.starts, ends: step.ends, groups: [], down: [], killed: [] },
+    );
+  }
+}
