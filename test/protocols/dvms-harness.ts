@@ -7,6 +7,7 @@ import { msToUs } from '../../src/kernel/time.js';
 import type { NodeId } from '../../src/runtime/context.js';
 import { DVMS, type DvmsConfig, type DvmsOverlay, DvmsProtocol, type PartitionInfo, defaultDvmsConfig } from '../../src/protocols/dvms/index.js';
 import type { SchedulingOutcome } from '../../src/protocols/scheduling-outcome.js';
+import type { MigrationModel } from '../../src/runtime/sim/sim-hypervisor.js';
 import { CloudWorld } from '../support/cloud-world.js';
 
 /** A fixed ring over node ids and points on a plane (RTT estimate = 2 x distance + 1 ms). */
@@ -55,6 +56,8 @@ export interface DvmsWorldOptions {
   readonly pops?: number;
   /** Drive the VMPlaceS load changes (rate VMs / 300 s) until this time. */
   readonly loadsUntilS?: number;
+  /** The hypervisors' migration model (default: test/support/cloud-world.ts's `TEST_MIGRATION`). */
+  readonly migration?: Partial<MigrationModel>;
 }
 
 export interface LoggedOutcome extends SchedulingOutcome {
@@ -77,6 +80,7 @@ export class DvmsWorld {
       seed: options.seed ?? 1,
       pops: options.pops ?? 1,
       loadsUntilS: options.loadsUntilS,
+      migration: options.migration,
       stack: (contextFor) => {
         const ctx = contextFor(DVMS);
         return new Map([[DVMS, new DvmsProtocol(ctx, new StaticOverlay(ctx.id, n, points), config)]]);

@@ -199,6 +199,48 @@ describe('DVMS failures', () => {
   });
 });
 
+describe('DVMS with migrations slower than migrationTimeoutMs', () => {
+  // A VM copied at 150 Mbit/s: about 70 s of pre-copy, while the leader waits 20 s for its report.
+  const slowMigrations = { migration: { bandwidthBps: 1.5e8 }, config: { migrationTimeoutMs: 20_000 } };
+
+  it('a host whose overload the migrations leaving it will end starts no new ISP: one ISP, 2 migrations, 2 VMs moved', () => {
+    const w = new DvmsWorld({ hosts: 8, seed: 3, ...slowMigrations });
+    w.load(ONE_OVERLOAD);
+    let heldLongestMs = 0;
+    const heldSinceMs = new Map<number, number>();
+    w.world.sim.afterEvent = () => {
+      for (let id = 0; id < w.n; id++) {
+        if (w.dvms(id)?.isFree() !== false) heldSinceMs.delete(id);
+        else if (!heldSinceMs.has(id)) heldSinceMs.set(id, w.nowMs());
+        else heldLongestMs = Math.max(heldLongestMs, w.nowMs() - (heldSinceMs.get(id) as number));
+      }
+    };
+    w.runUntilMs(150_000);
+    expect(w.world.overloadedHosts()).toEqual([]);
+    expect(w.world.migrations.map((m) => [m.from, m.ok])).toEqual([[0, true], [0, true]]);
+    expect(w.world.migrations.every((m) => m.durationUs > 60e6)).toBe(true);
+    expect(w.world.cloud.vmsOf(0)).toHaveLength(8);
+    expect(w.count('isps_started')).toBe(1);
+    expect(w.count('migrations_ordered')).toBe(2);
+    expect(w.count('migrations_timed_out')).toBe(2);
+    expect(w.count('overloads_leaving')).toBeGreaterThan(30); // seen every second until the VMs land
+    expect(w.busyNodes()).toEqual([]);
+    expect(heldLongestMs).toBeLessThan(25_000); // the one partition: planning, then the 20 s wait
+  });
+
+  it('a host still overloaded without the VMs leaving it starts an ISP as usual', () => {
+    const w = new DvmsWorld({ hosts: 8, seed: 3, ...slowMigrations });
+    w.load(ONE_OVERLOAD); // 2 cores over, VMs of 1 core: one VM leaving is not enough
+    const [vm] = w.world.cloud.vmsOf(0);
+    w.world.hypervisors.of(0).migrate(vm, 7, () => {});
+    w.runUntilMs(10_000);
+    expect(w.count('isps_started')).toBe(1);
+    expect(w.count('overloads_leaving')).toBe(0);
+    expect(w.count('overloads_seen')).toBe(1);
+    expect(w.count('migrations_ordered')).toBe(2); // the plan still counts the VM leaving on host 0 (pinned there)
+  });
+});
+
 describe('DVMS under churn', () => {
   it('an ISP sent to a crashed node is sent to the next one after forwardTimeoutMs', () => {
     const w = new DvmsWorld({ hosts: 8, seed: 3 });

@@ -3,7 +3,8 @@
  * BeyondTheClouds/DVMS; the DVMS of VMPlaceS), as a thin shell over `Leader`:
  *   - monitoring: every `monitorPeriodMs` a free node compares its hypervisor's CPU demand with
  *     cores x `overloadThreshold`; an overload starts an Iterative Scheduling Procedure (ISP):
- *     the node is initiator and leader of the partition {itself};
+ *     the node is initiator and leader of the partition {itself}; not while the VMs migrating
+ *     away from it will end the overload (`dvms.overloads_leaving`);
  *   - an ISP arriving at a free node: it joins and leads (after the previous leader confirms);
  *     at a node of another partition: passed on along the ring, or, when both
  *     partitions are blocked and the ISP's ranks higher, offered to the node's leader for a
@@ -14,7 +15,7 @@
  *     and reports each to the leader that ordered it.
  * ISP hops are acknowledged (`IspForwarder`); unanswered peers are suspected for a while.
  */
-import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../runtime/context.js';
+import type { Hypervisor, Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../runtime/context.js';
 import { newSchedulingLog, type SchedulerProtocol, type SchedulingOutcome } from '../scheduling-outcome.js';
 import type { OutcomeLog } from '../outcome-log.js';
 import { type DvmsConfig, validateDvmsConfig } from './dvms-config.js';
@@ -31,6 +32,19 @@ import { isValidVersion } from './validate.js';
 import { MigrationQueue } from './migration-queue.js';
 
 export const DVMS = 'dvms';
+
+/**
+ * A host's CPU demand once the VMs migrating away from it have left (their demand counts at the
+ * source until the migration ends). A pre-copy migration under WAN contention can outlast
+ * `migrationTimeoutMs` many times over: the leader that ordered it has dissolved its partition,
+ * and an initiator that started a new ISP for the overload its migrations are ending would order
+ * other VMs away, which contend for the same links and outlast the timeout in turn.
+ */
+function demandStaying(hv: Hypervisor): number {
+  let leaving = 0;
+  for (const vm of hv.vms()) if (vm.migrating) leaving += vm.cpuDemand;
+  return hv.cpuDemand() - leaving;
+}
 
 /** Deadlines within this of now have passed (timers are rounded to whole microseconds). */
 const EPSILON_MS = 1e-3;
@@ -169,8 +183,10 @@ export class DvmsProtocol implements Protocol, SchedulerProtocol {
     this.monitorTimer = ctx.setTimer(config.monitorPeriodMs, this.onMonitor);
     const hv = ctx.hypervisor;
     if (hv === undefined || this.role.kind !== 'free') return;
-    if (!(hv.cpuDemand() > hv.host().cores * config.overloadThreshold)) return;
+    const capacity = hv.host().cores * config.overloadThreshold;
+    if (!(hv.cpuDemand() > capacity)) return;
     ctx.metrics.count('dvms.overloads_seen');
+    if (!(demandStaying(hv) > capacity)) return ctx.metrics.count('dvms.overloads_leaving');
     const data = this.joinData();
     if (data === null) return;
     this.seq++;
