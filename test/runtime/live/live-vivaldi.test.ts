@@ -47,7 +47,9 @@ describe('live Vivaldi on 8 agent processes', () => {
         seed: SEED,
         agentCommand: [process.execPath, DIST_LIVE_CLI, 'live', 'agent'],
         agentArgs: ['--vivaldi-period-ms', '100', '--gossip-period-ms', '200'],
-        graceMs: 5_000,
+        // Each agent runs DURATION_S from its own start; on a busy machine some load seconds late, and
+        // the launcher's deadline counts from the launch: give them time to finish on their own.
+        graceMs: 30_000,
       },
       abort.signal,
     );
@@ -66,5 +68,5 @@ describe('live Vivaldi on 8 agent processes', () => {
     console.log(`live Vivaldi: ${AGENTS} agents, seed ${SEED}, median relative error ${(100 * medianError).toFixed(1)}%, wall ${wallS.toFixed(1)} s`);
     expect(medianError).toBeLessThan(0.25);
     passed = true;
-  }, 60_000);
+  }, 90_000);
 });
