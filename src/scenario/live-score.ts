@@ -206,7 +206,7 @@ class CloudTally {
       for (const m of cloud.migrations) {
         if (m.ok) this.migrations++;
         else this.migrationsFailed++;
-        if (m.emulated) this.migrationsEmulated++;
+        if (m.ok && m.emulated) this.migrationsEmulated++; // of cloud.migrations, those emulated
       }
     });
     let duplicated = 0;

@@ -108,7 +108,7 @@ describe('scoreLive', () => {
       sample(2, 1, host([[3, 1]])),
       sample(0, 2, host([[0, 3]])),
       sample(1, 2, host([[2, 1], [1, 3]], [{ vm: 1, ok: true, reason: '', ms: 5, emulated: true }])),
-      sample(2, 2, host([[3, 1]])),
+      sample(2, 2, host([[3, 1]], [{ vm: 3, ok: false, reason: 'target-down', ms: 5, emulated: true }])), // a failed emulated one
       sample(0, 3, host([[0, 3]])),
       sample(1, 3, host([[2, 1], [1, 3], [3, 1]])), // VM 3 on two hosts
       sample(2, 3, host([[3, 1]])),
@@ -125,7 +125,8 @@ describe('scoreLive', () => {
     expect(metrics['cloud.violations_resolved']).toBe(1);
     expect(metrics['cloud.resolve_s_max']).toBe(1);
     expect(metrics['cloud.migrations']).toBe(1);
-    expect(metrics['cloud.migrations_emulated']).toBe(1);
+    expect(metrics['cloud.migrations_failed']).toBe(1);
+    expect(metrics['cloud.migrations_emulated']).toBe(1); // of the migrations done, those emulated
     expect(metrics['cloud.vms_on_two_hosts']).toBe(1);
     expect(metrics['cloud.vms_missing']).toBe(1); // VM 4 is nowhere
   });
