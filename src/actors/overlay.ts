@@ -28,35 +28,61 @@ export interface Overlay {
 }
 
 /**
+ * Listeners called in subscription order on a snapshot taken at each call (copy on write: one
+ * that unsubscribes or subscribes during a call does not shift the others), at most `max` of them.
+ */
+class ListenerList<L> {
+  private items: L[] = [];
+
+  constructor(
+    private readonly owner: string,
+    private readonly max: number,
+  ) {}
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** The listeners now; the array is never changed in place, so it can be iterated while they change. */
+  get snapshot(): readonly L[] {
+    return this.items;
+  }
+
+  add(listener: L): Subscription {
+    if (this.items.length >= this.max) throw new RangeError(`${this.owner}: more than ${this.max} listeners`);
+    this.items = [...this.items, listener];
+    let active = true;
+    return {
+      unsubscribe: () => {
+        if (!active) return;
+        active = false;
+        this.items = this.items.filter((l) => l !== listener);
+      },
+    };
+  }
+}
+
+/**
  * The listener list of an overlay: events go to listeners in subscription order, to a snapshot
- * taken at emission (a listener that unsubscribes or subscribes during an event does not shift
- * the others). Bounded: subscribing beyond `listenersMax` is an error.
+ * taken at emission. Bounded: subscribing beyond `listenersMax` is an error.
  */
 export class OverlayEvents {
-  private listeners: OverlayListener[] = [];
+  private readonly listeners: ListenerList<OverlayListener>;
 
-  constructor(private readonly listenersMax = 1024) {}
+  constructor(listenersMax = 1024) {
+    this.listeners = new ListenerList('OverlayEvents', listenersMax);
+  }
 
   get listenerCount(): number {
     return this.listeners.length;
   }
 
   subscribe(listener: OverlayListener): Subscription {
-    if (this.listeners.length >= this.listenersMax) throw new RangeError(`OverlayEvents: more than ${this.listenersMax} listeners`);
-    this.listeners = [...this.listeners, listener]; // copy on write: emit iterates a snapshot
-    let active = true;
-    return {
-      unsubscribe: () => {
-        if (!active) return;
-        active = false;
-        this.listeners = this.listeners.filter((l) => l !== listener);
-      },
-    };
+    return this.listeners.add(listener);
   }
 
   emit(event: OverlayEvent): void {
-    const snapshot = this.listeners;
-    for (const listener of snapshot) listener(event);
+    for (const listener of this.listeners.snapshot) listener(event);
   }
 }
 
@@ -78,26 +104,18 @@ export interface MembershipSource {
  * while nobody listens, so a protocol without an actor layer runs exactly as before.
  */
 export class MembershipHook {
-  private listeners: (() => void)[] = [];
+  private readonly listeners = new ListenerList<() => void>('MembershipHook', Infinity);
 
   get listening(): boolean {
     return this.listeners.length > 0;
   }
 
   add(listener: () => void): Subscription {
-    this.listeners = [...this.listeners, listener]; // copy on write: fire iterates a snapshot
-    let active = true;
-    return {
-      unsubscribe: () => {
-        if (!active) return;
-        active = false;
-        this.listeners = this.listeners.filter((l) => l !== listener);
-      },
-    };
+    return this.listeners.add(listener);
   }
 
   fire(): void {
-    const snapshot = this.listeners;
+    const snapshot = this.listeners.snapshot;
     for (let i = 0; i < snapshot.length; i++) snapshot[i]();
   }
 }

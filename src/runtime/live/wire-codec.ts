@@ -178,6 +178,14 @@ export function openDatagram(datagram: Buffer, key: KeyObject | null, self: Node
   const version = datagram.readUInt8(0);
   if (version === WIRE_VERSION_FRAGMENT) return openFragment(datagram, key, self, peerCount);
   if (version !== WIRE_VERSION) return 'malformed';
+  const frame = checkFrame(datagram, key, self, peerCount);
+  if (typeof frame === 'string') return frame;
+  const { from, to, macAt } = frame;
+  return { from, to, epochMs: datagram.readUIntBE(9, 6), counter: datagram.readUIntBE(15, 6), body: datagram.subarray(HEADER_BYTES, macAt) };
+}
+
+/** The framing every datagram shares (whole or fragment): a known sender, a good MAC, then this node as the addressee. */
+function checkFrame(datagram: Buffer, key: KeyObject | null, self: NodeId, peerCount: number): { from: NodeId; to: NodeId; macAt: number } | FrameFailure {
   const from = datagram.readUInt32BE(1);
   const to = datagram.readUInt32BE(5);
   if (from >= peerCount) return 'malformed';
@@ -185,7 +193,7 @@ export function openDatagram(datagram: Buffer, key: KeyObject | null, self: Node
   // The MAC first: an unauthenticated datagram tells nothing, not even where it was meant to go.
   if (key !== null && !timingSafeEqual(mac(key, datagram.subarray(0, macAt)), datagram.subarray(macAt))) return 'bad-mac';
   if (to !== self) return 'misdirected';
-  return { from, to, epochMs: datagram.readUIntBE(9, 6), counter: datagram.readUIntBE(15, 6), body: datagram.subarray(HEADER_BYTES, macAt) };
+  return { from, to, macAt };
 }
 
 /**
@@ -196,12 +204,9 @@ export function openDatagram(datagram: Buffer, key: KeyObject | null, self: Node
  */
 function openFragment(datagram: Buffer, key: KeyObject | null, self: NodeId, peerCount: number): Opened | FrameFailure {
   if (datagram.length < FRAGMENT_OVERHEAD_BYTES + 1) return 'malformed';
-  const from = datagram.readUInt32BE(1);
-  const to = datagram.readUInt32BE(5);
-  if (from >= peerCount) return 'malformed';
-  const macAt = datagram.length - MAC_BYTES;
-  if (key !== null && !timingSafeEqual(mac(key, datagram.subarray(0, macAt)), datagram.subarray(macAt))) return 'bad-mac';
-  if (to !== self) return 'misdirected';
+  const frame = checkFrame(datagram, key, self, peerCount);
+  if (typeof frame === 'string') return frame;
+  const { from, to, macAt } = frame;
   const fragment: FragmentHeader = {
     messageId: datagram.readUInt32BE(HEADER_BYTES),
     index: datagram.readUInt16BE(HEADER_BYTES + 4),
