@@ -24,12 +24,7 @@ export function runTwin(scenarioFile: string, sets: readonly string[], matrixFil
   if (faults.length > 0) data.faults = faults;
   const twinFile = join(dirname(matrixFile), 'twin-scenario.json');
   writeFileSync(twinFile, `${JSON.stringify({ ...data, durationS, topology: { kind: 'matrix', file: matrixFile, unit: 'ms', missing: [...LIVE_MATRIX_MISSING] } }, null, 2)}\n`);
-  const twin = loadScenario(twinFile, ownSets(sets));
-  const outcome = runScenario(twin, twinFile);
-  const metrics = outcome.series.finalValues();
-  const summary = { scenario: twin.name, seed: twin.seed, mode: 'simulated twin of the live run', hosts: outcome.hostCount, virtualTimeS: outcome.virtualTimeS, eventsProcessed: outcome.eventsProcessed, metrics };
-  writeResults(dir, { rows: outcome.series.all(), summary, resolvedScenario: twin });
-  return { dir, metrics };
+  return simulateTwin(twinFile, sets, dir);
 }
 
 /**
@@ -65,7 +60,12 @@ export function runBackboneTwin(
   const raw = JSON.parse(JSON.stringify(readScenarioSource(source.file).data)) as Record<string, unknown>;
   const data = { ...raw, topology: scenario.topology, ...withResolvedTrace(raw, scenario), durationS, hosts, faults, churn: undefined };
   writeFileSync(twinFile, `${JSON.stringify(data, null, 2)}\n`);
-  const twin = loadScenario(twinFile, ownSets(source.sets));
+  return simulateTwin(twinFile, source.sets, dir);
+}
+
+/** Runs the twin's scenario file (with the launch's own overrides) and writes it as a `luc run` folder in `dir`. */
+function simulateTwin(twinFile: string, sets: readonly string[], dir: string): { dir: string; metrics: Record<string, number> } {
+  const twin = loadScenario(twinFile, ownSets(sets));
   const outcome = runScenario(twin, twinFile);
   const metrics = outcome.series.finalValues();
   const summary = { scenario: twin.name, seed: twin.seed, mode: 'simulated twin of the live run', hosts: outcome.hostCount, virtualTimeS: outcome.virtualTimeS, eventsProcessed: outcome.eventsProcessed, metrics };
