@@ -19,6 +19,7 @@ import type { Scenario } from '../scenario/schema.js';
 import type { LoadChangeSource } from '../workload/index.js';
 import { liveHosts } from '../scenario/live-hosts.js';
 import { withVeAgentHooks } from '../agent/ve-agent-hooks.js';
+import { OverloadWatch } from '../runtime/live/overload-watch.js';
 
 /** An emulated migration's hand-over not answered this long is 'target-down' (the source resumes its VM). */
 const TRANSFER_TIMEOUT_MS = 10_000;
@@ -83,6 +84,10 @@ export async function startLiveCloud(input: LiveCloudInput): Promise<LiveCloudAg
   let loadTimer: NodeJS.Timeout | undefined;
   let migrationsSeenAtMs = -Infinity;
   let runOriginDateMs = NaN;
+  // On the wall clock (ms since the Unix epoch) until the run's epoch is known: `sample` moves episodes to the run's clock.
+  const overloads = new OverloadWatch(() => hypervisor.cpuDemand(), hypervisor.host().cores, () => Date.now());
+  hypervisor.onChange(() => overloads.check());
+  overloads.check();
   return {
     hypervisor,
     constraints: plan.constraints,
@@ -100,7 +105,7 @@ export async function startLiveCloud(input: LiveCloudInput): Promise<LiveCloudAg
     withTransferSchema: (schemas) => new Map<string, MessageValidator>([...schemas, [DOMAIN_TRANSFER, domainTransferMessageSchema()]]),
     startLoads: (epochMs, durationMs) => {
       runOriginDateMs = epochMs;
-      loadTimer = playLoads(source, loads, epochMs, durationMs, (timer) => (loadTimer = timer));
+      loadTimer = playLoads(source, loads, epochMs, durationMs, (timer) => (loadTimer = timer), () => overloads.check());
     },
     sample: () => {
       const migrations = hypervisor.log().filter((r) => r.op === 'migrate' && r.atMs > migrationsSeenAtMs);
@@ -109,6 +114,8 @@ export async function startLiveCloud(input: LiveCloudInput): Promise<LiveCloudAg
         cores: hypervisor.host().cores,
         vms: hypervisor.vms().map((v) => ({ vm: v.vm, state: v.state, cpuDemand: v.cpuDemand, migrating: v.migrating })),
         migrations: migrations.map((r) => ({ vm: r.vm, ok: r.ok, reason: r.reason, ms: r.ms, emulated: r.emulated, ...migrationEnd(hypervisor.logOriginDateMs + r.atMs - runOriginDateMs) })),
+        // An overload older than the run's epoch starts with the run (its clock starts there).
+        overloads: overloads.take().map((e) => ({ startMs: Math.max(0, e.startMs - runOriginDateMs), ...(e.endMs === undefined ? {} : { endMs: Math.max(0, e.endMs - runOriginDateMs) }) })),
       };
     },
     close: async () => {
@@ -122,13 +129,14 @@ export async function startLiveCloud(input: LiveCloudInput): Promise<LiveCloudAg
  * Applies each change at epoch + its time (one timer pending at a time, as the simulator's load
  * driver keeps one event); changes already due when the agent starts (a restart) apply at once.
  */
-function playLoads(source: LoadChangeSource, loads: Float64Array, epochMs: number, durationMs: number, setTimer: (timer: NodeJS.Timeout) => void): NodeJS.Timeout | undefined {
+function playLoads(source: LoadChangeSource, loads: Float64Array, epochMs: number, durationMs: number, setTimer: (timer: NodeJS.Timeout) => void, applied: () => void): NodeJS.Timeout | undefined {
   let change = source.next();
   const step = (): void => {
     while (change !== undefined && change.timeUs / 1000 <= Math.min(Date.now() - epochMs, durationMs)) {
       if (change.vm < loads.length) loads[change.vm] = change.loadPercent;
       change = source.next();
     }
+    applied();
     if (change === undefined || change.timeUs / 1000 > durationMs) return;
     setTimer(setTimeout(step, Math.max(0, epochMs + change.timeUs / 1000 - Date.now())));
   };

@@ -25,6 +25,11 @@ export interface CloudSample {
   readonly vms: readonly { readonly vm: number; readonly state: string; readonly cpuDemand: number; readonly migrating: boolean }[];
   /** `endMs`: when the migration ended, run time (ms since the epoch). */
   readonly migrations: readonly { readonly vm: number; readonly ok: boolean; readonly reason: string; readonly ms: number; readonly emulated: boolean; readonly endMs?: number }[];
+  /**
+   * The host's overloads (running VMs' demand above its cores) since the last sample, as the agent
+   * saw them happen (ms on the run's clock): those that ended, then the one still open (no `endMs`).
+   */
+  readonly overloads: readonly { readonly startMs: number; readonly endMs?: number }[];
 }
 
 export interface NodeSample {

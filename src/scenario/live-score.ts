@@ -158,15 +158,16 @@ function sumCounters(byId: readonly (NodeSample | undefined)[]): [string, number
 }
 
 /**
- * Cloud metrics of a live run, from what each host's hypervisor shows at each tick (libvirt's
- * domains, their injected or measured load): overloaded hosts (demand of the running VMs above
- * the cores), overload episodes per host and how long each took to end (tick resolution: within
- * one metrics interval), the VMs placed against the VMs that exist (none lost, none on two hosts),
- * and the migrations the hypervisors ran.
+ * Cloud metrics of a live run, from what each host's hypervisor shows (libvirt's domains, their
+ * injected or measured load): overloaded hosts at each tick (demand of the running VMs above the
+ * cores), overload episodes and how long each took to end, from the episodes each agent saw as
+ * they happened (so one that starts and ends between two ticks counts, timed to the ms, as in the
+ * simulation), the VMs placed against the VMs that exist (none lost, none on two hosts), and the
+ * migrations the hypervisors ran.
  */
 class CloudTally {
-  /** When each host's current overload was first seen, NaN when it is not overloaded. */
-  private readonly overSinceS: Float64Array;
+  /** The start (ms) of each host's open overload already counted, NaN when none. */
+  private readonly openSinceMs: Float64Array;
   private violations = 0;
   private readonly resolveS: number[] = [];
   private migrations = 0;
@@ -177,7 +178,7 @@ class CloudTally {
     agents: number,
     private readonly vmCount: number,
   ) {
-    this.overSinceS = new Float64Array(agents).fill(NaN);
+    this.openSinceMs = new Float64Array(agents).fill(NaN);
   }
 
   record(series: MetricSeries, tickS: number, byId: readonly (NodeSample | undefined)[]): void {
@@ -185,23 +186,20 @@ class CloudTally {
     const hosts = new Map<number, number>();
     byId.forEach((sample, id) => {
       const cloud = sample?.cloud;
-      if (cloud === undefined) {
-        this.overSinceS[id] = NaN; // down: its overload ended with it (its VMs are gone)
-        return;
-      }
-      let demand = 0;
-      for (const vm of cloud.vms) {
-        hosts.set(vm.vm, (hosts.get(vm.vm) ?? 0) + 1);
-        if (vm.state === 'running') demand += vm.cpuDemand;
-      }
-      const over = demand > cloud.cores + 1e-9;
-      if (over) overloaded++;
-      if (over && Number.isNaN(this.overSinceS[id])) {
-        this.overSinceS[id] = tickS;
-        this.violations++;
-      } else if (!over && !Number.isNaN(this.overSinceS[id])) {
-        this.resolveS.push(tickS - this.overSinceS[id]);
-        this.overSinceS[id] = NaN;
+      // No sample: down (its open overload ended with it, and a restarted agent's next one starts
+      // at another time) or late (what it saw meanwhile comes with its next sample).
+      if (cloud === undefined) return;
+      for (const vm of cloud.vms) hosts.set(vm.vm, (hosts.get(vm.vm) ?? 0) + 1);
+      for (const episode of cloud.overloads) {
+        const counted = episode.startMs === this.openSinceMs[id];
+        if (!counted) this.violations++;
+        if (episode.endMs === undefined) {
+          this.openSinceMs[id] = episode.startMs;
+          overloaded++;
+        } else {
+          this.resolveS.push((episode.endMs - episode.startMs) / 1000);
+          if (counted) this.openSinceMs[id] = NaN;
+        }
       }
       for (const m of cloud.migrations) {
         if (m.ok) this.migrations++;

@@ -140,9 +140,11 @@ describe('luc live launch --scenario', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ hypervisor: 'test:///default', migrations: 'emulated (libvirt test driver)', missingReports: [] });
     const all = rows(out);
-    // Host 0 asks 6 cores of 4 from 6 s on (the trace): an overload, seen by the hypervisors' state.
+    // Host 0 asks 6 cores of 4 from 6 s on (the trace): an overload, seen by its agent when its load changed (DVMS
+    // may end it before the next 1 s tick: the agents report the overloads they saw between ticks, timed to the ms).
     expect(last(all, 'cloud.violations')?.value).toBeGreaterThanOrEqual(1);
-    expect(all.some((r) => r.metric === 'cloud.hosts_overloaded' && r.value > 0 && r.timeS >= 6)).toBe(true);
+    expect(all.filter((r) => r.metric === 'cloud.violations' && r.timeS < 6).every((r) => r.value === 0)).toBe(true);
+    expect(last(all, 'cloud.resolve_s_max')?.value).toBeGreaterThan(0);
     // ... and resolved by DVMS through libvirt: every overload ended, by emulated migrations only.
     expect(last(all, 'cloud.hosts_overloaded')?.value).toBe(0);
     expect(last(all, 'cloud.violations_resolved')?.value).toBe(last(all, 'cloud.violations')?.value);

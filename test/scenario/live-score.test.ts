@@ -98,32 +98,39 @@ describe('scoreLive', () => {
     expect(metrics['services.watch.notifications']).toBe(6);
   });
 
-  it('times an overload from the tick it is seen to the tick it is gone, and counts VMs lost or doubled', () => {
-    const host = (vms: [number, number][], migrations: CloudSample['migrations'] = []): Partial<NodeSample> => ({
-      cloud: { cores: 4, vms: vms.map(([vm, cpuDemand]) => ({ vm, state: 'running', cpuDemand, migrating: false })), migrations },
+  it('counts and times overloads as the agents saw them happen, between ticks too, and counts VMs lost or doubled', () => {
+    type Overloads = CloudSample['overloads'];
+    const host = (vms: [number, number][], overloads: Overloads = [], migrations: CloudSample['migrations'] = []): Partial<NodeSample> => ({
+      cloud: { cores: 4, vms: vms.map(([vm, cpuDemand]) => ({ vm, state: 'running', cpuDemand, migrating: false })), migrations, overloads },
     });
     const samples = [
-      sample(0, 1, host([[0, 3], [1, 3]])), // 6 cores asked of 4
-      sample(1, 1, host([[2, 1]])),
+      sample(0, 1, host([[0, 3], [1, 3]], [{ startMs: 400 }])), // 6 cores asked of 4 since 0.4 s
+      sample(1, 1, host([[2, 1]], [{ startMs: 200, endMs: 450 }])), // began and ended between two ticks
       sample(2, 1, host([[3, 1]])),
-      sample(0, 2, host([[0, 3]])),
-      sample(1, 2, host([[2, 1], [1, 3]], [{ vm: 1, ok: true, reason: '', ms: 5, emulated: true }])),
-      sample(2, 2, host([[3, 1]], [{ vm: 3, ok: false, reason: 'target-down', ms: 5, emulated: true }])), // a failed emulated one
+      sample(0, 2, host([[0, 3]], [{ startMs: 400, endMs: 1650 }])),
+      sample(1, 2, host([[2, 1], [1, 3]], [], [{ vm: 1, ok: true, reason: '', ms: 5, emulated: true }])),
+      sample(2, 2, host([[3, 1]], [], [{ vm: 3, ok: false, reason: 'target-down', ms: 5, emulated: true }])), // a failed emulated one
       sample(0, 3, host([[0, 3]])),
-      sample(1, 3, host([[2, 1], [1, 3], [3, 1]])), // VM 3 on two hosts
+      sample(1, 3, host([[2, 1], [1, 3], [3, 1]], [{ startMs: 2100 }])), // VM 3 on two hosts; agent 1 asks 5 cores of 4
       sample(2, 3, host([[3, 1]])),
+      // Agent 1 did not sample at 4 s (late); at 5 s its overload still runs: the same one, not counted twice.
+      sample(0, 5, host([[0, 3]])),
+      sample(1, 5, host([[2, 1], [1, 3], [3, 1]], [{ startMs: 2100 }])),
+      sample(2, 5, host([[3, 1]])),
     ];
     const series = scoreLive({ scenario, agents: 3, rttMs, samples, vmCount: 5 });
     const overloaded = series.all().filter((r) => r.metric === 'cloud.hosts_overloaded').map((r) => [r.timeS, r.value]);
     expect(overloaded).toEqual([
       [1, 1],
       [2, 0],
-      [3, 1], // agent 1 now asks 5 cores of 4
+      [3, 1],
+      [5, 1],
     ]);
     const metrics = series.finalValues();
-    expect(metrics['cloud.violations']).toBe(2);
-    expect(metrics['cloud.violations_resolved']).toBe(1);
-    expect(metrics['cloud.resolve_s_max']).toBe(1);
+    expect(metrics['cloud.violations']).toBe(3);
+    expect(metrics['cloud.violations_resolved']).toBe(2);
+    expect(metrics['cloud.resolve_s_max']).toBeCloseTo(1.25, 12);
+    expect(metrics['cloud.resolve_s_mean']).toBeCloseTo((0.25 + 1.25) / 2, 12);
     expect(metrics['cloud.migrations']).toBe(1);
     expect(metrics['cloud.migrations_failed']).toBe(1);
     expect(metrics['cloud.migrations_emulated']).toBe(1); // of the migrations done, those emulated

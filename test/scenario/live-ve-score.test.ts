@@ -18,7 +18,7 @@ const rttMs = (a: number, b: number): number => (a === b ? 0 : 10);
 type Vm = [vm: number, state: string];
 
 function host(vms: Vm[], migrations: CloudSample['migrations'] = []): CloudSample {
-  return { cores: 4, vms: vms.map(([vm, state]) => ({ vm, state, cpuDemand: 0, migrating: false })), migrations };
+  return { cores: 4, vms: vms.map(([vm, state]) => ({ vm, state, cpuDemand: 0, migrating: false })), migrations, overloads: [] };
 }
 
 function op(fields: Partial<VeOpSample> & Pick<VeOpSample, 'op' | 'endMs'>): VeOpSample {

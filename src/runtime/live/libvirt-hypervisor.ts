@@ -185,6 +185,7 @@ export class LibvirtHypervisor implements Hypervisor {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly records: LibvirtOpRecord[] = [];
   private readonly moveListeners: ((move: VmMove) => void)[] = [];
+  private readonly changeListeners: (() => void)[] = [];
   private readonly t0 = performance.now();
   /** Date.now() when `atMs` of the log was 0 (to put the log's times on another clock). */
   readonly logOriginDateMs = Date.now();
@@ -349,6 +350,15 @@ export class LibvirtHypervisor implements Hypervisor {
     this.moveListeners.push(listener);
   }
 
+  /**
+   * Told after anything that may have changed the host's demand: an operation finished (or was
+   * refused), a poll read the domains and their CPU time. What a watch of overloads between
+   * samples listens to.
+   */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
   /** The last `logMax` finished operations, oldest first. */
   log(): readonly LibvirtOpRecord[] {
     return this.records;
@@ -409,6 +419,7 @@ export class LibvirtHypervisor implements Hypervisor {
     }
     for (const [vm, at] of this.removedAt) if (at <= since) this.removedAt.delete(vm);
     if (this.demandSource === 'cpu-time') await this.measureCpu();
+    this.changed();
   }
 
   /** Stop polling, let running operations finish (up to `graceMs`), quit virsh, remove temp files. */
@@ -704,6 +715,11 @@ export class LibvirtHypervisor implements Hypervisor {
   private record(op: LibvirtOpRecord['op'], vm: VmId, ok: boolean, reason: string, ms: number, emulated: boolean): void {
     this.records.push({ atMs: performance.now() - this.t0, op, vm, ok, reason, ms, emulated });
     if (this.records.length > (this.options.logMax ?? 1000)) this.records.shift();
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
   }
 }
 
