@@ -72,6 +72,11 @@ export async function startLiveCloud(input: LiveCloudInput): Promise<LiveCloudAg
     injectedLoad: uri.startsWith('test:') ? (vm) => loads[vm] ?? 0 : undefined,
     targetUriOf: input.targetUriOf,
     transferDomain: (to, spec) => transfer?.transfer(to, spec) ?? Promise.resolve({ ok: false, reason: 'target-down' }),
+    // An emulated hand-over lasts what the simulated pre-copy would (the twin's migrations take as long).
+    emulatedCopy: (spec, to) => {
+      const copy = plan.migrationCopy(spec.vm, loads[spec.vm] ?? 0, id, to);
+      return copy === null ? undefined : { liveMs: (copy.durationS - copy.downtimeS) * 1000, downtimeMs: copy.downtimeS * 1000, bytes: copy.bytesSent };
+    },
     counters: input.counters,
     warn: input.log,
   });

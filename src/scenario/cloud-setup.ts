@@ -39,6 +39,18 @@ export interface CloudSetupInput {
   readonly network: BackboneNetwork;
 }
 
+/** Each VM's share of the migration bandwidth it dirties at 100% load, drawn in VM order (a live launch draws the same). */
+export function vmDirtyShares(section: CloudSection, seed: number, vmCount: number): Float64Array {
+  const rng = randomStream(seed, 'cloud.vms');
+  const { dirtyPercentMin, dirtyPercentMax } = section.vm;
+  return Float64Array.from({ length: vmCount }, () => (dirtyPercentMin + rng.next() * (dirtyPercentMax - dirtyPercentMin)) / 100);
+}
+
+/** The pre-copy's stop-and-copy threshold: what the migration bandwidth copies within the downtime allowed. */
+export function stopCopyMiB(migration: CloudSection['migration']): number {
+  return ((migration.bandwidthBps / 8) * (migration.downtimeMaxMs / 1000)) / MIB;
+}
+
 export function setUpCloud(input: CloudSetupInput): CloudSetup {
   const { section, network, sim, seed } = input;
   const n = network.hostCount;
@@ -46,11 +58,9 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
   const vmCount = n * section.vm.perHost;
   const cloud = new Cloud({ cores: new Array<number>(n).fill(section.host.cores), memoryMiB: new Array<number>(n).fill(section.host.memoryMiB) }, vmCount);
   const ves = vesOf(input);
-  const rng = randomStream(seed, 'cloud.vms');
-  const { dirtyPercentMin, dirtyPercentMax } = section.vm;
+  const dirtyShares = vmDirtyShares(section, seed, vmCount);
   for (let vm = 0; vm < vmCount; vm++) {
-    const dirtyShare = (dirtyPercentMin + rng.next() * (dirtyPercentMax - dirtyPercentMin)) / 100;
-    cloud.addVm({ vcpus: section.vm.vcpus, memoryMiB: section.vm.memoryMiB, dirtyShare, ve: ves.vmVe[vm] }, Math.floor(vm / section.vm.perHost));
+    cloud.addVm({ vcpus: section.vm.vcpus, memoryMiB: section.vm.memoryMiB, dirtyShare: dirtyShares[vm], ve: ves.vmVe[vm] }, Math.floor(vm / section.vm.perHost));
   }
   const popPue = backbone.pops.map(() => section.pue);
   const popByName = new Map(backbone.pops.map((pop, i) => [pop.name, i]));
@@ -72,7 +82,7 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
     hostCountry,
     migration: {
       bandwidthBps: migration.bandwidthBps,
-      stopCopyMiB: (migration.bandwidthBps / 8) * (migration.downtimeMaxMs / 1000) / MIB,
+      stopCopyMiB: stopCopyMiB(migration),
       roundsMax: migration.roundsMax,
       sentFactorMax: migration.sentFactorMax ?? Infinity,
       outgoingPerHostMax: migration.outgoingPerHostMax,

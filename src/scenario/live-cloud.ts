@@ -14,6 +14,10 @@ import { ScenarioError, scenarioIssue } from './errors.js';
 import type { Scenario } from './schema.js';
 import { liveHosts } from './live-hosts.js';
 import { placeVes, type VeGroup, VeGroupError } from './ves.js';
+import { stopCopyMiB, vmDirtyShares } from './cloud-setup.js';
+import { type PreCopyPlan, preCopyPlan } from '../platform/pre-copy.js';
+
+const MIB = 1024 * 1024;
 
 export interface LiveVm {
   readonly vm: number;
@@ -41,6 +45,12 @@ export interface LiveCloudPlan {
   hostOf(agent: number): LiveHost;
   /** A fresh load source over the agents' VMs, and the loads at time 0 (percent, by VM). */
   loads(): { readonly source: LoadChangeSource; readonly initial: Float64Array };
+  /**
+   * The simulation's pre-copy of VM `vm` at `loadPercent` from agent `from` to agent `to`, alone
+   * on its path (the migration bandwidth, the hosts' NICs and the backbone links between them,
+   * whichever is least; the same dirty rate as the simulated VM's), or null when no path joins them.
+   */
+  migrationCopy(vm: number, loadPercent: number, from: number, to: number): PreCopyPlan | null;
 }
 
 export function liveCloudPlan(scenario: Scenario, scenarioFile: string, network: BackboneNetwork, agentHosts: readonly number[]): LiveCloudPlan {
@@ -63,6 +73,8 @@ export function liveCloudPlan(scenario: Scenario, scenarioFile: string, network:
   }
   const veMembers = ves.constraints.map((): number[] => []);
   ves.vmVe.forEach((ve, vm) => ve >= 0 && veMembers[ve].push(vm));
+  const dirtyShares = vmDirtyShares(section, scenario.seed, vmCount);
+  const { migration } = section;
   return {
     vmCount,
     constraints: ves.constraints,
@@ -78,6 +90,21 @@ export function liveCloudPlan(scenario: Scenario, scenarioFile: string, network:
       const { kind: _kind, ...config } = workload;
       const changes = new VmLoadChanges(vmCount, config, randomStream(scenario.seed, 'workload.load'));
       return { source: changes, initial: Float64Array.from(changes.initialLoads()) };
+    },
+    migrationCopy: (vm, loadPercent, from, to) => {
+      const links = network.pathLinks(hostPop[from], hostPop[to]);
+      if (links === null) return null;
+      let bandwidthBps = Math.min(migration.bandwidthBps, network.nicBandwidthBps);
+      for (const link of links) bandwidthBps = Math.min(bandwidthBps, network.backbone.links[link].bandwidthBps);
+      const dirtyRateBytesPerS = (dirtyShares[vm] * (migration.bandwidthBps / 8) * loadPercent) / 100;
+      return preCopyPlan({
+        memoryBytes: memoryMiB * MIB,
+        dirtyRateBytesPerS,
+        stopCopyBytes: stopCopyMiB(migration) * MIB,
+        roundsMax: migration.roundsMax,
+        sentFactorMax: migration.sentFactorMax ?? Infinity,
+        bandwidthBps,
+      });
     },
   };
 }

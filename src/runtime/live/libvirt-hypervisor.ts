@@ -27,6 +27,9 @@
  *     `receiveDomain` directly), the target defines and starts it, then the source destroys and
  *     undefines its copy (or resumes it if the target refused). Outcomes say `emulated: true`;
  *     the downtime is pause -> target running, bytes the spec's JSON size (no memory moves).
+ *     With `emulatedCopy`, the hand-over takes the time the modelled pre-copy would: the VM runs
+ *     on for the live rounds, then stays paused at least the stop-and-copy, and the outcome's
+ *     bytes are the modelled ones (so a live run's migrations last as long as the simulation's).
  *
  * CPU demand: test-driver domains run no code, so their load comes from an injected source
  * (`injectedLoad(vm)`, percent; the scenario's workload model later); real domains' demand is
@@ -51,6 +54,15 @@ export interface TransferResult {
 
 /** Carries a VM's spec to node `to` and resolves with its hypervisor's `receiveDomain` answer. */
 export type TransferDomain = (to: NodeId, spec: VmSpec) => Promise<TransferResult>;
+
+/** What an emulated migration waits, as the modelled pre-copy would take (`preCopyPlan`). */
+export interface EmulatedCopy {
+  /** The live rounds (the VM runs on at the source). */
+  readonly liveMs: number;
+  /** The stop-and-copy (the VM paused). */
+  readonly downtimeMs: number;
+  readonly bytes: number;
+}
 
 export interface LibvirtMigrationOutcome extends MigrationOutcome {
   /** True when the test driver's emulation ran, not a libvirt migration. */
@@ -96,6 +108,8 @@ export interface LibvirtHypervisorOptions {
   readonly targetUriOf?: (to: NodeId) => string | undefined;
   /** 'emulated' mode: how the spec reaches the target (undefined: refused 'no-path'). */
   readonly transferDomain?: TransferDomain;
+  /** 'emulated' mode: the modelled copy of `spec` to `to` (absent: the hand-over takes what it takes). */
+  readonly emulatedCopy?: (spec: VmSpec, to: NodeId) => EmulatedCopy | undefined;
   /** Poll period of the mirror, ms (0: no polling, `refresh()` by hand). Default 1000. */
   readonly pollMs?: number;
   readonly outgoingMigrationsMax?: number;
@@ -514,12 +528,18 @@ export class LibvirtHypervisor implements Hypervisor {
     const vm = entry.spec.vm;
     const dom = domainName(vm);
     const fail = (reason: string): LibvirtMigrationOutcome => ({ ok: false, reason, durationMs: performance.now() - t0, downtimeMs: 0, bytes: 0, emulated: true });
+    const copy = this.options.emulatedCopy?.(entry.spec, to);
+    if (copy !== undefined) {
+      await sleep(copy.liveMs); // the live rounds: the VM runs on here
+      if (!this.alive) return fail('source-down');
+    }
     const paused = await this.virsh(`suspend ${dom}`);
     if (!paused.ok) {
       await this.resync(vm);
       return fail(paused.reason);
     }
     const pausedAt = performance.now();
+    if (copy !== undefined) await sleep(copy.downtimeMs); // the stop-and-copy
     const transfer = this.options.transferDomain as TransferDomain;
     // A transfer that throws, rejects or never answers: the target is taken as down.
     const answer = await withTimeout(
@@ -538,7 +558,7 @@ export class LibvirtHypervisor implements Hypervisor {
       const result = await this.virsh(command);
       if (!result.ok) this.options.warn?.(`[node ${this.info.node}] after emulated migration of ${dom}: ${command} failed: ${result.error}`);
     }
-    return { ok: true, reason: '', durationMs: performance.now() - t0, downtimeMs: upAt - pausedAt, bytes: JSON.stringify(entry.spec).length, emulated: true };
+    return { ok: true, reason: '', durationMs: performance.now() - t0, downtimeMs: upAt - pausedAt, bytes: copy?.bytes ?? JSON.stringify(entry.spec).length, emulated: true };
   }
 
   /**
@@ -721,6 +741,10 @@ export class LibvirtHypervisor implements Hypervisor {
   private changed(): void {
     for (const listener of this.changeListeners) listener();
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

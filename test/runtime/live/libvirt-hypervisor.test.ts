@@ -178,6 +178,24 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     expect(await virshState(hv, 50)).toBe("failed to get domain 'luc-vm-50'");
   });
 
+  it('times an emulated migration as the modelled pre-copy: live rounds running, then the stop-and-copy paused', async () => {
+    const [a, b] = await pair({ emulatedCopy: () => ({ liveMs: 1000, downtimeMs: 200, bytes: 12_345 }) });
+    loads.set(61, 50);
+    await a.deploy({ vm: 61, vcpus: 2, memoryMiB: 512, ve: -1 });
+    let changes = 0;
+    a.onChange(() => changes++);
+    const done = later<MigrationOutcome>((cb) => a.migrate(61, 1, cb));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await virshState(a, 61)).toBe('running'); // the live rounds: not paused yet
+    const outcome = (await done) as LibvirtMigrationOutcome;
+    expect(outcome).toMatchObject({ ok: true, emulated: true, bytes: 12_345 });
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(1190);
+    expect(outcome.downtimeMs).toBeGreaterThanOrEqual(195);
+    expect(outcome.downtimeMs).toBeLessThan(outcome.durationMs - 990);
+    expect(b.vms().map((v) => v.vm)).toEqual([61]);
+    expect(changes).toBeGreaterThanOrEqual(1); // the finished migration was told
+  });
+
   it('migrates (EMULATED on the test driver): the VM leaves the source and runs on the target, onDone later', async () => {
     const [a, b] = await pair();
     loads.set(60, 40);
