@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/dist-build.js';
-import { luc } from './run-cli.js';
+import { DIST_MAIN } from '../support/dist-build.js';
+import type { CliResult } from './run-cli.js';
 import { hasSshd, startSshdMachines } from './sshd-namespaces.js';
 
 const SCENARIO = join(ROOT, 'test/runtime/live/fixtures/testbed-partition.yaml');
@@ -22,6 +23,12 @@ const isRoot = process.getuid?.() === 0;
 const hasNetns = spawnSync('ip', ['netns', 'list'], { stdio: 'ignore' }).status === 0;
 const SKIP_REASON = !isRoot ? 'not root' : !hasNetns ? "'ip netns' unavailable" : !hasSshd ? 'no /usr/sbin/sshd (apt-get install openssh-server)' : null;
 if (SKIP_REASON !== null) console.warn(`luc deploy over ssh skipped: ${SKIP_REASON}`);
+
+/** luc with room for ssh on a loaded machine (run-cli's luc stops at 120 s). */
+function lucLong(args: readonly string[]): CliResult {
+  const result = spawnSync(process.execPath, [DIST_MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 220_000 });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
 
 /** Processes whose command line mentions `text` (agents of the run, sshds of the test). */
 function processesWith(text: string): number[] {
@@ -41,12 +48,12 @@ describe.skipIf(SKIP_REASON !== null)('luc deploy over ssh', () => {
     const remoteDir = join(dir, 'remote');
     const machines = await startSshdMachines(prefix, 3, machinesDir);
     const out = join(dir, 'out');
-    let result: ReturnType<typeof luc>;
+    let result: CliResult;
     try {
       const nodes = join(dir, 'nodes');
       // As OAR writes it: one line per core.
       writeFileSync(nodes, machines.addresses.flatMap((a) => [a, a]).join('\n'));
-      result = luc(['deploy', SCENARIO, '--nodes', nodes, '--agents', '6', '--out', out, '--identity', machines.clientKey, ...machines.sshOptions.flatMap((o) => ['--ssh-option', o]), '--remote-node', process.execPath, '--remote-dir', remoteDir]);
+      result = lucLong(['deploy', SCENARIO, '--nodes', nodes, '--agents', '6', '--out', out, '--identity', machines.clientKey, ...machines.sshOptions.flatMap((o) => ['--ssh-option', o]), '--remote-node', process.execPath, '--remote-dir', remoteDir]);
     } finally {
       machines.remove();
     }
