@@ -30,7 +30,13 @@ export async function startSshdMachines(prefix: string, count: number, dir: stri
   const sshds: ChildProcess[] = [];
   const remove = (): void => {
     for (const sshd of sshds) sshd.kill('SIGKILL');
-    for (const ns of namespaces) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    // sshd's session processes (and anything they started) would keep a deleted namespace, and its veth, alive.
+    for (const ns of namespaces) {
+      const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n').filter((p) => /^\d+$/.test(p));
+      for (const pid of pids) spawnSync('kill', ['-9', pid], { stdio: 'ignore' });
+      spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    }
+    namespaces.forEach((_, i) => spawnSync('ip', ['link', 'del', `${prefix}v${i}`], { stdio: 'ignore' }));
     spawnSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
   };
   try {
