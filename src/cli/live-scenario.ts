@@ -35,6 +35,7 @@ import type { LiveNode } from '../runtime/live/live-node.js';
 import { CHORD, type ChordProtocol } from '../protocols/chord/index.js';
 import { type AgentConfig, type AgentOptionsRaw, LIVE_MATRIX_MISSING, parseAgentOptions } from '../runtime/live/agent-config.js';
 import { type AgentRestart, type LaunchControl, launchAgents } from '../runtime/live/launcher.js';
+import { AGENT_READY_LINE, type AgentRunner } from '../runtime/live/agent-runner.js';
 import type { PeerAddress } from '../runtime/live/peer-table.js';
 import { LiveConfigError } from '../runtime/live/live-errors.js';
 import { integerOption, numberOption, requireOption } from '../runtime/live/option-parsing.js';
@@ -143,6 +144,8 @@ async function epochOf(options: ScenarioAgentOptionsRaw, reportFile: string): Pr
   if (epochFile === undefined) return Date.now();
   mkdirSync(dirname(reportFile), { recursive: true });
   writeFileSync(reportFile.replace(/(\.json)?$/, '.ready'), `${process.pid}\n`);
+  // Said on stderr too, for a launcher that reads this agent's output from afar (over ssh) rather than its files.
+  process.stderr.write(`${AGENT_READY_LINE}\n`);
   const givenUpAt = Date.now() + EPOCH_WAIT_MS_MAX;
   while (!existsSync(epochFile)) {
     if (Date.now() > givenUpAt) throw new LiveConfigError(epochFile, '(file)', `the launch's epoch within ${EPOCH_WAIT_MS_MAX / 1000} s (is the launcher running?)`);
@@ -216,6 +219,12 @@ export interface LaunchSite {
 export interface LaunchSitePlan {
   readonly peers: readonly PeerAddress[];
   readonly wrap: (id: number) => readonly string[];
+  /** Where the agents run, when not as children of the launcher (`wrap` is then unused). */
+  readonly runner?: AgentRunner;
+  /** From all agents ready to time 0 (default BARRIER_LEAD_MS): time for the epoch to reach every agent. */
+  readonly barrierLeadMs?: number;
+  /** Whether the agents delay datagrams themselves (the shim, the default); false: the site applies the latency (netem), the agents get a matrix of zeros. */
+  readonly latencyShim?: boolean;
   readonly onControl: (control: LaunchControl) => void;
   /** What of the scenario is not applied (e.g. stochastic faults, churn). */
   readonly notApplied: readonly string[];
@@ -224,7 +233,7 @@ export interface LaunchSitePlan {
 }
 
 export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, agentCommand: readonly string[], argv: readonly string[], site?: LaunchSite): Promise<void> {
-  const sets = [...(options.set ?? []), ...(options.seed === undefined ? [] : [`seed=${integerOption(options.seed, '--seed', 0, Number.MAX_SAFE_INTEGER)}`])];
+  const sets = launchSets(options);
   const scenario = loadScenario(options.scenario, sets);
   const world = buildWorld(scenario, options.scenario);
   const hostCount = world.network.hostCount;
@@ -243,12 +252,15 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
 
   const truth = truthRttMs(world.network);
   const rttMs = (a: number, b: number): number => (a === b ? 0 : truth(hosts[a], hosts[b]));
-  const work = join(dirname(outDir), `.${basename(outDir)}.agents`);
+  const work = launchWorkDir(outDir);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const matrixFile = join(work, 'rtt-ms.tsv');
-  writeFileSync(matrixFile, rttMatrixText(agents, (a, b) => deliveryRttMs(world.network, hosts[a], hosts[b]), options.scenario));
+  const deliveryMs = (a: number, b: number): number => deliveryRttMs(world.network, hosts[a], hosts[b]);
+  writeFileSync(matrixFile, rttMatrixText(agents, deliveryMs, options.scenario));
   const sitePlan = site?.prepare({ scenario, scenarioFile: options.scenario, hosts, durationS }) ?? null;
+  // The site delays datagrams itself (netem): the agents' shim keeps only the pairs it leaves (unmeasured ones).
+  if (sitePlan?.latencyShim === false) writeFileSync(matrixFile, rttMatrixText(agents, (a, b) => (Number.isNaN(deliveryMs(a, b)) ? NaN : 0), options.scenario));
   const skipped = sitePlan?.notApplied ?? [...(world.faults.length > 0 ? ['faults'] : []), ...(world.churn !== null ? ['churn'] : [])];
   if (skipped.length > 0) process.stderr.write(`note: not applied live: ${skipped.join('; ')}${site === undefined ? ' (`luc testbed run` applies faults)' : ''}\n`);
 
@@ -257,8 +269,8 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   const hypervisorArgs = scenario.cloud === undefined ? [] : ['--hypervisor', options.hypervisor ?? DEFAULT_HYPERVISOR];
   // The run starts once every agent has loaded (a barrier): time 0 is the same for all, as in simulation.
   const epochFile = join(work, 'epoch');
-  const barrier = { epochFile, readyFile: (id: number) => join(work, `agent-${id}.ready`), timeoutMs: BARRIER_TIMEOUT_MS, leadMs: BARRIER_LEAD_MS };
-  const agentArgs = ['--scenario', options.scenario, ...sets.flatMap((set) => ['--set', set]), '--epoch-file', epochFile, '--loss-rate', options.lossRate ?? '0', ...hypervisorArgs];
+  const barrier = { epochFile, readyFile: (id: number) => join(work, `agent-${id}.ready`), timeoutMs: BARRIER_TIMEOUT_MS, leadMs: sitePlan?.barrierLeadMs ?? BARRIER_LEAD_MS };
+  const agentArgs = scenarioAgentArgs(options.scenario, sets, epochFile, options.lossRate ?? '0', hypervisorArgs);
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
@@ -269,7 +281,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   process.stderr.write(`launching ${agents} agents of ${scenario.name} (${hostCount} hosts) on ${where} for ${durationS} s, seed ${scenario.seed}\n`);
   const wallStart = performance.now();
   const result = await launchAgents(
-    { agents, host: options.host ?? '127.0.0.1', matrixFile, durationS, outDir: work, seed: scenario.seed, agentCommand: [...agentCommand], agentArgs, graceMs: LAUNCH_GRACE_MS, restartsMax, barrier, ...(sitePlan === null ? {} : { peers: sitePlan.peers, wrap: sitePlan.wrap, onControl: sitePlan.onControl }) },
+    { agents, host: options.host ?? '127.0.0.1', matrixFile, durationS, outDir: work, seed: scenario.seed, agentCommand: [...agentCommand], agentArgs, graceMs: LAUNCH_GRACE_MS, restartsMax, barrier, ...(sitePlan === null ? {} : { peers: sitePlan.peers, wrap: sitePlan.wrap, onControl: sitePlan.onControl, ...(sitePlan.runner === undefined ? {} : { runner: sitePlan.runner }) }) },
     abort.signal,
   );
   const siteRecord = site?.finished() ?? null;
@@ -329,6 +341,21 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
   }
 }
 
+/** The launch's `--set` overrides, `--seed` last as `seed=S`. */
+export function launchSets(options: { readonly set?: readonly string[]; readonly seed?: string }): string[] {
+  return [...(options.set ?? []), ...(options.seed === undefined ? [] : [`seed=${integerOption(options.seed, '--seed', 0, Number.MAX_SAFE_INTEGER)}`])];
+}
+
+/** Where a launch keeps its agents' files while it runs (moved into the results folder's agents/ at the end). */
+export function launchWorkDir(outDir: string): string {
+  return join(dirname(outDir), `.${basename(outDir)}.agents`);
+}
+
+/** What every agent of a scenario launch gets after the launcher's own arguments (`launcher.ts`'s `agentArgs`). */
+export function scenarioAgentArgs(scenarioFile: string, sets: readonly string[], epochFile: string, lossRate: string, hypervisorArgs: readonly string[]): string[] {
+  return ['--scenario', scenarioFile, ...sets.flatMap((set) => ['--set', set]), '--epoch-file', epochFile, '--loss-rate', lossRate, ...hypervisorArgs];
+}
+
 /** The VM index's schedule for the launch (the ground truth of its locates); a bound exceeded is the scenario's error. */
 function vmScheduleOf(scenario: Scenario, scenarioFile: string, agents: number, durationS: number): VmSchedule | null {
   try {
@@ -365,7 +392,7 @@ function sideBySide(live: Record<string, number>, sim: Record<string, number>): 
  * keeps its own delay (on a backbone both are equal: the true RTT). NaN for a pair the scenario's
  * matrix did not measure: the agents and the twin fill it alike, and score it nowhere.
  */
-function deliveryRttMs(network: NetworkModel, a: number, b: number): number {
+export function deliveryRttMs(network: NetworkModel, a: number, b: number): number {
   if (a === b) return 0;
   if (!network.isMeasuredPair(a, b)) return NaN;
   const oneWayUs = network.latencyUs(a, b);

@@ -19,7 +19,8 @@ import { LiveConfigError } from '../runtime/live/live-errors.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, isBadInput } from './exit-codes.js';
 import { agentCommandLine } from './live.js';
 import { type LaunchSite, type LaunchSitePlan, type ScenarioLaunchOptionsRaw, scenarioLaunchCommand } from './live-scenario.js';
-import { TestbedFaultPlayer } from './testbed-faults.js';
+import { DeployError } from './deploy/ssh-exec.js';
+import { faultRecords, reachableAt, TestbedFaultPlayer } from './testbed-faults.js';
 
 /** Every agent's UDP port: each namespace has its own port space. */
 const AGENT_PORT = 40_000;
@@ -96,11 +97,7 @@ async function testbedRun(scenarioFile: string, options: TestbedRunOptions): Pro
       };
     },
     // The groups in place at atMs, from when each step really was (a leave across a cut is a cut-off leave).
-    reachable: (a, b, atMs) => {
-      const steps = (player as TestbedFaultPlayer | null)?.record() ?? [];
-      const now = steps.filter((s) => s.appliedAtS !== null && s.appliedAtS * 1000 <= atMs).at(-1);
-      return now === undefined || now.groups.some((g) => g.includes(a) && g.includes(b));
-    },
+    reachable: (a, b, atMs) => reachableAt((player as TestbedFaultPlayer | null)?.record() ?? [], a, b, atMs),
     finished: () => {
       const faults = player as TestbedFaultPlayer | null;
       faults?.stop();
@@ -142,22 +139,12 @@ async function testbedRun(scenarioFile: string, options: TestbedRunOptions): Pro
   }
 }
 
-/** Each scenario fault the testbed applied, with when it was in place and when healed (s since the epoch). */
-function faultRecords(steps: ReturnType<TestbedFaultPlayer['record']>, faults: Scenario['faults']): Record<string, unknown>[] {
-  const indices = [...new Set(steps.flatMap((s) => s.starts))].sort((a, b) => a - b);
-  return indices.map((index) => {
-    const start = steps.find((s) => s.starts.includes(index));
-    const end = steps.find((s) => s.ends.includes(index));
-    return { index, kind: faults[index]?.kind, plannedAtS: start?.plannedAtS ?? null, appliedAtS: start?.appliedAtS ?? null, plannedHealS: end?.plannedAtS ?? null, healedAtS: end?.appliedAtS ?? null };
-  });
-}
-
 /** Bad input and a wrong environment: the message and exit 2; a bug: its stack and exit 1. */
-function exitCodeOf(action: () => Promise<void>): Promise<void> {
+export function exitCodeOf(action: () => Promise<void>): Promise<void> {
   return Promise.resolve()
     .then(action)
     .catch((error: unknown) => {
-      if (error instanceof TestbedError || error instanceof LiveConfigError || isBadInput(error)) {
+      if (error instanceof TestbedError || error instanceof LiveConfigError || error instanceof DeployError || isBadInput(error)) {
         process.stderr.write(`error: ${error.message}\n`);
         process.exitCode = EXIT_BAD_INPUT;
         return;

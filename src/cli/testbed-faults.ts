@@ -1,13 +1,19 @@
 /**
  * Plays a testbed's fault plan (`scenario/testbed-plan.ts`) on the running launch: at each
- * step's time after the epoch, the veths are moved onto the bridges of their groups (a cut or a
- * partition; the heal moves them back) and the agents whose host went down are SIGKILLed and
- * held down until their host is up again (the launcher starts them then). Each step records
- * when it was really in place, in ms since the epoch, for summary.json.
+ * step's time after the epoch, the agents whose host went down are SIGKILLed and held down until
+ * their host is up again (the launcher starts them then), and the agents are cut into their
+ * groups (a cut or a partition; the heal joins them again) by a `GroupCutter`: the testbed moves
+ * veths onto bridges, `luc deploy` adds iptables rules on its machines. Each step records when it
+ * was really in place, in ms since the epoch, for summary.json.
  */
+import type { Scenario } from '../scenario/schema.js';
 import type { TestbedFaultPlan, TestbedStep } from '../scenario/testbed-plan.js';
 import type { LaunchControl } from '../runtime/live/launcher.js';
-import type { NetnsTestbed } from '../runtime/live/netns/netns-testbed.js';
+
+/** Separates agents into groups: `groups[i]` is agent i's group, -1 when it is down (killed apart). */
+export interface GroupCutter {
+  setGroups(groups: readonly number[]): void | Promise<void>;
+}
 
 export interface AppliedStep {
   readonly plannedAtS: number;
@@ -29,7 +35,7 @@ export class TestbedFaultPlayer {
 
   constructor(
     private readonly plan: TestbedFaultPlan,
-    private readonly testbed: NetnsTestbed,
+    private readonly cutter: GroupCutter,
     private readonly log: (line: string) => void,
   ) {
     this.applied = plan.steps.map(() => null);
@@ -41,14 +47,14 @@ export class TestbedFaultPlayer {
       this.plan.steps.forEach((step, k) => {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
-          if (!this.stopped) this.applyStep(step, k, epochMs, control);
+          if (!this.stopped) void this.applyStep(step, k, epochMs, control);
         }, Math.max(0, epochMs + step.atMs - Date.now()));
         this.timers.add(timer);
       });
     });
   }
 
-  private applyStep(step: TestbedStep, k: number, epochMs: number, control: LaunchControl): void {
+  private async applyStep(step: TestbedStep, k: number, epochMs: number, control: LaunchControl): Promise<void> {
     const downAt = (id: number): { untilMs: number | null } | undefined => this.plan.downs.find((d) => d.id === id && d.fromMs === step.atMs);
     const killed: number[] = [];
     let error: string | undefined;
@@ -58,7 +64,7 @@ export class TestbedFaultPlayer {
         const down = downAt(id);
         if (group < 0 && down !== undefined && control.crash(id, down.untilMs)) killed.push(id);
       });
-      this.testbed.setGroups(step.groups);
+      await this.cutter.setGroups(step.groups);
     } catch (e) {
       error = (e as Error).message;
       this.log(`testbed: step at ${step.atMs / 1000} s failed: ${error}`);
@@ -85,4 +91,20 @@ export class TestbedFaultPlayer {
         this.applied[k] ?? { plannedAtS: step.atMs / 1000, appliedAtS: null, starts: step.starts, ends: step.ends, groups: [], down: [], killed: [] },
     );
   }
+}
+
+/** Whether agents a and b were in one group at run time atMs, by when each step really was in place (a leave across a cut is a cut-off leave). */
+export function reachableAt(steps: readonly AppliedStep[], a: number, b: number, atMs: number): boolean {
+  const now = steps.filter((s) => s.appliedAtS !== null && s.appliedAtS * 1000 <= atMs).at(-1);
+  return now === undefined || now.groups.some((g) => g.includes(a) && g.includes(b));
+}
+
+/** Each scenario fault applied, with when it was in place and when healed (s since the epoch). */
+export function faultRecords(steps: readonly AppliedStep[], faults: Scenario['faults']): Record<string, unknown>[] {
+  const indices = [...new Set(steps.flatMap((s) => s.starts))].sort((a, b) => a - b);
+  return indices.map((index) => {
+    const start = steps.find((s) => s.starts.includes(index));
+    const end = steps.find((s) => s.ends.includes(index));
+    return { index, kind: faults[index]?.kind, plannedAtS: start?.plannedAtS ?? null, appliedAtS: start?.appliedAtS ?? null, plannedHealS: end?.plannedAtS ?? null, healedAtS: end?.appliedAtS ?? null };
+  });
 }

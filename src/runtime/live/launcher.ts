@@ -10,14 +10,15 @@
  *
  * Where agents run is the caller's: by default on free ports of `host`; with `peers` at given
  * addresses (e.g. one network namespace each), each command prefixed by `wrap(id)` (`ip netns
- * exec NS`). A caller that applies faults gets a `LaunchControl` (`onControl`): it may crash an
+ * exec NS`), or by a `runner` of the caller's (another machine, over ssh). A caller that applies faults gets a `LaunchControl` (`onControl`): it may crash an
  * agent on purpose, which is then held down until a given run time instead of restarted at once.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AgentReport } from './agent.js';
+import { type AgentRunner, localRunner } from './agent-runner.js';
 import { writeClusterKey } from './cluster-key.js';
 import { findFreeUdpPorts } from './free-ports.js';
 import { formatPeerTable, type PeerAddress } from './peer-table.js';
@@ -52,6 +53,8 @@ export interface LaunchConfig {
   readonly peers?: readonly PeerAddress[];
   /** A command prefix for agent `id` (e.g. ['ip', 'netns', 'exec', 'ns-3']); default none. */
   readonly wrap?: (id: number) => readonly string[];
+  /** Where agents run (default: here, as children, with `wrap`); `agentCommand` and `wrap` are then the runner's business. */
+  readonly runner?: AgentRunner;
   /** Called once, at the launch's start, with the means to crash agents on purpose. */
   readonly onControl?: (control: LaunchControl) => void;
 }
@@ -105,17 +108,23 @@ export async function launchAgents(config: LaunchConfig, signal?: AbortSignal): 
   const keyFile = join(config.outDir, 'cluster.key');
   writeClusterKey(keyFile);
 
+  const runner = config.runner ?? localRunner(config.agentCommand, config.wrap);
+  await runner.stage([peersFile, keyFile, config.matrixFile]);
   const reportFile = (id: number): string => join(config.outDir, `agent-${id}.json`);
-  const spawnOne = (id: number, append: boolean): ChildProcess => spawnAgent(config, id, peersFile, keyFile, reportFile(id), append);
-  const { exits, restarts, epochMs } = await supervise(peers.length, spawnOne, config, signal);
+  const spawnOne = (id: number, append: boolean): ChildProcess => {
+    const child = runner.spawn(id, agentArgs(config, id, peersFile, keyFile, reportFile(id), append), join(config.outDir, `agent-${id}.log`), append);
+    if (child.pid !== undefined) writeFileSync(join(config.outDir, `agent-${id}.pid`), `${child.pid}\n`);
+    return child;
+  };
+  const { exits, restarts, epochMs } = await supervise(peers.length, spawnOne, runner, config, signal);
+  await runner.collect();
   const reports = peers.map(({ id }) => readReport(reportFile(id)));
   return { peersFile, keyFile, reports, exits, restarts, epochMs, wallMs: performance.now() - startMs };
 }
 
-function spawnAgent(config: LaunchConfig, id: number, peersFile: string, keyFile: string, reportFile: string, append: boolean): ChildProcess {
-  const [command, ...prefix] = [...(config.wrap?.(id) ?? []), ...config.agentCommand];
-  const args = [
-    ...prefix,
+/** Agent `id`'s arguments after the agent command (paths as the launcher sees them). */
+export function agentArgs(config: Pick<LaunchConfig, 'matrixFile' | 'seed' | 'durationS' | 'agentArgs'>, id: number, peersFile: string, keyFile: string, reportFile: string, restarted: boolean): string[] {
+  return [
     '--id', String(id),
     '--peers', peersFile,
     '--key', keyFile,
@@ -125,16 +134,8 @@ function spawnAgent(config: LaunchConfig, id: number, peersFile: string, keyFile
     '--report', reportFile,
     ...config.agentArgs,
     // A restart (not a first start that is merely late): a scenario's agent then comes back with an empty host.
-    ...(append && config.agentArgs.includes('--scenario') ? ['--restarted'] : []),
+    ...(restarted && config.agentArgs.includes('--scenario') ? ['--restarted'] : []),
   ];
-  const logFd = openSync(join(config.outDir, `agent-${id}.log`), append ? 'a' : 'w');
-  try {
-    const child = spawn(command, args, { stdio: ['ignore', logFd, logFd] });
-    if (child.pid !== undefined) writeFileSync(join(config.outDir, `agent-${id}.pid`), `${child.pid}\n`);
-    return child;
-  } finally {
-    closeSync(logFd); // the child has its own copy
-  }
 }
 
 /**
@@ -145,6 +146,7 @@ function spawnAgent(config: LaunchConfig, id: number, peersFile: string, keyFile
 function supervise(
   count: number,
   spawnOne: (id: number, append: boolean) => ChildProcess,
+  runner: AgentRunner,
   config: LaunchConfig,
   signal?: AbortSignal,
 ): Promise<{ exits: (number | string)[]; restarts: AgentRestart[]; epochMs: number | null }> {
@@ -170,7 +172,7 @@ function supervise(
     };
     // Agents crashed on purpose and not yet dead: when each may come back (run time, null: never).
     const held = new Map<number, number | null>();
-    const living = (): ChildProcess[] => children.filter((c): c is ChildProcess => c !== null && c.exitCode === null && c.signalCode === null);
+    const alive = (child: ChildProcess | null): child is ChildProcess => child !== null && child.exitCode === null && child.signalCode === null;
     const terminate = (): void => {
       clearTimeout(termTimer);
       clearInterval(barrierPoll);
@@ -179,10 +181,9 @@ function supervise(
       for (const id of pendingIds) settle(id, 'not restarted: run over');
       pendingIds.clear();
       if (killTimer !== undefined) return;
-      for (const child of living()) child.kill('SIGTERM');
-      killTimer = setTimeout(() => {
-        for (const child of living()) child.kill('SIGKILL');
-      }, config.graceMs);
+      const signalLiving = (sig: 'SIGTERM' | 'SIGKILL'): void => children.forEach((child, id) => alive(child) && runner.signal(id, child, sig));
+      signalLiving('SIGTERM');
+      killTimer = setTimeout(() => signalLiving('SIGKILL'), config.graceMs);
     };
     const pendingIds = new Set<number>();
     const settle = (id: number, exit: number | string): void => {
@@ -250,13 +251,11 @@ function supervise(
       const openedMs = Date.now();
       armEnd(openedMs + barrier.timeoutMs + barrier.leadMs);
       barrierPoll = setInterval(() => {
-        const ready = children.filter((_, id) => existsSync(barrier.readyFile(id))).length;
+        const ready = children.filter((_, id) => runner.isReady(id, barrier.readyFile(id))).length;
         if (ready < count && Date.now() - openedMs < barrier.timeoutMs) return;
         clearInterval(barrierPoll);
         const epoch = Date.now() + barrier.leadMs;
-        const tmp = `${barrier.epochFile}.tmp`;
-        writeFileSync(tmp, `${epoch}\n`);
-        renameSync(tmp, barrier.epochFile); // agents never read half a number
+        runner.publishEpoch(barrier.epochFile, epoch);
         armEnd(epoch);
         setEpoch(epoch);
       }, BARRIER_POLL_MS);
@@ -266,9 +265,9 @@ function supervise(
       onEpoch: (listener) => (epochMs === null ? epochListeners.push(listener) : listener(epochMs)),
       crash: (id, upAtMs) => {
         const child = children[id];
-        if (ending || child === null || child.exitCode !== null || child.signalCode !== null || held.has(id)) return false;
+        if (ending || !alive(child) || held.has(id)) return false;
         held.set(id, upAtMs);
-        child.kill('SIGKILL');
+        runner.signal(id, child, 'SIGKILL');
         return true;
       },
     });

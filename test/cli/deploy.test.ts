@@ -1,0 +1,122 @@
+/**
+ * `luc deploy` without machines: the dry run prints every command of a deployment, in order and
+ * the same on every checkout (golden file); the OAR script follows OAR's documented syntax;
+ * bad input exits 2 naming the file and field. The run over real ssh is deploy-ssh.test.ts.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseNodeList } from '../../src/cli/deploy/node-list.js';
+import { deployWalltime } from '../../src/cli/deploy/oar-script.js';
+import { planDeploy } from '../../src/cli/deploy/deploy-plan.js';
+import { luc, ROOT } from './run-cli.js';
+
+const SCENARIO = 'test/runtime/live/fixtures/testbed-partition.yaml';
+const NODES = 'test/cli/fixtures/deploy-nodes.txt';
+const GOLDEN = join(ROOT, 'test/cli/golden/deploy-dry-run.txt');
+const dir = mkdtempSync(join(tmpdir(), 'luc-deploy-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const SETTINGS = { ssh: { command: 'ssh', options: [], identity: null }, remoteNode: 'node', remoteBase: '/tmp', portBase: 40_000 };
+
+describe('luc deploy --dry-run', () => {
+  it('prints every command of 6 agents on 3 machines in order (ship, netem, stage, agents, epoch, faults, collect, teardown), as the golden file has them', () => {
+    const result = luc(['deploy', SCENARIO, '--nodes', NODES, '--agents', '6', '--dry-run']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(readFileSync(GOLDEN, 'utf8'));
+    const lines = result.stdout.split('\n');
+    const step = (n: number): number => lines.findIndex((l) => l.startsWith(`# ${n}. `));
+    for (let n = 1; n < 10; n++) expect(step(n), `step ${n}`).toBeLessThan(step(n + 1));
+    // The partition's cut, the crash's kill over ssh and the restart at the heal.
+    expect(result.stdout).toMatch(/iptables -A LUC-[0-9a-f]{8} -p udp -s node-2\.example\.org --sport 40000 --dport 40000 -j DROP/);
+    expect(result.stdout).toContain("'kill -KILL $(cat /tmp/luc-testbed-partition-s5-m2/agents/agent-4.pid)'    # agent 4 down until 8 s");
+    expect(result.stdout).toMatch(/agent-4\.json .*--restarted'/);
+  });
+
+  it('prints the same commands twice (no random names, no temporary paths)', () => {
+    const a = luc(['deploy', SCENARIO, '--nodes', NODES, '--agents', '6', '--dry-run', '--latency', 'shim']);
+    const b = luc(['deploy', SCENARIO, '--nodes', NODES, '--agents', '6', '--dry-run', '--latency', 'shim']);
+    expect(a.status).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).not.toContain('tc qdisc');
+  });
+});
+
+describe('luc deploy: machines and mapping', () => {
+  it("reads a nodes file as OAR writes it (one line per core): duplicates dropped in order, user@host and host one machine", () => {
+    expect(parseNodeList('a\na\nroot@b\n\n# c\nb\nc\n', 'nodes')).toEqual(['a', 'root@b', 'c']);
+  });
+
+  it('puts agent i on machine floor(i x M / N), ports from the base by rank on the machine', () => {
+    const plan = planDeploy(['a', 'b', 'c'], 7, 'x', 1, SETTINGS);
+    expect(plan.machineOf).toEqual([0, 0, 0, 1, 1, 2, 2]);
+    expect(plan.peers.map((p) => `${p.host}:${p.port}`)).toEqual(['a:40000', 'a:40001', 'a:40002', 'b:40000', 'b:40001', 'c:40000', 'c:40001']);
+    // More machines than agents: the first N only.
+    expect(planDeploy(['a', 'b', 'c'], 2, 'x', 1, SETTINGS).machines.map((m) => m.target)).toEqual(['a', 'b']);
+  });
+});
+
+describe('luc deploy --emit-oar', () => {
+  it('writes an OAR script with #OAR -l nodes=N,walltime=h:mm:ss (the run x 1.2 + 10 min, to the minute), -n, -O and -E, then luc deploy --oar', () => {
+    const result = luc(['deploy', SCENARIO, '--emit-oar', '--agents', '6', '--machines', '3', '--out', 'results/tb-deploy']);
+    expect(result.status, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe('#!/bin/bash');
+    expect(lines).toContain('#OAR -n luc-deploy-testbed-partition');
+    // OAR's walltime format is hour:mn:sec; 16 s x 1.2 + 600 s is 11 min.
+    expect(lines).toContain('#OAR -l nodes=3,walltime=0:11:00');
+    expect(lines).toContain('#OAR -O luc-deploy-testbed-partition.%jobid%.out');
+    expect(lines).toContain('#OAR -E luc-deploy-testbed-partition.%jobid%.err');
+    expect(lines.at(-2)).toBe(`exec $LUC deploy ${SCENARIO} --oar --ssh oarsh --agents 6 --out results/tb-deploy`);
+    // Directives come before the first command (oarsub -S reads them from the top).
+    const lastDirective = lines.map((l) => l.startsWith('#OAR')).lastIndexOf(true);
+    expect(lastDirective).toBeLessThan(lines.findIndex((l) => l === 'set -eu'));
+    for (const directive of lines.filter((l) => l.startsWith('#OAR -l'))) expect(directive).toMatch(/^#OAR -l nodes=\d+,walltime=\d+:[0-5]\d:[0-5]\d$/);
+  });
+
+  it('rounds the walltime up to the minute and carries hours over', () => {
+    expect(deployWalltime(16)).toBe('0:11:00');
+    expect(deployWalltime(3_600)).toBe('1:22:00');
+  });
+});
+
+describe('luc deploy: bad input exits 2 naming the file and field', () => {
+  it('refuses an empty nodes file', () => {
+    const nodes = join(dir, 'empty');
+    writeFileSync(nodes, '# nothing\n\n');
+    const result = luc(['deploy', SCENARIO, '--nodes', nodes, '--dry-run']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${nodes}: (file): expected one machine per line (host or user@host), found no machine`);
+  });
+
+  it('refuses a malformed line, naming its number', () => {
+    const nodes = join(dir, 'bad');
+    writeFileSync(nodes, 'node-1\nnode 2; rm -rf /\n');
+    const result = luc(['deploy', SCENARIO, '--nodes', nodes, '--dry-run']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${nodes}: line 2: expected a machine`);
+  });
+
+  it('refuses --oar outside an OAR job ($OAR_NODEFILE unset)', () => {
+    const result = luc(['deploy', SCENARIO, '--oar', '--dry-run']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('environment: OAR_NODEFILE: expected the nodes file of the OAR job');
+  });
+
+  it('refuses a scenario with fewer than 2 hosts', () => {
+    const scenario = join(dir, 'one-host.yaml');
+    writeFileSync(scenario, readFileSync(join(ROOT, SCENARIO), 'utf8').replace('pops: 8', 'pops: 1').replace(/faults:[\s\S]*?metrics:/, 'metrics:') + 'hosts: { perPop: 1 }\n');
+    const result = luc(['deploy', scenario, '--nodes', NODES, '--dry-run']);
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/hosts/);
+  });
+
+  it('names the unreachable machine, with exit 2 and nothing started', () => {
+    const nodes = join(dir, 'unreachable');
+    writeFileSync(nodes, 'luc-no-such-host.invalid\n');
+    const result = luc(['deploy', SCENARIO, '--nodes', nodes, '--agents', '2', '--out', join(dir, 'unreachable-out'), '--ssh-option', 'ConnectTimeout=2']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/unreachable.*luc-no-such-host\.invalid/);
+  });
+});
