@@ -8,7 +8,7 @@
  * a failure too. `--dry-run` prints every command instead (`deploy/deploy-plan.ts`), and
  * `--emit-oar` writes the OAR submission script.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
@@ -30,7 +30,7 @@ import { commandText, type DeployCommand, DeployCommands, type DeployPlan, type 
 import { parseNodeList } from './deploy/node-list.js';
 import { oarScript } from './deploy/oar-script.js';
 import { DeployError, execCommand, oneLine, onEveryMachine } from './deploy/ssh-exec.js';
-import { SshRunner, stageCommand } from './deploy/ssh-runner.js';
+import { CUT_LEAD_MS, SshRunner, stageCommand } from './deploy/ssh-runner.js';
 
 /** From every agent ready to time 0: time for the epoch file to reach every machine over ssh. */
 const DEPLOY_BARRIER_LEAD_MS = 3_000;
@@ -208,6 +208,8 @@ function dryRun(scenarioFile: string, p: Prepared, commands: DeployCommands, lat
     ...each((m) => commands.collect(m, work)),
     '# 10. tear down: kill what is left, remove rules and qdiscs, delete the run folder',
     ...each((m) => commands.teardown(m, { cuts: p.faultPlan.steps.some((s) => new Set(s.groups.filter((g) => g >= 0)).size > 1), netem: latency !== 'shim' })),
+    `# 11. close the ssh master connections (one per machine, in ${commands.controlDir}, shared by every command above)`,
+    ...each((m) => commands.closeConnection(m)),
     `# not applied: ${p.faultPlan.notApplied.length === 0 ? 'nothing' : p.faultPlan.notApplied.join('; ')}`,
     '',
   ];
@@ -230,7 +232,7 @@ function latencyLines(p: Prepared, commands: DeployCommands, latency: LatencyMod
 function faultLines(p: Prepared, commands: DeployCommands, agentLine: (i: number, restarted: boolean) => string): string[] {
   const { steps, downs } = p.faultPlan;
   if (steps.length === 0) return ['# 7. faults: none applied'];
-  const lines = ['# 7. faults, at their times after time 0 (kills first, then cuts)'];
+  const lines = ['# 7. faults, at their times after time 0 (kills first, then cuts; a cut is sent ahead and waits on the machines for its time)'];
   let cut = false;
   steps.forEach((step, k) => {
     const groups = new Set(step.groups.filter((g) => g >= 0)).size;
@@ -241,13 +243,25 @@ function faultLines(p: Prepared, commands: DeployCommands, agentLine: (i: number
       if (g < 0 && down !== undefined) lines.push(`${shownCommand(commands.signal(id, 'SIGKILL'))}    # agent ${id} down until ${down.untilMs === null ? 'the end' : `${down.untilMs / 1000} s`}`);
       if (g >= 0 && previous !== null && previous[id] < 0) lines.push(agentLine(id, true));
     });
-    if (groups > 1 || cut) lines.push(...commands.plan.machines.map((m) => shownCommand(commands.cut(m.index, step.groups))));
+    if (groups > 1 || cut) lines.push(...commands.plan.machines.map((m) => `${shownCommand(commands.cut(m.index, step.groups, `$((EPOCH_MS + ${step.atMs}))`, k))}    # sent ${CUT_LEAD_MS / 1000} s ahead`));
     cut ||= groups > 1;
   });
   return lines;
 }
 
+/** The real run: every command over ssh master connections made for the run (closed at the end, even after a failure). */
 async function deployRun(scenarioFile: string, p: Prepared, commands: DeployCommands, latency: LatencyMode, options: DeployOptions): Promise<void> {
+  const { plan } = commands;
+  mkdirSync(commands.controlDir, { recursive: true, mode: 0o700 });
+  try {
+    await deployOverSsh(scenarioFile, p, commands, latency, options);
+  } finally {
+    await Promise.all(plan.machines.map((m) => execCommand(commands.closeConnection(m.index), 10_000)));
+    rmSync(commands.controlDir, { recursive: true, force: true });
+  }
+}
+
+async function deployOverSsh(scenarioFile: string, p: Prepared, commands: DeployCommands, latency: LatencyMode, options: DeployOptions): Promise<void> {
   const { plan } = commands;
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const { work, deployDir, shipDir, tarball } = localDirs(p.outDir);

@@ -12,7 +12,18 @@ import type { LaunchControl } from '../runtime/live/launcher.js';
 
 /** Separates agents into groups: `groups[i]` is agent i's group, -1 when it is down (killed apart). */
 export interface GroupCutter {
-  setGroups(groups: readonly number[]): void | Promise<void>;
+  /**
+   * How long before its time a step's cut is handed over (ms); the cutter then waits for the
+   * time itself, where the cut happens (over ssh: on the machines, so a command's seconds of
+   * latency do not delay the cut). Absent or 0: called at the time, in place when it returns.
+   */
+  readonly cutLeadMs?: number;
+  /**
+   * Put `groups` in place at wall time `atMs` (ms since 1970), at once if that is past, as step
+   * `step` of the plan (a step handed over late never undoes a later one). Resolves with the
+   * wall time it was in place, or nothing for "when it returns".
+   */
+  setGroups(groups: readonly number[], atMs: number, step: number): void | number | Promise<void | number>;
 }
 
 export interface AppliedStep {
@@ -41,35 +52,47 @@ export class TestbedFaultPlayer {
     this.applied = plan.steps.map(() => null);
   }
 
-  /** Arm the steps once the launch's epoch is known. */
+  /** Arm the steps once the launch's epoch is known (each cut handed over `cutLeadMs` early). */
   attach(control: LaunchControl): void {
     control.onEpoch((epochMs) => {
       this.plan.steps.forEach((step, k) => {
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          if (!this.stopped) void this.applyStep(step, k, epochMs, control);
-        }, Math.max(0, epochMs + step.atMs - Date.now()));
-        this.timers.add(timer);
+        this.at(epochMs + step.atMs - (this.cutter.cutLeadMs ?? 0), () => void this.applyStep(step, k, epochMs, control));
       });
     });
+  }
+
+  /** Run `what` at wall time `atMs` (at once if past) unless stopped before. */
+  private at(atMs: number, what: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.stopped) what();
+    }, Math.max(0, atMs - Date.now()));
+    this.timers.add(timer);
   }
 
   private async applyStep(step: TestbedStep, k: number, epochMs: number, control: LaunchControl): Promise<void> {
     const downAt = (id: number): { untilMs: number | null } | undefined => this.plan.downs.find((d) => d.id === id && d.fromMs === step.atMs);
     const killed: number[] = [];
+    const atMs = epochMs + step.atMs;
     let error: string | undefined;
+    let inPlaceMs = 0;
     try {
+      // A cut handed over early waits on the machines for its time; the kills are the launcher's, at the time.
+      const early = (this.cutter.cutLeadMs ?? 0) > 0 ? Promise.resolve(this.cutter.setGroups(step.groups, atMs, k)) : null;
+      early?.catch(() => undefined); // awaited below: not an unhandled rejection meanwhile
+      if (early !== null) await new Promise<void>((resolve) => this.at(atMs, resolve));
       // Kill first: an agent of a crashed PoP must not talk over a link that is about to be cut.
       step.groups.forEach((group, id) => {
         const down = downAt(id);
         if (group < 0 && down !== undefined && control.crash(id, down.untilMs)) killed.push(id);
       });
-      await this.cutter.setGroups(step.groups);
+      const killedAtMs = Date.now();
+      inPlaceMs = Math.max(killedAtMs, (await (early ?? this.cutter.setGroups(step.groups, atMs, k))) ?? Date.now());
     } catch (e) {
       error = (e as Error).message;
       this.log(`testbed: step at ${step.atMs / 1000} s failed: ${error}`);
     }
-    const appliedAtS = Number(((Date.now() - epochMs) / 1000).toFixed(3));
+    const appliedAtS = Number((((error === undefined ? inPlaceMs : Date.now()) - epochMs) / 1000).toFixed(3));
     const groups: number[][] = [];
     step.groups.forEach((group, id) => group >= 0 && (groups[group] ??= []).push(id));
     const down = step.groups.flatMap((g, id) => (g < 0 ? [id] : []));

@@ -91,10 +91,35 @@ export class DeployCommands {
     private readonly settings: DeploySettings,
   ) {}
 
-  ssh(m: number, script: string, extra: Omit<DeployCommand, 'argv'> = {}): DeployCommand {
+  /**
+   * Where the run's ssh master connections listen: one per machine, so only the first command
+   * to a machine pays ssh's handshake (seconds each on a loaded node) and every later one, the
+   * agents' sessions included, shares it. Short (a socket path must fit in 108 bytes); the
+   * launcher makes the folder (mode 0700) and closes the masters and removes it at the end.
+   */
+  get controlDir(): string {
+    return `/tmp/luc-ssh-${this.plan.chain.slice(4).toLowerCase()}`;
+  }
+
+  /**
+   * `shared`: over the machine's master connection. An agent's session, which lasts the whole
+   * run, has a connection of its own: sshd allows a connection `MaxSessions` sessions (10 by
+   * default), and a machine may run more agents than that.
+   */
+  ssh(m: number, script: string, extra: Omit<DeployCommand, 'argv'> = {}, shared = true): DeployCommand {
     const { ssh } = this.settings;
-    const options = ['BatchMode=yes', `ConnectTimeout=${CONNECT_TIMEOUT_S}`, ...ssh.options].flatMap((o) => ['-o', o]);
+    const options = ['BatchMode=yes', `ConnectTimeout=${CONNECT_TIMEOUT_S}`, ...(shared ? this.multiplexing() : ['ControlPath=none']), ...ssh.options].flatMap((o) => ['-o', o]);
     return { argv: [ssh.command, ...options, ...(ssh.identity === null ? [] : ['-i', ssh.identity]), this.plan.machines[m].target, script], ...extra };
+  }
+
+  /** Close machine m's master connection (after the teardown). */
+  closeConnection(m: number): DeployCommand {
+    return { argv: [this.settings.ssh.command, '-o', `ControlPath=${this.controlDir}/%C`, '-O', 'exit', this.plan.machines[m].target] };
+  }
+
+  /** ControlPersist: a launcher killed with -9 leaves masters that end by themselves once idle this long. */
+  private multiplexing(): string[] {
+    return ['ControlMaster=auto', `ControlPath=${this.controlDir}/%C`, 'ControlPersist=120'];
   }
 
   reach(m: number): DeployCommand {
@@ -149,7 +174,8 @@ export class DeployCommands {
   agent(i: number, remoteArgs: readonly string[]): DeployCommand {
     const m = this.plan.machineOf[i];
     const { dir } = this.plan.machines[m];
-    return this.ssh(m, `cd ${shellQuote(dir)} && echo $$ > agents/agent-${i}.pid && exec ${shellQuote(this.settings.remoteNode)} luc/dist/cli/live.js live agent ${shellJoin(remoteArgs)}`);
+    const script = `cd ${shellQuote(dir)} && echo $$ > agents/agent-${i}.pid && exec ${shellQuote(this.settings.remoteNode)} luc/dist/cli/live.js live agent ${shellJoin(remoteArgs)}`;
+    return this.ssh(m, script, {}, false);
   }
 
   epoch(m: number, epochMs: number | string): DeployCommand {
@@ -167,15 +193,28 @@ export class DeployCommands {
    * rule): one iptables rule per pair on the run's chain, filled afresh at each step, empty when
    * all are in one group. Datagrams between two agents of one machine cross INPUT on lo too.
    */
-  cut(m: number, groups: readonly number[]): DeployCommand {
+  /**
+   * Step `step`'s cut on machine m at wall time `atMs` (ms since 1970; a shell expression in a
+   * dry run): the machine sleeps until then, skips the step if a later one is already in place,
+   * puts the rules in, and prints when they were in (its clock, ms): the command is sent ahead.
+   */
+  cut(m: number, groups: readonly number[], atMs: number | string, step: number): DeployCommand {
     const { chain, machines, peers } = this.plan;
-    const lines = [`iptables -N ${chain} 2>/dev/null || true`, `iptables -C INPUT -j ${chain} 2>/dev/null || iptables -I INPUT -j ${chain}`, `iptables -F ${chain}`];
+    const seq = shellQuote(`${machines[m].dir}/agents/cut-step`);
+    const lines = [
+      `t=${atMs}; now=$(date +%s%3N); if [ "$t" -gt "$now" ]; then d=$((t - now)); sleep "$((d / 1000)).$(printf %03d $((d % 1000)))"; fi`,
+      `if [ "$(cat ${seq} 2>/dev/null || echo -1)" -ge ${step} ]; then echo superseded; exit 0; fi`,
+      `iptables -N ${chain} 2>/dev/null || true`,
+      `iptables -C INPUT -j ${chain} 2>/dev/null || iptables -I INPUT -j ${chain}`,
+      `iptables -F ${chain}`,
+    ];
     for (const a of machines[m].agents) {
       for (const b of peers.keys()) {
         if (groups[a] < 0 || groups[b] < 0 || groups[a] === groups[b]) continue;
         lines.push(`iptables -A ${chain} -p udp -s ${peers[b].host} --sport ${peers[b].port} --dport ${peers[a].port} -j DROP`);
       }
     }
+    lines.push(`echo ${step} > ${seq}`, 'date +%s%3N');
     return this.ssh(m, ['set -e', ...lines].join('\n'));
   }
 

@@ -71,11 +71,12 @@ export function execCommand(command: DeployCommand, timeoutMs = COMMAND_TIMEOUT_
   });
 }
 
-/** Runs `commandOf(m)` on every machine at once; throws a DeployError naming each machine that failed. */
-export async function onEveryMachine(machines: readonly { readonly index: number; readonly target: string }[], what: string, commandOf: (m: number) => DeployCommand, timeoutMs = COMMAND_TIMEOUT_MS): Promise<void> {
+/** Runs `commandOf(m)` on every machine at once; throws a DeployError naming each machine that failed, else gives their results. */
+export async function onEveryMachine(machines: readonly { readonly index: number; readonly target: string }[], what: string, commandOf: (m: number) => DeployCommand, timeoutMs = COMMAND_TIMEOUT_MS): Promise<CommandResult[]> {
   const results = await Promise.all(machines.map((machine) => execCommand(commandOf(machine.index), timeoutMs)));
   const failed = results.flatMap((result, m) => (result.status === 0 ? [] : [`${machines[m].target}: exit ${result.status}: ${oneLine(result.stderr)}`]));
   if (failed.length > 0) throw new DeployError(`${what} failed on ${failed.length} machine(s): ${failed.join('; ')}`);
+  return results;
 }
 
 export function oneLine(text: string): string {

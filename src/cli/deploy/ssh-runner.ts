@@ -12,8 +12,14 @@ import type { AgentRunner } from '../../runtime/live/agent-runner.js';
 import { AGENT_READY_LINE } from '../../runtime/live/agent-runner.js';
 import type { GroupCutter } from '../testbed-faults.js';
 import { type DeployCommands, remoteArgs } from './deploy-plan.js';
-import { execCommand, oneLine, onEveryMachine } from './ssh-exec.js';
+import { COMMAND_TIMEOUT_MS, execCommand, oneLine, onEveryMachine } from './ssh-exec.js';
 
+/**
+ * How early a cut is sent to the machines (they wait for its time): ssh sessions took up to 10 s
+ * to start here on a loaded node whose shell start-up file is slow. Each waiting cut holds a
+ * session of the machine's master connection (sshd's MaxSessions: 10 by default).
+ */
+export const CUT_LEAD_MS = 30_000;
 /** After a remote SIGKILL, how long the local ssh session may linger before it is killed too. */
 const SESSION_KILL_AFTER_MS = 5_000;
 
@@ -97,9 +103,16 @@ export class SshRunner implements AgentRunner, GroupCutter {
     this.times.collectS = (Date.now() - startMs) / 1000;
   }
 
-  async setGroups(groups: readonly number[]): Promise<void> {
+  /** Cuts are sent this early and wait on the machines for their time: ssh's latency (seconds on a loaded node) does not delay them. */
+  readonly cutLeadMs = CUT_LEAD_MS;
+
+  /** When the cut was in place on every machine (their clocks, as the agents' epoch assumes them in step). */
+  async setGroups(groups: readonly number[], atMs: number, step: number): Promise<number> {
     this.cuts = true;
-    await onEveryMachine(this.commands.plan.machines, 'applying the cut (iptables)', (m) => this.commands.cut(m, groups));
+    const results = await onEveryMachine(this.commands.plan.machines, 'applying the cut (iptables)', (m) => this.commands.cut(m, groups, atMs, step), CUT_LEAD_MS + COMMAND_TIMEOUT_MS);
+    const times = results.map((r) => r.stdout.trim());
+    if (times.includes('superseded')) throw new Error(`step ${step} arrived after a later one on ${results.flatMap((r, m) => (r.stdout.trim() === 'superseded' ? [this.commands.plan.machines[m].target] : [])).join(', ')}`);
+    return Math.max(...times.map(Number));
   }
 
   private machineOf(id: number): string {
