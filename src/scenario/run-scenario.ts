@@ -170,7 +170,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     series.record(timeS, 'nodes.up', up);
     detectorProbe?.record(series, timeS);
     series.record(timeS, 'sim.events', sim.eventsProcessed);
-    for (const [name, value] of counters.entries()) series.record(timeS, name, value);
+    for (const [name, value] of counters.entries()) series.count(timeS, name, value);
   };
 
   const run = (): RunOutcome => {
@@ -282,6 +282,6 @@ function recordNodeErrors(series: MetricSeries, timeS: number, world: World, run
       const e = estimate(a, b);
       if (t > 0 && Number.isFinite(e)) errors.push(Math.abs(e - t) / t);
     }
-    if (errors.length > 0) series.record(timeS, 'vivaldi.node_median_rel_error', median(errors), world.network.hostName(a));
+    series.record(timeS, 'vivaldi.node_median_rel_error', errors.length > 0 ? median(errors) : NaN, a);
   }
 }

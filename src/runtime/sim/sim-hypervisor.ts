@@ -109,6 +109,7 @@ export class SimHypervisors {
     if (!(migration.bandwidthBps > 0)) throw new RangeError(`SimHypervisors: migration.bandwidthBps must be > 0, got ${migration.bandwidthBps}`);
     if (!(Number.isInteger(migration.outgoingPerHostMax) && migration.outgoingPerHostMax >= 1)) throw new RangeError(`SimHypervisors: migration.outgoingPerHostMax must be an integer >= 1, got ${migration.outgoingPerHostMax}`);
     this.linkCount = linkCapacityBps.length;
+    for (const name of ['migrations.done', 'migrations.failed']) options.counters.cell(name); // 0 until the first one ends
     // Links: the backbone's, then each host's NIC out (L + 2h) and in (L + 2h + 1).
     const capacity = new Float64Array(this.linkCount + 2 * cloud.hostCount);
     for (let i = 0; i < this.linkCount; i++) capacity[i] = linkCapacityBps[i];

@@ -62,7 +62,7 @@ export class VmIndexProbe {
     }
     this.locates += finished;
     this.successes += counts.success;
-    series.record(timeS, 'vmindex.locates', this.locates);
+    series.count(timeS, 'vmindex.locates', this.locates);
     series.record(timeS, 'vmindex.entries', entries);
     if (this.locates > 0) series.record(timeS, 'vmindex.success_share_total', this.successes / this.locates);
     if (finished === 0) return;
