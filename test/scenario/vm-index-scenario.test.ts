@@ -165,3 +165,19 @@ describe('renater-vm-index, end to end', () => {
     expect(f['vmindex.success_share']).toBeGreaterThanOrEqual(0.99);
   });
 });
+
+describe('a VM index in a scenario with a cloud section', () => {
+  it("puts the index's VMs in the scenario's cloud model after its own VMs, checked at every sample, and locates them there", () => {
+    const file = join(ROOT, 'scenarios', 'renater-dvms.yaml');
+    const overrides = ['durationS=200', 'protocols.vmIndex={"vmCount": 300, "movesPerS": 1, "locateStartMs": 60000}', 'cloud.checkInvariants=true'];
+    const scenario = loadScenario(file, overrides);
+    let cloud: Cloud | null = null;
+    const f = runScenario(scenario, file, { instrument: (run) => (cloud = run.cloud?.cloud ?? null) }).series.finalValues();
+    const model = cloud as Cloud | null;
+    const own = (scenario.cloud?.vm.perHost ?? 0) * (model?.hostCount ?? 0);
+    expect(model?.vmCount).toBe(own + 300);
+    expect(f['vms.moves']).toBeGreaterThan(100);
+    expect(f['vmindex.locates']).toBeGreaterThan(1000);
+    expect(f['vmindex.success_share_total']).toBeGreaterThanOrEqual(0.99);
+  });
+});
