@@ -48,7 +48,7 @@ export function readCsv(file: string): Record<string, string>[] {
   return parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
 }
 
-/** One row of metrics.csv: `node` is null for global metrics. */
+/** One row of metrics.csv: `value` is NaN where the cell is empty (a gauge with no value then); `node` is the host's index, null for global metrics. */
 export interface MetricRow {
   readonly timeS: number;
   readonly metric: string;
@@ -68,7 +68,7 @@ export function readRunFolder(dir: string): RunFolder {
   const rows = readCsv(join(dir, 'metrics.csv')).map((r) => ({
     timeS: Number(r.time_s),
     metric: r.metric,
-    value: Number(r.value),
+    value: r.value === '' ? NaN : Number(r.value),
     node: r.node === '' ? null : Number(r.node),
   }));
   const json = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8'));

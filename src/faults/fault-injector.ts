@@ -37,6 +37,8 @@ export class FaultInjector {
 
   schedule(faults: readonly Fault[]): void {
     for (const fault of faults) {
+      // The counters a planned fault may move exist from time 0 (0 until it happens).
+      for (const name of countersOf(fault)) this.world.counters.cell(name);
       if (fault.kind === 'stochastic') this.scheduleStochastic(fault);
       else if (fault.kind === 'links-lossy') this.scheduleLoss(fault);
       else this.scheduleTimed(fault);
@@ -131,4 +133,15 @@ export class FaultInjector {
     if (this.world.backbone === null) throw new Error(`${what} faults need a backbone topology, not an RTT matrix`);
     return this.world.backbone;
   }
+}
+
+/** The counters a fault of this kind moves. */
+function countersOf(fault: Fault): readonly string[] {
+  const links = ['faults.link_down', 'faults.link_up'];
+  const pops = ['faults.pop_crash', 'faults.pop_recover'];
+  if (fault.kind === 'links-down') return links;
+  if (fault.kind === 'pops-down') return pops;
+  if (fault.kind === 'links-lossy') return ['faults.loss_open', 'faults.loss_close', 'faults.loss_dropped'];
+  if (fault.kind === 'stochastic') return fault.target === 'links' ? links : fault.target === 'pops' ? pops : [];
+  return [];
 }

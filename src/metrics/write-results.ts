@@ -19,10 +19,13 @@ export interface ResultFiles {
   readonly folders?: readonly { readonly name: string; readonly from: string }[];
 }
 
-/** Tidy CSV: one row per (time, metric, node). Numbers are written as JavaScript prints them. */
+/**
+ * Tidy CSV: one row per (time, metric, node). Numbers are written as JavaScript prints them; a
+ * value that is not defined (NaN) is an empty cell, as is `node` on global rows.
+ */
 export function metricsCsv(rows: readonly MetricRow[]): string {
   return stringify(
-    rows.map((r) => [r.timeS, r.metric, r.value, r.node]),
+    rows.map((r) => [r.timeS, r.metric, Number.isNaN(r.value) ? '' : r.value, r.node]),
     { header: true, columns: ['time_s', 'metric', 'value', 'node'] },
   );
 }

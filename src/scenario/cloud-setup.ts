@@ -37,6 +37,8 @@ export interface CloudSetupInput {
   readonly sim: Simulator;
   readonly counters: Counters;
   readonly network: BackboneNetwork;
+  /** Room for VMs created later (the VM index's, `vm-placement.ts`); 0 when absent. */
+  readonly extraVms?: number;
 }
 
 /** Each VM's share of the migration bandwidth it dirties at 100% load, drawn in VM order (a live launch draws the same). */
@@ -56,7 +58,7 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
   const n = network.hostCount;
   const backbone = network.backbone;
   const vmCount = n * section.vm.perHost;
-  const cloud = new Cloud({ cores: new Array<number>(n).fill(section.host.cores), memoryMiB: new Array<number>(n).fill(section.host.memoryMiB) }, vmCount);
+  const cloud = new Cloud({ cores: new Array<number>(n).fill(section.host.cores), memoryMiB: new Array<number>(n).fill(section.host.memoryMiB) }, vmCount + (input.extraVms ?? 0));
   const ves = vesOf(input);
   const dirtyShares = vmDirtyShares(section, seed, vmCount);
   for (let vm = 0; vm < vmCount; vm++) {

@@ -130,7 +130,7 @@ export function scoreLive(input: LiveScoreInput): MetricSeries {
     vmIndexProbe?.record(series, tickS, nodes);
     ve?.record(series, tickS);
     series.record(tickS, 'nodes.up', byId.filter((s) => s !== undefined).length);
-    for (const [name, value] of sumCounters(byId)) series.record(tickS, name, value);
+    for (const [name, value] of sumCounters(byId)) series.count(tickS, name, value);
   }
   return series;
 }
@@ -210,8 +210,8 @@ class CloudTally {
     let duplicated = 0;
     for (const count of hosts.values()) if (count > 1) duplicated++;
     series.record(tickS, 'cloud.hosts_overloaded', overloaded);
-    series.record(tickS, 'cloud.violations', this.violations);
-    series.record(tickS, 'cloud.violations_resolved', this.resolveS.length);
+    series.count(tickS, 'cloud.violations', this.violations);
+    series.count(tickS, 'cloud.violations_resolved', this.resolveS.length);
     if (this.resolveS.length > 0) {
       series.record(tickS, 'cloud.resolve_s_mean', this.resolveS.reduce((a, b) => a + b, 0) / this.resolveS.length);
       series.record(tickS, 'cloud.resolve_s_max', Math.max(...this.resolveS));
@@ -219,8 +219,8 @@ class CloudTally {
     series.record(tickS, 'cloud.vms_placed', hosts.size);
     series.record(tickS, 'cloud.vms_missing', Math.max(0, this.vmCount - hosts.size));
     series.record(tickS, 'cloud.vms_on_two_hosts', duplicated);
-    series.record(tickS, 'cloud.migrations', this.migrations);
-    series.record(tickS, 'cloud.migrations_failed', this.migrationsFailed);
-    series.record(tickS, 'cloud.migrations_emulated', this.migrationsEmulated);
+    series.count(tickS, 'cloud.migrations', this.migrations);
+    series.count(tickS, 'cloud.migrations_failed', this.migrationsFailed);
+    series.count(tickS, 'cloud.migrations_emulated', this.migrationsEmulated);
   }
 }

@@ -135,12 +135,12 @@ export class LiveVeTally {
     this.dropped += this.droppedAt.get(tickS) ?? 0;
     VE_OP_NAMES.forEach((name, kind) => {
       if (this.total[kind] === 0) return;
-      series.record(tickS, `ve.${name}.ops`, this.total[kind]);
+      series.count(tickS, `ve.${name}.ops`, this.total[kind]);
       series.record(tickS, `ve.${name}.ok_share`, this.right[kind] / this.total[kind]);
       series.record(tickS, `ve.${name}.reported_ok_share`, this.reportedOk[kind] / this.total[kind]);
     });
-    for (const reason of [...this.failedBy.keys()].sort()) series.record(tickS, `ve.failed.${reason}`, this.failedBy.get(reason) as number);
-    if (this.dropped > 0) series.record(tickS, 've.ops_dropped', this.dropped);
+    for (const reason of [...this.failedBy.keys()].sort()) series.count(tickS, `ve.failed.${reason}`, this.failedBy.get(reason) as number);
+    if (this.dropped > 0) series.count(tickS, 've.ops_dropped', this.dropped);
     if (tickS === this.lastTickS && this.unjudged > 0) series.record(tickS, 've.ops_unjudged', this.unjudged);
   }
 }

@@ -18,6 +18,8 @@ import type { VivaldiProtocol } from '../protocols/vivaldi/index.js';
 import { newRoutingTotals, recordRoutingRequests } from './probes/routing-probe.js';
 import { VmPlacement } from './vm-placement.js';
 import { VmIndexProbe } from './probes/vm-index-probe.js';
+import { CloudVmHistory } from './probes/cloud-vm-history.js';
+import { vmIndexCloud } from './vm-index-cloud.js';
 import { recordServices } from './probes/services-probe.js';
 import { VIVALDI } from '../protocols/stack.js';
 import { newChordScored, recordVivaldiError, recordCanLookups, recordChordLookups, recordChordUnderChurn, recordSpiralSearches, scoreChordLookups, truthRttMs } from './probes/overlay-probes.js';
@@ -102,7 +104,11 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   const sim = new Simulator(scenario.limits.pendingEventsMax);
   const counters = new Counters();
   const detectorProbe = scenario.detector === undefined ? null : new DetectorProbe(scenario.detector.timeoutMs);
-  const cloud = cloudOf(scenario, scenarioFile, world, sim, counters);
+  const vmIndex = scenario.protocols.vmIndex;
+  const cloud = cloudOf(scenario, scenarioFile, world, sim, counters, vmIndex?.vmCount ?? 0);
+  // The VM index's VMs live in the cloud model: the scenario's, or one of their own (issue 13).
+  const indexCloud = vmIndex === undefined ? null : (cloud ?? vmIndexCloud({ sim, counters, network: world.network, backbone: world.backbone, vmCount: vmIndex.vmCount, seed: scenario.seed, durationS: scenario.durationS, scenarioFile }));
+  const hypervisors = indexCloud?.hypervisors ?? cloud?.hypervisors ?? null;
   const lifecycleSection = scenario.cloud?.lifecycle;
   const wrapDetector = detectorProbe === null ? undefined : (detector: FailureDetector, ctx: NodeContext) => new ObservedDetector(detector, ctx, detectorProbe);
   // The lifecycle scorer needs the runtime, built from this stack: bound once both exist.
@@ -117,17 +123,17 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     stack,
     bootstrapCount: 3,
     counters,
-    hypervisorOf: cloud === null ? undefined : (id) => cloud.hypervisors.of(id),
-    onHostUp: cloud === null ? undefined : (id, up) => cloud.hypervisors.setHostUp(id, up), // a crash takes the host's VMs
+    hypervisorOf: hypervisors === null ? undefined : (id) => hypervisors.of(id),
+    onHostUp: hypervisors === null ? undefined : (id, up) => hypervisors.setHostUp(id, up), // a crash takes the host's VMs
   });
   lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
   detectorProbe?.attach(runtime, world.network);
   const churn = world.churn === null ? null : new ChurnDriver({ sim, runtime, counters }, world.churn);
-  const vmIndex = scenario.protocols.vmIndex;
-  const vmPlacement = vmIndex === undefined ? null : new VmPlacement({ sim, runtime, counters }, { seed: scenario.seed, vmCount: vmIndex.vmCount, movesPerS: vmIndex.movesPerS });
-  const vmIndexProbe = vmPlacement === null ? null : new VmIndexProbe(vmPlacement);
+  const vmPlacement = vmIndex === undefined || indexCloud === null ? null : new VmPlacement({ sim, runtime, counters, cloud: indexCloud.cloud, hypervisors: indexCloud.hypervisors }, { seed: scenario.seed, vmCount: vmIndex.vmCount, movesPerS: vmIndex.movesPerS });
+  // Judged against the cloud model's record; the index's VMs come after the cloud section's own.
+  const vmIndexProbe = vmIndex === undefined || indexCloud === null ? null : new VmIndexProbe(new CloudVmHistory(sim, indexCloud.hypervisors, indexCloud.cloud.vmCount, vmIndex.vmCount));
   new FaultInjector({ sim, seed: scenario.seed, runtime, network: world.network, backbone: world.backbone, counters }).schedule(world.faults);
 
   const series = new MetricSeries();
@@ -170,7 +176,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     series.record(timeS, 'nodes.up', up);
     detectorProbe?.record(series, timeS);
     series.record(timeS, 'sim.events', sim.eventsProcessed);
-    for (const [name, value] of counters.entries()) series.record(timeS, name, value);
+    for (const [name, value] of counters.entries()) series.count(timeS, name, value);
   };
 
   const run = (): RunOutcome => {
@@ -208,12 +214,12 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   return { hostCount: n, warnings: world.warnings, run };
 }
 
-function cloudOf(scenario: Scenario, scenarioFile: string, world: World, sim: Simulator, counters: Counters): CloudSetup | null {
+function cloudOf(scenario: Scenario, scenarioFile: string, world: World, sim: Simulator, counters: Counters, extraVms: number): CloudSetup | null {
   if (scenario.cloud === undefined) return null;
   if (world.backbone === null) {
     throw new ScenarioError(scenarioFile, [scenarioIssue('cloud', 'a backbone topology (graphml or generate): migrations need links to cross', `a cloud section with a ${scenario.topology.kind} topology`)]);
   }
-  return setUpCloud({ section: scenario.cloud, scenarioFile, seed: scenario.seed, durationS: scenario.durationS, sim, counters, network: world.backbone });
+  return setUpCloud({ section: scenario.cloud, scenarioFile, seed: scenario.seed, durationS: scenario.durationS, sim, counters, network: world.backbone, extraVms });
 }
 
 /** Whether a fault or churn may take a host down in this run. */
@@ -282,6 +288,6 @@ function recordNodeErrors(series: MetricSeries, timeS: number, world: World, run
       const e = estimate(a, b);
       if (t > 0 && Number.isFinite(e)) errors.push(Math.abs(e - t) / t);
     }
-    if (errors.length > 0) series.record(timeS, 'vivaldi.node_median_rel_error', median(errors), world.network.hostName(a));
+    series.record(timeS, 'vivaldi.node_median_rel_error', errors.length > 0 ? median(errors) : NaN, a);
   }
 }

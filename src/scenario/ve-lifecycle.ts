@@ -45,6 +45,7 @@ export class VeLifecycle {
 
   constructor(private readonly input: VeLifecycleInput) {
     this.members = veMembers(input.cloud);
+    for (const name of ['ve.configured', 've.configure_given_up']) input.counters.cell(name);
     input.hypervisors.onMigrationEnded((record) => {
       if (!record.ok) return;
       const ve = input.cloud.vmVe[record.vm];
@@ -104,12 +105,12 @@ export class VeLifecycle {
     for (let id = 0; id < runtime.nodeCount; id++) veOf(runtime, id)?.drainOperations();
     VE_OP_NAMES.forEach((name, kind) => {
       if (this.total[kind] === 0) return;
-      series.record(timeS, `ve.${name}.ops`, this.total[kind]);
+      series.count(timeS, `ve.${name}.ops`, this.total[kind]);
       series.record(timeS, `ve.${name}.ok_share`, this.right[kind] / this.total[kind]);
       series.record(timeS, `ve.${name}.reported_ok_share`, this.reported[kind] / this.total[kind]);
     });
     VE_REASONS.forEach((reason, code) => {
-      if (this.failedBy[code] > 0) series.record(timeS, `ve.failed.${reason}`, this.failedBy[code]);
+      if (this.failedBy[code] > 0) series.count(timeS, `ve.failed.${reason}`, this.failedBy[code]);
     });
   }
 }

@@ -7,6 +7,10 @@ import { SimRuntime } from '../../src/runtime/sim/sim-runtime.js';
 import { CHORD, type ChordConfig, type ChordProtocol, chordRingId, defaultChordConfig } from '../../src/protocols/chord/index.js';
 import { type LocateOutcome, VM_INDEX, type VmIndexConfig, type VmIndexProtocol, defaultVmIndexConfig, vmIndexStack, vmKey } from '../../src/protocols/vm-index/index.js';
 import { planeMatrix } from './matrix.js';
+import { VmPlacement, type VmPlacementOptions } from '../../src/scenario/vm-placement.js';
+import { vmIndexCloud } from '../../src/scenario/vm-index-cloud.js';
+import { CloudVmHistory } from '../../src/scenario/probes/cloud-vm-history.js';
+import type { Cloud } from '../../src/platform/cloud.js';
 
 /** SimGrid's Chord parameters, 20x faster, and no Chord workload of its own. */
 export const FAST_CHORD: ChordConfig = {
@@ -39,6 +43,9 @@ export class VmIndexRing {
   readonly sim = new Simulator();
   readonly counters = new Counters();
   readonly runtime: SimRuntime;
+  readonly network: MatrixNetwork;
+  /** Told when a host's machine goes down or comes back (a cloud model's hypervisors, once `placeVms` made one). */
+  private onHostUp: ((id: number, up: boolean) => void) | null = null;
   /** Every locate drained so far, in node order then finishing order per drain. */
   readonly outcomes: LoggedLocate[] = [];
 
@@ -48,8 +55,8 @@ export class VmIndexRing {
     readonly chordConfig: ChordConfig = FAST_CHORD,
     readonly indexConfig: VmIndexConfig = FAST_INDEX,
   ) {
-    const network = new MatrixNetwork(planeMatrix(n, seed), 1e9);
-    this.runtime = new SimRuntime({ sim: this.sim, network, seed, stack: vmIndexStack({ chord: chordConfig, vmIndex: indexConfig }), bootstrapCount: 4, counters: this.counters });
+    this.network = new MatrixNetwork(planeMatrix(n, seed), 1e9);
+    this.runtime = new SimRuntime({ sim: this.sim, network: this.network, seed, stack: vmIndexStack({ chord: chordConfig, vmIndex: indexConfig }), bootstrapCount: 4, counters: this.counters, onHostUp: (id, up) => this.onHostUp?.(id, up) });
     this.runtime.startAll();
   }
 
@@ -57,6 +64,18 @@ export class VmIndexRing {
     const index = this.runtime.protocolOf<VmIndexProtocol>(id, VM_INDEX);
     if (index === undefined) throw new Error(`node ${id} is down`);
     return index;
+  }
+
+  /**
+   * The index's VMs in a cloud model of their own (as a scenario without a cloud section has
+   * them), its hypervisors told of crashes from now on, and the model's record of where they were.
+   */
+  placeVms(options: VmPlacementOptions): { placement: VmPlacement; truth: CloudVmHistory; cloud: Cloud } {
+    const { cloud, hypervisors } = vmIndexCloud({ sim: this.sim, counters: this.counters, network: this.network, backbone: null, vmCount: options.vmCount, seed: options.seed, durationS: 0, scenarioFile: 'harness' });
+    this.onHostUp = (id, up) => hypervisors.setHostUp(id, up);
+    for (let id = 0; id < this.n; id++) if (!this.runtime.isUp(id)) hypervisors.setHostUp(id, false);
+    const placement = new VmPlacement({ sim: this.sim, runtime: this.runtime, counters: this.counters, cloud, hypervisors }, options);
+    return { placement, truth: new CloudVmHistory(this.sim, hypervisors, cloud.vmCount, options.vmCount), cloud };
   }
 
   chord(id: number): ChordProtocol | undefined {

@@ -49,8 +49,10 @@ describe('scenarios with churn', () => {
     expect(f['chord.lookup_success']).toBeGreaterThan(0.9);
     expect(f['chord.lookup_success_under_churn']).toBeGreaterThan(0.9);
     expect(f['chord.lookup_success_under_churn']).toBeLessThanOrEqual(1);
-    // reported from the first sample once churn has begun (150 s), not before
-    const first = outcome.series.all().find((row) => row.metric === 'chord.lookup_success_under_churn');
+    // reported from the first sample once churn has begun (150 s), empty (NaN) before
+    const rows = outcome.series.all().filter((row) => row.metric === 'chord.lookup_success_under_churn');
+    const first = rows.find((row) => !Number.isNaN(row.value));
     expect(first?.timeS).toBe(200);
+    expect(rows.filter((row) => row.timeS < 200).every((row) => Number.isNaN(row.value))).toBe(true);
   });
 });

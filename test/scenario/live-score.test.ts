@@ -169,7 +169,7 @@ describe('scoreLive', () => {
     expect(at(2, 'vmindex.entries')).toBe(12);
     // The next tick: nothing new is judged again; agent 2 did not sample, its entries are not counted.
     expect(at(4, 'vmindex.locates')).toBe(6);
-    expect(at(4, 'vmindex.success_share')).toBeUndefined();
+    expect(at(4, 'vmindex.success_share')).toBeNaN(); // an empty cell: no locate finished in the interval
     expect(at(4, 'vmindex.success_share_total')).toBeCloseTo(2 / 6, 12);
     expect(at(4, 'vmindex.entries')).toBe(7);
   });

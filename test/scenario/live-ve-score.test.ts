@@ -102,7 +102,8 @@ describe('scoreLive: VE operations', () => {
     expect(at(1, 've.find.ops')).toBe(2);
     expect(at(1, 've.find.ok_share')).toBe(0.5);
     expect(at(1, 've.find.reported_ok_share')).toBe(1);
-    expect(at(1, 've.suspend.ops')).toBeUndefined();
+    expect(at(1, 've.suspend.ops')).toBe(0); // a count, 0 before the first suspend
+    expect(at(1, 've.suspend.ok_share')).toBeNaN(); // a share of no operation: an empty cell
     expect(at(2, 've.find.ops')).toBe(3);
     expect(at(2, 've.find.ok_share')).toBeCloseTo(2 / 3, 12);
     expect(at(2, 've.suspend.ok_share')).toBe(1);

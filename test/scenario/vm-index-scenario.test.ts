@@ -4,7 +4,9 @@ import { LOCATE_FAILED, LOCATE_UNKNOWN, type LocateOutcome } from '../../src/pro
 import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run-scenario.js';
 import { judgeLocate, type PlacementTruth } from '../../src/scenario/probes/vm-index-probe.js';
-import { VmPlacement } from '../../src/scenario/vm-placement.js';
+import type { VmPlacement } from '../../src/scenario/vm-placement.js';
+import type { CloudVmHistory } from '../../src/scenario/probes/cloud-vm-history.js';
+import type { Cloud } from '../../src/platform/cloud.js';
 import { ROOT } from '../support/dist-build.js';
 import { VmIndexRing } from '../protocols/vm-index-harness.js';
 
@@ -37,18 +39,29 @@ describe('judging a locate against the true placement', () => {
     expect(judgeLocate(locate(LOCATE_UNKNOWN, 100, 200), truth)).toBe('unknown');
     expect(judgeLocate({ ...locate(LOCATE_FAILED, 100, NaN) }, truth)).toBe('failed');
   });
+
+  it('is a success when the VM exists nowhere (lost with its host) and the owner answers unknown; its last host is stale in flight, wrong after', () => {
+    // VM 1 on host 3 from 0 ms, lost with it at 1000 ms.
+    const lostAt = (_vm: number, t: number): number => (t < 0 ? -1 : t < 1000 ? 3 : -1);
+    const lost: PlacementTruth = { hostAt: lostAt, wasOnDuring: (vm, host, from, to) => host === 3 && from < 1000 && to >= 0 };
+    expect(judgeLocate(locate(LOCATE_UNKNOWN, 1100, 1200), lost)).toBe('success');
+    expect(judgeLocate(locate(LOCATE_UNKNOWN, 900, 990), lost)).toBe('unknown');
+    expect(judgeLocate(locate(3, 900, 1100), lost)).toBe('stale');
+    expect(judgeLocate(locate(3, 1100, 1200), lost)).toBe('wrong');
+    expect(judgeLocate({ ...locate(LOCATE_FAILED, 1100, NaN) }, lost)).toBe('failed');
+  });
 });
 
-describe('the true VM placement', () => {
-  const setUp = (seed: number, movesPerS: number): { ring: VmIndexRing; placement: VmPlacement } => {
+describe('the VM index\'s VMs in the cloud model', () => {
+  const setUp = (seed: number, movesPerS: number): { ring: VmIndexRing; placement: VmPlacement; truth: CloudVmHistory; cloud: Cloud } => {
     const ring = new VmIndexRing(32, seed);
     ring.runtime.crashNode(4);
-    const placement = new VmPlacement({ sim: ring.sim, runtime: ring.runtime, counters: ring.counters }, { seed, vmCount: 300, movesPerS });
-    placement.start();
-    return { ring, placement };
+    const placed = ring.placeVms({ seed, vmCount: 300, movesPerS });
+    placed.placement.start();
+    return { ring, ...placed };
   };
 
-  /** No VM on two hosts, none lost: each VM is hosted by exactly the node the placement says. */
+  /** No VM on two hosts, none lost: each VM is hosted by exactly the node the cloud model says. */
   const checkAgents = (ring: VmIndexRing, placement: VmPlacement): void => {
     const seen = new Map<number, number>();
     for (let h = 0; h < ring.n; h++) {
@@ -61,42 +74,64 @@ describe('the true VM placement', () => {
     for (let vm = 0; vm < placement.vmCount; vm++) expect(seen.get(vm), `vm ${vm}`).toBe(placement.hostNow(vm));
   };
 
-  it('places every VM on an up host, moves them as a Poisson process, and keeps each hosting agent told', () => {
-    const { ring, placement } = setUp(21, 2);
-    for (let vm = 0; vm < 300; vm++) expect(placement.hostAt(vm, 0)).not.toBe(4);
+  it('creates every VM on an up host, moves them as a Poisson process, and keeps each hosting agent told', () => {
+    const { ring, placement, truth, cloud } = setUp(21, 2);
+    expect(cloud.vmCount).toBe(300);
+    for (let vm = 0; vm < 300; vm++) expect(truth.hostAt(vm, 0)).not.toBe(4);
     checkAgents(ring, placement);
     ring.run(100_000);
     checkAgents(ring, placement);
+    expect(cloud.checkInvariants()).toEqual([]);
     const moves = ring.counters.get('vms.moves');
     expect(moves).toBeGreaterThan(200 - 3 * Math.sqrt(200));
     expect(moves).toBeLessThan(200 + 3 * Math.sqrt(200));
     let changed = 0;
-    for (let vm = 0; vm < 300; vm++) if (placement.hostAt(vm, 0) !== placement.hostAt(vm, 100_000)) changed++;
+    for (let vm = 0; vm < 300; vm++) if (truth.hostAt(vm, 0) !== truth.hostAt(vm, 100_000)) changed++;
     expect(changed).toBeGreaterThan(100);
-    expect(placement.hostAt(0, -1)).toBe(-1);
+    for (let vm = 0; vm < 300; vm++) expect(truth.hostAt(vm, 100_000)).toBe(cloud.vmHost[vm]);
+    expect(truth.hostAt(0, -1)).toBe(-1);
   });
 
-  it('moves the VMs of a crashed host to live hosts within its check period', () => {
-    const { ring, placement } = setUp(22, 0);
+  it('loses the VMs of a crashed host with it, and restarts them on live hosts within its check period', () => {
+    const { ring, placement, truth, cloud } = setUp(22, 0);
     ring.run(10_000);
     const victim = placement.hostNow(0);
     const onVictim = Array.from({ length: 300 }, (_, vm) => vm).filter((vm) => placement.hostNow(vm) === victim);
     ring.runtime.crashNode(victim);
+    expect(cloud.vmsLost).toBe(onVictim.length);
+    for (const vm of onVictim) expect(truth.hostAt(vm, 10_000)).toBe(-1);
     ring.run(11_000);
     for (const vm of onVictim) {
       expect(placement.hostNow(vm)).not.toBe(victim);
       expect(ring.runtime.isUp(placement.hostNow(vm))).toBe(true);
-      expect(placement.wasOnDuring(vm, victim, 10_000, 11_000)).toBe(true);
+      expect(truth.wasOnDuring(vm, victim, 9_999, 11_000)).toBe(true);
     }
-    expect(ring.counters.get('vms.evacuated')).toBe(onVictim.length);
+    expect(cloud.vmsLost).toBe(0);
+    expect(ring.counters.get('vms.lost')).toBe(onVictim.length);
+    expect(ring.counters.get('vms.restored')).toBe(onVictim.length);
+    checkAgents(ring, placement);
+  });
+
+  it('keeps the VMs of a host whose agent restarted (the machine ran on), and tells its fresh index of them within its check period', () => {
+    const { ring, placement } = setUp(24, 0);
+    ring.run(10_000);
+    const host = placement.hostNow(0);
+    const held = [...ring.index(host).hostedVms()].sort((a, b) => a - b);
+    expect(held.length).toBeGreaterThan(0);
+    ring.runtime.crashNode(host, false);
+    ring.runtime.recoverNode(host);
+    expect([...ring.index(host).hostedVms()]).toEqual([]);
+    ring.run(11_000);
+    expect([...ring.index(host).hostedVms()].sort((a, b) => a - b)).toEqual(held);
+    expect(ring.counters.get('vms.lost')).toBe(0);
     checkAgents(ring, placement);
   });
 
   it('is deterministic: same seed, same history', () => {
     const history = (): number[] => {
-      const { ring, placement } = setUp(23, 5);
+      const { ring, truth } = setUp(23, 5);
       ring.run(20_000);
-      return Array.from({ length: 300 }, (_, vm) => [placement.hostAt(vm, 5000), placement.hostAt(vm, 20_000)]).flat();
+      return Array.from({ length: 300 }, (_, vm) => [truth.hostAt(vm, 5000), truth.hostAt(vm, 20_000)]).flat();
     };
     expect(history()).toEqual(history());
   });
@@ -122,10 +157,27 @@ describe('renater-vm-index, end to end', () => {
     expect(f['vmindex.entries']).toBe(2240);
   });
 
-  it('with a PoP down for 2 minutes, the VMs of its hosts move and the index answers right again once re-published', () => {
+  it('with a PoP down for 2 minutes, the VMs of its hosts are lost with them and restarted elsewhere, and the index answers right again once re-published', () => {
     const f = finals(['durationS=600', 'faults=[{kind: pop-crash, atS: 300, pop: 0, durationS: 120}]']);
-    expect(f['vms.evacuated']).toBeGreaterThan(0);
+    expect(f['vms.lost']).toBeGreaterThan(0);
+    expect(f['vms.restored']).toBe(f['vms.lost']);
     expect(f['vmindex.success_share_total']).toBeGreaterThan(0.95);
     expect(f['vmindex.success_share']).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
+describe('a VM index in a scenario with a cloud section', () => {
+  it("puts the index's VMs in the scenario's cloud model after its own VMs, checked at every sample, and locates them there", () => {
+    const file = join(ROOT, 'scenarios', 'renater-dvms.yaml');
+    const overrides = ['durationS=200', 'protocols.vmIndex={"vmCount": 300, "movesPerS": 1, "locateStartMs": 60000}', 'cloud.checkInvariants=true'];
+    const scenario = loadScenario(file, overrides);
+    let cloud: Cloud | null = null;
+    const f = runScenario(scenario, file, { instrument: (run) => (cloud = run.cloud?.cloud ?? null) }).series.finalValues();
+    const model = cloud as Cloud | null;
+    const own = (scenario.cloud?.vm.perHost ?? 0) * (model?.hostCount ?? 0);
+    expect(model?.vmCount).toBe(own + 300);
+    expect(f['vms.moves']).toBeGreaterThan(100);
+    expect(f['vmindex.locates']).toBeGreaterThan(1000);
+    expect(f['vmindex.success_share_total']).toBeGreaterThanOrEqual(0.99);
   });
 });

@@ -31,6 +31,8 @@ export interface CloudWorldOptions {
   readonly migration?: Partial<MigrationModel>;
   /** A crashed host's VMs are lost and its migrations fail, as in a scenario run (default false: only its protocols stop). */
   readonly crashTakesVms?: boolean;
+  /** Room for this many VMs beyond the initial ones (created later through the hypervisors). */
+  readonly extraVms?: number;
 }
 
 export const TEST_MIGRATION: MigrationModel = { bandwidthBps: 1e9, stopCopyMiB: 16, roundsMax: 30, sentFactorMax: Infinity, outgoingPerHostMax: 4 };
@@ -54,7 +56,7 @@ export class CloudWorld {
     const hostsPerPop = Array.from({ length: pops }, (_, p) => Math.floor(options.hosts / pops) + (p < options.hosts % pops ? 1 : 0));
     this.network = new BackboneNetwork(backbone, { hostsPerPop, intraPopLatencyUs: 100, nicBandwidthBps: 10e9, pathCacheBytesMax: 1 << 20 });
     const n = this.network.hostCount;
-    this.cloud = new Cloud({ cores: new Array(n).fill(options.hostCores ?? 8), memoryMiB: new Array(n).fill(options.hostMemoryMiB ?? 32768) }, n * options.vmsPerHost);
+    this.cloud = new Cloud({ cores: new Array(n).fill(options.hostCores ?? 8), memoryMiB: new Array(n).fill(options.hostMemoryMiB ?? 32768) }, n * options.vmsPerHost + (options.extraVms ?? 0));
     for (let k = 0; k < n * options.vmsPerHost; k++) this.cloud.addVm({ vcpus: 1, memoryMiB: options.vmMemoryMiB ?? 1024, dirtyShare: 0.2, ve: -1 }, k % n);
     this.hypervisors = new SimHypervisors({
       sim: this.sim,

@@ -17,7 +17,7 @@
  */
 import type { Simulator } from '../../kernel/simulator.js';
 import { BulkTransfers } from '../../platform/bulk-transfers.js';
-import { type Cloud, VM_RUNNING, VM_STATE_NAMES, VM_STOPPED, VM_SUSPENDED } from '../../platform/cloud.js';
+import { type Cloud, type VmSpec, VM_RUNNING, VM_STATE_NAMES, VM_STOPPED, VM_SUSPENDED } from '../../platform/cloud.js';
 import { PreCopyMigration, type PreCopyResult } from '../../platform/pre-copy.js';
 import type { Counters } from '../counters.js';
 import type { NodeId } from '../context.js';
@@ -78,6 +78,13 @@ export interface MigrationRecord {
   readonly by: string;
 }
 
+/**
+ * A VM that appeared on, moved between, or vanished from hosts of the model, as a host's
+ * hypervisor agent sees it: `from` -1 for a VM created or restored, `to` -1 for one lost with its
+ * host. Told after the model changed.
+ */
+export type VmPlacedListener = (vm: number, from: number, to: number) => void;
+
 interface ActiveMigration {
   readonly vm: number;
   readonly from: number;
@@ -100,6 +107,7 @@ export class SimHypervisors {
   private readonly active = new Map<number, ActiveMigration>();
   private nextMigrationId = 1;
   private readonly listeners: ((record: MigrationRecord) => void)[] = [];
+  private readonly placedListeners: VmPlacedListener[] = [];
   /** One hypervisor per host, made on first use and shared by all its protocols and lives. */
   private readonly handles: (Hypervisor | undefined)[] = [];
 
@@ -109,6 +117,7 @@ export class SimHypervisors {
     if (!(migration.bandwidthBps > 0)) throw new RangeError(`SimHypervisors: migration.bandwidthBps must be > 0, got ${migration.bandwidthBps}`);
     if (!(Number.isInteger(migration.outgoingPerHostMax) && migration.outgoingPerHostMax >= 1)) throw new RangeError(`SimHypervisors: migration.outgoingPerHostMax must be an integer >= 1, got ${migration.outgoingPerHostMax}`);
     this.linkCount = linkCapacityBps.length;
+    for (const name of ['migrations.done', 'migrations.failed']) options.counters.cell(name); // 0 until the first one ends
     // Links: the backbone's, then each host's NIC out (L + 2h) and in (L + 2h + 1).
     const capacity = new Float64Array(this.linkCount + 2 * cloud.hostCount);
     for (let i = 0; i < this.linkCount; i++) capacity[i] = linkCapacityBps[i];
@@ -122,6 +131,38 @@ export class SimHypervisors {
   /** Told of every migration that ended, in success or failure. */
   onMigrationEnded(listener: (record: MigrationRecord) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Told of every VM created, moved (a migration that succeeded, a relocation), restored or lost. */
+  onVmPlaced(listener: VmPlacedListener): void {
+    this.placedListeners.push(listener);
+  }
+
+  /** Create a VM on `host` (up), running at 0% load; its id is the model's next one. */
+  createVm(spec: VmSpec, host: number): number {
+    const vm = this.options.cloud.addVm(spec, host);
+    this.placed(vm, -1, host);
+    return vm;
+  }
+
+  /**
+   * Move a VM that is not migrating to the up host `to` at once: a cold relocation (stopped here,
+   * started there from shared storage), where a placement is given as instants rather than as
+   * transfers. False, and nothing done, when the VM is lost, migrating, already there, or `to` is down.
+   */
+  relocateVm(vm: number, to: number): boolean {
+    const { cloud } = this.options;
+    const from = cloud.vmHost[vm];
+    if (from < 0 || from === to || this.migrating[vm] === 1 || cloud.hostUp[to] === 0) return false;
+    cloud.moveVm(vm, to);
+    this.placed(vm, from, to);
+    return true;
+  }
+
+  /** Restart a VM lost with its host on the up host `host` (from a replica or snapshot). */
+  restoreVm(vm: number, host: number): void {
+    this.options.cloud.restoreVm(vm, host);
+    this.placed(vm, -1, host);
   }
 
   get migrationsInProgress(): number {
@@ -146,7 +187,13 @@ export class SimHypervisors {
         this.end(id, m, false, m.from === host ? 'source-down' : 'target-down', this.options.sim.nowUs() - m.startedUs, 0, bytes, true);
       }
     }
-    return this.options.cloud.setHostUp(host, up);
+    const lost = this.options.cloud.setHostUp(host, up);
+    for (const vm of lost) this.placed(vm, host, -1);
+    return lost;
+  }
+
+  private placed(vm: number, from: number, to: number): void {
+    for (const listener of this.placedListeners) listener(vm, from, to);
   }
 
   /** The hypervisor of host `node` (the same object on every call). */
@@ -229,7 +276,10 @@ export class SimHypervisors {
     this.migrating[m.vm] = 0;
     this.outgoing[m.from]--;
     this.incomingMiB[m.to] -= m.memoryMiB;
-    if (ok) this.options.cloud.moveVm(m.vm, m.to);
+    if (ok) {
+      this.options.cloud.moveVm(m.vm, m.to);
+      this.placed(m.vm, m.from, m.to);
+    }
     this.options.counters.count(ok ? 'migrations.done' : 'migrations.failed');
     const record: MigrationRecord = { vm: m.vm, from: m.from, to: m.to, ok, reason, startedUs: m.startedUs, durationUs, downtimeUs, bytes, wan: m.wan, by: m.by };
     for (const listener of this.listeners) listener(record);

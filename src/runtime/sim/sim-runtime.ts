@@ -162,6 +162,8 @@ export class SimRuntime {
     this.bytesSent = options.counters.cell('bytes.sent');
     this.lost = options.counters.cell('messages.lost');
     this.delivered = options.counters.cell('messages.delivered');
+    options.counters.cell('nodes.crashes'); // 0 until a host goes down (metrics.csv holds it from time 0)
+    options.counters.cell('nodes.recoveries');
     this.nodes = new Array(n);
     for (let id = 0; id < n; id++) this.nodes[id] = { protocols: NO_PROTOCOLS, contexts: [], up: false };
     this.incarnations = new Int32Array(n);

@@ -130,28 +130,28 @@ export class CloudProbe {
         open++;
       }
     }
-    series.record(timeS, 'cloud.violations', this.violations);
+    series.count(timeS, 'cloud.violations', this.violations);
     series.record(timeS, 'cloud.hosts_overloaded', open);
     series.record(timeS, 'cloud.violation_time_s', (this.resolvedViolationUs + openUs) / 1e6);
     const resolved = this.resolveS.view();
-    series.record(timeS, 'cloud.violations_resolved', resolved.length);
+    series.count(timeS, 'cloud.violations_resolved', resolved.length);
     if (resolved.length > 0) {
       series.record(timeS, 'cloud.resolve_s_mean', mean(resolved));
       series.record(timeS, 'cloud.resolve_s_p50', quantile(resolved, 0.5));
       series.record(timeS, 'cloud.resolve_s_p90', quantile(resolved, 0.9));
       series.record(timeS, 'cloud.resolve_s_max', quantile(resolved, 1));
     }
-    series.record(timeS, 'cloud.migrations', this.migrationsDone);
-    series.record(timeS, 'cloud.migrations_failed', this.migrationsFailed);
+    series.count(timeS, 'cloud.migrations', this.migrationsDone);
+    series.count(timeS, 'cloud.migrations_failed', this.migrationsFailed);
     // Durations below are of finished migrations only: those still running are counted here.
     series.record(timeS, 'cloud.migrations_in_progress', this.hypervisors.migrationsInProgress);
     series.record(timeS, 'cloud.migration_gb', this.migrationBytes / 1e9);
     series.record(timeS, 'cloud.migrations_wan_share', this.migrationsDone === 0 ? 0 : this.migrationsWan / this.migrationsDone);
     if (this.relocations) {
       const scheduled = this.migrationsDone - this.relocationsDone;
-      series.record(timeS, 'cloud.scheduler_migrations', scheduled);
+      series.count(timeS, 'cloud.scheduler_migrations', scheduled);
       series.record(timeS, 'cloud.scheduler_migrations_wan_share', scheduled === 0 ? 0 : (this.migrationsWan - this.relocationsWan) / scheduled);
-      series.record(timeS, 'cloud.ve_relocations', this.relocationsDone);
+      series.count(timeS, 'cloud.ve_relocations', this.relocationsDone);
       series.record(timeS, 'cloud.ve_relocations_wan_share', this.relocationsDone === 0 ? 0 : this.relocationsWan / this.relocationsDone);
     }
     const durations = this.migrationS.view();
@@ -174,7 +174,7 @@ export class CloudProbe {
 
   private recordLosses(series: MetricSeries, timeS: number): void {
     const { cloud } = this;
-    series.record(timeS, 'cloud.vms_lost', cloud.vmsLost);
+    series.count(timeS, 'cloud.vms_lost', cloud.vmsLost);
     const members = new Map<number, number>();
     const lostOf = new Map<number, number>();
     for (let vm = 0; vm < cloud.vmCount; vm++) {
@@ -190,9 +190,9 @@ export class CloudProbe {
       lost += count;
       if (count === members.get(ve)) whole++;
     }
-    series.record(timeS, 'cloud.ve_vms_lost', lost);
-    series.record(timeS, 'cloud.ves_hit', lostOf.size);
-    series.record(timeS, 'cloud.ves_lost', whole);
+    series.count(timeS, 'cloud.ve_vms_lost', lost);
+    series.count(timeS, 'cloud.ves_hit', lostOf.size);
+    series.count(timeS, 'cloud.ves_lost', whole);
   }
 
   private recordScheduler(series: MetricSeries, timeS: number, runtime: SimRuntime, name: string): void {
@@ -207,8 +207,8 @@ export class CloudProbe {
         this.roundS.push((outcome.endMs - outcome.startMs) / 1000);
       }
     }
-    series.record(timeS, 'scheduler.rounds', this.rounds);
-    series.record(timeS, 'scheduler.rounds_solved', this.roundsSolved);
+    series.count(timeS, 'scheduler.rounds', this.rounds);
+    series.count(timeS, 'scheduler.rounds_solved', this.roundsSolved);
     series.record(timeS, 'scheduler.planning_s_total', this.planningMsTotal / 1000);
     const hosts = this.roundHosts.view();
     if (hosts.length > 0) {

@@ -173,12 +173,12 @@ export class DetectorProbe {
 /** Settles the crashes due by `timeS` and records the detector.* metrics (cumulative). */
 export function recordDetectorScore(series: MetricSeries, timeS: number, s: DetectorScore): void {
   s.settle(timeS * 1000);
-  series.record(timeS, 'detector.leaves', s.leaves);
-  series.record(timeS, 'detector.detections', s.detections);
-  series.record(timeS, 'detector.false_suspicions', s.falseSuspicions);
-  series.record(timeS, 'detector.cutoff_leaves', s.cutoffLeaves);
-  series.record(timeS, 'detector.crashes', s.crashes);
-  series.record(timeS, 'detector.watched_crashes', s.watchedCrashes);
+  series.count(timeS, 'detector.leaves', s.leaves);
+  series.count(timeS, 'detector.detections', s.detections);
+  series.count(timeS, 'detector.false_suspicions', s.falseSuspicions);
+  series.count(timeS, 'detector.cutoff_leaves', s.cutoffLeaves);
+  series.count(timeS, 'detector.crashes', s.crashes);
+  series.count(timeS, 'detector.watched_crashes', s.watchedCrashes);
   if (s.watchedCrashes > 0) series.record(timeS, 'detector.detected_share', s.detectedCrashes / s.watchedCrashes);
   if (s.latenciesMs.length > 0) {
     series.record(timeS, 'detector.median_latency_ms', quantile(s.latenciesMs, 0.5));

@@ -68,7 +68,7 @@ export function recordSpiralSearches(series: MetricSeries, timeS: number, runtim
     }
   }
   totals.searches += finished;
-  series.record(timeS, 'spiral.searches', totals.searches);
+  series.count(timeS, 'spiral.searches', totals.searches);
   if (finished === 0) return;
   series.record(timeS, 'spiral.completed_share', completed / finished);
   series.record(timeS, 'spiral.median_excess_ms', median(excess));
@@ -130,7 +130,7 @@ export function recordChordLookups(series: MetricSeries, timeS: number, runtime:
   totals.lookups += lookups;
   totals.correct += correct;
   series.record(timeS, 'chord.joined', joined);
-  series.record(timeS, 'chord.lookups', totals.lookups);
+  series.count(timeS, 'chord.lookups', totals.lookups);
   if (totals.lookups > 0) series.record(timeS, 'chord.lookup_success', totals.correct / totals.lookups);
   if (lookups > 0) {
     series.record(timeS, 'chord.interval_lookup_success', correct / lookups);
@@ -176,7 +176,7 @@ export function recordCanLookups(series: MetricSeries, timeS: number, runtime: N
   totals.lookups += lookups;
   totals.correct += correct;
   series.record(timeS, 'can.joined', owners.length);
-  series.record(timeS, 'can.lookups', totals.lookups);
+  series.count(timeS, 'can.lookups', totals.lookups);
   if (totals.lookups > 0) series.record(timeS, 'can.lookup_success', totals.correct / totals.lookups);
   if (lookups > 0) series.record(timeS, 'can.mean_hops', mean(hops));
 }

@@ -88,7 +88,7 @@ export function recordRoutingRequests(series: MetricSeries, timeS: number, nodes
   const batch = scoreRoutingBatch(outcomes, rttMs);
   totals.requests += batch.finished;
   totals.delivered += batch.delivered;
-  series.record(timeS, 'routing.requests', totals.requests);
+  series.count(timeS, 'routing.requests', totals.requests);
   if (totals.requests > 0) series.record(timeS, 'routing.success', totals.delivered / totals.requests);
   if (running > 0) series.record(timeS, 'routing.long_links_mean', links / running);
   if (batch.finished === 0) return;

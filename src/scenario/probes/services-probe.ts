@@ -62,7 +62,7 @@ export function recordServices(series: MetricSeries, timeS: number, runtime: Sim
 export function recordServicesOf(series: MetricSeries, timeS: number, nodes: readonly (ServicesNode | undefined)[], services: Services, reachable: (from: NodeId, to: NodeId) => boolean): void {
   let restarts = 0;
   for (const node of nodes) restarts += node?.restarts ?? 0; // the schedulers' and the VE manager's too
-  series.record(timeS, 'services.restarts', restarts);
+  series.count(timeS, 'services.restarts', restarts);
   if (services.replicas !== undefined) recordReplicas(series, timeS, nodes, services.replicas.copies);
   if (services.watch !== undefined) recordWatch(series, timeS, nodes, services.watch.overlay, reachable);
 }
@@ -123,7 +123,7 @@ function recordWatch(series: MetricSeries, timeS: number, nodes: readonly (Servi
   });
   if (watchers === 0) return;
   series.record(timeS, 'services.watch.in_step_share', inStep / watchers);
-  series.record(timeS, 'services.watch.notifications', notifications);
+  series.count(timeS, 'services.watch.notifications', notifications);
 }
 
 /**

@@ -1,34 +1,41 @@
 /**
- * Scores the VM index's locates against the true placement (`VmPlacement`'s history). Each
- * answer is judged against where the VM was when the owner answered:
- *   - success: the answer is the VM's host at that instant;
+ * Scores the VM index's locates against where the VMs truly were: in a simulated run, the cloud
+ * model's record (`cloud-vm-history.ts`, from the hypervisors' events); in a live launch, the
+ * schedule its agents played (`vm-schedule.ts`). Each answer is judged against where the VM was
+ * when the owner answered:
+ *   - success: the answer is the VM's host at that instant; or the VM existed nowhere then (lost
+ *     with its crashed host, not yet restarted) and the owner answered "unknown";
  *   - stale: it is not, but the VM was on the answered host at some instant since the locate
- *     began (the VM moved while the query was in flight, and the owner had not learnt it yet);
+ *     began (the VM moved, or was lost, while the query was in flight, and the owner had not
+ *     learnt it yet);
  *   - wrong: any other host (e.g. the VM left it before the query began and the index lagged);
- *   - unknown: the owner had no entry; failed: no answer (the lookup failed or the owner was silent).
+ *   - unknown: the owner had no entry for a VM that was on a host; failed: no answer (the lookup
+ *     failed or the owner was silent).
  * Records per metric interval: vmindex.locates (cumulative), vmindex.success_share and the other
  * shares, vmindex.median_latency_ms, vmindex.p90_latency_ms and vmindex.mean_hops (over the answered locates), and
  * vmindex.entries (entries held by the owners that are up). Locates logged by a node that
  * crashed before the sample are lost with it. The nodes are read through `NodesView`: a simulated
- * run's runtime against `VmPlacement`, or a live launch's samples of one tick against the
- * schedule its agents played (`vm-schedule.ts`).
+ * run's runtime, or a live launch's samples of one tick.
  */
 import type { MetricSeries } from '../../metrics/series.js';
 import { mean, median, quantile } from '../../metrics/stats.js';
 import { LOCATE_FAILED, LOCATE_UNKNOWN, type LocateOutcome, VM_INDEX, type VmIndexProtocol } from '../../protocols/vm-index/index.js';
-import type { VmPlacement } from '../vm-placement.js';
 import type { NodesView } from './nodes-view.js';
 
 export type LocateVerdict = 'success' | 'stale' | 'wrong' | 'unknown' | 'failed';
 
-export type PlacementTruth = Pick<VmPlacement, 'hostAt' | 'wasOnDuring'>;
+/** Where each VM was: its host at an instant (-1 where it was on none), and whether it was on a host during an interval. */
+export interface PlacementTruth {
+  hostAt(vm: number, timeMs: number): number;
+  wasOnDuring(vm: number, host: number, fromMs: number, toMs: number): boolean;
+}
 
 /** What the probe reads of a node's VM index. */
 export type VmIndexView = Pick<VmIndexProtocol, 'entryCount' | 'drainLocates'>;
 
 export function judgeLocate(outcome: LocateOutcome, truth: PlacementTruth): LocateVerdict {
   if (outcome.host === LOCATE_FAILED) return 'failed';
-  if (outcome.host === LOCATE_UNKNOWN) return 'unknown';
+  if (outcome.host === LOCATE_UNKNOWN) return truth.hostAt(outcome.vm, outcome.answeredAtMs) < 0 ? 'success' : 'unknown';
   if (truth.hostAt(outcome.vm, outcome.answeredAtMs) === outcome.host) return 'success';
   return truth.wasOnDuring(outcome.vm, outcome.host, outcome.startedAtMs, outcome.answeredAtMs) ? 'stale' : 'wrong';
 }
@@ -62,7 +69,7 @@ export class VmIndexProbe {
     }
     this.locates += finished;
     this.successes += counts.success;
-    series.record(timeS, 'vmindex.locates', this.locates);
+    series.count(timeS, 'vmindex.locates', this.locates);
     series.record(timeS, 'vmindex.entries', entries);
     if (this.locates > 0) series.record(timeS, 'vmindex.success_share_total', this.successes / this.locates);
     if (finished === 0) return;

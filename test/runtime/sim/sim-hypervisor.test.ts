@@ -194,3 +194,30 @@ describe('simulated hypervisor under host crashes', () => {
     expect(w.migrations.some((m) => m.reason === 'target-down' || m.reason === 'source-down')).toBe(true);
   });
 });
+
+describe('simulated hypervisor: VM events for those who track VMs (the VM index)', () => {
+  it('tells of every VM created, relocated, migrated, lost with its host and restored, after the model changed', () => {
+    const w = world({ crashTakesVms: true, extraVms: 1 });
+    const events: string[] = [];
+    w.hypervisors.onVmPlaced((vm, from, to) => events.push(`${vm}: ${from} -> ${to} (model: ${w.cloud.vmHost[vm]})`));
+    expect(w.hypervisors.createVm({ vcpus: 1, memoryMiB: 1024, dirtyShare: 0, ve: -1 }, 3)).toBe(8);
+    expect(w.hypervisors.relocateVm(8, 1)).toBe(true);
+    expect(w.hypervisors.relocateVm(8, 1)).toBe(false); // already there
+    migrate(w, w.hypervisors.of(0), 0, 2);
+    w.runUntilS(60);
+    w.runtime.crashNode(1); // VMs 1, 5 and 8
+    expect(w.hypervisors.relocateVm(1, 0)).toBe(false); // lost
+    w.hypervisors.restoreVm(5, 2);
+    expect(events).toEqual(['8: -1 -> 3 (model: 3)', '8: 3 -> 1 (model: 1)', '0: 0 -> 2 (model: 2)', '1: 1 -> -1 (model: -1)', '5: 1 -> -1 (model: -1)', '8: 1 -> -1 (model: -1)', '5: -1 -> 2 (model: 2)']);
+    expect(w.checkInvariants()).toEqual([]);
+  });
+
+  it('relocates at once only a VM that is not migrating, to an up host', () => {
+    const w = world({ crashTakesVms: true });
+    migrate(w, w.hypervisors.of(0), 0, 2);
+    expect(w.hypervisors.relocateVm(0, 3)).toBe(false); // migrating
+    w.runtime.crashNode(3);
+    expect(w.hypervisors.relocateVm(1, 3)).toBe(false); // target down
+    expect(w.cloud.hostOf(1)).toBe(1);
+  });
+});
