@@ -74,7 +74,7 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
       bandwidthBps: migration.bandwidthBps,
       stopCopyMiB: (migration.bandwidthBps / 8) * (migration.downtimeMaxMs / 1000) / MIB,
       roundsMax: migration.roundsMax,
-      sentFactorMax: migration.sentFactorMax ?? Infinity,
+      sentFactorMax: migration.sentFactorMax,
       outgoingPerHostMax: migration.outgoingPerHostMax,
     },
     diskBandwidthBps: section.diskBandwidthBps,
