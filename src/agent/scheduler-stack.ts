@@ -67,7 +67,14 @@ function dvmsConfig(input: SchedulerStackInput): DvmsConfig {
   const { timeLimitMs, ispHopsMax, ...rest } = dvms;
   if (ispHopsMax !== undefined && ispHopsMax <= input.hostCount) throw new SchedulerNodeError('dvms.ispHopsMax', input.hostCount, ispHopsMax, `a number of hops > the host count (${input.hostCount}): an ISP must be able to go around the ring`);
   const hops = ispHopsMax ?? Math.max(defaultDvmsConfig.ispHopsMax, input.hostCount + 1);
-  return { ...defaultDvmsConfig, ...rest, ispHopsMax: hops, planningCost: planning(input, timeLimitMs), constraints: input.constraints, migrationsPerHostMax: input.cloud.migration.outgoingPerHostMax };
+  return { ...defaultDvmsConfig, ...rest, ispHopsMax: hops, planningCost: planning(input, timeLimitMs), constraints: input.constraints, veSizes: veSizesOf(input.cloud), migrationsPerHostMax: input.cloud.migration.outgoingPerHostMax };
+}
+
+/** Each VE's VM count, by VE id: the cloud section's groups in order, `count` VEs of `size` each (as the VEs are numbered when placed). */
+function veSizesOf(cloud: CloudSection): number[] {
+  const sizes: number[] = [];
+  for (const group of cloud.ves) for (let k = 0; k < group.count; k++) sizes.push(group.size);
+  return sizes;
 }
 
 function centralConfig(input: SchedulerStackInput): CentralConfig {

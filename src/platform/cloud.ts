@@ -67,6 +67,7 @@ export class Cloud {
   private vmTotal = 0;
   private lostTotal = 0;
   private readonly listeners: HostListener[] = [];
+  private placements = 0;
 
   constructor(hosts: CloudHosts, readonly vmsMax: number) {
     const n = hosts.cores.length;
@@ -104,6 +105,15 @@ export class Cloud {
   /** VMs lost by host crashes and not restored. */
   get vmsLost(): number {
     return this.lostTotal;
+  }
+
+  /**
+   * Changes of placement so far (a VM linked to or unlinked from a host: placed, moved, lost,
+   * restored); a load or state change is none. Whoever checks placement only can skip the
+   * events that leave this count alone.
+   */
+  get placementChanges(): number {
+    return this.placements;
   }
 
   /** Listen to host changes (demand, VMs arriving or leaving). */
@@ -217,32 +227,14 @@ export class Cloud {
   }
 
   /**
-   * Consistency of the whole model, O(hosts + VMs) and allocation-light so that it can run
-   * after every event: every VM on exactly one host's list or accounted as lost by a crash
-   * (never both), no VM on a crashed host, and each host's sums equal to its VMs'. Returns the
-   * problems (empty when consistent).
+   * Consistency of the whole model, O(hosts + VMs) and allocation-light: every VM on exactly one
+   * host's list or accounted as lost by a crash (never both), no VM on a crashed host, and each
+   * host's sums equal to its VMs'. Returns the problems (empty when consistent).
    */
   checkInvariants(): string[] {
     const problems: string[] = [];
     const seen = new Uint8Array(this.vmTotal);
-    for (let h = 0; h < this.hostCount; h++) {
-      if (this.hostUp[h] === 0 && this.hostHead[h] !== NONE) problems.push(`host ${h} is down but lists VM ${this.hostHead[h]}`);
-      let demand = 0;
-      let memory = 0;
-      let count = 0;
-      for (let vm = this.hostHead[h]; vm !== NONE; vm = this.vmNext[vm]) {
-        if (seen[vm] === 1) problems.push(`vm ${vm} is on two hosts' lists (again on host ${h})`);
-        seen[vm] = 1;
-        if (this.vmHost[vm] !== h) problems.push(`vm ${vm} is listed on host ${h} but placed on ${this.vmHost[vm]}`);
-        demand += this.vmDemandMilli[vm];
-        memory += this.vmMemoryMiB[vm];
-        count++;
-        if (count > this.vmTotal) break;
-      }
-      if (demand !== this.hostDemandMilli[h]) problems.push(`host ${h}: demand ${this.hostDemandMilli[h]} millicores, its VMs sum to ${demand}`);
-      if (memory !== this.hostMemoryUsedMiB[h]) problems.push(`host ${h}: memory ${this.hostMemoryUsedMiB[h]} MiB, its VMs sum to ${memory}`);
-      if (count !== this.hostVmCount[h]) problems.push(`host ${h}: ${this.hostVmCount[h]} VMs counted, ${count} listed`);
-    }
+    for (let h = 0; h < this.hostCount; h++) this.checkHostInto(h, problems, seen);
     let lost = 0;
     for (let vm = 0; vm < this.vmTotal; vm++) {
       if (this.vmLost[vm] === 1) {
@@ -253,6 +245,43 @@ export class Cloud {
     }
     if (lost !== this.lostTotal) problems.push(`${this.lostTotal} VMs counted lost, ${lost} marked`);
     return problems;
+  }
+
+  /**
+   * The part of `checkInvariants` one host answers for, O(its VMs), for a check after every
+   * event that changed it: no VM listed while down, every VM listed placed here, not lost and
+   * listed once, and the host's sums equal to its VMs'. What only the whole model shows (a VM
+   * on no list, the lost count) is `checkInvariants`'s.
+   */
+  checkHostInvariants(host: number): string[] {
+    this.checkHost(host);
+    const problems: string[] = [];
+    this.checkHostInto(host, problems, null);
+    return problems;
+  }
+
+  private checkHostInto(h: number, problems: string[], seen: Uint8Array | null): void {
+    if (this.hostUp[h] === 0 && this.hostHead[h] !== NONE) problems.push(`host ${h} is down but lists VM ${this.hostHead[h]}`);
+    let demand = 0;
+    let memory = 0;
+    let count = 0;
+    for (let vm = this.hostHead[h]; vm !== NONE; vm = this.vmNext[vm]) {
+      if (seen !== null) {
+        if (seen[vm] === 1) problems.push(`vm ${vm} is on two hosts' lists (again on host ${h})`);
+        seen[vm] = 1;
+      } else if (this.vmLost[vm] === 1) problems.push(`vm ${vm} is accounted as lost but listed on host ${h}`);
+      if (this.vmHost[vm] !== h) problems.push(`vm ${vm} is listed on host ${h} but placed on ${this.vmHost[vm]}`);
+      demand += this.vmDemandMilli[vm];
+      memory += this.vmMemoryMiB[vm];
+      count++;
+      if (count > this.vmTotal) {
+        problems.push(`host ${h}'s list of VMs is longer than the ${this.vmTotal} VMs (a cycle)`);
+        break;
+      }
+    }
+    if (demand !== this.hostDemandMilli[h]) problems.push(`host ${h}: demand ${this.hostDemandMilli[h]} millicores, its VMs sum to ${demand}`);
+    if (memory !== this.hostMemoryUsedMiB[h]) problems.push(`host ${h}: memory ${this.hostMemoryUsedMiB[h]} MiB, its VMs sum to ${memory}`);
+    if (count !== this.hostVmCount[h]) problems.push(`host ${h}: ${this.hostVmCount[h]} VMs counted, ${count} listed`);
   }
 
   private refreshDemand(vm: number): void {
@@ -267,6 +296,7 @@ export class Cloud {
   }
 
   private link(vm: number, host: number): void {
+    this.placements++;
     const head = this.hostHead[host];
     this.vmNext[vm] = head;
     this.vmPrev[vm] = NONE;
@@ -280,6 +310,7 @@ export class Cloud {
   }
 
   private unlink(vm: number): void {
+    this.placements++;
     const host = this.vmHost[vm];
     const next = this.vmNext[vm];
     const prev = this.vmPrev[vm];

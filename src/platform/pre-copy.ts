@@ -31,9 +31,10 @@ export interface PreCopyVm {
   /** Live rounds at most (>= 1) before the stop-and-copy, converged or not. */
   readonly roundsMax: number;
   /**
-   * Stop the live rounds once they have sent this many times the memory (Xen's rule: 3), so a
-   * migration that does not converge stops early instead of copying the whole memory roundsMax
-   * times. Infinity (the default) leaves roundsMax alone.
+   * Stop the live rounds once they have sent this many times the memory (Xen's rule: 3, its
+   * DEF_MAX_FACTOR in tools/libxc/xc_domain_save.c, the scenario default), so a migration that
+   * does not converge stops early instead of copying the whole memory roundsMax times.
+   * Infinity (the default here) leaves roundsMax alone.
    */
   readonly sentFactorMax?: number;
 }

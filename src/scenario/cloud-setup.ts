@@ -86,7 +86,7 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
       bandwidthBps: migration.bandwidthBps,
       stopCopyMiB: stopCopyMiB(migration),
       roundsMax: migration.roundsMax,
-      sentFactorMax: migration.sentFactorMax ?? Infinity,
+      sentFactorMax: migration.sentFactorMax,
       outgoingPerHostMax: migration.outgoingPerHostMax,
     },
     diskBandwidthBps: section.diskBandwidthBps,

@@ -49,8 +49,8 @@ export const cloudSchema = section(
     migration: section({
       bandwidthBps: num({ gt: 0 }).default(1e9).meta({ description: 'rate cap of one migration (VMPlaceS: 125 MB/s)' }),
       downtimeMaxMs: time('ms', { gt: 0 }).default(300).meta({ description: 'stop-and-copy once the rest fits in this time at the cap (QEMU default)' }),
-      roundsMax: int({ ge: 1 }).default(30),
-      sentFactorMax: num({ ge: 1 }).optional().meta({ description: "stop the live rounds once they have sent this many times the VM's memory (Xen's rule: 3); absent = roundsMax only" }),
+      roundsMax: int({ ge: 1 }).default(30).meta({ description: "live pre-copy rounds at most before the stop-and-copy (Xen's DEF_MAX_ITERS + 1 = 30, tools/libxc/xc_domain_save.c)" }),
+      sentFactorMax: num({ ge: 1 }).default(3).meta({ description: "stop the live rounds once they have sent this many times the VM's memory, then stop-and-copy (Xen's DEF_MAX_FACTOR = 3, tools/libxc/xc_domain_save.c); roundsMax or more leaves roundsMax alone" }),
       outgoingPerHostMax: int({ ge: 1 }).default(2).meta({ description: 'migrations leaving one host at once' }),
       transfersMax: int({ ge: 1 }).default(100_000),
     }).prefault({}),
@@ -58,8 +58,8 @@ export const cloudSchema = section(
     workload,
     ves: z.array(veGroupSchema, { error: 'expected a list of VE groups' }).default([]).meta({ description: 'virtual environments: groups of VMs under a gather, spread or fence constraint' }),
     lifecycle: lifecycleSchema.optional().meta({ description: 'the VE lifecycle from any node (configure, find, suspend, resume, stop, start, relocate) over Chord, with a workload of operations' }),
-    partitionHeldMaxS: time('s', { gt: 0 }).default(900).meta({ description: 'with checkInvariants: a DVMS node held in a partition longer than this fails the run (partitions must be released)' }),
-    checkInvariants: bool().default(false).meta({ description: 'check at every sample that every VM is on exactly one host or accounted as lost by a crash, that every VE constraint holds (VEs with a VM migrating excepted) and that no DVMS partition has held a node longer than partitionHeldMaxS; fail the run otherwise' }),
+    partitionHeldMaxS: time('s', { gt: 0 }).default(900).meta({ description: 'with checkInvariants: a DVMS partition (one ISP, by its initiator and sequence number) that exists longer than this fails the run (partitions must be released)' }),
+    checkInvariants: bool().default(false).meta({ description: 'check at every sample that every VM is on exactly one host or accounted as lost by a crash, that every VE constraint holds (VEs with a VM migrating excepted) and that no DVMS partition exists longer than partitionHeldMaxS; fail the run otherwise' }),
   },
   'an object of cloud settings ({} for VMPlaceS defaults)',
 ).superRefine((cloud, context) => {

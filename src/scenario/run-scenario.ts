@@ -168,7 +168,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
       if (cloud.constraints.length > 0) series.record(timeS, 'cloud.ve_violations', veBroken.length);
       const heldS = partitionProbe?.record(series, timeS, runtime) ?? 0;
       const heldMaxS = scenario.cloud?.partitionHeldMaxS ?? Infinity;
-      const stuck = heldS > heldMaxS ? [`a DVMS node has been in a partition for ${heldS} s (> cloud.partitionHeldMaxS = ${heldMaxS} s)`] : [];
+      const stuck = heldS > heldMaxS ? [`a DVMS partition has held nodes for ${heldS} s (> cloud.partitionHeldMaxS = ${heldMaxS} s)`] : [];
       if (scenario.cloud?.checkInvariants === true) checkCloud(cloud, timeS, scenario.seed, [...veBroken, ...stuck]);
     }
     let up = 0;

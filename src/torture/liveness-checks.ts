@@ -1,15 +1,15 @@
 /**
  * The liveness invariants of `luc torture`, checked at every scan once the last fault has healed
  * (`healUs`), each within the bound `livenessUs`:
- * - DVMS: no node stays in a partition longer than the bound (counted from the heal at the
- *   earliest: a partition may rightly wait for a fault to end);
+ * - DVMS: no partition (an ISP's identity, initiator and sequence number) exists longer than the
+ *   bound, counted from the heal at the earliest (a partition may rightly wait for a fault to
+ *   end); see `PartitionAges` for why the property is of partitions and not of nodes;
  * - Chord: from heal + bound on, every up node has joined and its successor is the next up node
  *   on the ring;
  * - CAN: from heal + bound on, the zones of the up nodes tile the unit square (areas sum to 1,
  *   no two overlap; zones are halvings, so the sum is exact).
  */
-import { serviceInstance } from '../actors/supervisor.js';
-import type { DvmsProtocol } from '../protocols/dvms/dvms-protocol.js';
+import { PartitionAges } from '../scenario/probes/partition-probe.js';
 import { CHORD, type ChordProtocol } from '../protocols/chord/index.js';
 import { CAN, type CanProtocol, zoneArea, zonesOverlap, type Zone } from '../protocols/can/index.js';
 import type { SimRuntime } from '../runtime/sim/sim-runtime.js';
@@ -22,23 +22,15 @@ export interface LivenessWindow {
 }
 
 export function partitionsReleased(runtime: SimRuntime, dvmsName: string, window: LivenessWindow): Check {
-  const heldSinceUs = new Float64Array(runtime.nodeCount).fill(-1);
+  const ages = new PartitionAges(runtime.nodeCount, dvmsName);
   return {
     name: 'dvms.partitions-released',
     check: (nowUs) => {
       if (nowUs < window.healUs) return undefined;
-      for (let id = 0; id < heldSinceUs.length; id++) {
-        const dvms = serviceInstance<DvmsProtocol>(runtime.protocolOf(id, dvmsName));
-        if (dvms === undefined || dvms.isFree()) {
-          heldSinceUs[id] = -1;
-          continue;
-        }
-        if (heldSinceUs[id] < 0) heldSinceUs[id] = nowUs;
-        if (nowUs - heldSinceUs[id] > window.livenessUs) {
-          return `node ${id} held in a partition since ${seconds(heldSinceUs[id])}, longer than ${seconds(window.livenessUs)} after the last fault healed at ${seconds(window.healUs)}`;
-        }
-      }
-      return null;
+      const oldest = ages.observe(nowUs, runtime);
+      if (oldest === null || nowUs - oldest.sinceUs <= window.livenessUs) return null;
+      const nodes = oldest.nodes.length > 8 ? `${oldest.nodes.slice(0, 8).join(', ')}, ...` : oldest.nodes.join(', ');
+      return `partition ${oldest.initiator}.${oldest.seq} (initiator ${oldest.initiator}, its ISP number ${oldest.seq}) has existed since ${seconds(oldest.sinceUs)}, longer than ${seconds(window.livenessUs)} after the last fault healed at ${seconds(window.healUs)}; nodes in it: ${nodes}`;
     },
   };
 }

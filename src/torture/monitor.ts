@@ -2,11 +2,12 @@
  * The invariant registry of `luc torture`: installs, on a run about to start, every check that
  * applies to its scenario, each the protocol's own, and runs them from the simulator's
  * after-event hook (a null test per event when unused) and the runtime's handler hook:
- * - after every event: the cloud model's consistency and the VE constraints, when a host changed
- *   (`cloud-checks.ts`);
+ * - after every event: the cloud model's consistency on the hosts it changed and the VE
+ *   constraints when it moved a VM (`cloud-checks.ts`);
  * - before every handler: a message or timer is handled only by the incarnation it was meant for;
- * - every `scanS` of virtual time (at the first event at or after each tick): the VE constraints
- *   and the liveness bounds after the last fault healed (`liveness-checks.ts`).
+ * - every `scanS` of virtual time (at the first event at or after each tick): the whole cloud
+ *   model, the VE constraints and the liveness bounds after the last fault healed
+ *   (`liveness-checks.ts`).
  * A broken invariant throws `InvariantBroken` at the event that broke it.
  */
 import { sToUs } from '../kernel/time.js';
@@ -37,7 +38,7 @@ export function installMonitor(run: RunInstruments, options: MonitorOptions): Ch
   if (cloud !== null && world.backbone !== null) {
     const checks = cloudChecks(cloud, world.backbone, options.cloudCheck);
     perEvent.push(...checks.perEvent);
-    if (cloud.constraints.length > 0) perScan.push(checks.perScan);
+    perScan.push(...checks.perScan);
   }
   const healUs = lastHealUs(world);
   if (Number.isFinite(healUs)) {

@@ -126,6 +126,31 @@ describe('pre-copy migration over bulk transfers', () => {
     expect(r.durationUs).toBeLessThan(halved);
   });
 
+  it("under a bandwidth below the dirty rate ends by Xen's rule (sentFactorMax 3): 3 rounds of 1 GB at 62.5 MB/s, 4 GB in 64 s, 16 s of downtime", () => {
+    // A transfer of 100 GB holds half of the 125 MB/s link all along: the migration gets 62.5 MB/s
+    // and dirties 100 MB/s, so every round dirties more than the memory and copies all of it again.
+    const capped = world();
+    capped.transfers.start([0], 100 * GB, () => {});
+    capped.migrate({ ...vm(100 * MB), sentFactorMax: 3 });
+    capped.sim.run({ endUs: 1000e6, eventsMax: 1000 });
+    expect(capped.results).toHaveLength(1);
+    const r = capped.results[0];
+    expect(r.rounds).toBe(3);
+    expect(r.bytesSent).toBe(4 * GB);
+    r.copyDurationsUs.forEach((us, k) => expect(Math.abs(us - 16_000_000), `copy ${k}`).toBeLessThanOrEqual(1));
+    expect(r.copyDurationsUs).toHaveLength(4);
+    expect(Math.abs(r.downtimeUs - 16_000_000)).toBeLessThanOrEqual(1);
+    expect(Math.abs(r.durationUs - 64_000_000)).toBeLessThanOrEqual(4);
+    // Without the rule it copies the whole memory roundsMax (30) times before the same stop-and-copy: 31 GB in 496 s.
+    const uncapped = world();
+    uncapped.transfers.start([0], 100 * GB, () => {});
+    uncapped.migrate(vm(100 * MB));
+    uncapped.sim.run({ endUs: 1000e6, eventsMax: 1000 });
+    expect(uncapped.results[0].rounds).toBe(30);
+    expect(uncapped.results[0].bytesSent).toBe(31 * GB);
+    expect(Math.abs(uncapped.results[0].durationUs - 496_000_000)).toBeLessThanOrEqual(31);
+  });
+
   it('rejects a migration over no link without a cap, and invalid parameters by name', () => {
     const { sim, transfers } = world();
     expect(() => new PreCopyMigration(transfers, sim, [], vm(0), () => {})).toThrow('needs a finite capBps');

@@ -120,6 +120,26 @@ describe('partitionProblem', () => {
     expect(p.constraints).toEqual([{ kind: 'spread', ve: 8, scope: 'host' }]);
   });
 
+  it('pins every VM of a VE with a member migrating, and of a gather it sees only part of (torture-dvms-500 seed 17)', () => {
+    // Host 298 holds VM 157 of gather VE 0 (2 VMs); VM 156 is on its way from host 15, outside the partition.
+    const partial = partitionProblem([{ host: host(298), vms: [vm(157, 1, { ve: 0 }), vm(158, 1)], atMs: 0 }, member(193, [1])], [{ kind: 'gather', ve: 0, scope: 'host' }], 1, [2]);
+    expect(partial.vms.map((x) => [x.id, x.pinned])).toEqual([
+      [157, true],
+      [158, false],
+      [19300, false],
+    ]);
+    // Seen whole (both on host 298), the gather may move.
+    const whole = partitionProblem([{ host: host(298), vms: [vm(156, 1, { ve: 0 }), vm(157, 1, { ve: 0 })], atMs: 0 }], [{ kind: 'gather', ve: 0, scope: 'host' }], 1, [2]);
+    expect(whole.vms.map((x) => x.pinned)).toEqual([false, false]);
+    // A spread VE with a member migrating: the others stay where they are too.
+    const spread = partitionProblem([{ host: host(1), vms: [vm(10, 1, { ve: 0, migrating: true })], atMs: 0 }, { host: host(2), vms: [vm(20, 1, { ve: 0 }), vm(21, 1)], atMs: 0 }], [{ kind: 'spread', ve: 0, scope: 'host' }], 1, [3]);
+    expect(spread.vms.map((x) => [x.id, x.pinned])).toEqual([
+      [10, true],
+      [20, true],
+      [21, false],
+    ]);
+  });
+
   it('keeps a VM listed by two snapshots once, from the newer one', () => {
     const older = member(0, [1, 1], 100, 0); // vms 0, 1
     const newer = member(1, [1], 200, 1); // vm 1 moved here since

@@ -15,6 +15,12 @@ function last(rows: readonly MetricRow[], metric: string): number | undefined {
 }
 
 describe('scenarios with a cloud section', () => {
+  it("migrate by Xen's pre-copy rules unless told otherwise: 30 live rounds at most, 3 times the memory sent at most", () => {
+    const migration = loadScenario(fixture('good/cloud.yaml')).cloud?.migration;
+    expect(migration?.roundsMax).toBe(30);
+    expect(migration?.sentFactorMax).toBe(3);
+  });
+
   it('are deterministic, row for row', () => {
     const a = run(['durationS=600']).series.all();
     const b = run(['durationS=600']).series.all();

@@ -50,7 +50,7 @@ describe('scenarios with a VM scheduler', () => {
     expect(last(rows, 'dvms.nodes_in_partitions')).toBe(0);
     expect(last(rows, 'dvms.partition_held_s_max')).toBe(0);
     // Hosts of 6 cores are saturated (mean demand 6): partitions grow and last over a minute.
-    expect(() => run(['cloud.host.cores=6', 'cloud.partitionHeldMaxS=30'])).toThrow(/in a partition for \d+ s \(> cloud.partitionHeldMaxS = 30 s\)/);
+    expect(() => run(['cloud.host.cores=6', 'cloud.partitionHeldMaxS=30'])).toThrow(/partition has held nodes for \d+ s \(> cloud.partitionHeldMaxS = 30 s\)/);
   });
 
   it('operate on VEs from any node: configured at their owners, found, suspended and resumed, relocated within their constraints', () => {

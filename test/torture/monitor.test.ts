@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run-scenario.js';
-import { VM_RUNNING } from '../../src/platform/cloud.js';
+import { type Cloud, VM_RUNNING } from '../../src/platform/cloud.js';
 import { installMonitor } from '../../src/torture/monitor.js';
 import { InvariantBroken } from '../../src/torture/invariant.js';
 import { runSchedule } from '../../src/torture/run-schedule.js';
@@ -11,29 +11,45 @@ const SMALL = fileURLToPath(new URL('../../scenarios/torture-dvms-small.yaml', i
 const SHORT = ['durationS=200', 'cloud.lifecycle.workloadStartMs=20000', 'cloud.lifecycle.workloadPeriodMs=20000'];
 
 describe('the torture monitor', () => {
-  it("stops the run at the event that corrupts the cloud model (a host's memory sum changed behind its back at 50 s)", () => {
+  /** Runs torture-dvms-small under the monitor with `corrupt` called at `atUs`; returns what it threw. */
+  const corrupted = (atUs: number, corrupt: (cloud: Cloud) => void): InvariantBroken => {
     const scenario = loadScenario(SMALL, SHORT);
     let caught: unknown = null;
     try {
       runScenario(scenario, SMALL, {
         instrument: (run) => {
           installMonitor(run, { livenessS: 100, scanS: 1 });
-          const cloud = run.cloud!.cloud;
-          // Corrupt a host's sums as a buggy model would, then tell the listeners a host changed.
-          run.sim.at(50_000_000, () => {
-            (cloud as unknown as { hostMemoryUsedMiB: Float64Array }).hostMemoryUsedMiB[3] += 1;
-            // A running VM's load change is a host change (a suspended one's demand stays 0 and changes nothing).
-            const vm = cloud.vmState.findIndex((state) => state === VM_RUNNING);
-            cloud.setLoad(vm, cloud.vmLoadPercent[vm] === 50 ? 60 : 50);
-          });
+          run.sim.at(atUs, () => corrupt(run.cloud!.cloud));
         },
       });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(InvariantBroken);
-    expect((caught as InvariantBroken).invariant).toBe('cloud.model');
-    expect((caught as InvariantBroken).timeUs).toBe(50_000_000);
+    return caught as InvariantBroken;
+  };
+  /** A host's memory sum changed behind the model's back, as a buggy model would. */
+  const corruptMemory = (cloud: Cloud, host: number): void => {
+    (cloud as unknown as { hostMemoryUsedMiB: Float64Array }).hostMemoryUsedMiB[host] += 1;
+  };
+
+  it("stops the run at the event that corrupts the cloud model (a host's memory sum changed behind its back at 50 s, then its VM's load)", () => {
+    const broken = corrupted(50_000_000, (cloud) => {
+      // A running VM's load change is a host change (a suspended one's demand stays 0 and changes nothing).
+      const vm = cloud.vmState.findIndex((state) => state === VM_RUNNING);
+      corruptMemory(cloud, cloud.hostOf(vm));
+      cloud.setLoad(vm, cloud.vmLoadPercent[vm] === 50 ? 60 : 50);
+    });
+    expect(broken.invariant).toBe('cloud.model');
+    expect(broken.timeUs).toBe(50_000_000);
+  });
+
+  it('finds a corruption of a host no event changed (at 50.5 s) at the next scan of the whole model, at 51 s', () => {
+    const broken = corrupted(50_500_000, (cloud) => corruptMemory(cloud, 3));
+    expect(broken.invariant).toBe('cloud.model');
+    expect(broken.detail).toContain('host 3: memory');
+    expect(broken.timeUs).toBeGreaterThanOrEqual(51_000_000);
+    expect(broken.timeUs).toBeLessThan(51_100_000);
   });
 
   it('passes a quiet 200 s run of torture-dvms-small, checking the model at every host change and the liveness scans after time 0', () => {

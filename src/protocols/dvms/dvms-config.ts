@@ -59,6 +59,8 @@ export interface DvmsConfig {
   readonly vmsPerHostMax: number;
   /** VE constraints the plans must respect (scope 'site' ones pin their VMs: a partition sees only part of a site). */
   readonly constraints: readonly VeConstraint[];
+  /** The VM count of each VE (by id), so a plan knows when it sees only part of a gather. */
+  readonly veSizes: readonly number[];
   /** Finished ISPs kept until drained (oldest dropped beyond it). */
   readonly outcomeLogMax: number;
 }
@@ -86,6 +88,7 @@ export const defaultDvmsConfig: DvmsConfig = {
   migrationsPerHostMax: 2,
   vmsPerHostMax: 256,
   constraints: [],
+  veSizes: [],
   outcomeLogMax: 256,
 };
 
@@ -124,5 +127,6 @@ export function validateDvmsConfig(config: DvmsConfig): void {
   integer('migrationsPerHostMax', 1);
   integer('vmsPerHostMax', 1);
   if (!Array.isArray(config.constraints)) fail('constraints', 'an array of VE constraints');
+  if (!(Array.isArray(config.veSizes) && config.veSizes.every((n) => Number.isInteger(n) && n >= 1))) fail('veSizes', 'an array of integers >= 1');
   integer('outcomeLogMax', 1);
 }

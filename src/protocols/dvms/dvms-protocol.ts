@@ -110,6 +110,11 @@ export class DvmsProtocol implements Protocol, SchedulerProtocol {
     return this.role.kind === 'free';
   }
 
+  /** The version of the partition this node is in, as it knows it (null when free); allocates nothing. */
+  partitionVersion(): PartitionVersion | null {
+    return roleVersion(this.role);
+  }
+
   partition(): PartitionInfo | null {
     const r = this.role;
     if (r.kind === 'free') return null;

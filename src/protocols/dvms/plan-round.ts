@@ -51,7 +51,7 @@ export class PlanRound {
   /** Plan for `members` now; the verdict comes after the modelled planning time. */
   plan(members: readonly MemberData[]): void {
     const { config, ctx } = this.env;
-    const problem = partitionProblem(members, config.constraints, config.overloadThreshold);
+    const problem = partitionProblem(members, config.constraints, config.overloadThreshold, config.veSizes);
     const result = planPlacement(problem, { searchStepsMax: config.planSearchStepsMax });
     const costMs = planningTimeMs(config.planningCost, problem.hosts.length, problem.vms.length);
     this.plans++;

@@ -31,7 +31,7 @@ export interface MigrationModel {
   /** Stop-and-copy once the memory left to send is at most this. */
   readonly stopCopyMiB: number;
   readonly roundsMax: number;
-  /** Stop the live rounds once they have sent this many times the memory (Xen: 3); Infinity = only roundsMax. */
+  /** Stop the live rounds once they have sent this many times the memory (Xen: 3); roundsMax or more = only roundsMax. */
   readonly sentFactorMax: number;
   /** Outgoing migrations in progress per host at most; beyond, `migrate` fails with 'busy'. */
   readonly outgoingPerHostMax: number;
