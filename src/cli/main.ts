@@ -18,6 +18,7 @@ import { registerResultsCommands } from './results-command.js';
 import { registerCheckCommands } from './check-command.js';
 import { registerTortureCommand } from './torture-command.js';
 import { registerTestbedCommands } from './testbed-command.js';
+import { registerCompareCommand } from './compare-command.js';
 
 export const DEFAULT_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'renater-vivaldi.yaml');
 
@@ -82,6 +83,7 @@ export function buildProgram(): Command {
   registerCheckCommands(program);
   registerTortureCommand(program);
   registerTestbedCommands(program);
+  registerCompareCommand(program);
   return program;
 }
 
