@@ -35,7 +35,8 @@ function median(values: readonly number[]): number {
 function summarise(all: readonly (LatenessMs | null)[]): LatenessSummary | null {
   const some = all.filter((l): l is LatenessMs => l !== null && l.count > 0);
   if (some.length === 0) return null;
-  return { p50: median(some.map((l) => l.p50)), p99: median(some.map((l) => l.p99)), max: Math.max(...some.map((l) => l.max)) };
+  const ms = (value: number): number => Number(value.toFixed(2));
+  return { p50: ms(median(some.map((l) => l.p50))), p99: ms(median(some.map((l) => l.p99))), max: ms(Math.max(...some.map((l) => l.max))) };
 }
 
 /** From the agents' reports in `agentsDir` (agent-<i>.json); null when none has a timing. */
