@@ -3,9 +3,12 @@
  * (one line for one seed; with several, their min-max band and mean), on the time axis both
  * share (virtual seconds in simulation, wall seconds since the start barrier live).
  */
-import { convergenceSvg } from './convergence-chart.js';
+import { convergenceSvg, type TimeAxis } from './convergence-chart.js';
 import type { PlotFile } from './plot-set.js';
 import { readRunFolder } from './run-folder.js';
+
+/** Virtual seconds in simulation, wall-clock seconds since the start barrier live. */
+const SHARED_TIME: TimeAxis = { label: 'time since the start (s): virtual simulated, wall clock live', title: 'time, simulated and live' };
 
 export interface CompareChartInput {
   /** The twins' results folders (the live run's own seed first). */
@@ -27,5 +30,5 @@ export function compareCharts(input: CompareChartInput): PlotFile[] {
   ];
   return input.metrics
     .filter((metric) => [live, ...sims].every((run) => run.series.has(metric)))
-    .map((metric) => ({ name: `compare-${metric}.svg`, svg: convergenceSvg(groups, metric) }));
+    .map((metric) => ({ name: `compare-${metric}.svg`, svg: convergenceSvg(groups, metric, undefined, SHARED_TIME) }));
 }
