@@ -67,13 +67,16 @@ export function targetVerdict(tolerance: Tolerance, sim: number, live: number): 
 }
 
 /**
- * One row per global metric of the live run that the twins have: those with a target first (in
+ * One row per global metric of the live run that the twins have (and per metric with a target that
+ * the twins have and the live run lacks, live NaN: a miss): those with a target first (in
  * the order of LIVE_TARGETS), then the others by name. `twins[0]` is the twin of the live run's
  * own seed; each is a summary.json `metrics` (final values).
  */
 export function compareRuns(live: Readonly<Record<string, number>>, twins: readonly Readonly<Record<string, number>>[]): ComparisonRow[] {
   if (twins.length === 0) throw new RangeError('compareRuns: no simulated twin');
-  const names = Object.keys(live).filter((name) => twins.every((twin) => name in twin));
+  // A metric with a target that every twin has but the live run lacks (no agent sampled it) is a miss, not left out.
+  const targeted = Object.keys(twins[0]).filter((name) => targetOf(name) !== null && !(name in live) && twins.every((twin) => name in twin));
+  const names = [...Object.keys(live).filter((name) => twins.every((twin) => name in twin)), ...targeted];
   const rank = (name: string): number => {
     const index = LIVE_TARGETS.findIndex((t) => t.pattern.test(name));
     return index < 0 ? LIVE_TARGETS.length : index;
@@ -85,7 +88,7 @@ export function compareRuns(live: Readonly<Record<string, number>>, twins: reado
     const simMean = finite.length === 0 ? NaN : mean(finite);
     const simMin = finite.length === 0 ? NaN : Math.min(...finite);
     const simMax = finite.length === 0 ? NaN : Math.max(...finite);
-    const value = live[metric];
+    const value = live[metric] ?? NaN;
     const target = targetOf(metric);
     return {
       metric,
