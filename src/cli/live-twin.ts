@@ -2,7 +2,7 @@
  * The simulated twin of a live run: the same scenario, seed and duration simulated on exactly the
  * agents' hosts, written as a `luc run` folder beside the live results, for a side-by-side.
  */
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/run-scenario.js';
@@ -22,8 +22,10 @@ export function runTwin(scenarioFile: string, sets: readonly string[], matrixFil
   const data = JSON.parse(JSON.stringify(readScenarioSource(scenarioFile).data)) as Record<string, unknown>;
   for (const section of ['hosts', 'faults', 'churn']) delete data[section];
   if (faults.length > 0) data.faults = faults;
+  // The matrix beside the twin's file, named relative to it: the file still runs once the launch
+  // has moved both into its results folder (agents/), as `luc compare` does for further seeds.
   const twinFile = join(dirname(matrixFile), 'twin-scenario.json');
-  writeFileSync(twinFile, `${JSON.stringify({ ...data, durationS, topology: { kind: 'matrix', file: matrixFile, unit: 'ms', missing: [...LIVE_MATRIX_MISSING] } }, null, 2)}\n`);
+  writeFileSync(twinFile, `${JSON.stringify({ ...data, durationS, topology: { kind: 'matrix', file: basename(matrixFile), unit: 'ms', missing: [...LIVE_MATRIX_MISSING] } }, null, 2)}\n`);
   return simulateTwin(twinFile, sets, dir);
 }
 
@@ -61,6 +63,15 @@ export function runBackboneTwin(
   const data = { ...raw, topology: scenario.topology, ...withResolvedTrace(raw, scenario), durationS, hosts, faults, churn: undefined };
   writeFileSync(twinFile, `${JSON.stringify(data, null, 2)}\n`);
   return simulateTwin(twinFile, source.sets, dir);
+}
+
+/**
+ * The twin of a finished launch again, with another seed (`luc compare --seeds K`): its scenario
+ * file as the launch wrote it (`agents/twin-scenario.json`: the agents' hosts, RTTs and faults;
+ * a generated backbone keeps its own seed), with the launch's overrides and `seed` last.
+ */
+export function simulateTwinWithSeed(twinFile: string, sets: readonly string[], seed: number, dir: string): { dir: string; metrics: Record<string, number> } {
+  return simulateTwin(twinFile, [...sets, `seed=${seed}`], dir);
 }
 
 /** Runs the twin's scenario file (with the launch's own overrides) and writes it as a `luc run` folder in `dir`. */

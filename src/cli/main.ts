@@ -19,6 +19,7 @@ import { registerCheckCommands } from './check-command.js';
 import { registerTortureCommand } from './torture-command.js';
 import { registerTestbedCommands } from './testbed-command.js';
 import { registerDeployCommand } from './deploy-command.js';
+import { registerCompareCommand } from './compare-command.js';
 
 export const DEFAULT_SCENARIO = join(PACKAGE_ROOT, 'scenarios', 'renater-vivaldi.yaml');
 
@@ -84,6 +85,7 @@ export function buildProgram(): Command {
   registerTortureCommand(program);
   registerTestbedCommands(program);
   registerDeployCommand(program);
+  registerCompareCommand(program);
   return program;
 }
 

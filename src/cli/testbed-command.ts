@@ -27,7 +27,7 @@ const AGENT_PORT = 40_000;
 /** Exit code after SIGINT / SIGTERM (128 + SIGINT), once everything is removed. */
 const EXIT_INTERRUPTED = 130;
 
-interface TestbedRunOptions extends Omit<ScenarioLaunchOptionsRaw, 'scenario' | 'agents'> {
+export interface TestbedRunOptions extends Omit<ScenarioLaunchOptionsRaw, 'scenario' | 'agents'> {
   readonly hosts?: string;
 }
 
@@ -59,7 +59,8 @@ export function registerTestbedCommands(program: Command): void {
     );
 }
 
-async function testbedRun(scenarioFile: string, options: TestbedRunOptions): Promise<void> {
+/** The run of `luc testbed run` (also the live side of `luc compare --live testbed`). */
+export async function testbedRun(scenarioFile: string, options: TestbedRunOptions): Promise<void> {
   checkTestbedEnvironment();
   const names = testbedNames(freshPrefix());
   const clash = listTestbedObjects(names.prefix);

@@ -30,7 +30,15 @@ interface BandPoint {
   readonly max: number;
 }
 
-export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMetric?: string): string {
+/** The time axis: its label and the words of the title after "over". */
+export interface TimeAxis {
+  readonly label: string;
+  readonly title: string;
+}
+
+const VIRTUAL_TIME: TimeAxis = { label: 'virtual time (s)', title: 'virtual time' };
+
+export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMetric?: string, time: TimeAxis = VIRTUAL_TIME): string {
   if (xMetric !== undefined) return learningSvg(groups, metric, xMetric);
   const lines: LinePoint[] = [];
   const bands: BandPoint[] = [];
@@ -56,7 +64,7 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
     height: HEIGHT_PX,
     marginLeft: 60,
     marginRight: 20,
-    x: { label: 'virtual time (s)', grid: true },
+    x: { label: time.label, grid: true },
     y: { label: metric, grid: true, zero: true },
     color: { type: 'identity' },
     marks: [
@@ -78,7 +86,7 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
     ...(banded ? ['band = min–max across seeds, line = their mean'] : []),
     ...(windows.length > 0 ? ['shaded = fault windows'] : []),
   ].join('; ');
-  return composeSvg(`${metric} over virtual time`, subtitle, [
+  return composeSvg(`${metric} over ${time.title}`, subtitle, [
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legend, x: 0, y: HEIGHT_PX },
   ]);

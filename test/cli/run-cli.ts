@@ -10,7 +10,7 @@ export interface CliResult {
 }
 
 /** Run the compiled `luc` command in `cwd` (dist/ is built by the global setup). */
-export function luc(args: readonly string[], cwd = ROOT): CliResult {
-  const result = spawnSync(process.execPath, [DIST_MAIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+export function luc(args: readonly string[], cwd = ROOT, timeoutMs = 120_000): CliResult {
+  const result = spawnSync(process.execPath, [DIST_MAIN, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -11,7 +11,7 @@
  * Timers of Node may fire up to a millisecond early (they count from a truncated start), so a
  * timer that wakes before the due time is re-armed: the delay is never shorter than the matrix's.
  */
-import { performance } from 'node:perf_hooks';
+import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 import type { Random } from '../../kernel/random.js';
 import type { RttMatrix } from '../../platform/types.js';
 import type { NodeId } from '../context.js';
@@ -29,6 +29,8 @@ export type ShimOutcome = 'scheduled' | 'lost' | 'overflow';
 
 export class LatencyShim {
   private readonly pending = new Set<NodeJS.Timeout>();
+  /** How late each message left after its due time, in us (+1: a histogram holds values >= 1): the shim's precision. */
+  readonly lateUs: RecordableHistogram = createHistogram();
 
   constructor(
     private readonly config: LatencyShimConfig,
@@ -56,7 +58,10 @@ export class LatencyShim {
         this.pending.delete(timer);
         const earlyMs = dueMs - performance.now();
         if (earlyMs > 0) arm(earlyMs);
-        else transmit();
+        else {
+          this.lateUs.record(Math.round(-earlyMs * 1000) + 1);
+          transmit();
+        }
       }, waitMs);
       this.pending.add(timer);
     };

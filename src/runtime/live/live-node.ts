@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { randomStream } from '../../kernel/random.js';
 import { Counters } from '../counters.js';
 import type { Hypervisor, Message, MessageSchemas, MessageValidator, NodeContext, NodeId, Protocol, StackBuilder, TimerHandle } from '../context.js';
+import type { RecordableHistogram } from 'node:perf_hooks';
 import { LatencyShim, type LatencyShimConfig } from './latency-shim.js';
 import { DatagramTooLargeError } from './live-errors.js';
 import type { PeerAddress } from './peer-table.js';
@@ -152,6 +153,11 @@ export class LiveNode {
 
   protocol<P extends Protocol>(name: string): P | undefined {
     return this.protocols.get(name) as P | undefined;
+  }
+
+  /** How late the shim let messages leave after their due time (us + 1), or null without a shim. */
+  shimLateness(): RecordableHistogram | null {
+    return this.shim?.lateUs ?? null;
   }
 
   /** Stop: timers and held-back messages die, protocols get `onStop`, the socket closes. */
