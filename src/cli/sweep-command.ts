@@ -5,7 +5,8 @@
  */
 import type { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, reportError } from './exit-codes.js';
-import { shellJoin } from './shell-quote.js';
+import { resolveScenarioArg } from './bundled-scenarios.js';
+import { lucCommandLine } from './shell-quote.js';
 import { collectAction, runTaskAction, sweepAction, type RunTaskOptions, type SweepOptions } from './sweep/sweep-actions.js';
 
 function collectRepeated(value: string, previous: string[]): string[] {
@@ -45,7 +46,7 @@ export function registerSweepCommands(program: Command): void {
     // Options after `run-task` / `collect` belong to them.
     .enablePositionalOptions()
     .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : EXIT_BAD_INPUT))
-    .action((scenarioFile: string, options: SweepOptions) => settle(() => sweepAction(scenarioFile, options, shellJoin(process.argv.slice(1)))));
+    .action((scenarioFile: string, options: SweepOptions) => settle(() => sweepAction(resolveScenarioArg(scenarioFile), options, lucCommandLine())));
 
   sweep
     .command('run-task', { hidden: true })
