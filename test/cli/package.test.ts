@@ -36,6 +36,20 @@ describe('the npm package', () => {
   });
 });
 
+describe('the Dockerfile', () => {
+  it("builds on Debian's Node 20 image, installs live mode's libvirt-clients and iproute2, and copies everything the packed files and the build need", () => {
+    const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const froms = [...text.matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);
+    expect(froms).toEqual(['node:20-bookworm-slim', 'node:20-bookworm-slim']);
+    expect(text).toMatch(/apt-get install -y --no-install-recommends libvirt-clients iproute2/);
+    expect(text).toMatch(/npm install -g --no-audit --no-fund \/tmp\/luc-sim\.tgz/);
+    const copied = [...text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) => match[1].split(' '));
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+    const needed = [...pkg.files.filter((entry) => !entry.startsWith('!') && entry !== 'dist/').map((entry) => entry.replace(/\/$/, '')), 'src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+    for (const path of needed) expect(copied, path).toContain(path);
+  });
+});
+
 describe('bundled scenarios by name, from any folder', () => {
   let dir = '';
   beforeAll(() => {
