@@ -31,7 +31,7 @@ export function registerSweepCommands(program: Command): void {
   const sweep = program
     .command('sweep')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .option('--param <path=v1,v2,...>', 'a swept field and its values, parsed like --set (repeatable; the grid is their cartesian product)', collectRepeated, [])
+    .option('--param <path=v1,v2,...>', 'a swept field and its values, each parsed like --set: numbers, strings, or JSON lists and objects (faults=[],[{...}]); repeatable, the grid is their cartesian product', collectRepeated, [])
     .option('--seeds <n>', 'seeds per grid point: the scenario seed, +1, ..., +n-1')
     .option('--jobs <j>', 'worker threads (default: one per core); with --emit: cores per array task (default 1)')
     .option('--out <dir>', 'sweep folder (default results/<name>/sweep)')

@@ -24,16 +24,16 @@ function startsWith(segments: readonly unknown[], prefix: readonly unknown[]): b
 function place(issue: PathIssue, source: ScenarioSource, overrides: readonly AppliedOverride[]): ScenarioIssue {
   const field = formatPath(issue.segments);
   const override = [...overrides].reverse().find((candidate) => startsWith(issue.segments, candidate.segments));
-  if (override !== undefined) return scenarioIssue(field, issue.expected, `${issue.found} (from --set ${override.text})`);
+  if (override !== undefined) return scenarioIssue(field, issue.expected, `${issue.found} (from ${override.option} ${override.text})`);
   const position = source.locate(issue.segments);
   return scenarioIssue(field, issue.expected, issue.found, position.line, position.column);
 }
 
-function applyOverrides(file: string, data: Record<string, unknown>, overrides: readonly string[]): AppliedOverride[] {
+function applyOverrides(file: string, data: Record<string, unknown>, overrides: readonly string[], options: readonly string[]): AppliedOverride[] {
   const applied: AppliedOverride[] = [];
   const issues: ScenarioIssue[] = [];
-  for (const text of overrides) {
-    const result = applyOverride(scenarioSchema, data, text);
+  for (const [index, text] of overrides.entries()) {
+    const result = applyOverride(scenarioSchema, data, text, options[index] ?? '--set');
     if (result.ok) applied.push(result.override);
     else issues.push(result.issue);
   }
@@ -64,16 +64,17 @@ function resolveTopologyFile(file: string, scenario: Scenario, source: ScenarioS
 /**
  * Reads, overrides, validates and normalises the scenario in `file`.
  * @param overrides `path=value` texts, applied in order before validation.
+ * @param overrideOptions the option each override came from, for messages (default `--set`; a sweep's points say `--param`).
  * @throws ScenarioError on any problem, with every validation issue found.
  */
-export function loadScenario(file: string, overrides: readonly string[] = []): Scenario {
+export function loadScenario(file: string, overrides: readonly string[] = [], overrideOptions: readonly string[] = []): Scenario {
   const source = readScenarioSource(file);
   const data = source.data;
   if (!isRecord(data)) {
     const found = data === null || data === undefined ? 'an empty file' : describeValue(data);
     throw new ScenarioError(file, [scenarioIssue('', SCENARIO_PHRASE, found)]);
   }
-  const applied = applyOverrides(file, data, overrides);
+  const applied = applyOverrides(file, data, overrides, overrideOptions);
   const result = scenarioSchema.safeParse(data);
   if (!result.success) {
     const issues = describeZodIssues(scenarioSchema, data, result.error.issues);
