@@ -37,7 +37,7 @@ export function registerSweepCommands(program: Command): void {
     .option('--out <dir>', 'sweep folder (default results/<name>/sweep)')
     .option('--set <path=value>', 'override a scenario field in every run (repeatable)', collectRepeated, [])
     .option('--emit <scheduler>', 'write a job-array script instead of running: slurm or oar')
-    .option('--walltime <h:mm:ss>', 'with --emit: walltime of each array task', '1:00:00')
+    .option('--walltime <h:mm:ss>', 'with --emit: walltime of each array task, hours first (2 = two hours, 1:30 = 1 h 30 min), written in each scheduler\'s own format', '1:00:00')
     .option('--quiet', 'no progress or log lines on stderr', false)
     .description(
       'run a scenario over a parameter grid x seeds in parallel; writes DIR/sweep.json, DIR/runs/<point>/seed-<s>/, ' +

@@ -53,3 +53,21 @@ describe('luc sweep --param with JSON values (end to end)', () => {
     expect(typo.stderr).not.toContain('--set');
   });
 });
+
+describe('luc sweep --emit --walltime (end to end)', () => {
+  it('writes --walltime 2 as two hours for Slurm (--time=2:00:00) and OAR (walltime=2:00:00), and refuses 90m with exit 2', () => {
+    for (const [scheduler, file, directive] of [
+      ['slurm', 'sweep.slurm', '#SBATCH --time=2:00:00\n'],
+      ['oar', 'sweep.oar', '#OAR -l /nodes=1/core=1,walltime=2:00:00\n'],
+    ]) {
+      const out = join(dir, `emit-${scheduler}`);
+      const r = luc(['sweep', tiny, '--param', 'protocols.vivaldi.dimensions=2,3', '--seeds', '1', '--emit', scheduler, '--walltime', '2', '--out', out]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(join(out, file), 'utf8')).toContain(directive);
+    }
+    const bad = luc(['sweep', tiny, '--seeds', '1', '--emit', 'slurm', '--walltime', '90m', '--out', join(dir, 'emit-bad')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--walltime: expected hours as h, h:mm or h:mm:ss (2 is two hours, 1:30 an hour and a half), more than 0 and at most a year, found '90m'");
+  });
+});
+
