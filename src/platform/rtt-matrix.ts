@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { TopologyError, type RttMatrix } from './types.js';
 
 /**
@@ -7,7 +8,8 @@ import { TopologyError, type RttMatrix } from './types.js';
  * has no measurement).
  *
  * Format: one row per line, cells separated by tabs, commas or spaces (one kind per line);
- * blank lines and lines starting with '#' are skipped. Optional labels: a first row whose first cell is not a number
+ * blank lines and lines starting with '#' are skipped. With tabs or commas a cell may be quoted
+ * as in CSV (`"Paris, FR"`, `""` for a quote), read by csv-parse. Optional labels: a first row whose first cell is not a number
  * is a header (its last n cells are the labels, so a corner cell is allowed); a first data row
  * whose first cell is not a number means every row starts with its label. Header labels win
  * over row labels; without either, labels are "0".."n-1".
@@ -55,7 +57,7 @@ export function parseRttMatrix(text: string, file: string, options: RttMatrixOpt
   const usPerUnit = US_PER_UNIT[options.unit];
   if (usPerUnit === undefined) throw new RangeError(`RTT matrix unit must be us, ms or s, got ${String(options.unit)}`);
   const markers = missingMarkers(options.missing ?? []);
-  const rows = splitCells(text, markers.blank);
+  const rows = splitCells(text, markers.blank, file);
   if (rows.length === 0) throw new TopologyError(file, 'matrix', 'at least one row', 'an empty file');
 
   const isValue = (cell: string | undefined): boolean => cell !== undefined && (isNumber(cell) || markers.matches(cell));
@@ -137,17 +139,32 @@ function missingMarkers(list: readonly MissingMarker[]): Markers {
  * hand-written scan before the JIT warms up; the separator is chosen per line: tab, else comma,
  * else runs of spaces. With tabs or commas an empty cell stays (and is reported as not a number
  * unless blanks are declared missing; then the empty cells at the ends of a line stay too).
+ * A tab or comma line holding a double quote is read by csv-parse instead, so quoted labels may
+ * hold the separator (`"Paris, FR"`); a quoted cell spans one line.
  */
-function splitCells(text: string, keepEmptyEdges: boolean): string[][] {
+function splitCells(text: string, keepEmptyEdges: boolean, file: string): string[][] {
   const rows: string[][] = [];
+  let lineNumber = 0;
   for (const rawLine of text.split('\n')) {
+    lineNumber++;
     const line = keepEmptyEdges ? rawLine.replace(/^ +|[ \r]+$/g, '') : rawLine.trim();
     if (line.trim() === '' || line.charCodeAt(0) === 35) continue; // blank or '#' comment
-    if (line.includes('\t')) rows.push(line.split('\t').map((cell) => cell.trim()));
-    else if (line.includes(',')) rows.push(line.split(',').map((cell) => cell.trim()));
-    else rows.push(line.split(/ +/));
+    const separator = line.includes('\t') ? '\t' : line.includes(',') ? ',' : null;
+    if (separator === null) rows.push(line.split(/ +/));
+    else if (line.includes('"')) rows.push(quotedCells(line, separator, file, lineNumber));
+    else rows.push(line.split(separator).map((cell) => cell.trim()));
   }
   return rows;
+}
+
+/** One line of CSV (or TSV) with quoted cells, through csv-parse. */
+function quotedCells(line: string, separator: string, file: string, lineNumber: number): string[] {
+  try {
+    const records = parseCsv(line, { delimiter: separator, trim: true, relax_column_count: true }) as string[][];
+    return records[0] ?? [];
+  } catch (error) {
+    throw new TopologyError(file, `line ${lineNumber}`, 'cells quoted as in CSV (a quoted cell ends with " before the separator; "" is a quote)', (error as Error).message);
+  }
 }
 
 function chooseLabels(file: string, n: number, header: string[] | null, rowLabels: string[] | null): string[] {
