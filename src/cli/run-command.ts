@@ -35,7 +35,11 @@ export function runCommand(scenarioFile: string, options: RunCommandOptions, arg
     commandLine: lucCommandLine(argv),
     // Warnings are about the input: shown even with --quiet.
     onWarning: (warning) => process.stderr.write(`warning: ${printable(warning)}\n`),
-    onStart: (scenario) => log(`luc run ${scenario.name}: seed ${scenario.seed}, ${scenario.durationS} s virtual`),
+    onPhase: (phase) => progress.phase(phase),
+    onStart: (scenario) => {
+      progress.startRun();
+      log(`luc run ${scenario.name}: seed ${scenario.seed}, ${scenario.durationS} s virtual`);
+    },
     onProgress: (p, scenario) => progress.update(p.virtualS, scenario.durationS, p.events),
   });
   progress.done();
