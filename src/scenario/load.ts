@@ -13,6 +13,8 @@ import { applyOverride, type AppliedOverride } from './overrides.js';
 import { formatPath, isRecord, valueAt } from './paths.js';
 import { SCENARIO_PHRASE, scenarioSchema, type Scenario } from './schema.js';
 import { readScenarioSource, type ScenarioSource } from './source.js';
+import { credibleBandwidthSource } from '../platform/capacity-credibility.js';
+import { loadGraphml } from '../platform/graphml.js';
 
 export { canonicalJson };
 
@@ -49,7 +51,10 @@ function isFile(path: string): boolean {
   }
 }
 
-/** Makes the topology file absolute (relative to the scenario's folder) and checks it exists. */
+/**
+ * Makes the topology file absolute (relative to the scenario's folder) and checks it exists; a
+ * GraphML's `bandwidthFrom: auto` becomes the source its capacities call for (capacity-credibility.ts).
+ */
 function resolveTopologyFile(file: string, scenario: Scenario, source: ScenarioSource, overrides: readonly AppliedOverride[]): Scenario {
   const topology = scenario.topology;
   if (topology.kind === 'generate') return scenario;
@@ -57,6 +62,9 @@ function resolveTopologyFile(file: string, scenario: Scenario, source: ScenarioS
   if (!isFile(absolute)) {
     const issue = { segments: ['topology', 'file'], expected: `an existing file (resolved to ${absolute})`, found: `'${topology.file}'` };
     throw new ScenarioError(file, [place(issue, source, overrides)]);
+  }
+  if (topology.kind === 'graphml' && topology.bandwidthFrom === 'auto') {
+    return { ...scenario, topology: { ...topology, file: absolute, bandwidthFrom: credibleBandwidthSource(loadGraphml(absolute)) } };
   }
   return { ...scenario, topology: { ...topology, file: absolute } };
 }
