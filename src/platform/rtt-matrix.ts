@@ -57,7 +57,7 @@ export function parseRttMatrix(text: string, file: string, options: RttMatrixOpt
   const usPerUnit = US_PER_UNIT[options.unit];
   if (usPerUnit === undefined) throw new RangeError(`RTT matrix unit must be us, ms or s, got ${String(options.unit)}`);
   const markers = missingMarkers(options.missing ?? []);
-  const rows = splitCells(text, markers.blank, file);
+  const rows = splitCells(text, markers.blank);
   if (rows.length === 0) throw new TopologyError(file, 'matrix', 'at least one row', 'an empty file');
 
   const isValue = (cell: string | undefined): boolean => cell !== undefined && (isNumber(cell) || markers.matches(cell));
@@ -140,30 +140,29 @@ function missingMarkers(list: readonly MissingMarker[]): Markers {
  * else runs of spaces. With tabs or commas an empty cell stays (and is reported as not a number
  * unless blanks are declared missing; then the empty cells at the ends of a line stay too).
  * A tab or comma line holding a double quote is read by csv-parse instead, so quoted labels may
- * hold the separator (`"Paris, FR"`); a quoted cell spans one line.
+ * hold the separator (`"Paris, FR"`); a quoted cell spans one line. A line that is not valid CSV
+ * (a quote closed mid-cell, one never closed) is split as before, and the checks of rows and
+ * cells below say what is wrong with it.
  */
-function splitCells(text: string, keepEmptyEdges: boolean, file: string): string[][] {
+function splitCells(text: string, keepEmptyEdges: boolean): string[][] {
   const rows: string[][] = [];
-  let lineNumber = 0;
   for (const rawLine of text.split('\n')) {
-    lineNumber++;
     const line = keepEmptyEdges ? rawLine.replace(/^ +|[ \r]+$/g, '') : rawLine.trim();
     if (line.trim() === '' || line.charCodeAt(0) === 35) continue; // blank or '#' comment
     const separator = line.includes('\t') ? '\t' : line.includes(',') ? ',' : null;
     if (separator === null) rows.push(line.split(/ +/));
-    else if (line.includes('"')) rows.push(quotedCells(line, separator, file, lineNumber));
-    else rows.push(line.split(separator).map((cell) => cell.trim()));
+    else rows.push((line.includes('"') ? quotedCells(line, separator) : null) ?? line.split(separator).map((cell) => cell.trim()));
   }
   return rows;
 }
 
-/** One line of CSV (or TSV) with quoted cells, through csv-parse. */
-function quotedCells(line: string, separator: string, file: string, lineNumber: number): string[] {
+/** One line of CSV (or TSV) with quoted cells, through csv-parse; null when it is not valid CSV. */
+function quotedCells(line: string, separator: string): string[] | null {
   try {
-    const records = parseCsv(line, { delimiter: separator, trim: true, relax_column_count: true }) as string[][];
-    return records[0] ?? [];
-  } catch (error) {
-    throw new TopologyError(file, `line ${lineNumber}`, 'cells quoted as in CSV (a quoted cell ends with " before the separator; "" is a quote)', (error as Error).message);
+    const records = parseCsv(line, { delimiter: separator, trim: true }) as string[][];
+    return records[0] ?? null;
+  } catch {
+    return null;
   }
 }
 
