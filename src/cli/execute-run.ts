@@ -2,6 +2,7 @@ import { relative, resolve } from 'node:path';
 import { loadScenario, scenarioHash } from '../scenario/load.js';
 import { prepareScenario, type RunProgress } from '../scenario/run-scenario.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { SetupPhase } from '../scenario/build-world.js';
 import { writeResults } from '../metrics/write-results.js';
 import type { CodeVersion } from './provenance.js';
 import { claimResultsFolder } from './results-folder.js';
@@ -25,6 +26,8 @@ export interface ExecuteRunOptions {
   /** What the topology loader dropped (self-loops, unplaceable PoPs), one sentence each. */
   readonly onWarning?: (warning: string) => void;
   readonly onProgress?: (progress: RunProgress, scenario: Scenario) => void;
+  /** Each set-up phase as it begins (before onStart). */
+  readonly onPhase?: (phase: SetupPhase) => void;
 }
 
 export interface ExecuteRunResult {
@@ -46,6 +49,7 @@ export function executeRun(options: ExecuteRunOptions): ExecuteRunResult {
   claimResultsFolder(outDir, hash, options.force);
   const prepared = prepareScenario(scenario, options.scenarioFile, {
     onProgress: (progress) => options.onProgress?.(progress, scenario),
+    onPhase: options.onPhase,
   });
   for (const warning of prepared.warnings) options.onWarning?.(warning);
   options.onStart?.(scenario);

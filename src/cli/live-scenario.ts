@@ -43,7 +43,7 @@ import { Counters } from '../runtime/counters.js';
 import { type LiveCloudAgent, startLiveCloud } from './live-cloud-agent.js';
 import { codeVersion } from './provenance.js';
 import { runBackboneTwin, runTwin } from './live-twin.js';
-import { shellJoin } from './shell-quote.js';
+import { lucCommandLine } from './shell-quote.js';
 
 /** Agents a launch may start on one machine. */
 export const LAUNCH_AGENTS_MAX = 256;
@@ -311,7 +311,7 @@ export async function scenarioLaunchCommand(options: ScenarioLaunchOptionsRaw, a
     seed: scenario.seed,
     scenarioHash: scenarioHash(scenario),
     code: codeVersion(),
-    commandLine: shellJoin(argv),
+    commandLine: lucCommandLine(argv),
     mode: site?.mode ?? 'live',
     hosts: hostCount,
     agents,

@@ -22,6 +22,7 @@ import { launchAgents } from '../runtime/live/launcher.js';
 import { LiveConfigError } from '../runtime/live/live-errors.js';
 import type { LiveNode } from '../runtime/live/live-node.js';
 import { integerOption, numberOption, requireOption } from '../runtime/live/option-parsing.js';
+import { resolveScenarioArg } from './bundled-scenarios.js';
 import { LAUNCH_AGENTS_MAX, type ScenarioAgentOptionsRaw, type ScenarioLaunchOptionsRaw, scenarioAgentCommand, scenarioLaunchCommand } from './live-scenario.js';
 
 /** After the run, how long agents get to report before SIGTERM, then before SIGKILL. */
@@ -97,7 +98,7 @@ export function registerLiveCommands(program: Command): void {
       if (options.scenario === undefined) return launchCommand(options);
       refuseStackOptions(options);
       if (options.matrix !== undefined) throw new LiveConfigError('arguments', '--matrix', 'no matrix with --scenario (the latency comes from its topology)');
-      return scenarioLaunchCommand(options as ScenarioLaunchOptionsRaw, agentCommandLine(), process.argv.slice(1));
+      return scenarioLaunchCommand({ ...(options as ScenarioLaunchOptionsRaw), scenario: resolveScenarioArg(options.scenario) }, agentCommandLine(), process.argv);
     }),
   );
 }

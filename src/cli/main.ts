@@ -9,6 +9,7 @@ import { loadScenario } from '../scenario/load.js';
 import { EXIT_BAD_INPUT, printable, reportError } from './exit-codes.js';
 import { prepareScenario } from '../scenario/run-scenario.js';
 import { PACKAGE_ROOT, codeVersion } from './provenance.js';
+import { resolveScenarioArg } from './bundled-scenarios.js';
 import { runCommand, type RunCommandOptions } from './run-command.js';
 import { registerTopoCommands } from './topo-commands.js';
 import { registerLiveCommands } from './live.js';
@@ -58,7 +59,7 @@ export function buildProgram(): Command {
     .action((scenarioFile: string, options: RunCommandOptions) => {
       const seed = options.seed !== undefined && /^\d+$/.test(options.seed) ? Number(options.seed) : undefined;
       attempt(() => {
-        runCommand(scenarioFile, options, process.argv.slice(1));
+        runCommand(resolveScenarioArg(scenarioFile), options, process.argv);
       }, seed);
     });
 
@@ -69,6 +70,7 @@ export function buildProgram(): Command {
     .description('check a scenario file as luc run does (the world, faults, churn, cloud and traces built, no event run); print what is wrong with file, field and expectation')
     .action((scenarioFile: string, options: { set: string[] }) =>
       attempt(() => {
+        scenarioFile = resolveScenarioArg(scenarioFile);
         const scenario = loadScenario(scenarioFile, options.set);
         const prepared = prepareScenario(scenario, scenarioFile);
         for (const warning of prepared.warnings) process.stderr.write(`warning: ${printable(warning)}\n`);

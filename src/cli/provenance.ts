@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,7 +8,7 @@ export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 
 
 export interface CodeVersion {
   readonly package: string;
-  /** The git commit of the checkout, with `-dirty` when it has uncommitted changes; null outside git. */
+  /** The git commit of the checkout, with `-dirty` when it has uncommitted changes; null outside a git checkout (an installed package). */
   readonly gitCommit: string | null;
   readonly node: string;
 }
@@ -18,7 +18,9 @@ export function codeVersion(): CodeVersion {
   return { package: pkg.version, gitCommit: gitCommit(), node: process.version };
 }
 
+/** The checkout's commit: only when the package root is a git checkout (an installed package inside someone's repository is not). */
 function gitCommit(): string | null {
+  if (!existsSync(join(PACKAGE_ROOT, '.git'))) return null;
   try {
     const opts = { cwd: PACKAGE_ROOT, encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], opts).trim();

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { reportError } from './exit-codes.js';
+import { reportError, UsageError } from './exit-codes.js';
 
 /** Folder depth searched below DIR (a sweep's runs are at DIR/<name>/sweep/runs/<point>/seed-<s>). */
 const DEPTH_MAX = 12;
@@ -103,7 +103,23 @@ export function formatResultsTable(entries: readonly ResultEntry[], base: string
     .join('\n');
 }
 
-function listResults(dir: string, options: { json: boolean }): number {
+/** The folder `luc results ls` searches when none is given; missing, it just holds no results yet. */
+const DEFAULT_RESULTS_DIR = 'results';
+
+/** A folder given on the command line must be one: a typo is bad input (exit 2), not "no results". */
+function checkResultsDir(dir: string, given: boolean): void {
+  let stats;
+  try {
+    stats = statSync(dir);
+  } catch {
+    if (given) throw new UsageError(`results ls: ${dir}: no such folder`);
+    return;
+  }
+  if (!stats.isDirectory()) throw new UsageError(`results ls: ${dir}: not a folder`);
+}
+
+function listResults(dir: string, options: { json: boolean }, given: boolean): number {
+  checkResultsDir(dir, given);
   const entries: ResultEntry[] = [];
   for (const folder of findResultFolders(dir)) {
     const entry = readResultEntry(folder);
@@ -125,12 +141,12 @@ export function registerResultsCommands(program: Command): void {
   const results = program.command('results').description('inspect results folders');
   results
     .command('ls')
-    .argument('[dir]', 'folder searched for results folders (holding summary.json)', 'results')
+    .argument('[dir]', 'folder searched for results folders (holding summary.json); default results (none yet if missing)')
     .option('--json', 'print the entries as JSON', false)
     .description('list results folders: path, scenario, seed, scenario hash, finished (mtime), wall time, key figures')
-    .action((dir: string, options: { json: boolean }) => {
+    .action((dir: string | undefined, options: { json: boolean }) => {
       try {
-        process.exitCode = listResults(dir, options);
+        process.exitCode = listResults(dir ?? DEFAULT_RESULTS_DIR, options, dir !== undefined);
       } catch (error) {
         process.exitCode = reportError(error, undefined);
       }

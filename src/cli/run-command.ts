@@ -4,7 +4,7 @@ import { writeDefaultPlots } from './plot-command.js';
 import { codeVersion } from './provenance.js';
 import { ProgressLine } from './progress.js';
 import { printable, UsageError } from './exit-codes.js';
-import { shellJoin } from './shell-quote.js';
+import { lucCommandLine } from './shell-quote.js';
 
 export interface RunCommandOptions {
   readonly seed?: string;
@@ -32,10 +32,14 @@ export function runCommand(scenarioFile: string, options: RunCommandOptions, arg
     outDir: options.out,
     force: options.force === true,
     code: codeVersion(),
-    commandLine: shellJoin(argv),
+    commandLine: lucCommandLine(argv),
     // Warnings are about the input: shown even with --quiet.
     onWarning: (warning) => process.stderr.write(`warning: ${printable(warning)}\n`),
-    onStart: (scenario) => log(`luc run ${scenario.name}: seed ${scenario.seed}, ${scenario.durationS} s virtual`),
+    onPhase: (phase) => progress.phase(phase),
+    onStart: (scenario) => {
+      progress.startRun();
+      log(`luc run ${scenario.name}: seed ${scenario.seed}, ${scenario.durationS} s virtual`);
+    },
     onProgress: (p, scenario) => progress.update(p.virtualS, scenario.durationS, p.events),
   });
   progress.done();

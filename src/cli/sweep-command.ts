@@ -5,7 +5,8 @@
  */
 import type { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT, reportError } from './exit-codes.js';
-import { shellJoin } from './shell-quote.js';
+import { resolveScenarioArg } from './bundled-scenarios.js';
+import { lucCommandLine } from './shell-quote.js';
 import { collectAction, runTaskAction, sweepAction, type RunTaskOptions, type SweepOptions } from './sweep/sweep-actions.js';
 
 function collectRepeated(value: string, previous: string[]): string[] {
@@ -30,13 +31,13 @@ export function registerSweepCommands(program: Command): void {
   const sweep = program
     .command('sweep')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .option('--param <path=v1,v2,...>', 'a swept field and its values, parsed like --set (repeatable; the grid is their cartesian product)', collectRepeated, [])
+    .option('--param <path=v1,v2,...>', 'a swept field and its values, each parsed like --set: numbers, strings, or JSON lists and objects (faults=[],[{...}]); repeatable, the grid is their cartesian product', collectRepeated, [])
     .option('--seeds <n>', 'seeds per grid point: the scenario seed, +1, ..., +n-1')
     .option('--jobs <j>', 'worker threads (default: one per core); with --emit: cores per array task (default 1)')
     .option('--out <dir>', 'sweep folder (default results/<name>/sweep)')
     .option('--set <path=value>', 'override a scenario field in every run (repeatable)', collectRepeated, [])
     .option('--emit <scheduler>', 'write a job-array script instead of running: slurm or oar')
-    .option('--walltime <h:mm:ss>', 'with --emit: walltime of each array task', '1:00:00')
+    .option('--walltime <h:mm:ss>', 'with --emit: walltime of each array task, hours first (2 = two hours, 1:30 = 1 h 30 min), written in each scheduler\'s own format', '1:00:00')
     .option('--quiet', 'no progress or log lines on stderr', false)
     .description(
       'run a scenario over a parameter grid x seeds in parallel; writes DIR/sweep.json, DIR/runs/<point>/seed-<s>/, ' +
@@ -45,7 +46,7 @@ export function registerSweepCommands(program: Command): void {
     // Options after `run-task` / `collect` belong to them.
     .enablePositionalOptions()
     .exitOverride((error: CommanderError) => process.exit(error.exitCode === 0 ? 0 : EXIT_BAD_INPUT))
-    .action((scenarioFile: string, options: SweepOptions) => settle(() => sweepAction(scenarioFile, options, shellJoin(process.argv.slice(1)))));
+    .action((scenarioFile: string, options: SweepOptions) => settle(() => sweepAction(resolveScenarioArg(scenarioFile), options, lucCommandLine())));
 
   sweep
     .command('run-task', { hidden: true })

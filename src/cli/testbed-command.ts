@@ -7,6 +7,7 @@
  * each host's NIC rate is a tbf qdisc. Everything built is removed at the end, after a failure
  * or a signal too; `down` removes what a killed run left behind.
  */
+import { resolveScenarioArg } from './bundled-scenarios.js';
 import type { Command } from 'commander';
 import { planTestbedFaults, twinFaults } from '../scenario/testbed-plan.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -44,7 +45,7 @@ export function registerTestbedCommands(program: Command): void {
     .option('--restarts-max <n>', 'restart an agent that dies on its own at most n times (default 3; fault crashes do not count)')
     .option('--no-twin', 'do not also simulate the same agents and faults for a side-by-side')
     .description('build N namespaces (veths, a bridge), run one agent in each, apply the faults, score, remove everything')
-    .action((scenarioFile: string, options: TestbedRunOptions) => exitCodeOf(() => testbedRun(scenarioFile, options)));
+    .action((scenarioFile: string, options: TestbedRunOptions) => exitCodeOf(() => testbedRun(resolveScenarioArg(scenarioFile), options)));
   testbed
     .command('down')
     .option('--prefix <p>', `remove the objects of this run (e.g. ${TESTBED_PREFIX}3fa2), even while its process lives`)
@@ -117,7 +118,7 @@ export async function testbedRun(scenarioFile: string, options: TestbedRunOption
     },
   };
   try {
-    await scenarioLaunchCommand({ ...options, scenario: scenarioFile, agents: options.hosts ?? '8', agentsOption: '--hosts' }, agentCommandLine(), process.argv.slice(1), site);
+    await scenarioLaunchCommand({ ...options, scenario: scenarioFile, agents: options.hosts ?? '8', agentsOption: '--hosts' }, agentCommandLine(), process.argv, site);
   } finally {
     const testbed = built as NetnsTestbed | null;
     if (testbed !== null) {

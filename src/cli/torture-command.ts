@@ -4,6 +4,7 @@
  * src/cli/torture/ and src/torture/. Exit 0 when every schedule passed, 1 on a failure, 2 on bad input.
  */
 import type { Command } from 'commander';
+import { resolveScenarioArg } from './bundled-scenarios.js';
 import { reportError } from './exit-codes.js';
 import { tortureAction, type TortureOptions } from './torture/torture-campaign.js';
 
@@ -33,7 +34,7 @@ export function registerTortureCommand(program: Command): void {
     )
     .action(async (scenarioFile: string, options: TortureOptions) => {
       try {
-        process.exitCode = await tortureAction(scenarioFile, options);
+        process.exitCode = await tortureAction(resolveScenarioArg(scenarioFile), options);
       } catch (error) {
         process.exitCode = reportError(error, undefined);
       }

@@ -70,8 +70,8 @@ export function summarizeSample(values: readonly number[]): SampleSummary {
   return { n, mean, sd, min, max, ci95Low: mean - half, ci95High: mean + half };
 }
 
-/** A swept parameter value as the aggregate shows it. */
-export type ParamValue = string | number | boolean | null;
+/** A swept parameter value: a scalar, or a JSON list or object (a whole `faults` list, a protocol block). */
+export type ParamValue = string | number | boolean | null | readonly ParamValue[] | { readonly [key: string]: ParamValue };
 
 /** One grid point and the final metrics (summary.json `metrics`) of its finished runs. */
 export interface PointResults {
@@ -110,10 +110,11 @@ export function aggregatePoints(points: readonly PointResults[]): AggregateRow[]
 
 export const AGGREGATE_STAT_COLUMNS = ['metric', 'n', 'mean', 'sd', 'min', 'max', 'ci95_low', 'ci95_high'] as const;
 
-/** aggregate.csv: one column per swept parameter path, then the statistics; empty cells for null. */
+/** aggregate.csv: one column per swept parameter path, then the statistics; empty cells for null, lists and objects as JSON. */
 export function aggregateCsv(paramPaths: readonly string[], rows: readonly AggregateRow[]): string {
   const cell = (value: ParamValue | undefined): string | number => {
     if (value === null || value === undefined) return '';
+    if (typeof value === 'object') return JSON.stringify(value);
     return typeof value === 'boolean' ? String(value) : value;
   };
   const records = rows.map((row) => {

@@ -1,5 +1,6 @@
 import { geoLatencyUs, greatCircleKm } from './geo.js';
 import { TopologyError, type Backbone, type Link, type Pop, type RawGraph } from './types.js';
+import { credibleBandwidthSource } from './capacity-credibility.js';
 
 /**
  * RawGraph -> Backbone: place or drop PoPs without coordinates, merge parallel edges, resolve
@@ -22,8 +23,10 @@ import { TopologyError, type Backbone, type Link, type Pop, type RawGraph } from
  *   order) or by the file's LinkLabel, falling back to the constant `latencyUs`.
  * - Bandwidth: `bandwidthBps` (10 Gb/s) for every link unless `bandwidthFrom: 'file'`, then the
  *   file capacity, or `bandwidthBps` for links whose file gives none (counted in the report).
- *   The scenario is the default source because Zoo capacities are unreliable (Renater2010 says
- *   155 Mb/s everywhere, a transcription artefact).
+ *   `auto` (a scenario's default) is `file` when the file's capacities are credible and
+ *   `scenario` otherwise (`capacity-credibility.ts`: Zoo capacities are often missing or one
+ *   figure everywhere, as Renater2010's 155 Mb/s, a transcription artefact). Without the option,
+ *   the scenario's bandwidth.
  */
 
 export type LatencyOptionsInput =
@@ -37,7 +40,7 @@ export type LatencyOptionsInput =
 export interface BackboneOptionsInput {
   readonly latency?: LatencyOptionsInput;
   readonly bandwidthBps?: number;
-  readonly bandwidthFrom?: 'scenario' | 'file';
+  readonly bandwidthFrom?: 'scenario' | 'file' | 'auto';
   readonly unlocated?: 'infer' | 'drop';
 }
 
@@ -49,7 +52,7 @@ export type LatencyOptions =
 export interface BackboneOptions {
   readonly latency: LatencyOptions;
   readonly bandwidthBps: number;
-  readonly bandwidthFrom: 'scenario' | 'file';
+  readonly bandwidthFrom: 'scenario' | 'file' | 'auto';
   readonly unlocated: 'infer' | 'drop';
 }
 
@@ -170,10 +173,11 @@ export function buildBackbone(raw: RawGraph, input: BackboneOptionsInput = {}): 
     }
   }
 
+  const fromFile = (options.bandwidthFrom === 'auto' ? credibleBandwidthSource(raw) : options.bandwidthFrom) === 'file';
   let capacityFallbackCount = 0;
   const links: Link[] = merged.map((edge, i) => {
     let bandwidthBps = options.bandwidthBps;
-    if (options.bandwidthFrom === 'file') {
+    if (fromFile) {
       if (Number.isNaN(edge.capacityBps)) capacityFallbackCount++;
       else bandwidthBps = edge.capacityBps;
     }

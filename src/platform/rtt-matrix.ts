@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { TopologyError, type RttMatrix } from './types.js';
 
 /**
@@ -7,7 +8,8 @@ import { TopologyError, type RttMatrix } from './types.js';
  * has no measurement).
  *
  * Format: one row per line, cells separated by tabs, commas or spaces (one kind per line);
- * blank lines and lines starting with '#' are skipped. Optional labels: a first row whose first cell is not a number
+ * blank lines and lines starting with '#' are skipped. With tabs or commas a cell may be quoted
+ * as in CSV (`"Paris, FR"`, `""` for a quote), read by csv-parse. Optional labels: a first row whose first cell is not a number
  * is a header (its last n cells are the labels, so a corner cell is allowed); a first data row
  * whose first cell is not a number means every row starts with its label. Header labels win
  * over row labels; without either, labels are "0".."n-1".
@@ -137,17 +139,31 @@ function missingMarkers(list: readonly MissingMarker[]): Markers {
  * hand-written scan before the JIT warms up; the separator is chosen per line: tab, else comma,
  * else runs of spaces. With tabs or commas an empty cell stays (and is reported as not a number
  * unless blanks are declared missing; then the empty cells at the ends of a line stay too).
+ * A tab or comma line holding a double quote is read by csv-parse instead, so quoted labels may
+ * hold the separator (`"Paris, FR"`); a quoted cell spans one line. A line that is not valid CSV
+ * (a quote closed mid-cell, one never closed) is split as before, and the checks of rows and
+ * cells below say what is wrong with it.
  */
 function splitCells(text: string, keepEmptyEdges: boolean): string[][] {
   const rows: string[][] = [];
   for (const rawLine of text.split('\n')) {
     const line = keepEmptyEdges ? rawLine.replace(/^ +|[ \r]+$/g, '') : rawLine.trim();
     if (line.trim() === '' || line.charCodeAt(0) === 35) continue; // blank or '#' comment
-    if (line.includes('\t')) rows.push(line.split('\t').map((cell) => cell.trim()));
-    else if (line.includes(',')) rows.push(line.split(',').map((cell) => cell.trim()));
-    else rows.push(line.split(/ +/));
+    const separator = line.includes('\t') ? '\t' : line.includes(',') ? ',' : null;
+    if (separator === null) rows.push(line.split(/ +/));
+    else rows.push((line.includes('"') ? quotedCells(line, separator) : null) ?? line.split(separator).map((cell) => cell.trim()));
   }
   return rows;
+}
+
+/** One line of CSV (or TSV) with quoted cells, through csv-parse; null when it is not valid CSV. */
+function quotedCells(line: string, separator: string): string[] | null {
+  try {
+    const records = parseCsv(line, { delimiter: separator, trim: true }) as string[][];
+    return records[0] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function chooseLabels(file: string, n: number, header: string[] | null, rowLabels: string[] | null): string[] {

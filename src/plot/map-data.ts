@@ -70,7 +70,7 @@ function fromRun(dir: string, topologyFile: string | undefined): MapData {
   let backbone: Backbone;
   if (topology.kind === 'graphml') {
     const file = topologyFile ?? findTopologyFile(String(topology.file), dir, scenarioPath);
-    const bandwidthFrom = topology.bandwidthFrom === 'file' ? 'file' : 'scenario';
+    const bandwidthFrom = topology.bandwidthFrom === 'file' ? 'file' : topology.bandwidthFrom === 'scenario' ? 'scenario' : 'auto';
     backbone = buildBackbone(loadGraphml(file), { latency: latencyInput, bandwidthBps, bandwidthFrom }).backbone;
   } else if (topology.kind === 'generate') {
     const generated = generateBackbone({ popCount: Number(topology.pops), seed: Number(topology.seed ?? run.seed) });

@@ -37,14 +37,20 @@ export interface World {
   readonly warnings: readonly string[];
 }
 
-export function buildWorld(scenario: Scenario, scenarioFile: string): World {
+/** The set-up phases of a run before its first event (for a progress display): loading the topology, latencies and paths, hosts, the cloud, the agents. */
+export type SetupPhase = 'topology' | 'paths' | 'hosts' | 'cloud' | 'agents';
+
+export function buildWorld(scenario: Scenario, scenarioFile: string, onPhase?: (phase: SetupPhase) => void): World {
   const fail = (field: string, expected: string, found: string): never => {
     throw new ScenarioError(scenarioFile, [scenarioIssue(field, expected, found)]);
   };
   const topology = scenario.topology;
+  onPhase?.('topology');
   if (topology.kind === 'matrix') {
     const matrix = loadRttMatrix(topology.file, { unit: topology.unit, missing: topology.missing });
+    onPhase?.('paths');
     const latencies = oneWayLatencies(matrix, { symmetrize: topology.symmetrize, fill: topology.fill }, topology.file);
+    onPhase?.('hosts');
     const network = new MatrixNetwork(matrix, scenario.hosts.nicBandwidthBps, latencies);
     if (scenario.hosts.perPop.rule !== 'fixed' || scenario.hosts.perPop.count !== 1) {
       fail('hosts.perPop', 'one host per matrix row ({ rule: fixed, count: 1 }) with a matrix topology', JSON.stringify(scenario.hosts.perPop));
@@ -65,9 +71,11 @@ export function buildWorld(scenario: Scenario, scenarioFile: string): World {
   }
 
   const { backbone, warnings } = loadBackbone(scenario);
+  onPhase?.('hosts');
   const hostsPerPop = hostCounts(scenario, backbone, fail);
   const hostTotal = hostsPerPop.reduce((sum, count) => sum + count, 0);
   if (hostTotal > HOSTS_MAX) fail('hosts.perPop', `at most ${HOSTS_MAX} hosts in all`, `${hostTotal} over ${backbone.pops.length} PoPs`);
+  onPhase?.('paths');
   const network = new BackboneNetwork(backbone, {
     hostsPerPop,
     intraPopLatencyUs: Math.round(scenario.hosts.intraPopLatencyUs),

@@ -1,7 +1,7 @@
 /**
  * The `cloud` section: hosts and VMs on every host of the topology, live migration, the VM load
  * workload, energy, and the invariant checks. Absent = no VMs are modelled. Defaults are
- * VMPlaceS's (ANCHORS.md): hosts of 8 cores and 32 GiB drawing 100 W idle and 200 W at full
+ * VMPlaceS's (Lebre, Pastor, Südholt, Euro-Par 2015, and its code): hosts of 8 cores and 32 GiB drawing 100 W idle and 200 W at full
  * load, 10 VMs per host of 1 vCPU and 1 GiB dirtying 10-50% of the 125 MB/s migration bandwidth
  * at full load, load changes at rate VMs / 300 s to max(N(60, 20), 0)% in 10 slots.
  */

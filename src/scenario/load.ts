@@ -13,6 +13,8 @@ import { applyOverride, type AppliedOverride } from './overrides.js';
 import { formatPath, isRecord, valueAt } from './paths.js';
 import { SCENARIO_PHRASE, scenarioSchema, type Scenario } from './schema.js';
 import { readScenarioSource, type ScenarioSource } from './source.js';
+import { credibleBandwidthSource } from '../platform/capacity-credibility.js';
+import { loadGraphml } from '../platform/graphml.js';
 
 export { canonicalJson };
 
@@ -24,16 +26,16 @@ function startsWith(segments: readonly unknown[], prefix: readonly unknown[]): b
 function place(issue: PathIssue, source: ScenarioSource, overrides: readonly AppliedOverride[]): ScenarioIssue {
   const field = formatPath(issue.segments);
   const override = [...overrides].reverse().find((candidate) => startsWith(issue.segments, candidate.segments));
-  if (override !== undefined) return scenarioIssue(field, issue.expected, `${issue.found} (from --set ${override.text})`);
+  if (override !== undefined) return scenarioIssue(field, issue.expected, `${issue.found} (from ${override.option} ${override.text})`);
   const position = source.locate(issue.segments);
   return scenarioIssue(field, issue.expected, issue.found, position.line, position.column);
 }
 
-function applyOverrides(file: string, data: Record<string, unknown>, overrides: readonly string[]): AppliedOverride[] {
+function applyOverrides(file: string, data: Record<string, unknown>, overrides: readonly string[], options: readonly string[]): AppliedOverride[] {
   const applied: AppliedOverride[] = [];
   const issues: ScenarioIssue[] = [];
-  for (const text of overrides) {
-    const result = applyOverride(scenarioSchema, data, text);
+  for (const [index, text] of overrides.entries()) {
+    const result = applyOverride(scenarioSchema, data, text, options[index] ?? '--set');
     if (result.ok) applied.push(result.override);
     else issues.push(result.issue);
   }
@@ -49,7 +51,10 @@ function isFile(path: string): boolean {
   }
 }
 
-/** Makes the topology file absolute (relative to the scenario's folder) and checks it exists. */
+/**
+ * Makes the topology file absolute (relative to the scenario's folder) and checks it exists; a
+ * GraphML's `bandwidthFrom: auto` becomes the source its capacities call for (capacity-credibility.ts).
+ */
 function resolveTopologyFile(file: string, scenario: Scenario, source: ScenarioSource, overrides: readonly AppliedOverride[]): Scenario {
   const topology = scenario.topology;
   if (topology.kind === 'generate') return scenario;
@@ -58,22 +63,26 @@ function resolveTopologyFile(file: string, scenario: Scenario, source: ScenarioS
     const issue = { segments: ['topology', 'file'], expected: `an existing file (resolved to ${absolute})`, found: `'${topology.file}'` };
     throw new ScenarioError(file, [place(issue, source, overrides)]);
   }
+  if (topology.kind === 'graphml' && topology.bandwidthFrom === 'auto') {
+    return { ...scenario, topology: { ...topology, file: absolute, bandwidthFrom: credibleBandwidthSource(loadGraphml(absolute)) } };
+  }
   return { ...scenario, topology: { ...topology, file: absolute } };
 }
 
 /**
  * Reads, overrides, validates and normalises the scenario in `file`.
  * @param overrides `path=value` texts, applied in order before validation.
+ * @param overrideOptions the option each override came from, for messages (default `--set`; a sweep's points say `--param`).
  * @throws ScenarioError on any problem, with every validation issue found.
  */
-export function loadScenario(file: string, overrides: readonly string[] = []): Scenario {
+export function loadScenario(file: string, overrides: readonly string[] = [], overrideOptions: readonly string[] = []): Scenario {
   const source = readScenarioSource(file);
   const data = source.data;
   if (!isRecord(data)) {
     const found = data === null || data === undefined ? 'an empty file' : describeValue(data);
     throw new ScenarioError(file, [scenarioIssue('', SCENARIO_PHRASE, found)]);
   }
-  const applied = applyOverrides(file, data, overrides);
+  const applied = applyOverrides(file, data, overrides, overrideOptions);
   const result = scenarioSchema.safeParse(data);
   if (!result.success) {
     const issues = describeZodIssues(scenarioSchema, data, result.error.issues);

@@ -15,6 +15,8 @@ import { didYouMean } from './suggest.js';
 export interface AppliedOverride {
   readonly segments: readonly PathSegment[];
   readonly text: string;
+  /** The command-line option it came from, for messages: `--set` (default), or `--param` in a sweep. */
+  readonly option: string;
 }
 
 export type OverrideResult =
@@ -37,13 +39,13 @@ function parseValue(text: string): { ok: true; value: unknown } | { ok: false } 
  * Sets one `path=value` in `data` (a parsed scenario object, changed in place), checking the
  * path against `schema` step by step, the data guiding discriminated unions and list bounds.
  */
-export function applyOverride(schema: z.core.$ZodType, data: Record<string, unknown>, text: string): OverrideResult {
-  const from = `(from --set ${text})`;
+export function applyOverride(schema: z.core.$ZodType, data: Record<string, unknown>, text: string, option = '--set'): OverrideResult {
+  const from = `(from ${option} ${text})`;
   const equals = text.indexOf('=');
-  if (equals < 0) return failure(`--set ${text}`, 'path=value', `no '=' ${from}`);
+  if (equals < 0) return failure(`${option} ${text}`, 'path=value', `no '=' ${from}`);
   const pathText = text.slice(0, equals).trim();
   const segments = parsePath(pathText);
-  if (segments === null) return failure(`--set ${text}`, 'a path such as protocols.vivaldi.dimensions or faults[0].atS', `'${pathText}'`);
+  if (segments === null) return failure(`${option} ${text}`, 'a path such as protocols.vivaldi.dimensions or faults[0].atS', `'${pathText}'`);
   const value = parseValue(text.slice(equals + 1));
   if (!value.ok) return failure(pathText, 'a YAML value', `'${text.slice(equals + 1)}' ${from}`);
 
@@ -75,5 +77,5 @@ export function applyOverride(schema: z.core.$ZodType, data: Record<string, unkn
     }
     current = next.schema;
   }
-  return { ok: true, override: { segments, text } };
+  return { ok: true, override: { segments, text, option } };
 }

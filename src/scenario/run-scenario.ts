@@ -26,7 +26,7 @@ import { newChordScored, recordVivaldiError, recordCanLookups, recordChordLookup
 import type { NodeContext, StackBuilder } from '../runtime/context.js';
 import type { FailureDetector } from '../actors/failure-detector.js';
 import { agentStack, type AgentStackInput } from '../agent/agent-stack.js';
-import { buildWorld, type World } from './build-world.js';
+import { buildWorld, type SetupPhase, type World } from './build-world.js';
 import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
 import { PartitionProbe } from './probes/partition-probe.js';
@@ -46,6 +46,8 @@ export interface RunProgress {
 export interface RunOptions {
   /** Called after every metric interval (the CLI draws its progress line from it). */
   readonly onProgress?: (progress: RunProgress) => void;
+  /** Called as each set-up phase begins (the CLI shows them on a terminal); 'agents' ends when `run()` starts them. */
+  readonly onPhase?: (phase: SetupPhase) => void;
   /** Called once the world is built, before the first event (`luc torture` installs its checks). */
   readonly instrument?: (run: RunInstruments) => void;
 }
@@ -100,9 +102,10 @@ export function runScenario(scenario: Scenario, scenarioFile: string, options: R
  * stops; `luc run` then calls `run()`: the two check the same things by construction.
  */
 export function prepareScenario(scenario: Scenario, scenarioFile: string, options: RunOptions = {}): PreparedRun {
-  const world = buildWorld(scenario, scenarioFile);
+  const world = buildWorld(scenario, scenarioFile, options.onPhase);
   const sim = new Simulator(scenario.limits.pendingEventsMax);
   const counters = new Counters();
+  if (scenario.cloud !== undefined) options.onPhase?.('cloud');
   const detectorProbe = scenario.detector === undefined ? null : new DetectorProbe(scenario.detector.timeoutMs);
   const vmIndex = scenario.protocols.vmIndex;
   const cloud = cloudOf(scenario, scenarioFile, world, sim, counters, vmIndex?.vmCount ?? 0);
@@ -114,6 +117,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   // The lifecycle scorer needs the runtime, built from this stack: bound once both exist.
   let lifecycle: VeLifecycle | null = null;
   const observeVe = lifecycleSection === undefined ? undefined : (node: number, result: VeResult) => lifecycle?.observe(node, result);
+  options.onPhase?.('agents');
   let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector, observeVe });
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
   const runtime = new SimRuntime({

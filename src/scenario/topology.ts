@@ -32,7 +32,10 @@ const graphml = section(
     file: text('a path to a GraphML file (relative to the scenario file)'),
     latency,
     bandwidthBps: bandwidthBps.meta({ description: 'link bandwidth (fallback for links without capacity when bandwidthFrom is file)' }),
-    bandwidthFrom: z.enum(['scenario', 'file']).default('scenario'),
+    bandwidthFrom: z.enum(['auto', 'scenario', 'file']).default('auto').meta({
+      description:
+        "where link capacities come from: file (the GraphML's LinkSpeedRaw, bandwidthBps where a link states none), scenario (bandwidthBps on every link), or auto (default): file when its capacities are credible (at least half of the links state one, and they take at least two values), else scenario. Loading resolves auto (scenario.json shows the choice); Renater2010's 155 Mb/s on every link is not credible",
+    }),
   },
 );
 

@@ -48,6 +48,17 @@ describe('luc results ls', () => {
     expect(luc(['results', 'ls'], empty).stdout.trim()).toBe('no results under results');
   });
 
+  it('exits 2 naming the folder when the folder given does not exist or is a file', () => {
+    const missing = luc(['results', 'ls', join(dir, 'no-such-folder')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(`error: results ls: ${join(dir, 'no-such-folder')}: no such folder\n`);
+    expect(missing.stdout).toBe('');
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const file = luc(['results', 'ls', join(dir, 'a-file')]);
+    expect(file.status).toBe(2);
+    expect(file.stderr).toBe(`error: results ls: ${join(dir, 'a-file')}: not a folder\n`);
+  });
+
   it('skips staging folders and shows a dash for figures a run does not have', () => {
     const root = join(dir, 'unit');
     mkdirSync(join(root, 'x/.seed-1.partial'), { recursive: true });

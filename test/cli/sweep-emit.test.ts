@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobScript, scriptPathProblem, type JobScriptOptions } from '../../src/cli/sweep/emit.js';
+import { jobScript, oarWalltime, parseWalltime, scriptPathProblem, slurmTime, type JobScriptOptions } from '../../src/cli/sweep/emit.js';
 
 const OPTIONS: JobScriptOptions = {
   scheduler: 'slurm',
@@ -10,7 +10,7 @@ const OPTIONS: JobScriptOptions = {
   pointCount: 9,
   seedCount: 5,
   coresPerTask: 4,
-  walltime: '2:00:00',
+  walltimeS: 7200,
 };
 
 function lastIndexWhere(lines: readonly string[], test: (line: string) => boolean): number {
@@ -51,4 +51,43 @@ describe('job-array scripts', () => {
     expect(scriptPathProblem('/home/me/100%')).not.toBeNull();
     expect(scriptPathProblem('/home/me/results/sweep-1')).toBeNull();
   });
+
+  it("writes the hours meant in each scheduler's documented syntax: Slurm's --time as its sbatch(1) formats read it, OAR's walltime as hour:mn:sec", () => {
+    const cases: [string, number][] = [['2', 7200], ['1:30', 5400], ['0:05', 300], ['1:00:00', 3600], ['0:00:30', 30], ['36', 129_600], ['49:30:15', 178_215]];
+    for (const [text, seconds] of cases) {
+      expect(parseWalltime(text), text).toBe(seconds);
+      const slurm = jobScript({ ...OPTIONS, walltimeS: seconds }).split('\n').find((l) => l.startsWith('#SBATCH --time='))?.slice('#SBATCH --time='.length) ?? '';
+      expect(slurmSeconds(slurm), `${text} -> Slurm ${slurm}`).toBe(seconds);
+      const oar = /walltime=(\S+)$/.exec(jobScript({ ...OPTIONS, scheduler: 'oar', walltimeS: seconds }).split('\n').find((l) => l.startsWith('#OAR -l')) ?? '')?.[1] ?? '';
+      expect(oarSeconds(oar), `${text} -> OAR ${oar}`).toBe(seconds);
+    }
+    expect(slurmTime(7200)).toBe('2:00:00');
+    expect(slurmTime(5400)).toBe('1:30:00');
+    expect(slurmTime(129_600)).toBe('1-12:00:00');
+    expect(oarWalltime(129_600)).toBe('36:00:00');
+  });
+
+  it('refuses walltimes that are not hours first, 0, or beyond a year', () => {
+    for (const text of ['', '0', '0:00:00', '1:60', '1:30:75', '1-12', '90m', '1.5', '8785']) expect(parseWalltime(text), text).toBeNull();
+    expect(parseWalltime('8784')).toBe(8784 * 3600);
+  });
 });
+
+/** Slurm's reading of a --time value (sbatch(1): "minutes", "minutes:seconds", "hours:minutes:seconds", "days-hours", "days-hours:minutes", "days-hours:minutes:seconds"). */
+function slurmSeconds(text: string): number {
+  const dayForm = /^(\d+)-(\d+)(?::(\d+))?(?::(\d+))?$/.exec(text);
+  if (dayForm !== null) return Number(dayForm[1]) * 86_400 + Number(dayForm[2]) * 3600 + Number(dayForm[3] ?? 0) * 60 + Number(dayForm[4] ?? 0);
+  const parts = text.split(':').map(Number);
+  if (parts.some((n) => !Number.isInteger(n))) return NaN;
+  if (parts.length === 1) return parts[0] * 60;
+  if (parts.length === 2) return parts[0] * 60 + parts[1];
+  if (parts.length === 3) return parts[0] * 3600 + parts[1] * 60 + parts[2];
+  return NaN;
+}
+
+/** OAR's reading of a walltime (oarsub(1): [hour:mn:sec|hour:mn|hour]). */
+function oarSeconds(text: string): number {
+  const parts = text.split(':').map(Number);
+  if (parts.length > 3 || parts.some((n) => !Number.isInteger(n))) return NaN;
+  return (parts[0] ?? 0) * 3600 + (parts[1] ?? 0) * 60 + (parts[2] ?? 0);
+}

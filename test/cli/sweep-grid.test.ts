@@ -18,12 +18,26 @@ describe('--param parsing', () => {
     expect(parseParamOption(`name="a,b",'c,d',e`).values).toEqual(['a,b', 'c,d', 'e']);
   });
 
-  it('rejects a missing =, an empty value, a repeated value and collections', () => {
+  it('reads JSON lists and objects as values, keeping the commas inside brackets and braces', () => {
+    const crash = { kind: 'host-crash', atS: 5, host: 1, durationS: 5 };
+    expect(parseParamOption(`faults=[],[${JSON.stringify(crash)}]`)).toEqual({ path: 'faults', values: [[], [crash]] });
+    expect(parseParamOption('protocols.vivaldi={"dimensions":2},{"dimensions":3,"periodMs":250}').values).toEqual([{ dimensions: 2 }, { dimensions: 3, periodMs: 250 }]);
+    expect(parseParamOption('hosts.perPop={ rule: fixed, count: 2 },{ rule: degree, perLink: 2, min: 2 }').values).toEqual([
+      { rule: 'fixed', count: 2 },
+      { rule: 'degree', perLink: 2, min: 2 },
+    ]);
+    expect(parseParamOption('name="a]b",[1, "x,]"]').values).toEqual(['a]b', [1, 'x,]']]);
+  });
+
+  it('rejects a missing =, an empty value, a repeated value and unbalanced brackets, each error naming --param', () => {
     expect(() => parseParamOption('protocols.vivaldi.dimensions')).toThrow(UsageError);
     expect(() => parseParamOption('=1,2')).toThrow(UsageError);
     expect(() => parseParamOption('a=1,,2')).toThrow(/empty value/);
     expect(() => parseParamOption('a=1,2,1')).toThrow(/given twice/);
-    expect(() => parseParamOption('faults=[]')).toThrow(/scalar/);
+    expect(() => parseParamOption('faults=[],[]')).toThrow(/^--param faults=\[\],\[\]: value \[\] is given twice$/);
+    expect(() => parseParamOption('faults=[{"kind":"x"}')).toThrow(/^--param faults=\[\{"kind":"x"\}: unclosed '\['$/);
+    expect(() => parseParamOption('faults=[}]')).toThrow(/^--param faults=\[\}\]: unbalanced '\}'$/);
+    expect(() => parseParamOption('a="x')).toThrow(/^--param a="x: unclosed "$/);
   });
 });
 

@@ -96,4 +96,18 @@ describe('RTT matrix loader: measured data as it comes', () => {
   it('names the declared markers when a cell is neither a number nor one of them', () => {
     expect(() => parseRttMatrix('0 x\n1 0\n', 'inline', { unit: 'ms', missing: ['NaN', -1] })).toThrow('row 1, column 2: expected a number or a missing marker (NaN, -1), found "x"');
   });
+
+  it('reads quoted labels holding commas or quotes, as CSV writes them (csv-parse), in comma and tab files', () => {
+    const csv = ',"Paris, FR","Lyon, FR","Nice ""Côte"""\n"Paris, FR",0,8.5,14\n"Lyon, FR",8.5,0,6.1\n"Nice ""Côte""",14,6.1,0\n';
+    const matrix = parseRttMatrix(csv, 'quoted.csv', { unit: 'ms' });
+    expect(matrix.labels).toEqual(['Paris, FR', 'Lyon, FR', 'Nice "Côte"']);
+    expect(Array.from(matrix.rttUs)).toEqual([0, 8500, 14000, 8500, 0, 6100, 14000, 6100, 0]);
+    const tsv = '"a\tb"\t"c, d"\n"a\tb"\t0\t5\n"c, d"\t5\t0\n';
+    expect(parseRttMatrix(tsv, 'quoted.tsv', { unit: 'ms' }).labels).toEqual(['a\tb', 'c, d']);
+  });
+
+  it('splits a line that is not valid CSV as before, so the row checks name what is wrong with it', () => {
+    expect(() => parseRttMatrix('0,"5\n5,0\n', 'bad.csv', { unit: 'ms' })).toThrow('bad.csv: row 1, column 2: expected a number (declare the cells that mark a missing pair in missing), found ""5"');
+    expect(parseRttMatrix('x,y\n"a"b,0,5\nb,5,0\n', 'bad.csv', { unit: 'ms' }).labels).toEqual(['x', 'y']);
+  });
 });

@@ -22,17 +22,45 @@ export interface JobScriptOptions {
   readonly seedCount: number;
   /** Cores per array task (its seeds run in parallel on them). */
   readonly coresPerTask: number;
-  /** Walltime per task, `h:mm:ss`. */
-  readonly walltime: string;
+  /** Walltime per task, in whole seconds (`parseWalltime`); each scheduler's directive is written in its own format. */
+  readonly walltimeS: number;
 }
 
 export function scriptFileName(scheduler: Scheduler): string {
   return scheduler === 'slurm' ? 'sweep.slurm' : 'sweep.oar';
 }
 
-/** Walltime as schedulers take it: `h`, `h:mm` or `h:mm:ss`. */
-export function isWalltime(text: string): boolean {
-  return /^\d+(:[0-5]\d){0,2}$/.test(text);
+/** A walltime of more than a year is a typo. */
+export const WALLTIME_S_MAX = 366 * 24 * 3600;
+
+/**
+ * `--walltime`: hours first, as OAR reads it (`h`, `h:mm` or `h:mm:ss`: `2` is two hours, `1:30`
+ * an hour and a half), in seconds; null when the text is not such a walltime, is 0 or exceeds
+ * WALLTIME_S_MAX. Slurm reads `2` as two minutes and `1:30` as 1 min 30 s, so the Slurm script
+ * is written with `slurmTime`, never with the text given.
+ */
+export function parseWalltime(text: string): number | null {
+  const match = /^(\d+)(?::([0-5]\d))?(?::([0-5]\d))?$/.exec(text.trim());
+  if (match === null) return null;
+  const seconds = Number(match[1]) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
+  return seconds >= 1 && seconds <= WALLTIME_S_MAX ? seconds : null;
+}
+
+function clock(hours: number, seconds: number): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${hours}:${two(Math.floor((seconds % 3600) / 60))}:${two(seconds % 60)}`;
+}
+
+/** Slurm's `--time`: `hours:minutes:seconds` under a day, `days-hours:minutes:seconds` from a day on (sbatch(1)). */
+export function slurmTime(seconds: number): string {
+  const days = Math.floor(seconds / 86_400);
+  const hours = Math.floor((seconds % 86_400) / 3600);
+  return days > 0 ? `${days}-${clock(hours, seconds)}` : clock(hours, seconds);
+}
+
+/** OAR's `walltime=`: `hour:mn:sec` (oarsub(1)), hours past 24 written as they are. */
+export function oarWalltime(seconds: number): string {
+  return clock(Math.floor(seconds / 3600), seconds);
 }
 
 function body(options: JobScriptOptions, taskExpression: string): string[] {
@@ -76,7 +104,7 @@ export function jobScript(options: JobScriptOptions): string {
       `#SBATCH --array=0-${options.pointCount - 1}`,
       '#SBATCH --ntasks=1',
       `#SBATCH --cpus-per-task=${options.coresPerTask}`,
-      `#SBATCH --time=${options.walltime}`,
+      `#SBATCH --time=${slurmTime(options.walltimeS)}`,
       `#SBATCH --output=${logs}/task-%a.out`,
       ...body(options, '$SLURM_ARRAY_TASK_ID'),
     ].join('\n');
@@ -85,7 +113,7 @@ export function jobScript(options: JobScriptOptions): string {
     ...header(options, `oarsub -S ${shellQuote(`${options.sweepDir}/sweep.oar`)}`),
     `#OAR -n ${name}`,
     `#OAR --array ${options.pointCount}`,
-    `#OAR -l /nodes=1/core=${options.coresPerTask},walltime=${options.walltime}`,
+    `#OAR -l /nodes=1/core=${options.coresPerTask},walltime=${oarWalltime(options.walltimeS)}`,
     `#OAR -O ${logs}/task-%jobid%.out`,
     `#OAR -E ${logs}/task-%jobid%.err`,
     '# OAR numbers array subjobs from 1: task = $OAR_ARRAY_INDEX - 1.',

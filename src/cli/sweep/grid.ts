@@ -1,5 +1,6 @@
 /**
- * The grid of a sweep: `--param path=v1,v2,...` options parsed into swept parameters, their
+ * The grid of a sweep: `--param path=v1,v2,...` options parsed into swept parameters (each value
+ * YAML, so JSON too: `faults=[],[{"kind":"pop-crash",...}]`, whole protocol blocks), their
  * cartesian product in grid order (the first parameter varies slowest), point ids `p000`...,
  * and the `--set` overrides and results folder of each run. Pure.
  */
@@ -23,38 +24,53 @@ export interface SweepPoint {
   readonly params: Readonly<Record<string, ParamValue>>;
 }
 
-/** Splits on commas outside single or double quotes. */
-function splitValues(text: string): string[] {
+/** Splits on commas outside single or double quotes and outside [...] and {...}; unbalanced brackets are an error. */
+function splitValues(text: string, option: string): string[] {
   const items: string[] = [];
   let current = '';
   let quote: string | null = null;
+  const open: string[] = [];
+  const closing: Record<string, string> = { '[': ']', '{': '}' };
   for (const ch of text) {
     if (quote !== null) {
       if (ch === quote) quote = null;
     } else if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === ',') {
+    else if (ch === '[' || ch === '{') open.push(closing[ch]);
+    else if (ch === ']' || ch === '}') {
+      if (open.pop() !== ch) throw new UsageError(`${option}: unbalanced '${ch}'`);
+    } else if (ch === ',' && open.length === 0) {
       items.push(current);
       current = '';
       continue;
     }
     current += ch;
   }
+  if (quote !== null) throw new UsageError(`${option}: unclosed ${quote}`);
+  if (open.length > 0) throw new UsageError(`${option}: unclosed '${open[open.length - 1] === ']' ? '[' : '{'}'`);
   items.push(current);
   return items;
 }
 
-/** One value of a `--param`, parsed as a YAML scalar (number, boolean, null or string) as `--set` does. */
+/** Values of a parsed `--param` value: JSON-like data only (YAML's dates and such become strings in JSON, so they are refused). */
+function isParamValue(value: unknown): value is ParamValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isParamValue);
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).every(isParamValue);
+  return false;
+}
+
+/** One value of a `--param`, parsed as YAML as `--set` does: a scalar, or a JSON / YAML flow list or object. */
 export function parseParamValue(text: string, option: string): ParamValue {
   if (text.trim() === '') throw new UsageError(`${option}: empty value (write null to remove the field)`);
   let value: unknown;
   try {
     value = parseYaml(text);
   } catch {
-    throw new UsageError(`${option}: '${text}' is not a YAML scalar`);
+    throw new UsageError(`${option}: '${text}' is not a YAML or JSON value`);
   }
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  throw new UsageError(`${option}: expected scalar values (numbers, booleans, strings), found '${text}'`);
+  if (isParamValue(value)) return value;
+  throw new UsageError(`${option}: expected numbers, booleans, strings, null, or JSON lists and objects of them, found '${text}'`);
 }
 
 /** `path=v1,v2,...` -> a swept parameter. The path itself is checked later, against the scenario. */
@@ -63,7 +79,7 @@ export function parseParamOption(text: string): SweepParam {
   const equals = text.indexOf('=');
   if (equals <= 0) throw new UsageError(`${option}: expected path=v1,v2,... (e.g. protocols.vivaldi.dimensions=2,3,5)`);
   const path = text.slice(0, equals).trim();
-  const values = splitValues(text.slice(equals + 1)).map((item) => parseParamValue(item, option));
+  const values = splitValues(text.slice(equals + 1), option).map((item) => parseParamValue(item, option));
   const seen = new Set<string>();
   for (const value of values) {
     const key = JSON.stringify(value);
@@ -108,7 +124,7 @@ export function sweepSeeds(baseSeed: number, count: number): number[] {
   return Array.from({ length: count }, (_, k) => baseSeed + k);
 }
 
-/** The `--set` texts of a point; values as JSON, which YAML reads back as the same scalar. */
+/** The override texts of a point; values as JSON, which YAML reads back as the same value. */
 export function pointOverrides(point: SweepPoint): string[] {
   return Object.entries(point.params).map(([path, value]) => `${path}=${JSON.stringify(value)}`);
 }
@@ -116,6 +132,11 @@ export function pointOverrides(point: SweepPoint): string[] {
 /** Every override of one run: the sweep's `--set`s, then the point's values, then the seed. */
 export function runOverrides(baseOverrides: readonly string[], point: SweepPoint, seed: number): string[] {
   return [...baseOverrides, ...pointOverrides(point), `seed=${seed}`];
+}
+
+/** The option each of `runOverrides`' texts came from, for error messages: `--set`, `--param`, `--seeds`. */
+export function runOverrideOptions(baseOverrides: readonly string[], point: SweepPoint): string[] {
+  return [...baseOverrides.map(() => '--set'), ...pointOverrides(point).map(() => '--param'), '--seeds'];
 }
 
 /** `DIR/runs/<pointId>/seed-<seed>`. */

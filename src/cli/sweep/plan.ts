@@ -9,7 +9,7 @@ import type { ParamValue } from '../../metrics/aggregate.js';
 import { loadScenario, scenarioHash } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { isBadInput, UsageError } from '../exit-codes.js';
-import { expandGrid, pointOverrides, runDir, runOverrides, sweepSeeds, type SweepParam } from './grid.js';
+import { expandGrid, pointOverrides, runDir, runOverrideOptions, runOverrides, sweepSeeds, type SweepParam } from './grid.js';
 import type { SweepSpec } from './sweep-spec.js';
 
 /** Written in a run's folder when it fails; replaced with the results when a later attempt succeeds. */
@@ -71,7 +71,7 @@ export function planRuns(spec: SweepSpec, sweepDir: string, pointIndices?: reado
     for (const seed of spec.seeds) {
       const overrides = runOverrides(spec.overrides, point, seed);
       try {
-        const scenario = loadScenario(spec.scenario, overrides);
+        const scenario = loadScenario(spec.scenario, overrides, runOverrideOptions(spec.overrides, point));
         const dir = resolve(runDir(sweepDir, point.id, seed));
         runs.push({ pointId: point.id, params: point.params, seed, dir, overrides, scenarioHash: scenarioHash(scenario) });
       } catch (error) {

@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { EXIT_INTERNAL, EXIT_OK, UsageError } from '../exit-codes.js';
 import { codeVersion, PACKAGE_ROOT } from '../provenance.js';
 import { collectSweep, describeCollect } from './collect.js';
-import { isWalltime, jobScript, SCHEDULERS, scriptFileName, scriptPathProblem, type Scheduler } from './emit.js';
+import { jobScript, parseWalltime, SCHEDULERS, scriptFileName, scriptPathProblem, type Scheduler } from './emit.js';
 import { parseParamOption } from './grid.js';
 import { createSweepSpec, planRuns } from './plan.js';
 import { executeRuns, type RunsPlan, type RunsReport } from './run-sweep.js';
@@ -73,7 +73,8 @@ export async function sweepAction(scenarioFile: string, options: SweepOptions, c
   const jobs = jobsOption(options.jobs);
   const scheduler = options.emit as Scheduler | undefined;
   if (scheduler !== undefined && !SCHEDULERS.includes(scheduler)) throw new UsageError(`--emit: expected one of ${SCHEDULERS.join(', ')}, found '${options.emit}'`);
-  if (!isWalltime(options.walltime)) throw new UsageError(`--walltime: expected h, h:mm or h:mm:ss, found '${options.walltime}'`);
+  const walltimeS = parseWalltime(options.walltime);
+  if (walltimeS === null) throw new UsageError(`--walltime: expected hours as h, h:mm or h:mm:ss (2 is two hours, 1:30 an hour and a half), more than 0 and at most a year, found '${options.walltime}'`);
 
   const { spec, base } = createSweepSpec({ scenarioFile, params, seedCount, overrides: options.set, commandLine });
   const dir = resolve(options.out ?? join('results', base.name, 'sweep'));
@@ -84,7 +85,7 @@ export async function sweepAction(scenarioFile: string, options: SweepOptions, c
   writeSweepSpec(dir, spec);
 
   if (scheduler !== undefined) {
-    emitScript(spec, dir, base.name, scheduler, integerOption(options.jobs, '--jobs', 1, JOBS_MAX) ?? 1, options.walltime);
+    emitScript(spec, dir, base.name, scheduler, integerOption(options.jobs, '--jobs', 1, JOBS_MAX) ?? 1, walltimeS);
     const file = join(dir, scriptFileName(scheduler));
     const submit = scheduler === 'slurm' ? `sbatch ${shown(file)}` : `oarsub -S ${shown(file)}`;
     process.stderr.write(
@@ -111,7 +112,7 @@ export async function sweepAction(scenarioFile: string, options: SweepOptions, c
   }
 }
 
-function emitScript(spec: SweepSpec, dir: string, name: string, scheduler: Scheduler, coresPerTask: number, walltime: string): void {
+function emitScript(spec: SweepSpec, dir: string, name: string, scheduler: Scheduler, coresPerTask: number, walltimeS: number): void {
   const main = join(PACKAGE_ROOT, 'dist', 'cli', 'main.js');
   for (const path of [dir, process.cwd(), main]) {
     const problem = scriptPathProblem(path);
@@ -126,7 +127,7 @@ function emitScript(spec: SweepSpec, dir: string, name: string, scheduler: Sched
     pointCount: spec.points.length,
     seedCount: spec.seeds.length,
     coresPerTask,
-    walltime,
+    walltimeS,
   });
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const file = join(dir, scriptFileName(scheduler));
