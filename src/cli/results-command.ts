@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { reportError } from './exit-codes.js';
+import { formatFigures, keyFigures, type KeyFigure } from './key-figures.js';
 
 /** Folder depth searched below DIR (a sweep's runs are at DIR/<name>/sweep/runs/<point>/seed-<s>). */
 const DEPTH_MAX = 12;
@@ -20,8 +21,8 @@ export interface ResultEntry {
   readonly hash: string;
   readonly finished: Date;
   readonly wallTimeS: number | null;
-  readonly medianRelError: number | null;
-  readonly messagesSent: number | null;
+  /** Chosen from the metrics the run has (key-figures.ts). */
+  readonly figures: readonly KeyFigure[];
 }
 
 /** Folders holding summary.json at or below `root`, sorted; hidden folders (staging) skipped, results folders not entered. */
@@ -68,8 +69,7 @@ export function readResultEntry(dir: string): ResultEntry | null {
     hash: typeof summary.scenarioHash === 'string' ? summary.scenarioHash : '?',
     finished: statSync(file).mtime,
     wallTimeS: numberOrNull(summary.wallTimeS),
-    medianRelError: numberOrNull(metrics['vivaldi.median_rel_error']),
-    messagesSent: numberOrNull(metrics['messages.sent']),
+    figures: keyFigures(metrics),
   };
 }
 
@@ -79,9 +79,9 @@ export function formatLocalTime(date: Date): string {
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
 }
 
-const HEADER = ['path', 'scenario', 'seed', 'hash', 'finished', 'wall s', 'vivaldi err', 'msgs sent'];
+const HEADER = ['path', 'scenario', 'seed', 'hash', 'finished', 'wall s', 'key figures'];
 /** Columns aligned right (numbers). */
-const RIGHT = new Set([2, 5, 6, 7]);
+const RIGHT = new Set([2, 5]);
 
 /** An aligned text table, one line per entry, paths shown relative to `base`. */
 export function formatResultsTable(entries: readonly ResultEntry[], base: string): string {
@@ -93,8 +93,7 @@ export function formatResultsTable(entries: readonly ResultEntry[], base: string
     e.hash,
     formatLocalTime(e.finished),
     show(e.wallTimeS, 2),
-    show(e.medianRelError, 4),
-    show(e.messagesSent),
+    formatFigures(e.figures) || '-',
   ]);
   const all = [HEADER, ...rows];
   const widths = HEADER.map((_, c) => Math.max(...all.map((row) => row[c].length)));
@@ -111,7 +110,12 @@ function listResults(dir: string, options: { json: boolean }): number {
     else entries.push(entry);
   }
   if (options.json) {
-    const records = entries.map((e) => ({ ...e, path: relative(process.cwd(), e.path) || '.', finished: e.finished.toISOString() }));
+    const records = entries.map((e) => ({
+      ...e,
+      path: relative(process.cwd(), e.path) || '.',
+      finished: e.finished.toISOString(),
+      figures: Object.fromEntries(e.figures.map((f) => [f.metric, f.value])),
+    }));
     process.stdout.write(JSON.stringify(records, null, 2) + '\n');
   } else if (entries.length === 0) {
     process.stdout.write(`no results under ${dir}\n`);
@@ -127,7 +131,7 @@ export function registerResultsCommands(program: Command): void {
     .command('ls')
     .argument('[dir]', 'folder searched for results folders (holding summary.json)', 'results')
     .option('--json', 'print the entries as JSON', false)
-    .description('list results folders: path, scenario, seed, scenario hash, finished (mtime), wall time, key figures')
+    .description('list results folders: path, scenario, seed, scenario hash, finished (mtime), wall time, key figures (those the run measures: a cloud\'s violations, resolve time, migrations, energy; losses; lookups; Vivaldi error)')
     .action((dir: string, options: { json: boolean }) => {
       try {
         process.exitCode = listResults(dir, options);

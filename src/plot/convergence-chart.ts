@@ -5,10 +5,11 @@
  * curve instead: the metric against that count at the same sampling times, one line per run.
  */
 import * as Plot from '@observablehq/plot';
+import { axisLabel, chartTitle, isCumulative, kindNote } from '../metrics/metric-info.js';
 import { mean } from '../metrics/stats.js';
 import { faultWindows } from './fault-windows.js';
 import { legendPart, seriesColour, type LegendEntry } from './legend.js';
-import { seriesOf } from './run-folder.js';
+import { seriesOf, type MetricPoint } from './run-folder.js';
 import type { RunGroup } from './run-groups.js';
 import { composeSvg, partOf, plotDocument } from './svg.js';
 
@@ -36,7 +37,7 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
   const bands: BandPoint[] = [];
   groups.forEach((group, g) => {
     const colour = seriesColour(g);
-    const perRun = group.runs.map((run) => seriesOf(run, metric));
+    const perRun = group.runs.map((run) => fromZero(metric, seriesOf(run, metric)));
     if (group.runs.length === 1) {
       for (const p of perRun[0]) lines.push({ key: group.runs[0].dir, colour, timeS: p.timeS, value: p.value });
       return;
@@ -57,7 +58,7 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
     marginLeft: 60,
     marginRight: 20,
     x: { label: 'virtual time (s)', grid: true },
-    y: { label: metric, grid: true, zero: true },
+    y: { label: axisLabel(metric), grid: true, zero: true },
     color: { type: 'identity' },
     marks: [
       Plot.rectX(windows, { x1: 'startS', x2: 'endS', fill: '#000', fillOpacity: 0.06 }),
@@ -73,12 +74,14 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
   }));
   const legend = legendPart(entries, WIDTH_PX);
   const banded = groups.some((g) => g.runs.length > 1);
+  const note = kindNote(metric);
   const subtitle = [
-    `${runs.length} run${runs.length === 1 ? '' : 's'}`,
+    `${runs.length} run${runs.length === 1 ? '' : 's'} over virtual time`,
+    ...(note === '' ? [] : [note]),
     ...(banded ? ['band = min–max across seeds, line = their mean'] : []),
     ...(windows.length > 0 ? ['shaded = fault windows'] : []),
   ].join('; ');
-  return composeSvg(`${metric} over virtual time`, subtitle, [
+  return composeSvg(chartTitle(metric), subtitle, [
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legend, x: 0, y: HEIGHT_PX },
   ]);
@@ -109,8 +112,8 @@ function learningSvg(groups: readonly RunGroup[], metric: string, xMetric: strin
     height: HEIGHT_PX,
     marginLeft: 60,
     marginRight: 20,
-    x: { label: xMetric, grid: true },
-    y: { label: metric, grid: true, zero: true },
+    x: { label: axisLabel(xMetric), grid: true },
+    y: { label: axisLabel(metric), grid: true, zero: true },
     color: { type: 'identity' },
     marks: [Plot.line(points, { x: 'x', y: 'y', z: 'key', stroke: 'colour', strokeWidth: 2 }), Plot.dot(points, { x: 'x', y: 'y', fill: 'colour', r: 2 })],
   }) as unknown as Element;
@@ -120,10 +123,19 @@ function learningSvg(groups: readonly RunGroup[], metric: string, xMetric: strin
     shape: 'line',
   }));
   const runs = groups.flatMap((g) => g.runs);
-  return composeSvg(`${metric} against ${xMetric}`, `${runs.length} run${runs.length === 1 ? '' : 's'}; one point per metric interval`, [
+  return composeSvg(`${metric} against ${xMetric}`, `${chartTitle(metric)}; ${runs.length} run${runs.length === 1 ? '' : 's'}; one point per metric interval`, [
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legendPart(entries, WIDTH_PX), x: 0, y: HEIGHT_PX },
   ]);
+}
+
+/**
+ * A counter or a cumulated amount is 0 at time 0: a series that starts later (a counter is
+ * written from its first event on) gets that first point, so its curve starts at the origin.
+ */
+export function fromZero(metric: string, points: readonly MetricPoint[]): readonly MetricPoint[] {
+  if (!isCumulative(metric) || points.length === 0 || points[0].timeS <= 0) return points;
+  return [{ timeS: 0, value: 0 }, ...points];
 }
 
 /** time -> the runs' values at that time, in time order. */

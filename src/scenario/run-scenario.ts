@@ -34,6 +34,7 @@ import { DVMS, SchedulerNodeError, schedulerProtocolName } from '../agent/schedu
 import { veViolations } from './probes/ve-check.js';
 import type { BackboneNetwork } from '../platform/network.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
+import { EventTrace } from './event-trace.js';
 import type { Scenario } from './schema.js';
 
 export interface RunProgress {
@@ -72,6 +73,8 @@ export interface RunOutcome {
   readonly eventsProcessed: number;
   readonly hostCount: number;
   readonly virtualTimeS: number;
+  /** The event trace as JSON lines (the scenario's `trace` section), or null without one. */
+  readonly trace: string | null;
 }
 
 /** Peers each node's own error is measured against at the end (per-node metric). */
@@ -107,7 +110,12 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   const wrapDetector = detectorProbe === null ? undefined : (detector: FailureDetector, ctx: NodeContext) => new ObservedDetector(detector, ctx, detectorProbe);
   // The lifecycle scorer needs the runtime, built from this stack: bound once both exist.
   let lifecycle: VeLifecycle | null = null;
-  const observeVe = lifecycleSection === undefined ? undefined : (node: number, result: VeResult) => lifecycle?.observe(node, result);
+  // The trace hooks into the runtime once it exists, and into the hypervisors and the VE observer now.
+  let trace: EventTrace | null = null;
+  const observeVe = lifecycleSection === undefined ? undefined : (node: number, result: VeResult) => {
+    lifecycle?.observe(node, result);
+    trace?.veObserved(node, result);
+  };
   let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector, observeVe });
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
   const runtime = new SimRuntime({
@@ -120,6 +128,8 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     hypervisorOf: cloud === null ? undefined : (id) => cloud.hypervisors.of(id),
     onHostUp: cloud === null ? undefined : (id, up) => cloud.hypervisors.setHostUp(id, up), // a crash takes the host's VMs
   });
+  trace = scenario.trace === undefined ? null : new EventTrace({ section: scenario.trace, sim, runtime, hostName: (h) => world.network.hostName(h), dvms: scenario.scheduler?.kind === 'dvms' ? DVMS : null });
+  if (trace !== null) cloud?.hypervisors.onMigrationEnded(trace.migrationEnded);
   lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
@@ -175,6 +185,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
 
   const run = (): RunOutcome => {
     options.instrument?.({ scenario, sim, runtime, world, cloud });
+    trace?.start();
     runtime.startAll();
     churn?.start();
     vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
@@ -203,7 +214,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     }
     if (vivaldiOn) recordNodeErrors(series, scenario.durationS, world, runtime, scenario.seed);
     const coordinates = vivaldiOn ? finalCoordinates(world, runtime) : [];
-    return { series, coordinates, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS };
+    return { series, coordinates, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS, trace: trace?.finish(scenario.durationS) ?? null };
   };
   return { hostCount: n, warnings: world.warnings, run };
 }

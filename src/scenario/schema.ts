@@ -19,6 +19,7 @@ import { hostsSchema } from './hosts.js';
 import { anyProtocol, PROTOCOL_NAMES, protocolsSchema } from './protocols.js';
 import { schedulerSchema } from './scheduler.js';
 import { normaliseTopology, topologySchema } from './topology.js';
+import { traceSchema } from './trace-section.js';
 
 export const NAME_PATTERN = /^[a-z0-9-]{1,64}$/;
 /** Bound on the samples of a run (durationS / metrics.intervalS): the series grows by every metric at each. */
@@ -53,6 +54,7 @@ const scenarioObject = section(
     services: servicesSchema.optional(),
     cloud: cloudSchema.optional(),
     scheduler: schedulerSchema.optional(),
+    trace: traceSchema.optional(),
     metrics,
     output,
     limits,
