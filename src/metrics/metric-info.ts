@@ -123,11 +123,14 @@ export function axisLabel(metric: string): string {
   return parts.length === 0 ? metric : `${metric} (${parts.join(', ')})`;
 }
 
+/** Units a title names; a count's unit (violations, hosts) is in the description already. */
+const MEASURE_UNITS = new Set(['ms', 's', 'kWh', 'GB', 'bytes', 'fraction', 'ratio']);
+
 /** A chart title: `cloud.energy_kwh: energy drawn by the hosts (with PUE), kWh`. */
 export function chartTitle(metric: string): string {
   const info = metricInfo(metric);
   const said = info.description === metric ? metric : `${metric}: ${info.description}`;
-  return info.unit === '' ? said : `${said}, ${info.unit}`;
+  return MEASURE_UNITS.has(info.unit) ? `${said}, ${info.unit}` : said;
 }
 
 /** How the values accumulate, for a subtitle: 'cumulative since 0 s', 'over all finished so far', or ''. */

@@ -7,7 +7,7 @@
 import * as Plot from '@observablehq/plot';
 import { axisLabel, chartTitle, isCumulative, kindNote } from '../metrics/metric-info.js';
 import { mean } from '../metrics/stats.js';
-import { faultWindows } from './fault-windows.js';
+import { faultWindows, type FaultWindow } from './fault-windows.js';
 import { legendPart, seriesColour, type LegendEntry } from './legend.js';
 import { seriesOf, type MetricPoint } from './run-folder.js';
 import type { RunGroup } from './run-groups.js';
@@ -51,20 +51,22 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
   });
   const runs = groups.flatMap((g) => g.runs);
   const windows = faultWindows(runs);
+  const xMax = Math.max(0, ...runs.map((run) => Number(run.scenario.durationS)).filter(Number.isFinite), ...lines.map((p) => p.timeS));
   const chart = Plot.plot({
     document: plotDocument(),
     width: WIDTH_PX,
     height: HEIGHT_PX,
     marginLeft: 60,
     marginRight: 20,
-    x: { label: 'virtual time (s)', grid: true },
-    y: { label: axisLabel(metric), grid: true, zero: true },
+    x: { label: 'virtual time (s)', grid: true, domain: [0, xMax] },
+    // Room above the curves for the fault labels' two lanes.
+    y: { label: axisLabel(metric), grid: true, zero: true, insetTop: windows.length > 0 ? 30 : 0 },
     color: { type: 'identity' },
     marks: [
       Plot.rectX(windows, { x1: 'startS', x2: 'endS', fill: '#000', fillOpacity: 0.06 }),
-      Plot.text(windows, { x: 'startS', frameAnchor: 'top', text: 'label', textAnchor: 'start', dx: 3, dy: 4, fill: '#666' }),
       Plot.areaY(bands, { x: 'timeS', y1: 'min', y2: 'max', z: 'key', fill: 'colour', fillOpacity: 0.22 }),
       Plot.line(lines, { x: 'timeS', y: 'value', z: 'key', stroke: 'colour', strokeWidth: 2 }),
+      ...faultLabelMarks(windows, xMax),
     ],
   }) as unknown as Element;
   const entries: LegendEntry[] = groups.map((group, g) => ({
@@ -127,6 +129,23 @@ function learningSvg(groups: readonly RunGroup[], metric: string, xMetric: strin
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legendPart(entries, WIDTH_PX), x: 0, y: HEIGHT_PX },
   ]);
+}
+
+/**
+ * Fault labels at the top of their windows, in two lanes (windows in start order alternate) so
+ * neighbours do not overlap; a window starting past 70% of the axis has its label end at its
+ * end, inside the chart; a white halo keeps a label readable over a curve.
+ */
+function faultLabelMarks(windows: readonly FaultWindow[], xMax: number): Plot.Markish[] {
+  const placed = [...windows].sort((a, b) => a.startS - b.startS || a.label.localeCompare(b.label)).map((w, i) => ({ ...w, lane: i % 2, late: w.startS > 0.7 * xMax }));
+  return [0, 1].flatMap((lane) =>
+    [false, true].map((late) =>
+      Plot.text(
+        placed.filter((w) => w.lane === lane && w.late === late),
+        { x: late ? 'endS' : 'startS', frameAnchor: 'top', text: 'label', textAnchor: late ? 'end' : 'start', dx: late ? -3 : 3, dy: 4 + 13 * lane, fill: '#555', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' },
+      ),
+    ),
+  );
 }
 
 /**
