@@ -4,10 +4,12 @@
  * it took and its key figures. The provenance itself is in each summary.json.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { reportError } from './exit-codes.js';
 import { formatFigures, keyFigures, type KeyFigure } from './key-figures.js';
+import { readSweepSpec } from './sweep/sweep-spec.js';
+import { TIDY_CSV_FILE, TIDY_PARQUET_FILE, writeTidy } from './sweep/tidy.js';
 
 /** Folder depth searched below DIR (a sweep's runs are at DIR/<name>/sweep/runs/<point>/seed-<s>). */
 const DEPTH_MAX = 12;
@@ -135,6 +137,21 @@ export function registerResultsCommands(program: Command): void {
     .action((dir: string, options: { json: boolean }) => {
       try {
         process.exitCode = listResults(dir, options);
+      } catch (error) {
+        process.exitCode = reportError(error, undefined);
+      }
+    });
+  results
+    .command('tidy')
+    .argument('<sweep>', 'a sweep folder (holding sweep.json)')
+    .description(`write SWEEP/${TIDY_CSV_FILE} and SWEEP/${TIDY_PARQUET_FILE}: one row per finished run, sample and global metric (swept parameters, seed, time_s, metric, value); luc sweep writes them too`)
+    .action((sweep: string) => {
+      try {
+        const dir = resolve(sweep);
+        const rows = writeTidy(readSweepSpec(dir), dir);
+        const shown = relative(process.cwd(), dir) || '.';
+        process.stdout.write(`${shown}/${TIDY_CSV_FILE}\n${shown}/${TIDY_PARQUET_FILE}\n`);
+        process.stderr.write(`${rows} rows\n`);
       } catch (error) {
         process.exitCode = reportError(error, undefined);
       }
