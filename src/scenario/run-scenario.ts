@@ -35,6 +35,7 @@ import { veViolations } from './probes/ve-check.js';
 import type { BackboneNetwork } from '../platform/network.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
 import { EventTrace } from './event-trace.js';
+import { HOST_COLUMNS, HostSeries, VM_COLUMNS, type Cell } from './probes/host-series.js';
 import type { Scenario } from './schema.js';
 
 export interface RunProgress {
@@ -75,6 +76,14 @@ export interface RunOutcome {
   readonly virtualTimeS: number;
   /** The event trace as JSON lines (the scenario's `trace` section), or null without one. */
   readonly trace: string | null;
+  /** Tables of their own (hosts.csv, vms.csv from `metrics.perHost` / `perVm`), in file order. */
+  readonly tables: readonly ResultTable[];
+}
+
+export interface ResultTable {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly Cell[])[];
 }
 
 /** Peers each node's own error is measured against at the end (per-node metric). */
@@ -133,6 +142,11 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
+  const { perHost, perVm } = scenario.metrics;
+  const hostSeries =
+    cloud === null || scenario.cloud === undefined || (perHost === undefined && perVm === undefined)
+      ? null
+      : new HostSeries({ cloud: cloud.cloud, power: scenario.cloud.host, hostName: (h) => world.network.hostName(h), isMigrating: (vm) => cloud.hypervisors.isMigrating(vm), hostsMax: perHost?.hostsMax ?? null, vmsMax: perVm?.vmsMax ?? null });
   detectorProbe?.attach(runtime, world.network);
   const churn = world.churn === null ? null : new ChurnDriver({ sim, runtime, counters }, world.churn);
   const vmIndex = scenario.protocols.vmIndex;
@@ -167,6 +181,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     if (scenario.services !== undefined) recordServices(series, timeS, runtime, world.network, scenario.services);
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
+      hostSeries?.record(timeS);
       lifecycle?.record(series, timeS);
       const veBroken = veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop: (world.backbone as BackboneNetwork).hostPop, hostCountry: cloud.hostCountry, isMigrating: (vm) => cloud.hypervisors.isMigrating(vm) });
       if (cloud.constraints.length > 0) series.record(timeS, 'cloud.ve_violations', veBroken.length);
@@ -214,9 +229,14 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     }
     if (vivaldiOn) recordNodeErrors(series, scenario.durationS, world, runtime, scenario.seed);
     const coordinates = vivaldiOn ? finalCoordinates(world, runtime) : [];
-    return { series, coordinates, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS, trace: trace?.finish(scenario.durationS) ?? null };
+    return { series, coordinates, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS, trace: trace?.finish(scenario.durationS) ?? null, tables: tablesOf(hostSeries, perHost !== undefined, perVm !== undefined) };
   };
   return { hostCount: n, warnings: world.warnings, run };
+}
+
+function tablesOf(series: HostSeries | null, hosts: boolean, vms: boolean): ResultTable[] {
+  if (series === null) return [];
+  return [...(hosts ? [{ name: 'hosts.csv', columns: HOST_COLUMNS, rows: series.hostRows }] : []), ...(vms ? [{ name: 'vms.csv', columns: VM_COLUMNS, rows: series.vmRows }] : [])];
 }
 
 function cloudOf(scenario: Scenario, scenarioFile: string, world: World, sim: Simulator, counters: Counters): CloudSetup | null {
