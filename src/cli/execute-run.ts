@@ -79,7 +79,7 @@ export function executeRun(options: ExecuteRunOptions): ExecuteRunResult {
           columns: [...Array.from({ length: dimensions }, (_, k) => `x${k}_ms`), 'height_ms', 'error_estimate'],
           rows: outcome.coordinates.map((c) => ({ node: c.node, values: [...c.vec, c.heightMs, c.errorEstimate] })),
         };
-  writeResults(outDir, { rows: outcome.series.all(), summary, resolvedScenario: resolved, coordinates });
+  writeResults(outDir, { rows: outcome.series.all(), summary, resolvedScenario: resolved, coordinates, trace: outcome.trace ?? undefined, tables: outcome.tables.map((t) => ({ ...t, name: t.name as 'hosts.csv' | 'vms.csv' })) });
   return { outDir, scenario, wallTimeS, metrics };
 }
 

@@ -55,6 +55,7 @@ export function buildProgram(): Command {
     .option('--force', "write into a folder holding other files: replace the run's own files there, keep the rest", false)
     .option('--quiet', 'no progress or log lines on stderr', false)
     .option('--plot', 'also write the default plots of the run (SVG) next to its CSV', false)
+    .option('--trace [kinds]', 'also write DIR/trace.jsonl, the event trace: every kind, or those listed (migration,partition,crash,recovery,ve-op); as --set trace={...}')
     .description('run a scenario and write DIR/metrics.csv, DIR/summary.json and DIR/scenario.json')
     .action((scenarioFile: string, options: RunCommandOptions) => {
       const seed = options.seed !== undefined && /^\d+$/.test(options.seed) ? Number(options.seed) : undefined;

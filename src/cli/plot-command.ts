@@ -10,6 +10,7 @@ import { PlotInputError } from '../plot/errors.js';
 import { mapSvg } from '../plot/map-chart.js';
 import { loadMapData } from '../plot/map-data.js';
 import { plotFiles, writePlotFiles } from '../plot/plot-set.js';
+import { timelineFiles } from '../plot/timeline-files.js';
 import { isRunFolder } from '../plot/run-folder.js';
 import { reportError, UsageError } from './exit-codes.js';
 
@@ -51,12 +52,14 @@ export function registerPlotCommands(program: Command): void {
     .option('--out <dir>', 'folder for the SVG files (default: the folder given, or plots/ for several)')
     .option('--metric <name>', "a metric to chart (repeatable; default: each protocol's headline metrics present, else messages.sent)", collect, [])
     .option('--x <metric>', 'draw the --metric charts against this cumulative count (e.g. routing.requests) instead of virtual time')
+    .option('--timeline', "draw each run's timeline instead (timeline.svg): a Gantt chart of migrations and DVMS partitions from its trace.jsonl (luc run --trace)", false)
     .description('SVG charts: convergence over virtual time (bands across seeds), learning curves, CDF of per-node errors, sweep means with 95% CIs')
-    .action((inputs: string[], options: { out?: string; metric: string[]; x?: string }) =>
+    .action((inputs: string[], options: { out?: string; metric: string[]; x?: string; timeline: boolean }) =>
       attempt(() => {
         const outDir = options.out ?? (inputs.length === 1 ? inputs[0] : 'plots');
         if (options.x !== undefined && options.metric.length === 0) throw new UsageError('--x needs at least one --metric to draw against it');
-        const files = plotFiles(inputs, options.metric, options.x);
+        if (options.timeline && (options.metric.length > 0 || options.x !== undefined)) throw new UsageError('--timeline draws the trace, not metrics: leave out --metric and --x');
+        const files = options.timeline ? timelineFiles(inputs) : plotFiles(inputs, options.metric, options.x);
         for (const path of writePlotFiles(outDir, files)) process.stdout.write(`${path}\n`);
       }),
     );

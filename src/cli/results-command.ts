@@ -4,9 +4,12 @@
  * it took and its key figures. The provenance itself is in each summary.json.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { reportError, UsageError } from './exit-codes.js';
+import { formatFigures, keyFigures, type KeyFigure } from './key-figures.js';
+import { readSweepSpec } from './sweep/sweep-spec.js';
+import { TIDY_CSV_FILE, TIDY_PARQUET_FILE, writeTidy } from './sweep/tidy.js';
 
 /** Folder depth searched below DIR (a sweep's runs are at DIR/<name>/sweep/runs/<point>/seed-<s>). */
 const DEPTH_MAX = 12;
@@ -20,8 +23,8 @@ export interface ResultEntry {
   readonly hash: string;
   readonly finished: Date;
   readonly wallTimeS: number | null;
-  readonly medianRelError: number | null;
-  readonly messagesSent: number | null;
+  /** Chosen from the metrics the run has (key-figures.ts). */
+  readonly figures: readonly KeyFigure[];
 }
 
 /** Folders holding summary.json at or below `root`, sorted; hidden folders (staging) skipped, results folders not entered. */
@@ -68,8 +71,7 @@ export function readResultEntry(dir: string): ResultEntry | null {
     hash: typeof summary.scenarioHash === 'string' ? summary.scenarioHash : '?',
     finished: statSync(file).mtime,
     wallTimeS: numberOrNull(summary.wallTimeS),
-    medianRelError: numberOrNull(metrics['vivaldi.median_rel_error']),
-    messagesSent: numberOrNull(metrics['messages.sent']),
+    figures: keyFigures(metrics),
   };
 }
 
@@ -79,9 +81,9 @@ export function formatLocalTime(date: Date): string {
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
 }
 
-const HEADER = ['path', 'scenario', 'seed', 'hash', 'finished', 'wall s', 'vivaldi err', 'msgs sent'];
+const HEADER = ['path', 'scenario', 'seed', 'hash', 'finished', 'wall s', 'key figures'];
 /** Columns aligned right (numbers). */
-const RIGHT = new Set([2, 5, 6, 7]);
+const RIGHT = new Set([2, 5]);
 
 /** An aligned text table, one line per entry, paths shown relative to `base`. */
 export function formatResultsTable(entries: readonly ResultEntry[], base: string): string {
@@ -93,8 +95,7 @@ export function formatResultsTable(entries: readonly ResultEntry[], base: string
     e.hash,
     formatLocalTime(e.finished),
     show(e.wallTimeS, 2),
-    show(e.medianRelError, 4),
-    show(e.messagesSent),
+    formatFigures(e.figures) || '-',
   ]);
   const all = [HEADER, ...rows];
   const widths = HEADER.map((_, c) => Math.max(...all.map((row) => row[c].length)));
@@ -127,7 +128,12 @@ function listResults(dir: string, options: { json: boolean }, given: boolean): n
     else entries.push(entry);
   }
   if (options.json) {
-    const records = entries.map((e) => ({ ...e, path: relative(process.cwd(), e.path) || '.', finished: e.finished.toISOString() }));
+    const records = entries.map((e) => ({
+      ...e,
+      path: relative(process.cwd(), e.path) || '.',
+      finished: e.finished.toISOString(),
+      figures: Object.fromEntries(e.figures.map((f) => [f.metric, f.value])),
+    }));
     process.stdout.write(JSON.stringify(records, null, 2) + '\n');
   } else if (entries.length === 0) {
     process.stdout.write(`no results under ${dir}\n`);
@@ -143,10 +149,25 @@ export function registerResultsCommands(program: Command): void {
     .command('ls')
     .argument('[dir]', 'folder searched for results folders (holding summary.json); default results (none yet if missing)')
     .option('--json', 'print the entries as JSON', false)
-    .description('list results folders: path, scenario, seed, scenario hash, finished (mtime), wall time, key figures')
+    .description('list results folders: path, scenario, seed, scenario hash, finished (mtime), wall time, key figures (those the run measures: a cloud\'s violations, resolve time, migrations, energy; losses; lookups; Vivaldi error)')
     .action((dir: string | undefined, options: { json: boolean }) => {
       try {
         process.exitCode = listResults(dir ?? DEFAULT_RESULTS_DIR, options, dir !== undefined);
+      } catch (error) {
+        process.exitCode = reportError(error, undefined);
+      }
+    });
+  results
+    .command('tidy')
+    .argument('<sweep>', 'a sweep folder (holding sweep.json)')
+    .description(`write SWEEP/${TIDY_CSV_FILE} and SWEEP/${TIDY_PARQUET_FILE}: one row per finished run, sample and global metric (swept parameters, seed, time_s, metric, value); luc sweep writes them too`)
+    .action((sweep: string) => {
+      try {
+        const dir = resolve(sweep);
+        const rows = writeTidy(readSweepSpec(dir), dir);
+        const shown = relative(process.cwd(), dir) || '.';
+        process.stdout.write(`${shown}/${TIDY_CSV_FILE}\n${shown}/${TIDY_PARQUET_FILE}\n`);
+        process.stderr.write(`${rows} rows\n`);
       } catch (error) {
         process.exitCode = reportError(error, undefined);
       }

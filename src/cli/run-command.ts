@@ -13,6 +13,16 @@ export interface RunCommandOptions {
   readonly quiet: boolean;
   readonly plot?: boolean;
   readonly force?: boolean;
+  /** `--trace`: true for every kind, or a comma-separated list of kinds. */
+  readonly trace?: boolean | string;
+}
+
+/** The `--set` override a `--trace` option stands for (it replaces the scenario's own trace section). */
+export function traceOverride(trace: boolean | string | undefined): string | null {
+  if (trace === undefined || trace === false) return null;
+  if (trace === true) return 'trace={}';
+  const kinds = trace.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  return `trace=${JSON.stringify({ kinds })}`;
 }
 
 /** `luc run`: one scenario, one results folder, progress and a closing line on stderr. */
@@ -22,6 +32,8 @@ export function runCommand(scenarioFile: string, options: RunCommandOptions, arg
     if (!/^\d+$/.test(options.seed)) throw new UsageError(`--seed: expected an integer >= 0, found '${options.seed}'`);
     overrides.push(`seed=${options.seed}`);
   }
+  const trace = traceOverride(options.trace);
+  if (trace !== null) overrides.push(trace);
   const log = (line: string): void => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
   };
@@ -44,7 +56,8 @@ export function runCommand(scenarioFile: string, options: RunCommandOptions, arg
   });
   progress.done();
   const shown = relative(process.cwd(), result.outDir) || '.';
-  log(`wrote ${shown}/{metrics.csv,summary.json,scenario.json} in ${result.wallTimeS.toFixed(2)} s wall`);
+  const traced = result.scenario.trace === undefined ? '' : ',trace.jsonl';
+  log(`wrote ${shown}/{metrics.csv,summary.json,scenario.json${traced}} in ${result.wallTimeS.toFixed(2)} s wall`);
   if (options.plot === true) {
     for (const file of writeDefaultPlots(result.outDir)) log(`wrote ${relative(process.cwd(), file) || file}`);
   }

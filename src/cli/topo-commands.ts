@@ -8,6 +8,10 @@ import { writeGraphml } from '../platform/graphml-write.js';
 import { formatTopologyInfo, topologyInfo } from '../platform/topo-info.js';
 import { formatMatrixInfo, matrixInfo } from '../platform/matrix-info.js';
 import { loadRttMatrix, type RttUnit } from '../platform/rtt-matrix.js';
+import { formatTopologyList, topologyList } from '../platform/topo-list.js';
+import { hostsPerPopOf } from '../scenario/build-world.js';
+import { loadScenario } from '../scenario/load.js';
+import { ScenarioError, scenarioIssue } from '../scenario/errors.js';
 import { UsageError } from './exit-codes.js';
 
 export function registerTopoCommands(program: Command, run: (action: () => void) => void): void {
@@ -20,9 +24,13 @@ export function registerTopoCommands(program: Command, run: (action: () => void)
     .option('--unit <unit>', 'RTT matrix: unit of its values (us, ms or s)', 'ms')
     .option('--missing <cells>', "RTT matrix: comma-separated cells that mark a missing pair, e.g. 0,-1,NaN,'' ('' for a blank cell)")
     .option('--json', 'print the figures as JSON')
+    .option('--list', "GraphML: list the PoPs (index, name, country, coordinates, links) and the links (ends, latency, bandwidth) instead")
+    .option('--scenario <file>', "with --list: a hosts column, each PoP's hosts under that scenario's hosts.perPop rule")
     .description('GraphML: nodes, edges, share of PoPs surviving any single link cut, latency diameter; RTT matrix: size, missing share, asymmetry, triangle-inequality violations')
-    .action((file: string, opts: { routeFactor: string; perHopUs: string; unit: string; missing?: string; json?: boolean }) =>
+    .action((file: string, opts: { routeFactor: string; perHopUs: string; unit: string; missing?: string; json?: boolean; list?: boolean; scenario?: string }) =>
       run(() => {
+        if (opts.scenario !== undefined && opts.list !== true) throw new UsageError('--scenario goes with --list (a hosts column)');
+        if (opts.list === true && !isGraphml(file)) throw new UsageError(`${file}: --list lists a GraphML backbone's PoPs and links; an RTT matrix has neither`);
         if (!isGraphml(file)) {
           const unit = rttUnit(opts.unit);
           const info = matrixInfo(loadRttMatrix(file, { unit, missing: missingCells(opts.missing) }));
@@ -32,7 +40,13 @@ export function registerTopoCommands(program: Command, run: (action: () => void)
         const routeFactor = positiveNumber('--route-factor', opts.routeFactor);
         const perHopUs = positiveNumber('--per-hop-us', opts.perHopUs, true);
         const raw = loadGraphml(file);
-        const info = topologyInfo(raw, buildBackbone(raw, { latency: { model: 'geo', routeFactor, perHopUs } }));
+        const backbone = buildBackbone(raw, { latency: { model: 'geo', routeFactor, perHopUs } });
+        if (opts.list === true) {
+          const list = topologyList(backbone.backbone, opts.scenario === undefined ? null : hostsOf(opts.scenario, backbone.backbone));
+          process.stdout.write(opts.json ? `${JSON.stringify(list, null, 2)}\n` : `${formatTopologyList(list)}\n`);
+          return;
+        }
+        const info = topologyInfo(raw, backbone);
         process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatTopologyInfo(info)}\n`);
       }),
     );
@@ -62,6 +76,14 @@ export function registerTopoCommands(program: Command, run: (action: () => void)
 }
 
 /** GraphML is XML: its first non-blank character is '<'; an RTT matrix never starts so. */
+/** Each PoP's hosts under the scenario's hosts.perPop rule; a PoP the rule names that FILE lacks is the scenario's error. */
+function hostsOf(scenarioFile: string, backbone: Parameters<typeof topologyList>[0]): number[] {
+  const scenario = loadScenario(scenarioFile);
+  return hostsPerPopOf(scenario.hosts.perPop, backbone, (field, expected, found) => {
+    throw new ScenarioError(scenarioFile, [scenarioIssue(field, expected, found)]);
+  });
+}
+
 function isGraphml(file: string): boolean {
   let head: string;
   try {

@@ -15,6 +15,10 @@ export interface ResultFiles {
   readonly coordinates?: { readonly columns: readonly string[]; readonly rows: readonly NodeVector[] };
   readonly summary: unknown;
   readonly resolvedScenario: unknown;
+  /** When present, trace.jsonl: the run's event trace as JSON lines. */
+  readonly trace?: string;
+  /** CSV tables of their own (hosts.csv, vms.csv): a header, then the rows. */
+  readonly tables?: readonly { readonly name: (typeof RESULT_FILES)[number]; readonly columns: readonly string[]; readonly rows: readonly (readonly (string | number)[])[] }[];
   /** Folders moved into the results folder under `name` (e.g. a live launch's agent logs and reports). */
   readonly folders?: readonly { readonly name: string; readonly from: string }[];
 }
@@ -31,10 +35,10 @@ export function metricsCsv(rows: readonly MetricRow[]): string {
 }
 
 /** The files a run writes; in an existing folder they are the only ones replaced or removed. */
-export const RESULT_FILES = ['metrics.csv', 'summary.json', 'scenario.json', 'coordinates.csv'] as const;
+export const RESULT_FILES = ['metrics.csv', 'summary.json', 'scenario.json', 'coordinates.csv', 'trace.jsonl', 'hosts.csv', 'vms.csv'] as const;
 
 /**
- * Write metrics.csv, summary.json, scenario.json (and coordinates.csv when given) into `dir`.
+ * Write metrics.csv, summary.json, scenario.json (and coordinates.csv, trace.jsonl when given) into `dir`.
  * The files are written into a sibling temporary folder first and moved in at the end, so a
  * failure half-way leaves earlier results as they were. Into an existing folder only the
  * run's own entries move: RESULT_FILES (one of them this run does not write, e.g. an earlier
@@ -58,6 +62,8 @@ export function writeResults(dir: string, files: ResultFiles): void {
     );
     writeFileSync(join(staging, 'coordinates.csv'), csv);
   }
+  if (files.trace !== undefined) writeFileSync(join(staging, 'trace.jsonl'), files.trace);
+  for (const table of files.tables ?? []) writeFileSync(join(staging, table.name), stringify(table.rows.map((r) => [...r]), { header: true, columns: [...table.columns] }));
   for (const folder of files.folders ?? []) renameSync(folder.from, join(staging, folder.name));
   if (!existsSync(dir)) {
     renameSync(staging, dir);

@@ -5,10 +5,11 @@
  * curve instead: the metric against that count at the same sampling times, one line per run.
  */
 import * as Plot from '@observablehq/plot';
+import { axisLabel, chartTitle, isCumulative, kindNote } from '../metrics/metric-info.js';
 import { mean } from '../metrics/stats.js';
-import { faultWindows } from './fault-windows.js';
+import { faultWindows, type FaultWindow } from './fault-windows.js';
 import { legendPart, seriesColour, type LegendEntry } from './legend.js';
-import { seriesOf } from './run-folder.js';
+import { seriesOf, type MetricPoint } from './run-folder.js';
 import type { RunGroup } from './run-groups.js';
 import { composeSvg, partOf, plotDocument } from './svg.js';
 
@@ -44,7 +45,7 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
   const bands: BandPoint[] = [];
   groups.forEach((group, g) => {
     const colour = seriesColour(g);
-    const perRun = group.runs.map((run) => seriesOf(run, metric));
+    const perRun = group.runs.map((run) => fromZero(metric, seriesOf(run, metric)));
     if (group.runs.length === 1) {
       for (const p of perRun[0]) lines.push({ key: group.runs[0].dir, colour, timeS: p.timeS, value: p.value });
       return;
@@ -58,20 +59,22 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
   });
   const runs = groups.flatMap((g) => g.runs);
   const windows = faultWindows(runs);
+  const xMax = Math.max(0, ...runs.map((run) => Number(run.scenario.durationS)).filter(Number.isFinite), ...lines.map((p) => p.timeS));
   const chart = Plot.plot({
     document: plotDocument(),
     width: WIDTH_PX,
     height: HEIGHT_PX,
     marginLeft: 60,
     marginRight: 20,
-    x: { label: time.label, grid: true },
-    y: { label: metric, grid: true, zero: true },
+    x: { label: time.label, grid: true, domain: [0, xMax] },
+    // Room above the curves for the fault labels' two lanes.
+    y: { label: axisLabel(metric), grid: true, zero: true, insetTop: windows.length > 0 ? 30 : 0 },
     color: { type: 'identity' },
     marks: [
       Plot.rectX(windows, { x1: 'startS', x2: 'endS', fill: '#000', fillOpacity: 0.06 }),
-      Plot.text(windows, { x: 'startS', frameAnchor: 'top', text: 'label', textAnchor: 'start', dx: 3, dy: 4, fill: '#666' }),
       Plot.areaY(bands, { x: 'timeS', y1: 'min', y2: 'max', z: 'key', fill: 'colour', fillOpacity: 0.22 }),
       Plot.line(lines, { x: 'timeS', y: 'value', z: 'key', stroke: 'colour', strokeWidth: 2 }),
+      ...faultLabelMarks(windows, xMax),
     ],
   }) as unknown as Element;
   const entries: LegendEntry[] = groups.map((group, g) => ({
@@ -81,12 +84,14 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
   }));
   const legend = legendPart(entries, WIDTH_PX);
   const banded = groups.some((g) => g.runs.length > 1);
+  const note = kindNote(metric);
   const subtitle = [
-    `${runs.length} run${runs.length === 1 ? '' : 's'}`,
+    `${runs.length} run${runs.length === 1 ? '' : 's'} over virtual time`,
+    ...(note === '' ? [] : [note]),
     ...(banded ? ['band = min–max across seeds, line = their mean'] : []),
     ...(windows.length > 0 ? ['shaded = fault windows'] : []),
   ].join('; ');
-  return composeSvg(`${metric} over ${time.title}`, subtitle, [
+  return composeSvg(time === VIRTUAL_TIME ? chartTitle(metric) : `${chartTitle(metric)} (over ${time.title})`, subtitle, [
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legend, x: 0, y: HEIGHT_PX },
   ]);
@@ -117,8 +122,8 @@ function learningSvg(groups: readonly RunGroup[], metric: string, xMetric: strin
     height: HEIGHT_PX,
     marginLeft: 60,
     marginRight: 20,
-    x: { label: xMetric, grid: true },
-    y: { label: metric, grid: true, zero: true },
+    x: { label: axisLabel(xMetric), grid: true },
+    y: { label: axisLabel(metric), grid: true, zero: true },
     color: { type: 'identity' },
     marks: [Plot.line(points, { x: 'x', y: 'y', z: 'key', stroke: 'colour', strokeWidth: 2 }), Plot.dot(points, { x: 'x', y: 'y', fill: 'colour', r: 2 })],
   }) as unknown as Element;
@@ -128,10 +133,36 @@ function learningSvg(groups: readonly RunGroup[], metric: string, xMetric: strin
     shape: 'line',
   }));
   const runs = groups.flatMap((g) => g.runs);
-  return composeSvg(`${metric} against ${xMetric}`, `${runs.length} run${runs.length === 1 ? '' : 's'}; one point per metric interval`, [
+  return composeSvg(`${metric} against ${xMetric}`, `${chartTitle(metric)}; ${runs.length} run${runs.length === 1 ? '' : 's'}; one point per metric interval`, [
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legendPart(entries, WIDTH_PX), x: 0, y: HEIGHT_PX },
   ]);
+}
+
+/**
+ * Fault labels at the top of their windows, in two lanes (windows in start order alternate) so
+ * neighbours do not overlap; a window starting past 70% of the axis has its label end at its
+ * end, inside the chart; a white halo keeps a label readable over a curve.
+ */
+function faultLabelMarks(windows: readonly FaultWindow[], xMax: number): Plot.Markish[] {
+  const placed = [...windows].sort((a, b) => a.startS - b.startS || a.label.localeCompare(b.label)).map((w, i) => ({ ...w, lane: i % 2, late: w.startS > 0.7 * xMax }));
+  return [0, 1].flatMap((lane) =>
+    [false, true].map((late) =>
+      Plot.text(
+        placed.filter((w) => w.lane === lane && w.late === late),
+        { x: late ? 'endS' : 'startS', frameAnchor: 'top', text: 'label', textAnchor: late ? 'end' : 'start', dx: late ? -3 : 3, dy: 4 + 13 * lane, fill: '#555', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' },
+      ),
+    ),
+  );
+}
+
+/**
+ * A counter or a cumulated amount is 0 at time 0: a series that starts later (a counter is
+ * written from its first event on) gets that first point, so its curve starts at the origin.
+ */
+export function fromZero(metric: string, points: readonly MetricPoint[]): readonly MetricPoint[] {
+  if (!isCumulative(metric) || points.length === 0 || points[0].timeS <= 0) return points;
+  return [{ timeS: 0, value: 0 }, ...points];
 }
 
 /** time -> the runs' values at that time, in time order. */

@@ -16,12 +16,16 @@ export interface ChartSpec {
   readonly metric: string;
   /** A cumulative count to draw the metric against (a learning curve); absent = virtual time. */
   readonly x?: string;
+  /** Charted by default only for runs with faults or churn (a resilience run's losses). */
+  readonly faultsOnly?: boolean;
 }
 
 /**
  * The headline metrics of each protocol, charted by default when every run given has them:
  * Vivaldi's error over time, the learning curves of the spiral (over searches made) and of
- * routing (over requests served), the overlays' lookup success, the failure detector's latency.
+ * routing (over requests served), the overlays' lookup success, the failure detector's latency,
+ * a cloud's violations, time to resolve them, migrations and energy, and what crashes cost
+ * (VMs and VEs lost; messages lost in a run with faults or churn).
  */
 export const DEFAULT_CHARTS: readonly ChartSpec[] = [
   { metric: 'vivaldi.median_rel_error' },
@@ -37,6 +41,14 @@ export const DEFAULT_CHARTS: readonly ChartSpec[] = [
   { metric: 'vmindex.success_share' },
   { metric: 'vmindex.median_latency_ms' },
   { metric: 'detector.median_latency_ms' },
+  { metric: 'cloud.violations' },
+  { metric: 'cloud.resolve_s_mean' },
+  { metric: 'cloud.migrations' },
+  { metric: 'cloud.energy_kwh' },
+  { metric: 'cloud.vms_lost' },
+  { metric: 'cloud.ves_lost' },
+  { metric: 'services.replicas.full_share' },
+  { metric: 'messages.lost', faultsOnly: true },
 ];
 export const FALLBACK_METRIC = 'messages.sent';
 export const NODE_ERROR_METRIC = 'vivaldi.node_median_rel_error';
@@ -74,7 +86,7 @@ export function plotFiles(inputs: readonly string[], metrics: readonly string[],
   if (runs.length > 0) files.push(...runPlots(runs, metrics, xMetric));
   for (const sweep of sweeps) {
     const prefix = sweeps.length > 1 ? `${safeName(basename(resolve(sweep.dir)))}-` : '';
-    const chosen = metrics.length > 0 ? metrics : defaultMetrics((m) => sweepMetrics(sweep).includes(m)).map((c) => c.metric);
+    const chosen = metrics.length > 0 ? metrics : defaultMetrics((m) => sweepMetrics(sweep).includes(m), false).map((c) => c.metric);
     for (const metric of chosen) {
       for (const param of sweep.params) files.push({ name: `${prefix}sweep-${safeName(metric)}-vs-${safeName(param)}.svg`, svg: sweepSvg(sweep, metric, param) });
     }
@@ -88,7 +100,8 @@ function runPlots(runs: readonly RunFolder[], metrics: readonly string[], xMetri
   const global = (metric: string): boolean => runs.every((run) => run.series.has(metric));
   const perNode = (metric: string): boolean => runs.every((run) => run.nodeValues.has(metric));
   if (metrics.length === 0) {
-    for (const chart of defaultMetrics(global)) files.push(chartFile(groups, chart.metric, chart.x));
+    const faulted = runs.some(hasFaults);
+    for (const chart of defaultMetrics(global, faulted)) files.push(chartFile(groups, chart.metric, chart.x));
     if (perNode(NODE_ERROR_METRIC)) files.push({ name: `cdf-${safeName(NODE_ERROR_METRIC)}.svg`, svg: cdfSvg(groups, NODE_ERROR_METRIC) });
     return files;
   }
@@ -112,9 +125,15 @@ function chartFile(groups: ReturnType<typeof groupRuns>, metric: string, xMetric
 }
 
 /** The default charts whose metrics (and x counts) are present, else messages.sent over time. */
-function defaultMetrics(present: (metric: string) => boolean): ChartSpec[] {
-  const found = DEFAULT_CHARTS.filter((c) => present(c.metric) && (c.x === undefined || present(c.x)));
+function defaultMetrics(present: (metric: string) => boolean, faulted: boolean): ChartSpec[] {
+  const found = DEFAULT_CHARTS.filter((c) => present(c.metric) && (c.x === undefined || present(c.x)) && (faulted || c.faultsOnly !== true));
   return found.length > 0 ? [...found] : [{ metric: FALLBACK_METRIC }];
+}
+
+/** A run whose scenario has faults or churn. */
+function hasFaults(run: RunFolder): boolean {
+  const faults = run.scenario.faults;
+  return (Array.isArray(faults) && faults.length > 0) || (run.scenario.churn !== undefined && run.scenario.churn !== null);
 }
 
 /** Keep file names portable: anything but letters, digits, dot, dash and underscore -> '_'. */

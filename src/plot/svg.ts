@@ -39,11 +39,12 @@ const TITLE_HEIGHT_PX = 26;
 const SUBTITLE_HEIGHT_PX = 18;
 
 /**
- * One standalone SVG document: a title and subtitle on top, then the parts at their offsets
- * (relative to the area below the titles), each nested as an <svg x y>.
+ * One standalone SVG document: a title and subtitle on top (one line per '\n' of the subtitle),
+ * then the parts at their offsets (relative to the area below the titles), each nested as an <svg x y>.
  */
 export function composeSvg(title: string, subtitle: string, placed: readonly Placed[]): string {
-  const top = TITLE_HEIGHT_PX + (subtitle === '' ? 0 : SUBTITLE_HEIGHT_PX) + 6;
+  const subtitles = subtitle === '' ? [] : subtitle.split('\n');
+  const top = TITLE_HEIGHT_PX + subtitles.length * SUBTITLE_HEIGHT_PX + 6;
   const width = Math.ceil(Math.max(...placed.map((p) => p.x + p.part.width)));
   const height = Math.ceil(top + Math.max(...placed.map((p) => p.y + p.part.height)));
   const font = 'font-family="system-ui, sans-serif"';
@@ -52,7 +53,7 @@ export function composeSvg(title: string, subtitle: string, placed: readonly Pla
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="10" y="20" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
   ];
-  if (subtitle !== '') lines.push(`<text x="10" y="${TITLE_HEIGHT_PX + 10}" font-size="11" fill="#555">${escapeXml(subtitle)}</text>`);
+  subtitles.forEach((line, i) => lines.push(`<text x="10" y="${TITLE_HEIGHT_PX + 10 + i * SUBTITLE_HEIGHT_PX}" font-size="11" fill="#555">${escapeXml(line)}</text>`));
   for (const { part, x, y } of placed) {
     lines.push(part.markup.replace(/^<svg /, `<svg x="${x}" y="${top + y}" `));
   }

@@ -4,6 +4,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { join } from 'node:path';
+import { axisLabel, chartTitle } from '../metrics/metric-info.js';
 import { PlotInputError } from './errors.js';
 import { legendPart, seriesColour, type LegendEntry } from './legend.js';
 import { sweepMetrics, type AggregateRow, type SweepFolder } from './sweep-folder.js';
@@ -66,13 +67,13 @@ export function sweepSvg(sweep: SweepFolder, metric: string, param: string): str
     x: numeric
       ? { label: param, grid: true, inset: 20, ticks: xValues.length <= TICKS_EXACT_MAX ? (xValues as number[]) : undefined, tickFormat: (v: number) => String(v) }
       : { label: param, type: 'point', domain: xValues, inset: 20 },
-    y: { label: `${metric} (mean, 95% CI)`, grid: true, zero: true, nice: true },
+    y: { label: `${axisLabel(metric)}: mean, 95% CI`, grid: true, zero: true, nice: true },
     color: { type: 'identity' },
     marks,
   }) as unknown as Element;
   const entries: LegendEntry[] = keys.map((key, k) => ({ label: key, colour: seriesColour(k), shape: 'dot' }));
   const seeds = sweep.seedCount > 0 ? `, ${sweep.seedCount} seeds per point` : '';
-  return composeSvg(`${metric} vs ${param}`, `sweep of ${sweep.scenarioName}${seeds}; dots = mean, bars = 95% confidence interval`, [
+  return composeSvg(`${metric} vs ${param}`, `${chartTitle(metric)}; sweep of ${sweep.scenarioName}${seeds}; dots = mean, bars = 95% confidence interval`, [
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legendPart(entries, WIDTH_PX), x: 0, y: HEIGHT_PX },
   ]);

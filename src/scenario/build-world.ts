@@ -3,6 +3,7 @@
  * RTT matrix), the host count of every PoP, and the faults with their targets resolved.
  * Targets that name something the topology does not have are scenario errors, with the field.
  */
+import { nearestNames } from './suggest.js';
 import { loadGraphml } from '../platform/graphml.js';
 import { buildBackbone, type BackboneOptionsInput, type BackboneReport } from '../platform/backbone.js';
 import { generateBackbone } from '../platform/generate.js';
@@ -91,7 +92,7 @@ export function buildWorld(scenario: Scenario, scenarioFile: string, onPhase?: (
         const a = popIndex(fault.link[0], `${field}.link[0]`);
         const b = popIndex(fault.link[1], `${field}.link[1]`);
         const links = backbone.links.flatMap((l, i) => ((l.a === a && l.b === b) || (l.a === b && l.b === a) ? [i] : []));
-        if (links.length === 0) fail(`${field}.link`, 'two PoPs joined by a link', `no link between ${fault.link[0]} and ${fault.link[1]}`);
+        if (links.length === 0) fail(`${field}.link`, 'two PoPs joined by a link', `no link between ${fault.link[0]} and ${fault.link[1]}${linksOf(backbone, a)}`);
         return timed('links-down', fault, { links });
       }
       case 'pop-crash':
@@ -120,7 +121,7 @@ export function buildWorld(scenario: Scenario, scenarioFile: string, onPhase?: (
           const a = popIndex(fault.link[0], `${field}.link[0]`);
           const b = popIndex(fault.link[1], `${field}.link[1]`);
           links = backbone.links.flatMap((l, i) => ((l.a === a && l.b === b) || (l.a === b && l.b === a) ? [i] : []));
-          if (links.length === 0) fail(`${field}.link`, 'two PoPs joined by a link', `no link between ${fault.link[0]} and ${fault.link[1]}`);
+          if (links.length === 0) fail(`${field}.link`, 'two PoPs joined by a link', `no link between ${fault.link[0]} and ${fault.link[1]}${linksOf(backbone, a)}`);
         } else {
           links = boundaryLinks(backbone, fault.pops ?? [], field, popIndex);
         }
@@ -180,7 +181,11 @@ function graphmlWarnings(file: string, report: BackboneReport): string[] {
 type Fail = (field: string, expected: string, found: string) => never;
 
 function hostCounts(scenario: Scenario, backbone: Backbone, fail: Fail): number[] {
-  const rule = scenario.hosts.perPop;
+  return hostsPerPopOf(scenario.hosts.perPop, backbone, fail);
+}
+
+/** Hosts of each PoP of `backbone` under a `hosts.perPop` rule (`luc topo info --list --scenario` too). */
+export function hostsPerPopOf(rule: Scenario['hosts']['perPop'], backbone: Backbone, fail: Fail): number[] {
   const n = backbone.pops.length;
   if (rule.rule === 'fixed') return new Array<number>(n).fill(rule.count);
   if (rule.rule === 'degree') {
@@ -216,15 +221,21 @@ function popResolver(backbone: Backbone, fail: Fail): (ref: string | number, fie
     }
     if (ambiguous.has(ref)) fail(field, 'a unique PoP name (this one is shared: use the index)', `'${ref}'`);
     const index = byName.get(ref);
-    if (index === undefined) fail(field, `a PoP of ${backbone.name}`, `'${ref}'${nearNames(backbone, ref)}`);
+    if (index === undefined) fail(field, `a PoP of ${backbone.name}`, `'${ref}'${nearNames(backbone.pops.map((p) => p.name), ref, 'PoPs')}`);
     return index as number;
   };
 }
 
-function nearNames(backbone: Backbone, ref: string): string {
-  const lower = ref.toLowerCase();
-  const near = backbone.pops.map((p) => p.name).filter((name) => name.toLowerCase().startsWith(lower.slice(0, 3)));
-  return near.length > 0 ? ` (known PoPs like it: ${near.slice(0, 5).join(', ')})` : '';
+/** ` (known PoPs like it: a, b, c)`: the 5 names nearest by edit distance (ties by name). */
+export function nearNames(names: readonly string[], ref: string, what: string): string {
+  const near = nearestNames(ref, names, 5);
+  return near.length > 0 ? ` (known ${what} like it: ${near.join(', ')})` : '';
+}
+
+/** A link's two ends: ` (Lyon's links: Paris, Marseille)`. */
+function linksOf(backbone: Backbone, pop: number): string {
+  const ends = backbone.links.flatMap((l) => (l.a === pop ? [l.b] : l.b === pop ? [l.a] : [])).map((i) => backbone.pops[i].name);
+  return ` (${backbone.pops[pop].name}'s links: ${[...new Set(ends)].sort().join(', ') || 'none'})`;
 }
 
 type TimedFault = Extract<Scenario['faults'][number], { atS: number }>;

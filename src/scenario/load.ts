@@ -93,13 +93,14 @@ export function loadScenario(file: string, overrides: readonly string[] = [], ov
 }
 
 /**
- * A run with `--set` overrides (other than the seed, which the folder names already) is another
+ * A run with `--set` overrides (other than the seed, which the folder names already, and the
+ * trace, which changes nothing that runs) is another
  * run than the plain one: its default folder gets the first 8 hex digits of the SHA-256 of the
  * override texts, in order (`results/<name>/seed-<seed>-set-1a2b3c4d`), so it never lands on
  * the plain run's results. An output.dir given in the file or by `--set` is kept as it is.
  */
 function withOverridesFolder(scenario: Scenario, dirGiven: boolean, overrides: readonly string[]): Scenario {
-  const sets = overrides.filter((text) => !/^seed=/.test(text));
+  const sets = overrides.filter((text) => !/^(seed|trace)=/.test(text));
   if (dirGiven || sets.length === 0) return scenario;
   const digest = createHash('sha256').update(sets.join('\n')).digest('hex').slice(0, 8);
   return { ...scenario, output: { dir: `${scenario.output.dir}-set-${digest}` } };
@@ -123,7 +124,8 @@ function resolveTraceFile(file: string, scenario: Scenario, source: ScenarioSour
  * absolute path, and the output folder is left out (it says where results go, not what they are).
  */
 export function scenarioHash(scenario: Scenario): string {
-  const { output: _output, ...what } = scenario;
+  // Where results go and what is traced change nothing that runs: a traced run is the same run.
+  const { output: _output, trace: _trace, ...what } = scenario;
   const topology = 'file' in what.topology ? { ...what.topology, file: fileDigest(what.topology.file) } : what.topology;
   return canonicalHash({ ...what, topology });
 }

@@ -36,6 +36,8 @@ import { DVMS, SchedulerNodeError, schedulerProtocolName } from '../agent/schedu
 import { veViolations } from './probes/ve-check.js';
 import type { BackboneNetwork } from '../platform/network.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
+import { EventTrace } from './event-trace.js';
+import { HOST_COLUMNS, HostSeries, VM_COLUMNS, type Cell } from './probes/host-series.js';
 import type { Scenario } from './schema.js';
 
 export interface RunProgress {
@@ -76,6 +78,16 @@ export interface RunOutcome {
   readonly eventsProcessed: number;
   readonly hostCount: number;
   readonly virtualTimeS: number;
+  /** The event trace as JSON lines (the scenario's `trace` section), or null without one. */
+  readonly trace: string | null;
+  /** Tables of their own (hosts.csv, vms.csv from `metrics.perHost` / `perVm`), in file order. */
+  readonly tables: readonly ResultTable[];
+}
+
+export interface ResultTable {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly Cell[])[];
 }
 
 /** Peers each node's own error is measured against at the end (per-node metric). */
@@ -116,7 +128,12 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   const wrapDetector = detectorProbe === null ? undefined : (detector: FailureDetector, ctx: NodeContext) => new ObservedDetector(detector, ctx, detectorProbe);
   // The lifecycle scorer needs the runtime, built from this stack: bound once both exist.
   let lifecycle: VeLifecycle | null = null;
-  const observeVe = lifecycleSection === undefined ? undefined : (node: number, result: VeResult) => lifecycle?.observe(node, result);
+  // The trace hooks into the runtime once it exists, and into the hypervisors and the VE observer now.
+  let trace: EventTrace | null = null;
+  const observeVe = lifecycleSection === undefined ? undefined : (node: number, result: VeResult) => {
+    lifecycle?.observe(node, result);
+    trace?.veObserved(node, result);
+  };
   options.onPhase?.('agents');
   let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector, observeVe });
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
@@ -130,9 +147,16 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     hypervisorOf: hypervisors === null ? undefined : (id) => hypervisors.of(id),
     onHostUp: hypervisors === null ? undefined : (id, up) => hypervisors.setHostUp(id, up), // a crash takes the host's VMs
   });
+  trace = scenario.trace === undefined ? null : new EventTrace({ section: scenario.trace, sim, runtime, hostName: (h) => world.network.hostName(h), dvms: scenario.scheduler?.kind === 'dvms' ? DVMS : null });
+  if (trace !== null) cloud?.hypervisors.onMigrationEnded(trace.migrationEnded);
   lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
+  const { perHost, perVm } = scenario.metrics;
+  const hostSeries =
+    cloud === null || scenario.cloud === undefined || (perHost === undefined && perVm === undefined)
+      ? null
+      : new HostSeries({ cloud: cloud.cloud, power: scenario.cloud.host, hostName: (h) => world.network.hostName(h), isMigrating: (vm) => cloud.hypervisors.isMigrating(vm), hostsMax: perHost?.hostsMax ?? null, vmsMax: perVm?.vmsMax ?? null });
   detectorProbe?.attach(runtime, world.network);
   const churn = world.churn === null ? null : new ChurnDriver({ sim, runtime, counters }, world.churn);
   const vmPlacement = vmIndex === undefined || indexCloud === null ? null : new VmPlacement({ sim, runtime, counters, cloud: indexCloud.cloud, hypervisors: indexCloud.hypervisors }, { seed: scenario.seed, vmCount: vmIndex.vmCount, movesPerS: vmIndex.movesPerS });
@@ -167,6 +191,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     if (scenario.services !== undefined) recordServices(series, timeS, runtime, world.network, scenario.services);
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
+      hostSeries?.record(timeS);
       lifecycle?.record(series, timeS);
       const veBroken = veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop: (world.backbone as BackboneNetwork).hostPop, hostCountry: cloud.hostCountry, isMigrating: (vm) => cloud.hypervisors.isMigrating(vm) });
       if (cloud.constraints.length > 0) series.record(timeS, 'cloud.ve_violations', veBroken.length);
@@ -185,6 +210,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
 
   const run = (): RunOutcome => {
     options.instrument?.({ scenario, sim, runtime, world, cloud });
+    trace?.start();
     runtime.startAll();
     churn?.start();
     vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
@@ -213,9 +239,14 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     }
     if (vivaldiOn) recordNodeErrors(series, scenario.durationS, world, runtime, scenario.seed);
     const coordinates = vivaldiOn ? finalCoordinates(world, runtime) : [];
-    return { series, coordinates, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS };
+    return { series, coordinates, eventsProcessed: sim.eventsProcessed, hostCount: n, virtualTimeS: scenario.durationS, trace: trace?.finish(scenario.durationS) ?? null, tables: tablesOf(hostSeries, perHost !== undefined, perVm !== undefined) };
   };
   return { hostCount: n, warnings: world.warnings, run };
+}
+
+function tablesOf(series: HostSeries | null, hosts: boolean, vms: boolean): ResultTable[] {
+  if (series === null) return [];
+  return [...(hosts ? [{ name: 'hosts.csv', columns: HOST_COLUMNS, rows: series.hostRows }] : []), ...(vms ? [{ name: 'vms.csv', columns: VM_COLUMNS, rows: series.vmRows }] : [])];
 }
 
 function cloudOf(scenario: Scenario, scenarioFile: string, world: World, sim: Simulator, counters: Counters, extraVms: number): CloudSetup | null {

@@ -19,15 +19,24 @@ import { hostsSchema } from './hosts.js';
 import { anyProtocol, PROTOCOL_NAMES, protocolsSchema } from './protocols.js';
 import { schedulerSchema } from './scheduler.js';
 import { normaliseTopology, topologySchema } from './topology.js';
+import { traceSchema } from './trace-section.js';
 
 export const NAME_PATTERN = /^[a-z0-9-]{1,64}$/;
 /** Bound on the samples of a run (durationS / metrics.intervalS): the series grows by every metric at each. */
 export const METRIC_SAMPLES_MAX = 1_000_000;
+/** Hosts or VMs a per-host or per-VM series samples at most: a row each at every sample. */
+export const SERIES_SAMPLE_MAX = 100_000;
 export const SCENARIO_PHRASE = 'a scenario: an object with name, seed, durationS, topology and protocols';
 
 const metrics = section({
   intervalS: time('s', { gt: 0 }).default(10).meta({ description: 'sampling period of time series' }),
   pairSampleMax: int({ ge: 1 }).default(20_000).meta({ description: 'node pairs sampled for pairwise metrics' }),
+  perHost: section({ hostsMax: int({ ge: 1, le: SERIES_SAMPLE_MAX }).default(64).meta({ description: 'hosts sampled at most (evenly spread)' }) }, 'an object ({} for 64 hosts at most)')
+    .optional()
+    .meta({ description: 'a cloud run: hosts.csv, each sampled host\'s CPU demand, cores, VMs and power at every sample' }),
+  perVm: section({ vmsMax: int({ ge: 1, le: SERIES_SAMPLE_MAX }).default(64).meta({ description: 'VMs sampled at most (evenly spread)' }) }, 'an object ({} for 64 VMs at most)')
+    .optional()
+    .meta({ description: 'a cloud run: vms.csv, each sampled VM\'s host, state, load and CPU demand at every sample' }),
 }).prefault({});
 
 const output = section({
@@ -53,6 +62,7 @@ const scenarioObject = section(
     services: servicesSchema.optional(),
     cloud: cloudSchema.optional(),
     scheduler: schedulerSchema.optional(),
+    trace: traceSchema.optional(),
     metrics,
     output,
     limits,
@@ -101,6 +111,11 @@ function checkWhatRuns(scenario: ScenarioObject, context: z.core.$RefinementCtx<
   if (scenario.scheduler === undefined && !anyProtocol(scenario.protocols)) {
     context.addIssue({ code: 'custom', path: ['protocols'], message: `expected at least one of ${PROTOCOL_NAMES.join(', ')} (or a scheduler section)` });
   }
+  for (const field of ['perHost', 'perVm'] as const) {
+    if (scenario.metrics[field] !== undefined && scenario.cloud === undefined) {
+      context.addIssue({ code: 'custom', path: ['metrics', field], message: 'expected a cloud section beside it: per-host and per-VM series are of a cloud\'s hosts and VMs' });
+    }
+  }
   if (scenario.scheduler !== undefined && scenario.cloud === undefined) {
     context.addIssue({ code: 'custom', path: ['scheduler'], message: 'expected a cloud section beside it: a scheduler places VMs ({} gives the VMPlaceS defaults)' });
   }
@@ -109,7 +124,7 @@ function checkWhatRuns(scenario: ScenarioObject, context: z.core.$RefinementCtx<
 export const scenarioSchema = scenarioObject
   .superRefine(checkTimes, whenValid('durationS', 'faults', 'churn', 'metrics'))
   .superRefine(checkServiceOverlays, whenValid('services', 'protocols'))
-  .superRefine(checkWhatRuns, whenValid('protocols', 'scheduler', 'cloud'))
+  .superRefine(checkWhatRuns, whenValid('protocols', 'scheduler', 'cloud', 'metrics'))
   .transform((scenario) => ({
   ...scenario,
   topology: normaliseTopology(scenario.topology, scenario.seed),

@@ -37,3 +37,11 @@ export function didYouMean(found: unknown, candidates: readonly string[]): strin
   const best = closest(found, candidates);
   return best === '' ? '' : ` (did you mean '${best}'?)`;
 }
+
+/** Up to `count` candidates nearest to `word` by edit distance (ties in the candidates' order). */
+export function nearestNames(word: string, candidates: readonly string[], count: number): string[] {
+  const scored = [...new Set(candidates)].map((name, i) => ({ name, i, d: Math.min(editDistance(word, name), editDistance(word, name.slice(0, word.length)) + 1) }));
+  scored.sort((a, b) => a.d - b.d || a.i - b.i);
+  const distanceMax = Math.max(2, Math.ceil(word.length / 2));
+  return scored.filter((s) => s.d <= distanceMax).slice(0, count).map((s) => s.name);
+}

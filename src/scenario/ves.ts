@@ -4,6 +4,7 @@
  * take VMs from the initial placement (VM k on host floor(k / perHost)) so that every
  * constraint holds at the start; one that cannot is a scenario error naming the VE.
  */
+import { nearestNames } from './suggest.js';
 import { z } from 'zod';
 import type { VeConstraint } from '../placement/problem.js';
 import { int, section, text } from './fields.js';
@@ -92,10 +93,16 @@ export function placeVes(input: VePlacementInput): VePlacement {
       } else {
         const sites = group.pops.map((name) => {
           const pop = popIndex.get(name);
-          if (pop === undefined) throw new VeGroupError(g, `PoPs of the topology in pops, found '${name}'`);
+          if (pop === undefined) throw new VeGroupError(g, `PoPs of the topology in pops, found '${name}'${nearPops(name, [...popIndex.keys()])}`);
           return pop;
         });
         if (sites.length === 0 && group.countries.length === 0) throw new VeGroupError(g, 'at least one PoP in pops or one country in countries');
+        for (const country of group.countries) {
+          if (input.popCountries.includes(country)) continue;
+          const known = [...new Set(input.popCountries.filter((c) => c !== ''))].sort();
+          const near = nearestNames(country, known, 5);
+          throw new VeGroupError(g, `countries of the topology's PoPs in countries, found '${country}' (${near.length > 0 ? `known countries like it: ${near.join(', ')}` : `countries: ${known.slice(0, 10).join(', ') || 'none'}`})`);
+        }
         const allowed = (h: number): boolean => sites.includes(hostPop[h]) || group.countries.includes(input.popCountries[hostPop[h]]);
         let left = size;
         for (let h = 0; h < hostCount && left > 0; h++) while (allowed(h) && freeOn(h) > 0 && left > 0) (take(h, ve), left--);
@@ -107,6 +114,11 @@ export function placeVes(input: VePlacementInput): VePlacement {
     }
   });
   return { vmVe, constraints };
+}
+
+function nearPops(name: string, names: readonly string[]): string {
+  const near = nearestNames(name, names, 5);
+  return near.length > 0 ? ` (known PoPs like it: ${near.join(', ')})` : '';
 }
 
 function firstHost(hostCount: number, ok: (h: number) => boolean): number {

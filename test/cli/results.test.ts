@@ -22,7 +22,7 @@ describe('luc results ls', () => {
     const r = luc(['results', 'ls'], dir);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0].split(/\s{2,}/)).toEqual(['path', 'scenario', 'seed', 'hash', 'finished', 'wall s', 'vivaldi err', 'msgs sent']);
+    expect(lines[0].split(/\s{2,}/)).toEqual(['path', 'scenario', 'seed', 'hash', 'finished', 'wall s', 'key figures']);
     expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual(['results/a/seed-7', 'results/sw/runs/p000/seed-42', 'results/sw/runs/p000/seed-43']);
     const cells = lines[1].split(/\s+/);
     expect(cells[1]).toBe('renater-vivaldi');
@@ -30,13 +30,16 @@ describe('luc results ls', () => {
     expect(cells[3]).toMatch(/^[0-9a-f]{16}$/);
     expect(cells[4]).toMatch(/^\d{4}-\d\d-\d\d$/);
     expect(cells[5]).toMatch(/^\d\d:\d\d$/);
-    expect(Number(cells[7])).toBeGreaterThan(0);
-    expect(Number(cells[7])).toBeLessThan(1);
-    expect(Number(cells[8])).toBeGreaterThan(0);
+    const error = /vivaldi err (\S+)$/.exec(lines[1]);
+    expect(error, lines[1]).not.toBeNull();
+    expect(Number(error![1])).toBeGreaterThan(0);
+    expect(Number(error![1])).toBeLessThan(1);
+    expect(lines[1]).not.toMatch(/violations|migrations/);
 
     const json = luc(['results', 'ls', 'results/sw', '--json'], dir);
     const entries = JSON.parse(json.stdout);
     expect(entries.map((e: { seed: number }) => e.seed)).toEqual([42, 43]);
+    expect(Object.keys(entries[0].figures)).toEqual(['vivaldi.median_rel_error']);
   });
 
   it('says so when there are no results, and exits 0', () => {
@@ -59,7 +62,24 @@ describe('luc results ls', () => {
     expect(file.stderr).toBe(`error: results ls: ${join(dir, 'a-file')}: not a folder\n`);
   });
 
-  it('skips staging folders and shows a dash for figures a run does not have', () => {
+  it('shows a cloud run its violations, resolve time, migrations and energy, and a crash run its losses, with no Vivaldi column', () => {
+    const root = join(dir, 'cloud');
+    const cloud = { 'cloud.violations': 12, 'cloud.resolve_s_mean': 15.234, 'cloud.migrations': 20, 'cloud.energy_kwh': 31.44, 'messages.sent': 9000 };
+    mkdirSync(join(root, 'dvms/seed-1'), { recursive: true });
+    writeFileSync(join(root, 'dvms/seed-1/summary.json'), JSON.stringify({ scenario: 'renater-dvms', seed: 1, scenarioHash: 'abc', wallTimeS: 2, metrics: cloud }));
+    mkdirSync(join(root, 'crash/seed-1'), { recursive: true });
+    writeFileSync(join(root, 'crash/seed-1/summary.json'), JSON.stringify({ scenario: 'renater-dvms-crash', seed: 1, scenarioHash: 'abd', wallTimeS: 2, metrics: { ...cloud, 'cloud.vms_lost': 40, 'cloud.ves_lost': 2 } }));
+    mkdirSync(join(root, 'chord/seed-1'), { recursive: true });
+    writeFileSync(join(root, 'chord/seed-1/summary.json'), JSON.stringify({ scenario: 'chord', seed: 1, scenarioHash: 'abe', wallTimeS: 2, metrics: { 'chord.lookups': 500, 'chord.lookup_success': 0.99, 'messages.sent': 9000 } }));
+    const entries = findResultFolders(root).map((folder) => readResultEntry(folder)!);
+    const table = formatResultsTable(entries, root).split('\n');
+    expect(table[0]).not.toMatch(/vivaldi/);
+    expect(table[1]).toMatch(/^chord\/seed-1 .* chord lookups 500, chord ok 0\.990$/);
+    expect(table[2]).toMatch(/^crash\/seed-1 .* violations 12, resolve 15\.2 s, migrations 20, energy 31\.4 kWh, VMs lost 40, VEs lost 2$/);
+    expect(table[3]).toMatch(/^dvms\/seed-1 .* violations 12, resolve 15\.2 s, migrations 20, energy 31\.4 kWh$/);
+  });
+
+  it('skips staging folders and shows a dash for a run with no figure', () => {
     const root = join(dir, 'unit');
     mkdirSync(join(root, 'x/.seed-1.partial'), { recursive: true });
     writeFileSync(join(root, 'x/.seed-1.partial/summary.json'), '{}');
@@ -69,6 +89,6 @@ describe('luc results ls', () => {
     const entry = readResultEntry(join(root, 'x/seed-1'));
     expect(entry).not.toBeNull();
     const table = formatResultsTable([entry!], root).split('\n');
-    expect(table[1]).toMatch(/^x\/seed-1\s+g\s+1\s+abc\s+\S+ \S+\s+1\.50\s+-\s+-$/);
+    expect(table[1]).toMatch(/^x\/seed-1\s+g\s+1\s+abc\s+\S+ \S+\s+1\.50\s+-$/);
   });
 });

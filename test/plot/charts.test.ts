@@ -98,7 +98,7 @@ describe('plot charts', () => {
     expect(lines).toHaveLength(2);
     for (const d of lines) expect(vertexCount(d)).toBe(7);
     expect(svg).toContain('vivaldi.median_rel_error against messages.sent');
-    expect(svg).toContain('messages.sent →');
+    expect(svg).toContain('messages.sent (messages, cumulative) →');
     expect(() => plotFiles([seed1], ['vivaldi.median_rel_error'], 'spiral.searches')).toThrow(`${join(seed1, 'metrics.csv')}: no global metric 'spiral.searches'`);
   });
 

@@ -10,6 +10,7 @@ import { aggregateCsv, aggregatePoints, type ParamValue, type PointResults } fro
 import { runDir } from './grid.js';
 import { readSummary, RUN_ERROR_FILE } from './plan.js';
 import type { SweepSpec } from './sweep-spec.js';
+import { TIDY_CSV_FILE, TIDY_PARQUET_FILE, writeTidy } from './tidy.js';
 
 export const AGGREGATE_FILE = 'aggregate.csv';
 export const FAILURES_FILE = 'failures.json';
@@ -33,6 +34,8 @@ export interface CollectReport {
   readonly missing: readonly MissingRun[];
   /** Rows written to aggregate.csv (points x metrics). */
   readonly aggregateRows: number;
+  /** Rows written to tidy.csv and tidy.parquet (runs x samples x global metrics). */
+  readonly tidyRows: number;
 }
 
 function finalMetrics(summary: { metrics?: unknown }): Record<string, number> {
@@ -57,7 +60,7 @@ function writeAtomically(file: string, text: string): void {
   renameSync(`${file}.partial`, file);
 }
 
-/** Scans the runs of `spec` under `dir` and writes aggregate.csv and failures.json. */
+/** Scans the runs of `spec` under `dir` and writes aggregate.csv, failures.json and the tidy table (tidy.csv, tidy.parquet). */
 export function collectSweep(spec: SweepSpec, dir: string): CollectReport {
   const points: PointResults[] = [];
   const failures: RunFailure[] = [];
@@ -82,14 +85,15 @@ export function collectSweep(spec: SweepSpec, dir: string): CollectReport {
   const rows = aggregatePoints(points);
   writeAtomically(join(dir, AGGREGATE_FILE), aggregateCsv(spec.params.map((p) => p.path), rows));
   writeAtomically(join(dir, FAILURES_FILE), JSON.stringify(failures, null, 2) + '\n');
-  return { total: spec.points.length * spec.seeds.length, finished, failures, missing, aggregateRows: rows.length };
+  const tidyRows = writeTidy(spec, dir);
+  return { total: spec.points.length * spec.seeds.length, finished, failures, missing, aggregateRows: rows.length, tidyRows };
 }
 
 /** Lines for stderr: counts, then each failed and missing run (at most `listMax` of each). */
 export function describeCollect(dir: string, report: CollectReport, listMax = 20): string[] {
   const lines = [
     `${dir}: ${report.finished}/${report.total} runs finished, ${report.failures.length} failed, ${report.missing.length} missing; ` +
-      `wrote ${AGGREGATE_FILE} (${report.aggregateRows} rows) and ${FAILURES_FILE}`,
+      `wrote ${AGGREGATE_FILE} (${report.aggregateRows} rows), ${TIDY_CSV_FILE} and ${TIDY_PARQUET_FILE} (${report.tidyRows} rows) and ${FAILURES_FILE}`,
   ];
   for (const f of report.failures.slice(0, listMax)) lines.push(`  failed: ${f.pointId} seed ${f.seed}: ${f.error.split('\n')[0]}`);
   if (report.failures.length > listMax) lines.push(`  ... and ${report.failures.length - listMax} more failures (see ${FAILURES_FILE})`);

@@ -155,6 +155,12 @@ export class SimRuntime {
    * costs one check per handler.
    */
   onHandle: ((node: NodeId, incarnation: number) => void) | null = null;
+  /**
+   * Called when a node's agent goes down or comes back (`agent` true), or its machine alone
+   * (`agent` false: the agent was down already, or stays down), after the change (an event
+   * trace records crashes and recoveries from it). Null costs one check per crash.
+   */
+  onUpChange: ((node: NodeId, up: boolean, agent: boolean, machine: boolean) => void) | null = null;
 
   constructor(private readonly options: SimRuntimeOptions) {
     const n = options.network.hostCount;
@@ -210,7 +216,10 @@ export class SimRuntime {
     const node = this.nodes[id];
     if (machine && this.machineDown[id] === 0) {
       this.machineDown[id] = 1;
-      if (!node.up) this.options.onHostUp?.(id, false);
+      if (!node.up) {
+        this.options.onHostUp?.(id, false);
+        this.onUpChange?.(id, false, false, true);
+      }
     }
     if (!node.up) return;
     node.up = false;
@@ -222,6 +231,7 @@ export class SimRuntime {
     node.protocols = NO_PROTOCOLS;
     this.options.counters.count('nodes.crashes');
     if (this.machineDown[id] === 1) this.options.onHostUp?.(id, false);
+    this.onUpChange?.(id, false, true, this.machineDown[id] === 1);
   }
 
   /** The machine of a node whose agent stays down comes back (empty). */
@@ -229,15 +239,21 @@ export class SimRuntime {
     if (this.machineDown[id] === 0) return;
     this.machineDown[id] = 0;
     this.options.onHostUp?.(id, true);
+    if (!this.nodes[id].up) this.onUpChange?.(id, true, false, true);
   }
 
   /** Recover with fresh state (the machine too): the protocols are built anew and started. */
   recoverNode(id: NodeId): void {
     if (this.nodes[id].up) return this.machineUp(id);
     this.options.network.setHostUp(id, true);
-    this.machineUp(id);
+    const machine = this.machineDown[id] === 1;
+    if (machine) {
+      this.machineDown[id] = 0;
+      this.options.onHostUp?.(id, true);
+    }
     this.startNode(id);
     this.options.counters.count('nodes.recoveries');
+    this.onUpChange?.(id, true, true, machine);
   }
 
   private startNode(id: NodeId): void {

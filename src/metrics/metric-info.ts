@@ -1,0 +1,141 @@
+/**
+ * What a metric's name says about it, for titles, axes and tables: a short description, its
+ * unit, and how it accumulates. Known headline metrics are described one by one; any other
+ * name gets its unit from its suffix (units go last in names: `_ms`, `_s`, `_kwh`, `_gb`,
+ * `_share`) and is taken for a counter when it is one of the runtime's counters (a plain
+ * plural such as `dvms.forwards`, `messages.sent`), which start at 0 and only grow.
+ */
+
+/**
+ * - `counter`: a count of events since time 0 (cumulative; absent until the first event);
+ * - `cumulated`: an amount summed since time 0 (energy, violation time, bytes);
+ * - `running`: a statistic over everything finished so far (a mean, a share), absent until the first;
+ * - `gauge`: the state at the sample (hosts in use, nodes up, an error now).
+ */
+export type MetricKind = 'counter' | 'cumulated' | 'running' | 'gauge';
+
+export interface MetricInfo {
+  readonly description: string;
+  /** '' for a plain number. */
+  readonly unit: string;
+  readonly kind: MetricKind;
+}
+
+const KNOWN: Readonly<Record<string, MetricInfo>> = {
+  'vivaldi.median_rel_error': { description: 'median relative RTT error', unit: 'fraction', kind: 'gauge' },
+  'vivaldi.p90_rel_error': { description: '90th percentile relative RTT error', unit: 'fraction', kind: 'gauge' },
+  'vivaldi.node_median_rel_error': { description: "a node's median relative RTT error", unit: 'fraction', kind: 'gauge' },
+  'chord.lookup_success': { description: 'share of Chord lookups reaching the true owner', unit: 'fraction', kind: 'running' },
+  'chord.interval_lookup_success': { description: 'share of Chord lookups reaching the true owner in the interval', unit: 'fraction', kind: 'gauge' },
+  'chord.lookups': { description: 'Chord lookups finished', unit: 'lookups', kind: 'counter' },
+  'chord.mean_hops': { description: 'mean hops of a Chord lookup', unit: 'hops', kind: 'running' },
+  'chord.median_lookup_latency_ms': { description: 'median Chord lookup latency', unit: 'ms', kind: 'running' },
+  'can.lookup_success': { description: 'share of CAN lookups reaching the zone owner', unit: 'fraction', kind: 'running' },
+  'can.lookups': { description: 'CAN lookups finished', unit: 'lookups', kind: 'counter' },
+  'can.mean_hops': { description: 'mean hops of a CAN lookup', unit: 'hops', kind: 'running' },
+  'spiral.searches': { description: 'spiral searches made', unit: 'searches', kind: 'counter' },
+  'spiral.median_excess_ms': { description: 'median excess latency of the closest node found', unit: 'ms', kind: 'gauge' },
+  'spiral.recall_at_10': { description: 'recall of the 10 nearest nodes', unit: 'fraction', kind: 'gauge' },
+  'routing.requests': { description: 'routing requests served', unit: 'requests', kind: 'counter' },
+  'routing.mean_hops': { description: 'mean hops of a routed request', unit: 'hops', kind: 'gauge' },
+  'routing.median_stretch': { description: 'median stretch of a routed request', unit: 'ratio', kind: 'gauge' },
+  'routing.delivered_share': { description: 'share of routed requests delivered', unit: 'fraction', kind: 'running' },
+  'vmindex.success_share': { description: 'share of VM locates answered right', unit: 'fraction', kind: 'running' },
+  'vmindex.median_latency_ms': { description: 'median VM locate latency', unit: 'ms', kind: 'running' },
+  'detector.median_latency_ms': { description: 'median crash detection latency', unit: 'ms', kind: 'running' },
+  'detector.detected_share': { description: 'share of watched crashes detected', unit: 'fraction', kind: 'running' },
+  'detector.false_suspicions': { description: 'false suspicions', unit: 'suspicions', kind: 'counter' },
+  'cloud.violations': { description: 'overload violations started', unit: 'violations', kind: 'counter' },
+  'cloud.violations_resolved': { description: 'overload violations ended', unit: 'violations', kind: 'counter' },
+  'cloud.hosts_overloaded': { description: 'hosts overloaded now', unit: 'hosts', kind: 'gauge' },
+  'cloud.violation_time_s': { description: 'time hosts spent overloaded', unit: 's', kind: 'cumulated' },
+  'cloud.resolve_s_mean': { description: 'mean time to resolve a violation', unit: 's', kind: 'running' },
+  'cloud.resolve_s_p50': { description: 'median time to resolve a violation', unit: 's', kind: 'running' },
+  'cloud.resolve_s_p90': { description: '90th percentile time to resolve a violation', unit: 's', kind: 'running' },
+  'cloud.resolve_s_max': { description: 'longest time to resolve a violation', unit: 's', kind: 'running' },
+  'cloud.migrations': { description: 'VM migrations done', unit: 'migrations', kind: 'counter' },
+  'cloud.migrations_failed': { description: 'VM migrations failed', unit: 'migrations', kind: 'counter' },
+  'cloud.migrations_in_progress': { description: 'VM migrations in progress', unit: 'migrations', kind: 'gauge' },
+  'cloud.migration_gb': { description: 'memory sent by migrations', unit: 'GB', kind: 'cumulated' },
+  'cloud.migration_s_mean': { description: 'mean migration duration', unit: 's', kind: 'running' },
+  'cloud.migration_s_p90': { description: '90th percentile migration duration', unit: 's', kind: 'running' },
+  'cloud.downtime_ms_mean': { description: 'mean migration downtime', unit: 'ms', kind: 'running' },
+  'cloud.migrations_wan_share': { description: 'share of migrations across the backbone', unit: 'fraction', kind: 'running' },
+  'cloud.energy_kwh': { description: 'energy drawn by the hosts (with PUE)', unit: 'kWh', kind: 'cumulated' },
+  'cloud.hosts_in_use': { description: 'hosts running a VM with load', unit: 'hosts', kind: 'gauge' },
+  'cloud.ve_violations': { description: 'VE constraints broken now', unit: 'VEs', kind: 'gauge' },
+  'cloud.vms_lost': { description: 'VMs lost with their hosts', unit: 'VMs', kind: 'counter' },
+  'cloud.ve_vms_lost': { description: 'VE members lost with their hosts', unit: 'VMs', kind: 'counter' },
+  'cloud.ves_hit': { description: 'VEs with a member lost', unit: 'VEs', kind: 'counter' },
+  'cloud.ves_lost': { description: 'VEs with every member lost', unit: 'VEs', kind: 'counter' },
+  'scheduler.rounds': { description: 'scheduling rounds', unit: 'rounds', kind: 'counter' },
+  'scheduler.round_hosts_mean': { description: 'mean hosts in a scheduling round', unit: 'hosts', kind: 'running' },
+  'scheduler.planning_s_total': { description: 'planning time', unit: 's', kind: 'cumulated' },
+  'dvms.nodes_in_partitions': { description: 'DVMS nodes in a partition now', unit: 'nodes', kind: 'gauge' },
+  'dvms.partition_held_s_max': { description: 'longest a node has been in a partition now', unit: 's', kind: 'gauge' },
+  'services.replicas.full_share': { description: 'share of keys with every replica held', unit: 'fraction', kind: 'gauge' },
+  'services.watch.in_step_share': { description: "share of services in step with their overlay", unit: 'fraction', kind: 'gauge' },
+  'services.restarts': { description: 'service restarts', unit: 'restarts', kind: 'counter' },
+  'nodes.up': { description: 'nodes up', unit: 'nodes', kind: 'gauge' },
+  'sim.events': { description: 'events processed', unit: 'events', kind: 'counter' },
+  'messages.sent': { description: 'messages sent', unit: 'messages', kind: 'counter' },
+  'messages.delivered': { description: 'messages delivered', unit: 'messages', kind: 'counter' },
+  'messages.lost': { description: 'messages lost', unit: 'messages', kind: 'counter' },
+  'bytes.sent': { description: 'bytes sent', unit: 'bytes', kind: 'counter' },
+};
+
+/** Last-segment endings that make a statistic or a state, never a runtime counter. */
+const NOT_A_COUNTER = /(_ms|_s|_us|_kwh|_gb|_share|_error|_mean|_max|_min|_p\d+|_in_use|_in_progress|_overloaded|_hops|_stretch|success|up|_in_partitions)$/;
+
+/** The unit a name's suffix gives (units last, STYLE 6), or '' for a plain count. */
+function unitOfSuffix(metric: string): string {
+  const units: [RegExp, string][] = [
+    [/_ms(_|$)/, 'ms'],
+    [/_s(_|$)/, 's'],
+    [/_kwh$/, 'kWh'],
+    [/_gb$/, 'GB'],
+    [/_share$|_error$|success$/, 'fraction'],
+    [/bytes(\.|_|$)/, 'bytes'],
+  ];
+  for (const [pattern, unit] of units) if (pattern.test(metric)) return unit;
+  return '';
+}
+
+export function metricInfo(metric: string): MetricInfo {
+  const known = KNOWN[metric];
+  if (known !== undefined) return known;
+  const last = metric.slice(metric.lastIndexOf('.') + 1);
+  const unit = unitOfSuffix(metric);
+  if (/\.(messages|bytes)\.sent$/.test(metric)) return { description: metric, unit: unit === '' ? 'messages' : unit, kind: 'counter' };
+  return { description: metric, unit, kind: NOT_A_COUNTER.test(last) ? 'gauge' : 'counter' };
+}
+
+/** True for counts and amounts summed since time 0: their curve starts at 0 at time 0. */
+export function isCumulative(metric: string): boolean {
+  const { kind } = metricInfo(metric);
+  return kind === 'counter' || kind === 'cumulated';
+}
+
+/** An axis label: `cloud.energy_kwh (kWh, cumulative)`, `vivaldi.median_rel_error (fraction)`. */
+export function axisLabel(metric: string): string {
+  const { unit } = metricInfo(metric);
+  const parts = [unit, ...(isCumulative(metric) ? ['cumulative'] : [])].filter((p) => p !== '');
+  return parts.length === 0 ? metric : `${metric} (${parts.join(', ')})`;
+}
+
+/** Units a title names; a count's unit (violations, hosts) is in the description already. */
+const MEASURE_UNITS = new Set(['ms', 's', 'kWh', 'GB', 'bytes', 'fraction', 'ratio']);
+
+/** A chart title: `cloud.energy_kwh: energy drawn by the hosts (with PUE), kWh`. */
+export function chartTitle(metric: string): string {
+  const info = metricInfo(metric);
+  const said = info.description === metric ? metric : `${metric}: ${info.description}`;
+  return MEASURE_UNITS.has(info.unit) ? `${said}, ${info.unit}` : said;
+}
+
+/** How the values accumulate, for a subtitle: 'cumulative since 0 s', 'over all finished so far', or ''. */
+export function kindNote(metric: string): string {
+  const { kind } = metricInfo(metric);
+  if (kind === 'counter' || kind === 'cumulated') return 'cumulative since 0 s';
+  return kind === 'running' ? 'over all finished so far at each sample' : '';
+}
