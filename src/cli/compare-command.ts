@@ -24,6 +24,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { TestbedError } from '../runtime/live/netns/ip-command.js';
 import { LiveConfigError } from '../runtime/live/live-errors.js';
 import { defaultLiveKind, liveSideOf, type LiveSide } from './compare-live.js';
+import { addDeployTargetOptions, type DeployTargetOptions } from './deploy-command.js';
 import { LAUNCH_AGENTS_MAX } from './live-scenario.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, isBadInput, printable, UsageError } from './exit-codes.js';
 import { simulateTwinWithSeed } from './live-twin.js';
@@ -38,7 +39,7 @@ const SEEDS_MAX = 100;
 /** The sections whose metrics a live launch scores, hence that a comparison can compare. */
 const COMPARABLE = ['vivaldi', 'spiral', 'chord', 'can', 'routing', 'vmIndex'] as const;
 
-export interface CompareOptions {
+export interface CompareOptions extends DeployTargetOptions {
   readonly live?: string;
   readonly agents: string;
   readonly seeds: string;
@@ -50,10 +51,8 @@ export interface CompareOptions {
 }
 
 export function registerCompareCommand(program: Command): void {
-  program
-    .command('compare')
-    .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .option('--live <where>', 'where the live side runs: testbed (network namespaces, root; the default as root), loopback (luc live launch; the default otherwise), deploy (luc deploy: not in this build)')
+  addDeployTargetOptions(program.command('compare').argument('<scenario>', 'scenario file (YAML or JSON)'))
+    .option('--live <where>', 'where the live side runs: testbed (network namespaces, root; the default as root), loopback (luc live launch; the default otherwise), deploy (luc deploy on the machines of --nodes or --oar, with the ssh options below)')
     .option('--agents <n>', 'live agents (one per namespace on the testbed), each standing for a host spread over the backbone', '16')
     .option('--seeds <k>', 'simulated twins, seeds s..s+k-1 (their min-max is the spread the live value is checked against)', '1')
     .option('--seed <s>', "the live run's seed, and the first twin's (default: the scenario's)")
@@ -77,7 +76,10 @@ interface Plan {
 
 /** Everything checked before anything runs: bad input is exit 2 with nothing written. */
 function planCompare(scenarioFile: string, options: CompareOptions): Plan {
-  const side = liveSideOf(options.live ?? defaultLiveKind());
+  const side = liveSideOf(options.live ?? defaultLiveKind(), options);
+  if (side.kind !== 'deploy' && (options.nodes !== undefined || options.oar === true)) {
+    throw new UsageError(`${options.nodes !== undefined ? '--nodes' : '--oar'}: machines are for --live deploy, not --live ${side.kind}`);
+  }
   const seeds = positiveInteger(options.seeds, '--seeds', SEEDS_MAX);
   const agents = positiveInteger(options.agents, '--agents', LAUNCH_AGENTS_MAX, 2);
   const seedSet = options.seed === undefined ? [] : [`seed=${positiveInteger(options.seed, '--seed', Number.MAX_SAFE_INTEGER, 0)}`];

@@ -1,13 +1,14 @@
 /**
  * Where `luc compare` runs the live side: on this machine's network namespaces (`testbed`, root),
- * as processes on loopback (`loopback`, `luc live launch`), or on reserved machines (`deploy`,
- * `luc deploy`, not in this build). Each writes a launch's results folder: metrics.csv,
+ * as processes on loopback (`loopback`, `luc live launch`), or on the machines of an ssh cluster
+ * (`deploy`, `luc deploy`: Grid'5000 under OAR, or a nodes file). Each writes a launch's results folder: metrics.csv,
  * summary.json, scenario.json, `agents/` (with `twin-scenario.json`) and `twin/`, the same agents
  * simulated with the live run's seed. A deployment plugs in by adding its `LiveSide` here.
  */
 import { agentCommandLine } from './live.js';
 import { scenarioLaunchCommand } from './live-scenario.js';
 import { testbedRun } from './testbed-command.js';
+import { deploy, type DeployTargetOptions, machineList } from './deploy-command.js';
 import { UsageError } from './exit-codes.js';
 
 export const LIVE_KINDS = ['testbed', 'loopback', 'deploy'] as const;
@@ -46,15 +47,21 @@ const loopback: LiveSide = {
   run: (r) => scenarioLaunchCommand({ scenario: r.scenarioFile, set: r.sets, seed: String(r.seed), agents: String(r.agents), durationS: r.durationS, out: r.outDir }, agentCommandLine(), r.argv),
 };
 
-/** The live side of a `--live` value; bad input (exit 2) for an unknown one and for `deploy` in this build. */
-export function liveSideOf(kind: string): LiveSide {
+/** `luc deploy` on the machines of `target`, read (and so checked) before anything runs. */
+function deploySide(target: DeployTargetOptions): LiveSide {
+  const machines = machineList(target).length;
+  return {
+    kind: 'deploy',
+    describe: (agents) => `${Math.min(machines, agents)} machine(s) over ${target.ssh} (luc deploy)`,
+    run: (r) => deploy(r.scenarioFile, { ...target, set: r.sets, seed: String(r.seed), agents: String(r.agents), durationS: r.durationS, out: r.outDir }),
+  };
+}
+
+/** The live side of a `--live` value; bad input (exit 2) for an unknown one, and for `deploy` without its machines. */
+export function liveSideOf(kind: string, target: DeployTargetOptions): LiveSide {
   if (kind === 'testbed') return testbed;
   if (kind === 'loopback') return loopback;
-  if (kind === 'deploy') {
-    throw new UsageError(
-      "--live deploy: not available in this build (luc deploy, which runs the agents on reserved Grid'5000 machines, is built apart; it plugs into luc compare as a live side writing a launch's results folder). Use --live testbed (root) or --live loopback",
-    );
-  }
+  if (kind === 'deploy') return deploySide(target);
   throw new UsageError(`--live: expected one of ${LIVE_KINDS.join(', ')}, got '${kind}'`);
 }
 

@@ -39,12 +39,10 @@ const OAR_MACHINES_DEFAULT_MAX = 16;
 const LATENCY_MODES = ['auto', 'netem', 'shim'] as const;
 type LatencyMode = (typeof LATENCY_MODES)[number];
 
-interface DeployOptions extends Omit<ScenarioLaunchOptionsRaw, 'scenario' | 'agentsOption'> {
+/** Where a deployment runs and how it reaches the machines (`luc deploy`'s and `luc compare --live deploy`'s options). */
+export interface DeployTargetOptions {
   readonly nodes?: string;
   readonly oar?: boolean;
-  readonly dryRun?: boolean;
-  readonly emitOar?: string | boolean;
-  readonly machines?: string;
   readonly ssh: string;
   readonly sshOption: string[];
   readonly identity?: string;
@@ -54,12 +52,28 @@ interface DeployOptions extends Omit<ScenarioLaunchOptionsRaw, 'scenario' | 'age
   readonly latency: string;
 }
 
-export function registerDeployCommand(program: Command): void {
-  program
-    .command('deploy')
-    .argument('<scenario>', 'scenario file (YAML or JSON)')
+export interface DeployOptions extends Omit<ScenarioLaunchOptionsRaw, 'scenario' | 'agentsOption'>, DeployTargetOptions {
+  readonly dryRun?: boolean;
+  readonly emitOar?: string | boolean;
+  readonly machines?: string;
+}
+
+/** The options of `DeployTargetOptions`, on `luc deploy` and on `luc compare`. */
+export function addDeployTargetOptions(command: Command): Command {
+  return command
     .option('--nodes <file>', 'the machines, one per line (host or user@host; duplicates dropped)')
     .option('--oar', "inside an OAR job: the machines of $OAR_NODEFILE (one line per core, deduplicated)")
+    .option('--ssh <command>', 'how to reach the machines: ssh, or oarsh between the nodes of a Grid\'5000 job', 'ssh')
+    .option('--ssh-option <option>', 'an ssh -o option (repeatable), e.g. StrictHostKeyChecking=no', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--identity <file>', 'ssh private key (-i)')
+    .option('--remote-node <path>', 'the node binary on the machines (Node 20 or later)', 'node')
+    .option('--remote-dir <dir>', 'where run folders go on the machines', '/tmp')
+    .option('--port <p>', "first agent port on each machine (a machine's k-th agent listens on p + k)", '40000')
+    .option('--latency <mode>', 'auto (netem where every machine has it, else the shim), netem, or shim (the agents delay datagrams themselves)', 'auto');
+}
+
+export function registerDeployCommand(program: Command): void {
+  addDeployTargetOptions(program.command('deploy').argument('<scenario>', 'scenario file (YAML or JSON)'))
     .option('--agents <n>', `agents (default: one per scenario host, at most ${LAUNCH_AGENTS_MAX}); agent i runs on machine floor(i x M / N)`)
     .option('--dry-run', 'print every command it would run, in order, and exit')
     .option('--emit-oar [file]', 'write the OAR submission script of this deployment (default: stdout) and exit')
@@ -70,13 +84,6 @@ export function registerDeployCommand(program: Command): void {
     .option('--seed <s>', "root seed (default: the scenario's)")
     .option('--restarts-max <n>', 'restart an agent that dies on its own at most n times (default 3; fault crashes do not count)')
     .option('--no-twin', 'do not also simulate the same agents and faults for a side-by-side')
-    .option('--ssh <command>', 'how to reach the machines: ssh, or oarsh between the nodes of a Grid\'5000 job', 'ssh')
-    .option('--ssh-option <option>', 'an ssh -o option (repeatable), e.g. StrictHostKeyChecking=no', (value: string, previous: string[]) => [...previous, value], [])
-    .option('--identity <file>', 'ssh private key (-i)')
-    .option('--remote-node <path>', 'the node binary on the machines (Node 20 or later)', 'node')
-    .option('--remote-dir <dir>', 'where run folders go on the machines', '/tmp')
-    .option('--port <p>', "first agent port on each machine (a machine's k-th agent listens on p + k)", '40000')
-    .option('--latency <mode>', 'auto (netem where every machine has it, else the shim), netem, or shim (the agents delay datagrams themselves)', 'auto')
     .description('run a scenario\'s agents on the machines of an ssh cluster (Grid\'5000 under OAR), apply its latencies and faults, collect, tear down')
     .action((scenarioFile: string, options: DeployOptions) => exitCodeOf(() => deploy(scenarioFile, options)));
 }
@@ -91,7 +98,7 @@ interface Prepared {
   readonly oneWayMs: (a: number, b: number) => number;
 }
 
-async function deploy(scenarioFile: string, options: DeployOptions): Promise<void> {
+export async function deploy(scenarioFile: string, options: DeployOptions): Promise<void> {
   const latency = LATENCY_MODES.find((m) => m === options.latency);
   if (latency === undefined) throw new LiveConfigError('arguments', '--latency', LATENCY_MODES.join(', '), options.latency);
   const sets = launchSets(options);
@@ -127,7 +134,7 @@ async function deploy(scenarioFile: string, options: DeployOptions): Promise<voi
 }
 
 /** The machines: the nodes file, or OAR's; exactly one of --nodes and --oar. */
-function machineList(options: DeployOptions): string[] {
+export function machineList(options: DeployTargetOptions): string[] {
   if ((options.nodes === undefined) === (options.oar !== true)) throw new LiveConfigError('arguments', '--nodes / --oar', 'exactly one of --nodes FILE and --oar (inside an OAR job)');
   const file = options.nodes ?? process.env.OAR_NODEFILE;
   if (file === undefined || file === '') throw new LiveConfigError('environment', 'OAR_NODEFILE', 'the nodes file of the OAR job (--oar runs inside a job; elsewhere give --nodes FILE)');
@@ -190,7 +197,7 @@ function dryRun(scenarioFile: string, p: Prepared, commands: DeployCommands, lat
     ...plan.machines.map((m) => `# machine ${m.index} ${m.target}: agents ${m.agents.join(',')} (ports ${m.agents.map((i) => plan.peers[i].port).join(',')}), folder ${m.dir}`),
     '# 1. reach every machine',
     ...each((m) => commands.reach(m)),
-    `# 2. ship the build: ${shown(shipDir)}/luc links to the project, scenario/ holds copies of the scenario's files`,
+    `# 2. ship the build: ${shown(shipDir)}/luc/ links to the project's dist, package.json and packages, scenario/ holds copies of the scenario's files`,
     shownCommandArgv(tarballCommand(shown(shipDir), shown(tarball), files, null)),
     ...each((m) => commands.ship(m, tarball)),
     ...latencyLines(p, commands, latency),
@@ -266,6 +273,7 @@ async function deployOverSsh(scenarioFile: string, p: Prepared, commands: Deploy
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const { work, deployDir, shipDir, tarball } = localDirs(p.outDir);
   const files = scenarioFiles(scenarioFile, p.scenario);
+  const packages = productionPackages(PACKAGE_ROOT);
   const startMs = performance.now();
   // Unreachable machines first, before anything is started anywhere.
   await onEveryMachine(plan.machines, 'ssh', (m) => commands.reach(m)).catch((error: Error) => {
@@ -279,9 +287,9 @@ async function deployOverSsh(scenarioFile: string, p: Prepared, commands: Deploy
   const times: Record<string, number | null> = { reachS: round(reachS) };
   try {
     rmSync(deployDir, { recursive: true, force: true });
-    prepareShipDir(shipDir, PACKAGE_ROOT, files);
+    prepareShipDir(shipDir, PACKAGE_ROOT, packages, files);
     const shipStart = performance.now();
-    const tar = await execCommand({ argv: tarballCommand(shipDir, tarball, files, productionPackages(PACKAGE_ROOT)) });
+    const tar = await execCommand({ argv: tarballCommand(shipDir, tarball, files, packages.map((pkg) => pkg.path)) });
     if (tar.status !== 0) throw new Error(`tar of the build failed: ${oneLine(tar.stderr)}`);
     shipped = true; // from here on, machines may hold a run folder
     await onEveryMachine(plan.machines, 'shipping the build', (m) => commands.ship(m, tarball));

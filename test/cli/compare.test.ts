@@ -63,10 +63,17 @@ describe('luc compare with bad input', () => {
     expect(existsSync(join(dir, 'bad-live'))).toBe(false);
   });
 
-  it("says --live deploy is not available in this build (exit 2), pointing to what is", () => {
-    const result = luc(['compare', SCENARIO, '--live', 'deploy']);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/--live deploy: not available in this build.*--live testbed \(root\) or --live loopback/);
+  it('refuses --live deploy without machines, and machines without --live deploy (exit 2)', () => {
+    const bare = luc(['compare', SCENARIO, '--live', 'deploy', '--out', join(dir, 'no-nodes')]);
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toMatch(/--nodes \/ --oar.*exactly one of --nodes FILE and --oar/);
+    const missing = luc(['compare', SCENARIO, '--live', 'deploy', '--nodes', join(dir, 'no-such-nodes'), '--out', join(dir, 'no-nodes')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/no-such-nodes.*a readable nodes file/);
+    const stray = luc(['compare', SCENARIO, '--live', 'loopback', '--nodes', join(dir, 'no-such-nodes'), '--out', join(dir, 'no-nodes')]);
+    expect(stray.status).toBe(2);
+    expect(stray.stderr).toMatch(/--nodes: machines are for --live deploy, not --live loopback/);
+    expect(existsSync(join(dir, 'no-nodes'))).toBe(false);
   });
 
   it('refuses --seeds that is not a positive integer with exit 2', () => {

@@ -99,4 +99,36 @@ describe.skipIf(SKIP_REASON !== null)('luc deploy over ssh', () => {
     expect(namespaces).not.toContain(prefix);
     expect(typeof deploy.teardownS).toBe('number');
   }, 240_000);
+
+  it('compares the same fixture deployed over ssh with its simulated twins (luc compare --live deploy)', async () => {
+    const prefix = `luccp${process.pid.toString(16).slice(-4)}`;
+    const machines = await startSshdMachines(prefix, 3, join(dir, 'cmp-machines'));
+    const out = join(dir, 'cmp');
+    let result: CliResult;
+    try {
+      const nodes = join(dir, 'cmp-nodes');
+      writeFileSync(nodes, machines.addresses.join('\n'));
+      result = lucLong(['compare', SCENARIO, '--live', 'deploy', '--nodes', nodes, '--agents', '6', '--seeds', '2', '--out', out, '--identity', machines.clientKey, ...machines.sshOptions.flatMap((o) => ['--ssh-option', o]), '--remote-node', process.execPath, '--remote-dir', join(dir, 'cmp-remote')]);
+    } finally {
+      machines.remove();
+    }
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.status, result.stderr).toBe(0);
+    // The live side is a deployment's results folder, scored against two twins (seeds 5 and 6).
+    expect(JSON.parse(readFileSync(join(out, 'live', 'summary.json'), 'utf8'))).toMatchObject({ mode: 'deploy', agents: 6, missingReports: [] });
+    const record = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
+    expect(record).toMatchObject({ live: 'deploy', agents: 6, seeds: 2, folders: { live: 'live', sim: ['live/twin', 'sim/seed-6'] } });
+    const targets = new Map(record.targets.map((t: { metric: string; sim: number; live: number }) => [t.metric, t]));
+    // The fixture has Vivaldi and Chord: both judged, each with a live value and a simulated one.
+    for (const metric of ['vivaldi.median_rel_error', 'chord.lookup_success']) {
+      const target = targets.get(metric) as { sim: number; live: number; verdict: string } | undefined;
+      expect(target, metric).toBeDefined();
+      expect(Number.isFinite(target?.live), metric).toBe(true);
+      expect(Number.isFinite(target?.sim), metric).toBe(true);
+      expect(['pass', 'miss']).toContain(target?.verdict);
+    }
+    console.info(`compare --live deploy: ${record.targets.map((t: { metric: string; sim: number; live: number; verdict: string }) => `${t.metric} ${t.sim} / ${t.live} ${t.verdict}`).join('; ')}; load ${record.loadAverage.start.join(' ')}`);
+    expect(readFileSync(join(out, 'compare.md'), 'utf8')).toMatch(/3 machine\(s\) over ssh \(luc deploy\)/);
+    expect(readdirSync(join(dir, 'cmp-remote'))).toEqual([]);
+  }, 300_000);
 });

@@ -3,13 +3,14 @@
  * the same on every checkout (golden file); the OAR script follows OAR's documented syntax;
  * bad input exits 2 naming the file and field. The run over real ssh is deploy-ssh.test.ts.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseNodeList } from '../../src/cli/deploy/node-list.js';
 import { deployWalltime } from '../../src/cli/deploy/oar-script.js';
 import { planDeploy } from '../../src/cli/deploy/deploy-plan.js';
+import { productionPackages } from '../../src/cli/deploy/build-tarball.js';
 import { luc, ROOT } from './run-cli.js';
 
 const SCENARIO = 'test/runtime/live/fixtures/testbed-partition.yaml';
@@ -118,5 +119,41 @@ describe('luc deploy: bad input exits 2 naming the file and field', () => {
     const result = luc(['deploy', SCENARIO, '--nodes', nodes, '--agents', '2', '--out', join(dir, 'unreachable-out'), '--ssh-option', 'ConnectTimeout=2']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/unreachable.*luc-no-such-host\.invalid/);
+  });
+});
+
+describe('the packages luc deploy ships', () => {
+  /** A package folder with its package.json. */
+  function pkg(dir: string, dependencies: Record<string, string> = {}, optionalDependencies: Record<string, string> = {}): void {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: dir.split('/').pop(), dependencies, optionalDependencies }));
+  }
+
+  it('finds them as Node does in an installed luc (hoisted beside it, no package-lock.json), leaving nested ones with their parent', () => {
+    const app = realpathSync(mkdtempSync(join(tmpdir(), 'luc-pkgs-')));
+    try {
+      pkg(join(app, 'node_modules/luc'), { a: '1', c: '1' }, { gone: '1' });
+      pkg(join(app, 'node_modules/a'), { b: '1' });
+      pkg(join(app, 'node_modules/a/node_modules/b'));
+      pkg(join(app, 'node_modules/c'), { a: '1', d: '1' });
+      pkg(join(app, 'node_modules/d'));
+      pkg(join(app, 'node_modules/unused'));
+      expect(productionPackages(join(app, 'node_modules/luc'))).toEqual([
+        { path: 'node_modules/a', dir: join(app, 'node_modules/a') },
+        { path: 'node_modules/c', dir: join(app, 'node_modules/c') },
+        { path: 'node_modules/d', dir: join(app, 'node_modules/d') },
+      ]);
+      // A dependency nowhere to be found: named, with the fix.
+      pkg(join(app, 'node_modules/d'), { missing: '1' });
+      expect(() => productionPackages(join(app, 'node_modules/luc'))).toThrow(/node_modules\/d\/package\.json: dependencies\.missing: expected the package installed \(node_modules out of step with d's package\.json: run npm ci\)/);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  });
+
+  it("ships this checkout's production packages and none of its dev tools", () => {
+    const paths = productionPackages(ROOT).map((p) => p.path);
+    for (const name of ['zod', 'yaml', 'seedrandom', 'commander', 'd3-geo']) expect(paths).toContain(`node_modules/${name}`);
+    for (const name of ['vitest', 'typescript', 'tinybench', 'tsx']) expect(paths).not.toContain(`node_modules/${name}`);
   });
 });
