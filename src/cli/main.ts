@@ -13,6 +13,7 @@ import { resolveScenarioArg } from './bundled-scenarios.js';
 import { runCommand, type RunCommandOptions } from './run-command.js';
 import { registerTopoCommands } from './topo-commands.js';
 import { registerLiveCommands } from './live.js';
+import { FORMAT_HELP, FORMAT_OPTION } from './format-option.js';
 import { registerPlotCommands } from './plot-command.js';
 import { registerSweepCommands } from './sweep-command.js';
 import { registerResultsCommands } from './results-command.js';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
     .option('--force', "write into a folder holding other files: replace the run's own files there, keep the rest", false)
     .option('--quiet', 'no progress or log lines on stderr', false)
     .option('--plot', 'also write the default plots of the run (SVG) next to its CSV', false)
+    .option(FORMAT_OPTION, `with --plot: ${FORMAT_HELP}`)
     .option('--trace [kinds]', 'also write DIR/trace.jsonl, the event trace: every kind, or those listed (migration,partition,crash,recovery,ve-op); as --set trace={...}')
     .description('run a scenario and write DIR/metrics.csv, DIR/summary.json and DIR/scenario.json')
     .action((scenarioFile: string, options: RunCommandOptions) => {

@@ -1,18 +1,16 @@
 /**
- * `luc plot` (charts of results and sweep folders) and `luc map` (a backbone on a map, beside
- * the Vivaldi coordinates of a run). Thin: parse, call src/plot/, map errors to exit codes.
+ * `luc plot` (charts of results and sweep folders; `luc map` is map-command.ts). Thin: parse,
+ * call src/plot/, map errors to exit codes.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { writeChartFiles, type ChartFormat } from '../plot/chart-formats.js';
 import { writeDefaultPlotFiles } from '../plot/default-plots.js';
 import { PlotInputError } from '../plot/errors.js';
-import { mapSvg } from '../plot/map-chart.js';
-import { loadMapData } from '../plot/map-data.js';
-import { plotFiles, writePlotFiles } from '../plot/plot-set.js';
+import { plotFiles } from '../plot/plot-set.js';
 import { timelineFiles } from '../plot/timeline-files.js';
-import { isRunFolder } from '../plot/run-folder.js';
 import { reportError, UsageError } from './exit-codes.js';
+import { chartFormats, FORMAT_HELP, FORMAT_OPTION } from './format-option.js';
+import { registerMapCommand } from './map-command.js';
 
 /** Plot input errors are the user's: exit code 2 with the message naming the path. */
 function asUsage<T>(action: () => T): T {
@@ -29,8 +27,8 @@ function asUsage<T>(action: () => T): T {
  * metrics, CDF of per-node errors, and map.svg for a run on a backbone. Returns the paths.
  * Throws UsageError on bad input (for `luc run --plot`).
  */
-export function writeDefaultPlots(resultsDir: string): string[] {
-  return asUsage(() => writeDefaultPlotFiles(resultsDir));
+export function writeDefaultPlots(resultsDir: string, formats: readonly ChartFormat[] = ['svg']): string[] {
+  return asUsage(() => writeDefaultPlotFiles(resultsDir, formats));
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -52,31 +50,19 @@ export function registerPlotCommands(program: Command): void {
     .option('--out <dir>', 'folder for the SVG files (default: the folder given, or plots/ for several)')
     .option('--metric <name>', "a metric to chart (repeatable; default: each protocol's headline metrics present, else messages.sent)", collect, [])
     .option('--x <metric>', 'draw the --metric charts against this cumulative count (e.g. routing.requests) instead of virtual time')
+    .option(FORMAT_OPTION, FORMAT_HELP)
     .option('--timeline', "draw each run's timeline instead (timeline.svg): a Gantt chart of migrations and DVMS partitions from its trace.jsonl (luc run --trace)", false)
     .description('SVG charts: convergence over virtual time (bands across seeds), learning curves, CDF of per-node errors, sweep means with 95% CIs')
-    .action((inputs: string[], options: { out?: string; metric: string[]; x?: string; timeline: boolean }) =>
+    .action((inputs: string[], options: { out?: string; metric: string[]; x?: string; timeline: boolean; format?: string }) =>
       attempt(() => {
+        const formats = chartFormats(options.format);
         const outDir = options.out ?? (inputs.length === 1 ? inputs[0] : 'plots');
         if (options.x !== undefined && options.metric.length === 0) throw new UsageError('--x needs at least one --metric to draw against it');
         if (options.timeline && (options.metric.length > 0 || options.x !== undefined)) throw new UsageError('--timeline draws the trace, not metrics: leave out --metric and --x');
         const files = options.timeline ? timelineFiles(inputs) : plotFiles(inputs, options.metric, options.x);
-        for (const path of writePlotFiles(outDir, files)) process.stdout.write(`${path}\n`);
+        for (const path of writeChartFiles(outDir, files, formats)) process.stdout.write(`${path}\n`);
       }),
     );
 
-  program
-    .command('map')
-    .argument('<topology-or-results>', 'a GraphML topology, or a results folder of a run on a backbone')
-    .option('--out <file>', 'SVG file to write (default: DIR/map.svg for a results folder, <name>-map.svg for a GraphML file)')
-    .option('--topology <file>', "GraphML file to use instead of the one a run's scenario.json names")
-    .description('SVG map: PoPs sized by hosts, links by bandwidth (dashed when a fault takes them down); beside it, a run\'s Vivaldi coordinates')
-    .action((input: string, options: { out?: string; topology?: string }) =>
-      attempt(() => {
-        const svg = mapSvg(loadMapData(input, options.topology));
-        const out = options.out ?? (isRunFolder(input) ? join(input, 'map.svg') : `${basename(input, extname(input))}-map.svg`);
-        mkdirSync(dirname(out), { recursive: true });
-        writeFileSync(out, svg);
-        process.stdout.write(`${out}\n`);
-      }),
-    );
+  registerMapCommand(program);
 }

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { executeRun, type ExecuteRunResult } from './execute-run.js';
+import { chartFormats } from './format-option.js';
 import { writeDefaultPlots } from './plot-command.js';
 import { codeVersion } from './provenance.js';
 import { ProgressLine } from './progress.js';
@@ -12,6 +13,8 @@ export interface RunCommandOptions {
   readonly out?: string;
   readonly quiet: boolean;
   readonly plot?: boolean;
+  /** `--format` of the plots `--plot` writes. */
+  readonly format?: string;
   readonly force?: boolean;
   /** `--trace`: true for every kind, or a comma-separated list of kinds. */
   readonly trace?: boolean | string;
@@ -27,6 +30,8 @@ export function traceOverride(trace: boolean | string | undefined): string | nul
 
 /** `luc run`: one scenario, one results folder, progress and a closing line on stderr. */
 export function runCommand(scenarioFile: string, options: RunCommandOptions, argv: readonly string[]): ExecuteRunResult {
+  if (options.format !== undefined && options.plot !== true) throw new UsageError('--format: the formats of the plots --plot writes; add --plot');
+  const formats = chartFormats(options.format);
   const overrides = [...options.set];
   if (options.seed !== undefined) {
     if (!/^\d+$/.test(options.seed)) throw new UsageError(`--seed: expected an integer >= 0, found '${options.seed}'`);
@@ -59,7 +64,7 @@ export function runCommand(scenarioFile: string, options: RunCommandOptions, arg
   const traced = result.scenario.trace === undefined ? '' : ',trace.jsonl';
   log(`wrote ${shown}/{metrics.csv,summary.json,scenario.json${traced}} in ${result.wallTimeS.toFixed(2)} s wall`);
   if (options.plot === true) {
-    for (const file of writeDefaultPlots(result.outDir)) log(`wrote ${relative(process.cwd(), file) || file}`);
+    for (const file of writeDefaultPlots(result.outDir, formats)) log(`wrote ${relative(process.cwd(), file) || file}`);
   }
   return result;
 }

@@ -1,6 +1,8 @@
 /**
  * What a map draws, from a bare GraphML file or from a results folder (its scenario's topology,
- * host rule and faults): located PoPs with host counts, links with bandwidth and fault state.
+ * host rule and faults): located PoPs with host counts, links with bandwidth and fault state;
+ * for a cloud run, where its VMs ended and where they migrated; for a run over an RTT matrix
+ * (no geography), its Vivaldi coordinates alone.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -9,6 +11,8 @@ import { buildBackbone, type BackboneOptionsInput } from '../platform/backbone.j
 import { generateBackbone } from '../platform/generate.js';
 import type { Backbone } from '../platform/types.js';
 import { PlotInputError } from './errors.js';
+import { readCloudView, type CloudView } from './map-cloud.js';
+import { NODE_ERROR_METRIC } from './plot-set.js';
 import { isRunFolder, readRunFolder, type NodeCoordinates } from './run-folder.js';
 
 export interface MapPop {
@@ -46,7 +50,14 @@ export interface MapData {
   readonly links: readonly MapLink[];
   /** Final Vivaldi coordinates of a run (coordinates.csv), or null. */
   readonly coordinates: NodeCoordinates | null;
+  /** False for a run over an RTT matrix: no PoPs, no links, the Vivaldi plane alone. */
+  readonly geographic: boolean;
+  /** A cloud run's VMs and migrations, or null. */
+  readonly cloud: CloudView | null;
+  /** Each node's final median relative error (vivaldi.node_median_rel_error), or null. */
+  readonly nodeErrors: ReadonlyMap<string, number> | null;
 }
+
 
 /** A results folder, or a GraphML file. `topologyFile` replaces the file a run's scenario names. */
 export function loadMapData(path: string, topologyFile?: string): MapData {
@@ -54,7 +65,7 @@ export function loadMapData(path: string, topologyFile?: string): MapData {
   if (!existsSync(path)) throw new PlotInputError(path, 'no such file or folder (expected a GraphML topology or a results folder)');
   if (!/\.graphml$/i.test(path)) throw new PlotInputError(path, 'expected a GraphML topology (.graphml) or a results folder (with metrics.csv and scenario.json)');
   const backbone = buildBackbone(loadGraphml(path), { bandwidthFrom: 'file' }).backbone;
-  return assemble(backbone, path, new Array<number>(backbone.pops.length).fill(1), [], null);
+  return { ...assemble(backbone, path, new Array<number>(backbone.pops.length).fill(1), []), coordinates: null, geographic: true, cloud: null, nodeErrors: null };
 }
 
 function fromRun(dir: string, topologyFile: string | undefined): MapData {
@@ -75,12 +86,19 @@ function fromRun(dir: string, topologyFile: string | undefined): MapData {
   } else if (topology.kind === 'generate') {
     const generated = generateBackbone({ popCount: Number(topology.pops), seed: Number(topology.seed ?? run.seed) });
     backbone = buildBackbone(generated.graph, { latency: latencyInput, bandwidthBps, bandwidthFrom: 'file' }).backbone;
+  } else if (topology.kind === 'matrix') {
+    if (run.coordinates === null) {
+      throw new PlotInputError(join(dir, 'coordinates.csv'), 'missing: a run over an RTT matrix has no geography, and a map of it draws its Vivaldi coordinates (run it with protocols.vivaldi)');
+    }
+    const name = typeof run.scenario.name === 'string' ? run.scenario.name : run.scenarioName;
+    return { name, source: dir, pops: [], links: [], coordinates: run.coordinates, geographic: false, cloud: null, nodeErrors: run.nodeValues.get(NODE_ERROR_METRIC) ?? null };
   } else {
-    throw new PlotInputError(scenarioPath, `topology.kind: a map needs a backbone with geography (graphml or generate), found '${String(topology.kind)}'`);
+    throw new PlotInputError(scenarioPath, `topology.kind: expected graphml or generate (a backbone with geography) or matrix (a run with Vivaldi coordinates), found '${String(topology.kind)}'`);
   }
   const hosts = hostCounts(run.scenario.hosts, backbone, scenarioPath);
   const faults = Array.isArray(run.scenario.faults) ? (run.scenario.faults as Record<string, unknown>[]) : [];
-  return assemble(backbone, dir, hosts, faults, run.coordinates);
+  const cloud = run.scenario.cloud !== null && typeof run.scenario.cloud === 'object' ? readCloudView(run, hosts.reduce((s, h) => s + h, 0)) : null;
+  return { ...assemble(backbone, dir, hosts, faults), coordinates: run.coordinates, geographic: true, cloud, nodeErrors: run.nodeValues.get(NODE_ERROR_METRIC) ?? null };
 }
 
 /**
@@ -137,8 +155,7 @@ function assemble(
   source: string,
   hosts: readonly number[],
   faults: readonly Record<string, unknown>[],
-  coordinates: NodeCoordinates | null,
-): MapData {
+): Pick<MapData, 'name' | 'source' | 'pops' | 'links'> {
   const popIndex = (ref: unknown): number => (typeof ref === 'number' ? ref : backbone.pops.findIndex((p) => p.name === ref));
   const crashed = new Set<number>();
   const downLinks = new Set<number>();
@@ -163,5 +180,5 @@ function assemble(
     crashed: crashed.has(i),
   }));
   const links = backbone.links.map((link, i) => ({ a: link.a, b: link.b, bandwidthBps: link.bandwidthBps, faulted: downLinks.has(i) }));
-  return { name: backbone.name, source, pops, links, coordinates };
+  return { name: backbone.name, source, pops, links };
 }

@@ -2,8 +2,8 @@
  * Which charts a set of inputs gives, and their file names: convergence and CDF charts for
  * results folders (compared on one chart each), sweep charts for sweep folders.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { cdfSvg } from './cdf-chart.js';
 import { convergenceSvg } from './convergence-chart.js';
 import { PlotInputError } from './errors.js';
@@ -139,14 +139,4 @@ function hasFaults(run: RunFolder): boolean {
 /** Keep file names portable: anything but letters, digits, dot, dash and underscore -> '_'. */
 export function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]/g, '_');
-}
-
-/** Write the files into `outDir` (created if needed); returns their paths, in order. */
-export function writePlotFiles(outDir: string, files: readonly PlotFile[]): string[] {
-  mkdirSync(outDir, { recursive: true });
-  return files.map((file) => {
-    const path = join(outDir, file.name);
-    writeFileSync(path, file.svg);
-    return path;
-  });
 }

@@ -6,7 +6,8 @@
 import * as Plot from '@observablehq/plot';
 import type { MapData, ProjectedPop } from './map-data.js';
 import type { NodeCoordinates } from './run-folder.js';
-import { largestPops, placeLabels } from './map-style.js';
+import { placeLabelsApart } from './label-placement.js';
+import { largestPops } from './map-style.js';
 import { partOf, plotDocument, type SvgPart } from './svg.js';
 
 interface HostDot {
@@ -17,6 +18,7 @@ interface HostDot {
 }
 
 const UNKNOWN_POP_COLOUR = '#999';
+const PLAIN_NODE_COLOUR = '#4269d0';
 const MARGIN_LEFT_PX = 50;
 const MARGIN_RIGHT_PX = 20;
 const MARGIN_TOP_PX = 20;
@@ -30,7 +32,34 @@ export function popOfHost(node: string): string {
   return slash < 0 ? node : node.slice(0, slash);
 }
 
-export function vivaldiPart(data: MapData, coordinates: NodeCoordinates, pops: readonly ProjectedPop[], labelsMax: number, height: number): SvgPart {
+/** Error colours: green at 0 through yellow to red at this quantile of the errors and above. */
+const ERROR_SCALE_QUANTILE = 0.95;
+
+/**
+ * Each node's colour by its final median relative error (a run without geography has no PoP
+ * colour to give), with three legend stops; all one colour without errors.
+ */
+export function errorColours(coordinates: NodeCoordinates, errors: ReadonlyMap<string, number> | null): { colourOf: (node: string) => string; legend: { label: string; colour: string }[] } {
+  const values = errors === null ? [] : coordinates.rows.map((r) => errors.get(r.node)).filter((v): v is number => v !== undefined && Number.isFinite(v));
+  if (errors === null || values.length === 0) return { colourOf: () => PLAIN_NODE_COLOUR, legend: [] };
+  const sorted = [...values].sort((a, b) => a - b);
+  const top = Math.max(1e-9, sorted[Math.min(sorted.length - 1, Math.floor(ERROR_SCALE_QUANTILE * sorted.length))]);
+  const colour = (e: number): string => `hsl(${Math.round(120 * (1 - Math.min(1, e / top)))}, 75%, 42%)`;
+  const percent = (e: number): string => `${Number((100 * e).toPrecision(2))}%`;
+  return {
+    colourOf: (node) => {
+      const e = errors.get(node);
+      return e === undefined || !Number.isFinite(e) ? UNKNOWN_POP_COLOUR : colour(e);
+    },
+    legend: [
+      { label: 'median relative error 0%', colour: colour(0) },
+      { label: `${percent(top / 2)}`, colour: colour(top / 2) },
+      { label: `${percent(top)} and above (${Math.round(ERROR_SCALE_QUANTILE * 100)}th percentile)`, colour: colour(top) },
+    ],
+  };
+}
+
+export function vivaldiPart(data: MapData, coordinates: NodeCoordinates, pops: readonly ProjectedPop[], labelsMax: number, height: number, colourOf?: (node: string) => string): SvgPart {
   const dimensions = coordinates.columns.filter((c) => /^x\d+_ms$/.test(c));
   const xColumn = coordinates.columns.indexOf(dimensions[0] ?? coordinates.columns[0]);
   const yName = dimensions[1] ?? 'height_ms';
@@ -39,7 +68,7 @@ export function vivaldiPart(data: MapData, coordinates: NodeCoordinates, pops: r
   const dots: HostDot[] = coordinates.rows.map((row) => ({
     x: row.values[xColumn],
     y: row.values[yColumn],
-    colour: popByName.get(popOfHost(row.node))?.colour ?? UNKNOWN_POP_COLOUR,
+    colour: colourOf?.(row.node) ?? popByName.get(popOfHost(row.node))?.colour ?? UNKNOWN_POP_COLOUR,
     node: row.node,
   }));
   const centroids = new Map<string, { x: number; y: number; pop: ProjectedPop }>();
@@ -59,15 +88,15 @@ export function vivaldiPart(data: MapData, coordinates: NodeCoordinates, pops: r
   const side = height - MARGIN_TOP_PX - MARGIN_BOTTOM_PX;
   const span = xDomain[1] - xDomain[0];
   const toPx = (x: number, y: number): [number, number] => [((x - xDomain[0]) / span) * side, ((yDomain[1] - y) / span) * side];
-  const labels = placeLabels(
-    largestPops(
-      located.map((c) => c.pop),
-      labelsMax,
-    ).map((k) => {
-      const [x, y] = toPx(located[k].x, located[k].y);
-      return { x, y, r: 3, text: located[k].pop.name };
-    }),
-  ).map((spot) => ({ ...spot, x: xDomain[0] + (spot.x / side) * span, y: yDomain[1] - (spot.y / side) * span }));
+  const offered = largestPops(
+    located.map((c) => c.pop),
+    labelsMax,
+  ).map((k) => {
+    const [x, y] = toPx(located[k].x, located[k].y);
+    return { x, y, r: 3, text: located[k].pop.name };
+  });
+  // Labels keep clear of each other and of the labelled centroids (host dots may lie under them).
+  const labels = placeLabelsApart(offered, offered, side, side).spots.map((spot) => ({ ...spot, x: xDomain[0] + (spot.x / side) * span, y: yDomain[1] - (spot.y / side) * span }));
   const halo = { fontSize: 10, stroke: 'white', strokeWidth: 3, fill: '#222' } as const;
   const extra = dimensions.length > 2 ? ` (first 2 of ${dimensions.length} dims)` : '';
   const svg = Plot.plot({

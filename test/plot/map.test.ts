@@ -89,6 +89,18 @@ describe('luc map', () => {
     expect(mapSvg(loadMapData(RENATER_GRAPHML))).toBe(mapSvg(loadMapData(RENATER_GRAPHML)));
   });
 
+  it('draws the countries the RENATER panel reaches under the PoPs, and no others, in under 40 kB', () => {
+    const svg = mapSvg(loadMapData(RENATER_GRAPHML));
+    const layer = /<g aria-label="country outlines"[^>]*>(.*?)<\/g>/s.exec(svg)?.[1] ?? '';
+    const countries = [...layer.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    for (const name of ['France', 'Switzerland', 'Italy', 'Spain', 'United Kingdom', 'Belgium', 'Germany']) expect(countries).toContain(name);
+    for (const name of ['Japan', 'Brazil', 'Poland']) expect(countries).not.toContain(name);
+    // Under every other mark: the first group of the map panel.
+    expect(svg.indexOf('aria-label="country outlines"')).toBeLessThan(svg.indexOf('aria-label="link"'));
+    expect(svg.length).toBeLessThan(40_000);
+    expect(svg).toContain('country (Natural Earth)');
+  });
+
   it('names the file when the input is not a topology, or when a run has no geography', () => {
     const text = join(dir, 'notes.txt');
     writeFileSync(text, 'hello');
@@ -100,7 +112,12 @@ describe('luc map', () => {
     const scenario = JSON.parse(readFileSync(scenarioPath, 'utf8'));
     scenario.topology = { kind: 'matrix', file: 'topologies/planetlab-490.tsv', unit: 'ms' };
     writeFileSync(scenarioPath, JSON.stringify(scenario));
-    expect(() => loadMapData(matrixRun)).toThrow(`${scenarioPath}: topology.kind: a map needs a backbone with geography`);
+    expect(mapSvg(loadMapData(matrixRun))).toContain('an RTT matrix has no geography');
+    rmSync(join(matrixRun, 'coordinates.csv'));
+    expect(() => loadMapData(matrixRun)).toThrow(`${join(matrixRun, 'coordinates.csv')}: missing: a run over an RTT matrix has no geography`);
+    scenario.topology = { kind: 'moon' };
+    writeFileSync(scenarioPath, JSON.stringify(scenario));
+    expect(() => loadMapData(matrixRun)).toThrow(`${scenarioPath}: topology.kind: expected graphml or generate (a backbone with geography) or matrix (a run with Vivaldi coordinates), found 'moon'`);
     scenario.topology = { kind: 'graphml', file: 'topologies/Gone.graphml' };
     writeFileSync(scenarioPath, JSON.stringify(scenario));
     expect(() => loadMapData(matrixRun)).toThrow(`${scenarioPath}: topology.file 'topologies/Gone.graphml' not found`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDefaultPlots } from '../../src/cli/plot-command.js';
 import { UsageError } from '../../src/cli/exit-codes.js';
 import { luc } from '../cli/run-cli.js';
-import { RENATER_GRAPHML, makeRun, makeSweep } from './fixtures.js';
+import { RENATER_GRAPHML, RENATER_SCENARIO, makeRun, makeSweep } from './fixtures.js';
 
 describe('luc plot and luc map (end to end)', () => {
   let dir = '';
@@ -68,6 +68,37 @@ describe('luc plot and luc map (end to end)', () => {
     const bad = luc(['map', join(dir, 'nope.graphml')]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain(join(dir, 'nope.graphml'));
+  });
+
+  it('writes PNG and PDF beside each SVG with --format, and exits 2 on an unknown format', () => {
+    const out = join(dir, 'formats');
+    const plotted = luc(['plot', run, '--metric', 'messages.sent', '--format', 'svg,png,pdf', '--out', out]);
+    expect(plotted.status, plotted.stderr).toBe(0);
+    expect(plotted.stdout.trim().split('\n')).toEqual(['svg', 'png', 'pdf'].map((ext) => join(out, `convergence-messages.sent.${ext}`)));
+    const mapped = luc(['map', run, '--format', 'png,pdf', '--out', join(out, 'renater-map.svg')]);
+    expect(mapped.status, mapped.stderr).toBe(0);
+    expect(mapped.stdout.trim().split('\n')).toEqual([join(out, 'renater-map.png'), join(out, 'renater-map.pdf')]);
+    expect(existsSync(join(out, 'renater-map.svg'))).toBe(false);
+    const png = readFileSync(join(out, 'renater-map.png'));
+    expect(png.subarray(0, 8).toString('latin1')).toBe('\x89PNG\r\n\x1a\n');
+    expect(readFileSync(join(out, 'renater-map.pdf')).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    for (const args of [['plot', run, '--format', 'jpg'], ['map', run, '--format', 'svg,eps'], ['plot', run, '--format', '']]) {
+      const bad = luc([...args, '--out', join(dir, 'never')]);
+      expect(bad.status, args.join(' ')).toBe(2);
+      expect(bad.stderr).toMatch(/^error: --format: expected a comma-separated list of svg, png, pdf, found '[a-z]*' in '[a-z,]*'\n$/);
+    }
+    const noPlot = luc(['run', '--format', 'png', '--out', join(dir, 'never')]);
+    expect(noPlot.status).toBe(2);
+    expect(noPlot.stderr).toContain('error: --format: the formats of the plots --plot writes; add --plot');
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+
+  it('luc run --plot --format png writes the PNG of every default chart and map', () => {
+    const out = join(dir, 'run-png');
+    const result = luc(['run', RENATER_SCENARIO, '--set', 'durationS=20', '--set', 'faults=[]', '--out', out, '--plot', '--format', 'png']);
+    expect(result.status, result.stderr).toBe(0);
+    for (const name of ['convergence-vivaldi.median_rel_error.png', 'map.png']) expect(existsSync(join(out, name)), name).toBe(true);
+    expect(existsSync(join(out, 'map.svg'))).toBe(false);
   });
 
   it('writeDefaultPlots writes the default charts and the map next to the CSV, or throws a UsageError', () => {
