@@ -64,6 +64,8 @@ export interface RunInstruments {
   readonly runtime: SimRuntime;
   readonly world: World;
   readonly cloud: CloudSetup | null;
+  /** The store's history checker, when the scenario runs the store. */
+  readonly store: StoreProbe | null;
 }
 
 /** A node's final Vivaldi coordinate, as its protocol holds it at the end of the run. */
@@ -221,7 +223,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   };
 
   const run = (): RunOutcome => {
-    options.instrument?.({ scenario, sim, runtime, world, cloud });
+    options.instrument?.({ scenario, sim, runtime, world, cloud, store: store?.probe ?? null });
     trace?.start();
     runtime.startAll();
     churn?.start();

@@ -46,6 +46,8 @@ export class StoreProbe implements StoreObserver {
   private readonly staleAgesMs: number[] = [];
   private readonly lost = new Set<StoreOperation>();
   private excused = 0;
+  private judged = 0;
+  private firstLost: string | null = null;
   private phantoms = 0;
 
   constructor(private readonly input: StoreProbeInput) {
@@ -67,12 +69,27 @@ export class StoreProbe implements StoreObserver {
     this.latencyMs[op.kind].push(op.completedAtMs - op.invokedAtMs);
     if (op.kind === 'write') return this.writesOf(op.key).acknowledged(op);
     const verdict = judgeRead(op, this.writesOf(op.key), { quorum: this.quorum, toleranceExceeded: this.toleranceExceeded });
+    this.judged++;
+    if (verdict.lost.length > 0 && this.firstLost === null) {
+      const w = verdict.lost[0];
+      this.firstLost = `the write of key ${w.key} by node ${w.client} (version ${w.ts}/${w.writer}, acknowledged at ${w.completedAtMs} ms) was missed by the quorum read of node ${op.client} begun at ${op.invokedAtMs} ms, with no more than N - W of the key's replicas failed`;
+    }
     if (verdict.phantom) this.phantoms++;
     if (!verdict.stale) return;
     this.stale++;
     this.staleAgesMs.push(verdict.staleAgeMs);
     if (verdict.excused) this.excused++;
     for (const w of verdict.lost) this.lost.add(w);
+  }
+
+  /** Reads judged so far (a check re-reads the verdicts only when this moved). */
+  get readsJudged(): number {
+    return this.judged;
+  }
+
+  /** Acknowledged writes lost within tolerance so far, and what the first one was (null: none). */
+  get lostWrites(): { readonly count: number; readonly first: string | null } {
+    return { count: this.lost.size, first: this.firstLost };
   }
 
   /** More than N - W of the key's home replicas down, or cut from one of `clients`, during [fromMs, toMs]. */
