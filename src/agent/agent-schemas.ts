@@ -16,6 +16,7 @@ import { spiralMessageSchema } from '../protocols/spiral/index.js';
 import { defaultVeConfig, veMessageSchema } from '../protocols/ve/index.js';
 import { defaultVivaldiConfig, vivaldiMessageSchema } from '../protocols/vivaldi/index.js';
 import { vmIndexMessageSchema } from '../protocols/vm-index/index.js';
+import { STORE, storeMessageSchema } from '../protocols/store/index.js';
 import type { MessageSchemas, MessageValidator } from '../runtime/context.js';
 import type { Scenario } from '../scenario/schema.js';
 import { VE_AGENT } from './ve-agent-hooks.js';
@@ -41,6 +42,7 @@ export function agentSchemas(scenario: Scenario, peerCount: number): MessageSche
   ]);
   if (p.routing !== undefined) schemas.set('routing', routingMessageSchema(peerCount, p.routing, vivaldi.dimensions));
   if (p.vmIndex !== undefined) schemas.set('vm-index', vmIndexMessageSchema(peerCount, p.vmIndex));
+  if (p.store !== undefined) schemas.set(STORE, storeMessageSchema(peerCount, { ...p.store, nodeCount: peerCount }));
   const { timeLimitMs: _t, ispHopsMax: _h, ...dvms } = scenario.scheduler?.dvms ?? {};
   schemas.set('dvms', dvmsMessageSchema(peerCount, { ...defaultDvmsConfig, ...dvms }));
   const cloud = scenario.cloud;

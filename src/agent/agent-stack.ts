@@ -2,7 +2,7 @@
  * The DISCOVERY agent: what one node runs, built once from a scenario's sections and used
  * unchanged by the simulated run (`scenario/run-scenario.ts`) and by a live agent
  * (`cli/live.ts`). In start order: the overlays of `protocols` (gossip, Vivaldi, spiral, routing,
- * CAN, Chord, VM index), the VM scheduler of `scheduler`, the VE manager of `cloud.lifecycle`,
+ * CAN, Chord, VM index, store), the VM scheduler of `scheduler`, the VE manager of `cloud.lifecycle`,
  * the failure detector of `detector`, and the actor layer of `services` on top. Probes and ground
  * truth are not part of it: the simulation observes the agent from outside.
  */
@@ -16,6 +16,7 @@ import { withScheduler } from './scheduler-stack.js';
 import { withServices } from './services-stack.js';
 import { veConfigOf, withVeLifecycle } from './ve-manager.js';
 import type { VeObserver } from '../protocols/ve/ve-protocol.js';
+import type { StoreObserver } from '../protocols/store/index.js';
 
 export interface AgentStackInput {
   readonly scenario: Scenario;
@@ -27,12 +28,14 @@ export interface AgentStackInput {
   readonly wrapDetector?: DetectorWrap;
   /** Told of every VE operation the node finishes: the simulation's scorer against the cloud model (`scenario/ve-lifecycle.ts`), a live agent's sampler. */
   readonly observeVe?: VeObserver;
+  /** Told of every store operation the node invokes and completes: the simulation's history of the store (`scenario/probes/store-probe.ts`). */
+  readonly observeStore?: StoreObserver;
 }
 
 /** Throws `SchedulerNodeError` when a scheduler setting does not fit `hostCount` (the caller names the file). */
 export function agentStack(input: AgentStackInput): StackBuilder {
   const { scenario, hostCount, constraints } = input;
-  let stack = protocolStack(scenario, hostCount);
+  let stack = protocolStack(scenario, hostCount, input.observeStore);
   if (scenario.scheduler !== undefined && scenario.cloud !== undefined && constraints !== null) {
     stack = withScheduler(stack, { scheduler: scenario.scheduler, cloud: scenario.cloud, hostCount, constraints });
   }

@@ -1,6 +1,7 @@
 /**
  * The overlays of a node, from a scenario's `protocols` section (and what other sections need
- * of them): gossip, Vivaldi, the spiral, routing, CAN, Chord and the VM index, in start order.
+ * of them): gossip, Vivaldi, the spiral, routing, CAN, Chord, the VM index and the replicated
+ * store, in start order.
  */
 import type { Protocol, StackBuilder } from '../runtime/context.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -11,6 +12,7 @@ import { ROUTING, RoutingProtocol, routingSpiralConfig } from '../protocols/rout
 import { CAN, CanProtocol } from '../protocols/can/index.js';
 import { CHORD, CHORD_PEER_COORDINATES_MIN, ChordProtocol, VivaldiCoordinateSource, defaultChordConfig } from '../protocols/chord/index.js';
 import { VM_INDEX, VmIndexProtocol } from '../protocols/vm-index/index.js';
+import { STORE, StoreProtocol, StoreRing, type StoreObserver } from '../protocols/store/index.js';
 import { GOSSIP, VIVALDI } from '../protocols/stack.js';
 import { LOCALITY_PEER_COORDINATES_MIN } from './scheduler-stack.js';
 
@@ -21,12 +23,16 @@ import { LOCALITY_PEER_COORDINATES_MIN } from './scheduler-stack.js';
  * (with Chord's defaults when the scenario has no chord section). Routing needs the spiral
  * (and so Vivaldi and gossip; without a spiral section, the spiral runs with its defaults but
  * searching once a minute, and its searches are not scored), and `hostCount` (its requests target
- * node ids 0..hostCount-1).
+ * node ids 0..hostCount-1). The store's ring is the `hostCount` nodes (built once, shared by
+ * every node); `observeStore` is told of every store operation a node invokes and completes.
  */
-export function protocolStack(scenario: Scenario, hostCount?: number): StackBuilder {
+export function protocolStack(scenario: Scenario, hostCount?: number, observeStore?: StoreObserver): StackBuilder {
   const p = scenario.protocols;
   const routingConfig = p.routing;
   if (routingConfig !== undefined && hostCount === undefined) throw new RangeError('protocolStack: routing needs the host count');
+  if (p.store !== undefined && hostCount === undefined) throw new RangeError('protocolStack: the store needs the host count');
+  const storeConfig = p.store === undefined || hostCount === undefined ? undefined : { ...p.store, nodeCount: hostCount };
+  const storeRing = storeConfig === undefined ? undefined : new StoreRing(storeConfig.nodeCount, storeConfig.clients);
   const spiralConfig = p.spiral ?? (routingConfig !== undefined ? routingSpiralConfig : undefined);
   const vivaldiOn = p.vivaldi !== undefined || spiralConfig !== undefined;
   const gossipOn = p.gossip !== undefined || vivaldiOn || scenario.detector !== undefined; // the detector watches gossip peers
@@ -61,6 +67,7 @@ export function protocolStack(scenario: Scenario, hostCount?: number): StackBuil
       protocols.set(CHORD, chord);
       if (p.vmIndex !== undefined) protocols.set(VM_INDEX, new VmIndexProtocol(contextFor(VM_INDEX), chord, p.vmIndex));
     }
+    if (storeConfig !== undefined && storeRing !== undefined) protocols.set(STORE, new StoreProtocol(contextFor(STORE), storeRing, storeConfig, observeStore ?? null));
     return protocols;
   };
 }

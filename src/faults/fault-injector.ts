@@ -14,6 +14,8 @@ export interface FaultWorld {
   /** Present when the world is a backbone: link and PoP faults need it. */
   readonly backbone: BackboneNetwork | null;
   readonly counters: Counters;
+  /** Told after every change of a link's or a PoP's state (a probe tracks who can reach whom). */
+  readonly onNetworkChange?: () => void;
 }
 
 /**
@@ -103,12 +105,14 @@ export class FaultInjector {
   private setLinkDown(link: number, down: boolean): void {
     this.requireBackbone('links').markLinkDown(link, down);
     this.world.counters.count(down ? 'faults.link_down' : 'faults.link_up');
+    this.world.onNetworkChange?.();
   }
 
   private setPopDown(pop: number, down: boolean): void {
     const backbone = this.requireBackbone('pops');
     backbone.markPopDown(pop, down);
     this.world.counters.count(down ? 'faults.pop_crash' : 'faults.pop_recover');
+    this.world.onNetworkChange?.();
     const [first, end] = backbone.hostsOf(pop);
     for (let h = first; h < end; h++) this.setHostDown(h, down);
   }

@@ -12,6 +12,7 @@ import { LOOKUP_STYLES, defaultChordConfig, validateChordConfig, type ChordConfi
 import { defaultCanConfig, validateCanConfig, type CanConfig } from '../protocols/can/can-config.js';
 import { defaultRoutingConfig, validateRoutingConfig, type RoutingConfig } from '../protocols/routing/routing-config.js';
 import { defaultVmIndexConfig, validateVmIndexConfig, type VmIndexConfig } from '../protocols/vm-index/vm-index-config.js';
+import { defaultStoreConfig, STORE_KEYS_MAX, DIGEST_BUCKETS_MAX, validateStoreConfig, type StoreConfig } from '../protocols/store/store-config.js';
 import { bool, int, num, protocolIssues, section, whenValid, time } from './fields.js';
 
 export const VIEW_SIZE_MAX = 1000;
@@ -229,7 +230,51 @@ export const vmIndexSchema = section(
   .transform((vmIndex): VmIndexSection => vmIndex)
   .superRefine(({ movesPerS: _moves, ...config }, context) => protocolIssues(context, [], () => validateVmIndexConfig(config)));
 
-export const PROTOCOL_NAMES = ['gossip', 'vivaldi', 'spiral', 'chord', 'can', 'routing', 'vmIndex'] as const;
+const ST = defaultStoreConfig;
+
+/** The store section: the store's config but the node count, which is the run's hosts. */
+export type StoreSection = Omit<StoreConfig, 'nodeCount'>;
+
+/**
+ * The replicated state store (Dynamo / Cassandra-like): N replicas per key on the ring, reads
+ * and writes at quorums R and W, hinted handoff, read repair and anti-entropy, and a workload of
+ * clients on `clients` hosts. R and W may not exceed N; N and the clients may not exceed the
+ * hosts (checked once the hosts are known).
+ */
+export const storeSchema = section(
+  {
+    replicas: int({ ge: 1 }).default(ST.replicas).meta({ description: 'N: replicas of each key, the first N hosts clockwise from the key on the ring' }),
+    readQuorum: int({ ge: 1 }).default(ST.readQuorum).meta({ description: 'R: replies a read waits for (R + W > N: every read sees every acknowledged write)' }),
+    writeQuorum: int({ ge: 1 }).default(ST.writeQuorum).meta({ description: 'W: home replicas that must acknowledge a write (hinted copies do not count)' }),
+    keyCount: int({ ge: 1, le: STORE_KEYS_MAX }).default(ST.keyCount).meta({ description: 'keys the clients draw from, uniformly (ids 0..keyCount-1)' }),
+    clients: int({ ge: 0 }).default(ST.clients).meta({ description: 'hosts that run a client (drawn by a hash of their id); 0: no workload' }),
+    opPeriodMs: time('ms', { gt: 0 }).default(ST.opPeriodMs).meta({ description: 'a client issues one operation per period on average (uniform in 0.5 to 1.5 periods)' }),
+    writeShare: num({ ge: 0, le: 1 }).default(ST.writeShare).meta({ description: "share of a client's operations that are writes" }),
+    opStartMs: time('ms', { ge: 0 }).default(ST.opStartMs).meta({ description: "a client's first operation waits this long after its host starts" }),
+    replicaTimeoutMs: time('ms', { gt: 0 }).default(ST.replicaTimeoutMs).meta({ description: 'a home replica silent this long after a write gets a hinted copy on the next host of the ring' }),
+    requestTimeoutMs: time('ms', { gt: 0 }).default(ST.requestTimeoutMs).meta({ description: 'an operation without its quorum this long after it began fails (> replicaTimeoutMs)' }),
+    opsInFlightMax: int({ ge: 1 }).default(ST.opsInFlightMax).meta({ description: 'operations a client coordinates at once; one beyond it is refused' }),
+    hintPeriodMs: time('ms', { gt: 0 }).default(ST.hintPeriodMs).meta({ description: 'a hint holder offers its hints back to their replica this often' }),
+    hintsMax: int({ ge: 1 }).default(ST.hintsMax).meta({ description: 'hints a host holds at most; more are dropped (anti-entropy still converges)' }),
+    antiEntropyPeriodMs: time('ms', { ge: 0 }).default(ST.antiEntropyPeriodMs).meta({ description: 'a host compares one key range it replicates with another replica, by digests, this often (0 = never)' }),
+    digestBuckets: int({ ge: 1, le: DIGEST_BUCKETS_MAX }).default(ST.digestBuckets).meta({ description: "a range's digest: one hash per bucket of the range" }),
+    syncEntriesMax: int({ ge: 1 }).default(ST.syncEntriesMax).meta({ description: 'entries one anti-entropy or hand-off message carries at most' }),
+    valueBytes: int({ ge: 0 }).default(ST.valueBytes).meta({ description: 'modelled size of a value on the wire' }),
+  },
+  'an object of store settings ({} for all defaults)',
+)
+  .superRefine((store, context) => {
+    for (const field of ['readQuorum', 'writeQuorum'] as const) {
+      if (store[field] > store.replicas) context.addIssue({ code: 'custom', path: [field], message: `expected an integer <= replicas (${store.replicas}): a quorum is of the N replicas` });
+    }
+  }, whenValid('replicas', 'readQuorum', 'writeQuorum'))
+  .superRefine((store, context) => {
+    if (store.requestTimeoutMs <= store.replicaTimeoutMs) context.addIssue({ code: 'custom', path: ['requestTimeoutMs'], message: `expected a number > replicaTimeoutMs (${store.replicaTimeoutMs})` });
+  }, whenValid('requestTimeoutMs', 'replicaTimeoutMs'))
+  .transform((store): StoreSection => store)
+  .superRefine((store, context) => protocolIssues(context, [], () => validateStoreConfig({ ...store, nodeCount: Math.max(store.replicas, store.clients, 1) })));
+
+export const PROTOCOL_NAMES = ['gossip', 'vivaldi', 'spiral', 'chord', 'can', 'routing', 'vmIndex', 'store'] as const;
 
 export const protocolsSchema = section(
   {
@@ -240,6 +285,7 @@ export const protocolsSchema = section(
     can: canSchema.optional(),
     routing: routingSchema.optional(),
     vmIndex: vmIndexSchema.optional(),
+    store: storeSchema.optional(),
   },
   `an object with at least one of ${PROTOCOL_NAMES.join(', ')}`,
 );

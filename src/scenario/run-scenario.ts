@@ -37,6 +37,9 @@ import { veViolations } from './probes/ve-check.js';
 import type { BackboneNetwork } from '../platform/network.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
 import { EventTrace } from './event-trace.js';
+import { FailureTruth } from './probes/failure-truth.js';
+import { StoreProbe } from './probes/store-probe.js';
+import { StoreRing } from '../protocols/store/index.js';
 import { HOST_COLUMNS, HostSeries, VM_COLUMNS, type Cell } from './probes/host-series.js';
 import type { Scenario } from './schema.js';
 
@@ -61,6 +64,8 @@ export interface RunInstruments {
   readonly runtime: SimRuntime;
   readonly world: World;
   readonly cloud: CloudSetup | null;
+  /** The store's history checker, when the scenario runs the store. */
+  readonly store: StoreProbe | null;
 }
 
 /** A node's final Vivaldi coordinate, as its protocol holds it at the end of the run. */
@@ -134,8 +139,9 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     lifecycle?.observe(node, result);
     trace?.veObserved(node, result);
   };
+  const store = storeProbeOf(scenario, scenarioFile, world, sim);
   options.onPhase?.('agents');
-  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector, observeVe });
+  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector, observeVe, observeStore: store?.probe });
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
   const runtime = new SimRuntime({
     sim,
@@ -147,6 +153,13 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     hypervisorOf: hypervisors === null ? undefined : (id) => hypervisors.of(id),
     onHostUp: hypervisors === null ? undefined : (id, up) => hypervisors.setHostUp(id, up), // a crash takes the host's VMs
   });
+  if (store !== null) {
+    const previous = runtime.onUpChange;
+    runtime.onUpChange = (node, up, agent, machine) => {
+      previous?.(node, up, agent, machine);
+      if (agent) store.truth.hostChanged(node, up);
+    };
+  }
   trace = scenario.trace === undefined ? null : new EventTrace({ section: scenario.trace, sim, runtime, hostName: (h) => world.network.hostName(h), dvms: scenario.scheduler?.kind === 'dvms' ? DVMS : null });
   if (trace !== null) cloud?.hypervisors.onMigrationEnded(trace.migrationEnded);
   lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
@@ -162,7 +175,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   const vmPlacement = vmIndex === undefined || indexCloud === null ? null : new VmPlacement({ sim, runtime, counters, cloud: indexCloud.cloud, hypervisors: indexCloud.hypervisors }, { seed: scenario.seed, vmCount: vmIndex.vmCount, movesPerS: vmIndex.movesPerS });
   // Judged against the cloud model's record; the index's VMs come after the cloud section's own.
   const vmIndexProbe = vmIndex === undefined || indexCloud === null ? null : new VmIndexProbe(new CloudVmHistory(sim, indexCloud.hypervisors, indexCloud.cloud.vmCount, vmIndex.vmCount));
-  new FaultInjector({ sim, seed: scenario.seed, runtime, network: world.network, backbone: world.backbone, counters }).schedule(world.faults);
+  new FaultInjector({ sim, seed: scenario.seed, runtime, network: world.network, backbone: world.backbone, counters, onNetworkChange: store === null ? undefined : () => store.truth.networkChanged() }).schedule(world.faults);
 
   const series = new MetricSeries();
   const n = world.network.hostCount;
@@ -188,6 +201,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     if (canOn) recordCanLookups(series, timeS, runtime, canTotals);
     if (routingOn) recordRoutingRequests(series, timeS, runtime, truthRttMs(world.network), routingTotals);
     vmIndexProbe?.record(series, timeS, runtime);
+    store?.probe.record(series, timeS, runtime);
     if (scenario.services !== undefined) recordServices(series, timeS, runtime, world.network, scenario.services);
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
@@ -209,7 +223,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   };
 
   const run = (): RunOutcome => {
-    options.instrument?.({ scenario, sim, runtime, world, cloud });
+    options.instrument?.({ scenario, sim, runtime, world, cloud, store: store?.probe ?? null });
     trace?.start();
     runtime.startAll();
     churn?.start();
@@ -255,6 +269,24 @@ function cloudOf(scenario: Scenario, scenarioFile: string, world: World, sim: Si
     throw new ScenarioError(scenarioFile, [scenarioIssue('cloud', 'a backbone topology (graphml or generate): migrations need links to cross', `a cloud section with a ${scenario.topology.kind} topology`)]);
   }
   return setUpCloud({ section: scenario.cloud, scenarioFile, seed: scenario.seed, durationS: scenario.durationS, sim, counters, network: world.backbone, extraVms });
+}
+
+/**
+ * The store's probe and the failures it is judged against, when the scenario runs the store;
+ * N and the clients may not exceed the hosts (an error naming the field).
+ */
+function storeProbeOf(scenario: Scenario, scenarioFile: string, world: World, sim: Simulator): { probe: StoreProbe; truth: FailureTruth } | null {
+  const section = scenario.protocols.store;
+  if (section === undefined) return null;
+  const hosts = world.network.hostCount;
+  for (const field of ['replicas', 'clients'] as const) {
+    if (section[field] > hosts) throw new ScenarioError(scenarioFile, [scenarioIssue(`protocols.store.${field}`, `an integer <= the hosts of the run (${hosts})`, String(section[field]))]);
+  }
+  const backbone = world.backbone;
+  const reach = backbone === null ? null : { popCount: backbone.backbone.pops.length, hostPop: (h: number) => backbone.hostPop[h], reaches: (a: number, b: number) => backbone.popLatencyUs(a, b) >= 0 };
+  const truth = new FailureTruth(() => sim.nowUs() / 1000, hosts, reach);
+  const probe = new StoreProbe({ ring: new StoreRing(hosts, section.clients), replicas: section.replicas, readQuorum: section.readQuorum, writeQuorum: section.writeQuorum, truth });
+  return { probe, truth };
 }
 
 /** Whether a fault or churn may take a host down in this run. */

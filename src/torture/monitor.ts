@@ -3,7 +3,8 @@
  * applies to its scenario, each the protocol's own, and runs them from the simulator's
  * after-event hook (a null test per event when unused) and the runtime's handler hook:
  * - after every event: the cloud model's consistency on the hosts it changed and the VE
- *   constraints when it moved a VM (`cloud-checks.ts`);
+ *   constraints when it moved a VM (`cloud-checks.ts`); the store's history (no acknowledged
+ *   quorum write lost within its tolerance, `storeHistory`);
  * - before every handler: a message or timer is handled only by the incarnation it was meant for;
  * - every `scanS` of virtual time (at the first event at or after each tick): the whole cloud
  *   model, the VE constraints and the liveness bounds after the last fault healed
@@ -14,6 +15,7 @@ import { sToUs } from '../kernel/time.js';
 import { msToUs } from '../kernel/time.js';
 import { DVMS } from '../agent/scheduler-stack.js';
 import type { RunInstruments } from '../scenario/run-scenario.js';
+import type { StoreProbe } from '../scenario/probes/store-probe.js';
 import type { World } from '../scenario/build-world.js';
 import { cloudChecks, type CloudModelCheck } from './cloud-checks.js';
 import { type Check, InvariantBroken } from './invariant.js';
@@ -31,7 +33,7 @@ export interface MonitorOptions {
 export type CheckCounts = Record<string, number>;
 
 export function installMonitor(run: RunInstruments, options: MonitorOptions): CheckCounts {
-  const { sim, runtime, world, cloud, scenario } = run;
+  const { sim, runtime, world, cloud, scenario, store } = run;
   const counts: CheckCounts = {};
   const perEvent: Check[] = [];
   const perScan: Check[] = [];
@@ -40,6 +42,7 @@ export function installMonitor(run: RunInstruments, options: MonitorOptions): Ch
     perEvent.push(...checks.perEvent);
     perScan.push(...checks.perScan);
   }
+  if (store !== null) perEvent.push(storeHistory(store));
   const healUs = lastHealUs(world);
   if (Number.isFinite(healUs)) {
     const window = { healUs, livenessUs: sToUs(options.livenessS) };
@@ -73,6 +76,19 @@ export function installMonitor(run: RunInstruments, options: MonitorOptions): Ch
     for (let k = 0; k < perScan.length; k++) runCheck(perScan[k], nowUs);
   };
   return counts;
+}
+
+/** The store never loses an acknowledged quorum write within its tolerance: judged at each read's completion. */
+export function storeHistory(store: Pick<StoreProbe, 'readsJudged' | 'lostWrites'>): Check {
+  let judged = 0;
+  return {
+    name: 'store.acked_writes',
+    check() {
+      if (store.readsJudged === judged) return undefined;
+      judged = store.readsJudged;
+      return store.lostWrites.first;
+    },
+  };
 }
 
 /** When the last fault or churn step is over: Infinity when one never ends (no liveness then). */
