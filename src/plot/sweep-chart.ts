@@ -12,7 +12,8 @@ import { PlotInputError } from './errors.js';
 import { legendPart, seriesColour, seriesTextColour, type LegendEntry } from './legend.js';
 import { sweepMetrics, type AggregateRow, type SweepFolder } from './sweep-folder.js';
 import { composeSvg, partOf, plotDocument } from './svg.js';
-import { wrapClauses } from './text-width.js';
+import { noteOffsets } from './point-notes.js';
+import { textWidthPx, wrapClauses } from './text-width.js';
 import { chooseXScale, type XScale } from './x-scale.js';
 
 const WIDTH_PX = 760;
@@ -21,6 +22,9 @@ const HEIGHT_PX = 420;
 const DODGE_PX = 5;
 /** Up to this many swept values, the x ticks are the values themselves. */
 const TICKS_EXACT_MAX = 12;
+const NOTE_FONT_PX = 9;
+/** A note starts this far right of its point, px (clear of the dot and its error bar). */
+const NOTE_GAP_PX = 6;
 /** composeSvg's subtitle font size, px. */
 const SUBTITLE_FONT_PX = 11;
 
@@ -72,9 +76,10 @@ export function sweepSvg(sweep: SweepFolder, metric: string, param: string, opti
   if (nonPositive !== undefined) {
     throw new PlotInputError(join(sweep.dir, 'aggregate.csv'), `--x-scale log: ${param} takes the value ${nonPositive}, and a log axis needs values above 0 (use --x-scale linear)`);
   }
-  const marks = keys.flatMap((key, k) => {
+  const dodge = (series: string): number => (keys.indexOf(series) - (keys.length - 1) / 2) * DODGE_PX;
+  const marks = keys.flatMap((key) => {
     const mine = points.filter((p) => p.series === key);
-    const dx = (k - (keys.length - 1) / 2) * DODGE_PX;
+    const dx = dodge(key);
     const bars = mine.filter((p) => Number.isFinite(p.low) && Number.isFinite(p.high));
     return [
       Plot.line(mine, { x: 'x', y: 'mean', stroke: 'colour', strokeWidth: 1.5, dx }),
@@ -82,32 +87,28 @@ export function sweepSvg(sweep: SweepFolder, metric: string, param: string, opti
       Plot.dot(mine.filter((p) => p.shortfall === ''), { x: 'x', y: 'mean', fill: 'colour', r: 3.5, dx }),
       // Hollow: a mean over fewer runs than seeds.
       Plot.dot(mine.filter((p) => p.shortfall !== ''), { x: 'x', y: 'mean', fill: 'white', stroke: 'colour', strokeWidth: 1.5, r: 3.5, dx }),
-      // The note sits right of the point, below it where the line rises to the next point (above, it would cross the line).
-      ...[true, false].map((below) =>
-        Plot.text(
-          mine.filter((p, i) => p.shortfall !== '' && below === (i + 1 < mine.length && mine[i + 1].mean > p.mean)),
-          { x: 'x', y: 'mean', text: 'shortfall', fill: 'noteColour', textAnchor: 'start', dx: dx + 6, dy: below ? 10 : -8, fontSize: 9, stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' },
-        ),
-      ),
     ];
   });
   const xLabel = xScale === 'log' ? `${param} (log scale)` : param;
   const exactTicks = numeric && xValues.length <= TICKS_EXACT_MAX;
   // Plot's log axis blanks the labels of ticks d3 finds unround (64 among 4, 16, 64, 256): the swept values get an axis of their own.
   const ownAxis = xScale === 'log' && exactTicks;
-  const chart = Plot.plot({
-    document: plotDocument(),
-    width: WIDTH_PX,
-    height: HEIGHT_PX,
-    marginLeft: 60,
-    marginRight: 30,
-    x: numeric
-      ? { type: xScale as XScale, label: xLabel, grid: !ownAxis, inset: 20, ticks: exactTicks ? (xValues as number[]) : undefined, tickFormat: (v: number) => String(v) }
-      : { label: param, type: 'point', domain: xValues, inset: 20 },
-    y: { label: `${axisLabel(metric)}: mean, 95% CI`, grid: true, zero: true, nice: true },
-    color: { type: 'identity' },
-    marks: [...(ownAxis ? [Plot.gridX(xValues), Plot.axisX(xValues, { text: (v: number) => String(v), label: xLabel })] : []), ...marks],
-  }) as unknown as Element;
+  const render = (notes: readonly Plot.Markish[]): Plot.Plot & Element =>
+    Plot.plot({
+      document: plotDocument(),
+      width: WIDTH_PX,
+      height: HEIGHT_PX,
+      marginLeft: 60,
+      marginRight: 30,
+      x: numeric
+        ? { type: xScale as XScale, label: xLabel, grid: !ownAxis, inset: 20, ticks: exactTicks ? (xValues as number[]) : undefined, tickFormat: (v: number) => String(v) }
+        : { label: param, type: 'point', domain: xValues, inset: 20 },
+      y: { label: `${axisLabel(metric)}: mean, 95% CI`, grid: true, zero: true, nice: true },
+      color: { type: 'identity' },
+      marks: [...(ownAxis ? [Plot.gridX(xValues), Plot.axisX(xValues, { text: (v: number) => String(v), label: xLabel })] : []), ...marks, ...notes],
+    }) as unknown as Plot.Plot & Element;
+  const bare = render([]);
+  const chart = points.some((p) => p.shortfall !== '') ? render(shortfallNotes(points, bare, dodge)) : bare;
   const entries: LegendEntry[] = keys.map((key, k) => ({ label: key, colour: seriesColour(k), shape: 'dot' }));
   const seeds = sweep.seedCount > 0 ? `, ${sweep.seedCount} seeds per point` : '';
   const hollow = points.some((p) => p.shortfall !== '') ? '; hollow = mean of fewer runs (n beside it)' : '';
@@ -116,6 +117,33 @@ export function sweepSvg(sweep: SweepFolder, metric: string, param: string, opti
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legendPart(entries, WIDTH_PX), x: 0, y: HEIGHT_PX },
   ]);
+}
+
+/**
+ * "n=2 of 5 seeds" right of each point resting on fewer runs (and of the series dodged beside it), below it where its line rises to
+ * the next point (above, the note would cross the line), moved off the notes placed before it;
+ * positions in px from the chart drawn without notes (the notes change none of its scales).
+ */
+function shortfallNotes(points: readonly SweepPoint[], bare: Plot.Plot, dodge: (series: string) => number): Plot.Markish[] {
+  const x = bare.scale('x');
+  const y = bare.scale('y');
+  if (x === undefined || y === undefined) throw new Error('sweep chart: Plot gave no x or y scale');
+  const noted = points
+    // Right of the rightmost series at that x, so that no note covers another series' dot or bar.
+    .map((p, i) => ({ p, dx: Math.max(...points.map((q) => dodge(q.series))) + NOTE_GAP_PX, order: dodge(p.series), rises: points[i + 1]?.series === p.series && points[i + 1].mean > p.mean }))
+    .filter(({ p }) => p.shortfall !== '')
+    .sort((a, b) => compare(a.p.x, b.p.x) || a.order - b.order);
+  const offsets = noteOffsets(noted.map(({ p, dx, rises }) => ({ xPx: Number(x.apply(p.x)) + dx, yPx: Number(y.apply(p.mean)), widthPx: textWidthPx(p.shortfall, NOTE_FONT_PX), below: rises })));
+  const byShift = new Map<string, { dx: number; dy: number; notes: SweepPoint[] }>();
+  noted.forEach(({ p, dx }, i) => {
+    const key = `${dx}|${offsets[i]}`;
+    const shift = byShift.get(key) ?? { dx, dy: offsets[i], notes: [] };
+    shift.notes.push(p);
+    byShift.set(key, shift);
+  });
+  return [...byShift.values()].map(({ dx, dy, notes }) =>
+    Plot.text(notes, { x: 'x', y: 'mean', text: 'shortfall', fill: 'noteColour', textAnchor: 'start', dx, dy, fontSize: NOTE_FONT_PX, stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' }),
+  );
 }
 
 function compare(a: number | string, b: number | string): number {
