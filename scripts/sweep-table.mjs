@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Prints a Markdown table of a sweep's aggregate.csv (written by `luc sweep` or `luc sweep collect`):
-// one row per grid point, one column per metric named on the command line, "mean ± 95% CI half-width".
+// one row per grid point (n: its runs), one column per metric named on the command line, "mean ± 95% CI
+// half-width", with "(n=4)" where the metric rests on fewer of the point's runs.
 //   node scripts/sweep-table.mjs results/vmplaces-sweep cloud.resolve_s_mean cloud.violations ...
 // The file is read with csv-parse (the sibling of the csv-stringify that wrote it): a swept value
 // may hold commas and quotes (a JSON fault list, a protocol block), which a split on ',' breaks.
@@ -45,17 +46,21 @@ for (const cells of rows) {
   if (!points.has(key)) points.set(key, new Map());
   points.get(key).set(cells[at('metric')], cells);
 }
-const figure = (cells) => {
+// A metric absent from some runs of a point (no violation: no resolve time) rests on fewer runs
+// than the point's n (its most runs over all metrics): its cell says how many, "(n=4)".
+const figure = (cells, pointN) => {
   if (cells === undefined) return '-';
   const mean = Number(cells[at('mean')]);
   const low = cells[at('ci95_low')];
   const digits = Math.abs(mean) >= 100 ? 0 : Math.abs(mean) >= 10 ? 1 : 2;
-  return low === '' ? mean.toFixed(digits) : `${mean.toFixed(digits)} ± ${(mean - Number(low)).toFixed(digits)}`;
+  const n = Number(cells[at('n')]);
+  const text = low === '' ? mean.toFixed(digits) : `${mean.toFixed(digits)} ± ${(mean - Number(low)).toFixed(digits)}`;
+  return n < pointN ? `${text} (n=${n})` : text;
 };
 // A cell of a Markdown table cannot hold a bare '|'.
 const cell = (text) => String(text).replace(/\|/g, '\\|');
 process.stdout.write(`| ${[...params, 'n', ...metrics].map(cell).join(' | ')} |\n|${' --- |'.repeat(params.length + 1 + metrics.length)}\n`);
 for (const [key, byMetric] of points) {
-  const n = [...byMetric.values()][0][at('n')];
-  process.stdout.write(`| ${[...JSON.parse(key), n, ...metrics.map((m) => figure(byMetric.get(m)))].map(cell).join(' | ')} |\n`);
+  const n = Math.max(...[...byMetric.values()].map((cells) => Number(cells[at('n')])));
+  process.stdout.write(`| ${[...JSON.parse(key), n, ...metrics.map((m) => figure(byMetric.get(m), n))].map(cell).join(' | ')} |\n`);
 }

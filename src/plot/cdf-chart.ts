@@ -4,7 +4,7 @@ import * as Plot from '@observablehq/plot';
 import { PlotInputError } from './errors.js';
 import { legendPart, seriesColour, type LegendEntry } from './legend.js';
 import type { RunFolder } from './run-folder.js';
-import type { RunGroup } from './run-groups.js';
+import { commonSeed, runsWord, type RunGroup } from './run-groups.js';
 import { composeSvg, partOf, plotDocument } from './svg.js';
 
 const WIDTH_PX = 760;
@@ -53,7 +53,7 @@ export function cdfSvg(groups: readonly RunGroup[], metric: string): string {
     ],
   }) as unknown as Element;
   const entries: LegendEntry[] = groups.map((group, g) => ({
-    label: group.runs.length === 1 ? `${group.label} (seed ${group.runs[0].seed})` : `${group.label} (${group.runs.length} seeds, one curve each)`,
+    label: group.runs.length === 1 ? group.label : `${group.label} (${runsWord(group)}, one curve each)`,
     colour: seriesColour(g),
     shape: 'line',
   }));
@@ -61,7 +61,7 @@ export function cdfSvg(groups: readonly RunGroup[], metric: string): string {
   const nodes = groups[0]?.runs[0] === undefined ? 0 : nodeValuesOf(groups[0].runs[0], metric).length;
   return composeSvg(
     `CDF of ${metric}`,
-    `${runCount} run${runCount === 1 ? '' : 's'}, ${nodes} nodes in the first; dashed = median node`,
+    `${runCount} run${runCount === 1 ? '' : 's'}${commonSeed(groups.flatMap((g) => g.runs))}, ${nodes} nodes in the first; dashed = median node`,
     [
       { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
       { part: legendPart(entries, WIDTH_PX), x: 0, y: HEIGHT_PX },

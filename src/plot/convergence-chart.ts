@@ -7,14 +7,20 @@
 import * as Plot from '@observablehq/plot';
 import { axisLabel, chartTitle, isCumulative, kindNote } from '../metrics/metric-info.js';
 import { mean } from '../metrics/stats.js';
-import { faultWindows, type FaultWindow } from './fault-windows.js';
+import { faultLabelMarks, placeFaultLabels } from './fault-labels.js';
+import { faultWindows } from './fault-windows.js';
 import { legendPart, seriesColour, type LegendEntry } from './legend.js';
 import { seriesOf, type MetricPoint } from './run-folder.js';
-import type { RunGroup } from './run-groups.js';
+import { commonSeed, runsWord, type RunGroup } from './run-groups.js';
 import { composeSvg, partOf, plotDocument } from './svg.js';
+import { wrapClauses } from './text-width.js';
 
 const WIDTH_PX = 760;
 const HEIGHT_PX = 420;
+const MARGIN_LEFT_PX = 60;
+const MARGIN_RIGHT_PX = 20;
+/** composeSvg's subtitle font size, px. */
+const SUBTITLE_FONT_PX = 11;
 
 interface LinePoint {
   readonly key: string;
@@ -58,40 +64,44 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
     }
   });
   const runs = groups.flatMap((g) => g.runs);
-  const windows = faultWindows(runs);
+  const windows = faultWindows(groups);
   const xMax = Math.max(0, ...runs.map((run) => Number(run.scenario.durationS)).filter(Number.isFinite), ...lines.map((p) => p.timeS));
+  const labels = placeFaultLabels(windows, groups, { xMax, leftPx: MARGIN_LEFT_PX, rightPx: WIDTH_PX - MARGIN_RIGHT_PX });
   const chart = Plot.plot({
     document: plotDocument(),
     width: WIDTH_PX,
     height: HEIGHT_PX,
-    marginLeft: 60,
-    marginRight: 20,
+    marginLeft: MARGIN_LEFT_PX,
+    marginRight: MARGIN_RIGHT_PX,
     x: { label: time.label, grid: true, domain: [0, xMax] },
-    // Room above the curves for the fault labels' two lanes.
-    y: { label: axisLabel(metric), grid: true, zero: true, insetTop: windows.length > 0 ? 30 : 0 },
+    // Room above the curves for the fault labels' lanes.
+    y: { label: axisLabel(metric), grid: true, zero: true, insetTop: labels.insetTopPx },
     color: { type: 'identity' },
     marks: [
-      Plot.rectX(windows, { x1: 'startS', x2: 'endS', fill: '#000', fillOpacity: 0.06 }),
+      Plot.rectX(windows, { x1: 'startS', x2: 'endS', fill: (w: (typeof windows)[number]) => (w.group === null ? '#000' : seriesColour(w.group)), fillOpacity: (w: (typeof windows)[number]) => (w.group === null ? 0.06 : 0.1) }),
       Plot.areaY(bands, { x: 'timeS', y1: 'min', y2: 'max', z: 'key', fill: 'colour', fillOpacity: 0.22 }),
       Plot.line(lines, { x: 'timeS', y: 'value', z: 'key', stroke: 'colour', strokeWidth: 2 }),
-      ...faultLabelMarks(windows, xMax),
+      ...faultLabelMarks(labels.placed),
     ],
   }) as unknown as Element;
   const entries: LegendEntry[] = groups.map((group, g) => ({
-    label: group.runs.length === 1 ? `${group.label} (seed ${group.runs[0].seed})` : `${group.label} (mean of ${group.runs.length} seeds)`,
+    label: group.runs.length === 1 ? group.label : `${group.label} (mean of ${runsWord(group)})`,
     colour: seriesColour(g),
     shape: 'line',
   }));
   const legend = legendPart(entries, WIDTH_PX);
   const banded = groups.some((g) => g.runs.length > 1);
   const note = kindNote(metric);
+  const attributed = windows.some((w) => w.group !== null);
   const subtitle = [
-    `${runs.length} run${runs.length === 1 ? '' : 's'} over virtual time`,
+    `${runs.length} run${runs.length === 1 ? '' : 's'} over virtual time${commonSeed(runs)}`,
     ...(note === '' ? [] : [note]),
     ...(banded ? ['band = min–max across seeds, line = their mean'] : []),
-    ...(windows.length > 0 ? ['shaded = fault windows'] : []),
+    ...(windows.length > 0 ? [attributed ? 'shaded = fault windows (grey: every run; coloured: that run only)' : 'shaded = fault windows'] : []),
+    ...(labels.omitted > 0 ? [`${labels.omitted} fault label${labels.omitted === 1 ? '' : 's'} left out for room`] : []),
   ].join('; ');
-  return composeSvg(time === VIRTUAL_TIME ? chartTitle(metric) : `${chartTitle(metric)} (over ${time.title})`, subtitle, [
+  const wrapped = wrapClauses(subtitle, WIDTH_PX - 20, SUBTITLE_FONT_PX);
+  return composeSvg(time === VIRTUAL_TIME ? chartTitle(metric) : `${chartTitle(metric)} (over ${time.title})`, wrapped, [
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legend, x: 0, y: HEIGHT_PX },
   ]);
@@ -128,32 +138,15 @@ function learningSvg(groups: readonly RunGroup[], metric: string, xMetric: strin
     marks: [Plot.line(points, { x: 'x', y: 'y', z: 'key', stroke: 'colour', strokeWidth: 2 }), Plot.dot(points, { x: 'x', y: 'y', fill: 'colour', r: 2 })],
   }) as unknown as Element;
   const entries: LegendEntry[] = groups.map((group, g) => ({
-    label: group.runs.length === 1 ? `${group.label} (seed ${group.runs[0].seed})` : `${group.label} (${group.runs.length} seeds, one line each)`,
+    label: group.runs.length === 1 ? group.label : `${group.label} (${runsWord(group)}, one line each)`,
     colour: seriesColour(g),
     shape: 'line',
   }));
   const runs = groups.flatMap((g) => g.runs);
-  return composeSvg(`${metric} against ${xMetric}`, `${chartTitle(metric)}; ${runs.length} run${runs.length === 1 ? '' : 's'}; one point per metric interval`, [
+  return composeSvg(`${metric} against ${xMetric}`, `${chartTitle(metric)}; ${runs.length} run${runs.length === 1 ? '' : 's'}${commonSeed(runs)}; one point per metric interval`, [
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legendPart(entries, WIDTH_PX), x: 0, y: HEIGHT_PX },
   ]);
-}
-
-/**
- * Fault labels at the top of their windows, in two lanes (windows in start order alternate) so
- * neighbours do not overlap; a window starting past 70% of the axis has its label end at its
- * end, inside the chart; a white halo keeps a label readable over a curve.
- */
-function faultLabelMarks(windows: readonly FaultWindow[], xMax: number): Plot.Markish[] {
-  const placed = [...windows].sort((a, b) => a.startS - b.startS || a.label.localeCompare(b.label)).map((w, i) => ({ ...w, lane: i % 2, late: w.startS > 0.7 * xMax }));
-  return [0, 1].flatMap((lane) =>
-    [false, true].map((late) =>
-      Plot.text(
-        placed.filter((w) => w.lane === lane && w.late === late),
-        { x: late ? 'endS' : 'startS', frameAnchor: 'top', text: 'label', textAnchor: late ? 'end' : 'start', dx: late ? -3 : 3, dy: 4 + 13 * lane, fill: '#555', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke' },
-      ),
-    ),
-  );
 }
 
 /**

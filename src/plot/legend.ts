@@ -1,12 +1,23 @@
 /** A fixed categorical palette and a swatch legend drawn with Plot, as a standalone SVG part. */
 import * as Plot from '@observablehq/plot';
 import { partOf, plotDocument, type SvgPart } from './svg.js';
+import { textWidthPx } from './text-width.js';
 
 /** Observable 10: series colours in order, repeated beyond ten. */
 const PALETTE = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5', '#9c6b4e', '#9498a0'] as const;
 
 export function seriesColour(index: number): string {
   return PALETTE[index % PALETTE.length];
+}
+
+/** Share of black mixed into a series colour for text, readable on white (the yellow is not). */
+const TEXT_DARKENING = 0.35;
+
+/** The series colour, darkened for text drawn in it. */
+export function seriesTextColour(index: number): string {
+  const rgb = Number.parseInt(seriesColour(index).slice(1), 16);
+  const channel = (shift: number): string => Math.round(((rgb >> shift) & 0xff) * (1 - TEXT_DARKENING)).toString(16).padStart(2, '0');
+  return `#${channel(16)}${channel(8)}${channel(0)}`;
 }
 
 export interface LegendEntry {
@@ -20,14 +31,13 @@ export interface LegendEntry {
 
 const ROW_HEIGHT_PX = 16;
 const COLUMN_WIDTH_MIN_PX = 180;
-/** Width of a character at font size 11, px (a generous estimate). */
-const CHAR_WIDTH_PX = 6.4;
+const FONT_SIZE_PX = 11;
 const SWATCH_PX = 18;
 
 /** Entries in as many equal columns as the longest label lets fit in `width` px; rows flow left to right. */
 export function legendPart(entries: readonly LegendEntry[], width: number): SvgPart {
-  const longest = Math.max(0, ...entries.map((e) => e.label.length));
-  const columnWidth = Math.max(COLUMN_WIDTH_MIN_PX, SWATCH_PX + 6 + longest * CHAR_WIDTH_PX + 24);
+  const longest = Math.max(0, ...entries.map((e) => textWidthPx(e.label, FONT_SIZE_PX)));
+  const columnWidth = Math.max(COLUMN_WIDTH_MIN_PX, SWATCH_PX + 6 + longest + 24);
   const columns = Math.max(1, Math.floor((width - 10) / columnWidth));
   const placed = entries.map((entry, i) => ({
     ...entry,
@@ -63,7 +73,7 @@ export function legendPart(entries: readonly LegendEntry[], width: number): SvgP
         placed.filter((e) => e.shape === 'dot'),
         { x: (e: (typeof placed)[number]) => e.x + SWATCH_PX / 2, y: 'y', fill: 'colour', r: 4 },
       ),
-      Plot.text(placed, { x: (e: (typeof placed)[number]) => e.x + SWATCH_PX + 6, y: 'y', text: 'label', textAnchor: 'start', fontSize: 11 }),
+      Plot.text(placed, { x: (e: (typeof placed)[number]) => e.x + SWATCH_PX + 6, y: 'y', text: 'label', textAnchor: 'start', fontSize: FONT_SIZE_PX }),
     ],
   }) as unknown as Element;
   return partOf(svg, width, height);

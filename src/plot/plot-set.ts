@@ -11,6 +11,7 @@ import { isRunFolder, readRunFolder, seriesOf, type RunFolder } from './run-fold
 import { groupRuns } from './run-groups.js';
 import { sweepSvg } from './sweep-chart.js';
 import { isSweepFolder, readSweepFolder, sweepRunFolders, sweepMetrics, type SweepFolder } from './sweep-folder.js';
+import type { XScale } from './x-scale.js';
 
 export interface ChartSpec {
   readonly metric: string;
@@ -59,43 +60,63 @@ export interface PlotFile {
   readonly svg: string;
 }
 
+export interface PlotOptions {
+  /** One legend label per input, in order (`--label`); absent = labels from what differs. */
+  readonly labels?: readonly string[];
+  /** The x scale of sweep charts (`--x-scale`); absent = chosen from the swept values. */
+  readonly xScale?: XScale;
+}
+
 /**
  * The charts for `inputs` (results or sweep folders); `metrics` empty = the defaults; `xMetric`
  * draws each asked-for metric of runs against that cumulative count rather than time.
  */
-export function plotFiles(inputs: readonly string[], metrics: readonly string[], xMetric?: string): PlotFile[] {
+export function plotFiles(inputs: readonly string[], metrics: readonly string[], xMetric?: string, options: PlotOptions = {}): PlotFile[] {
+  if (options.labels !== undefined && options.labels.length !== inputs.length) {
+    throw new Error(`plotFiles: ${options.labels.length} labels for ${inputs.length} inputs`);
+  }
   const runs: RunFolder[] = [];
-  const sweeps: SweepFolder[] = [];
+  const runLabels: string[] = [];
+  const sweeps: { sweep: SweepFolder; label?: string }[] = [];
   const seen = new Set<string>();
-  for (const input of inputs) {
+  inputs.forEach((input, i) => {
     const key = resolve(input);
-    if (seen.has(key)) continue;
+    if (seen.has(key)) return;
     seen.add(key);
+    const label = options.labels?.[i];
     if (!existsSync(input)) throw new PlotInputError(input, 'no such folder');
     if (!statSync(input).isDirectory()) throw new PlotInputError(input, 'expected a results folder (from `luc run`) or a sweep folder, found a file');
+    const added: RunFolder[] = [];
     if (isSweepFolder(input)) {
       const sweep = readSweepFolder(input);
       // A seeds-only sweep has no parameter to plot against: show its runs, a band across seeds.
-      if (sweep.params.length === 0) runs.push(...sweepRunFolders(input).map(readRunFolder));
-      else sweeps.push(sweep);
+      if (sweep.params.length === 0) added.push(...sweepRunFolders(input).map(readRunFolder));
+      else sweeps.push({ sweep, label });
     }
-    else if (isRunFolder(input)) runs.push(readRunFolder(input));
+    else if (isRunFolder(input)) added.push(readRunFolder(input));
     else throw new PlotInputError(input, 'not a results folder (no metrics.csv) nor a sweep folder (no sweep.json)');
+    runs.push(...added);
+    if (label !== undefined) runLabels.push(...added.map(() => label));
+  });
+  if (options.xScale !== undefined && sweeps.length === 0) {
+    throw new PlotInputError('--x-scale', `sets the x axis of sweep charts, and no sweep folder with swept parameters is given (${inputs.join(', ')})`);
   }
   const files: PlotFile[] = [];
-  if (runs.length > 0) files.push(...runPlots(runs, metrics, xMetric));
-  for (const sweep of sweeps) {
+  if (runs.length > 0) files.push(...runPlots(runs, metrics, xMetric, options.labels === undefined ? undefined : runLabels));
+  for (const { sweep, label } of sweeps) {
     const prefix = sweeps.length > 1 ? `${safeName(basename(resolve(sweep.dir)))}-` : '';
     const chosen = metrics.length > 0 ? metrics : defaultMetrics((m) => sweepMetrics(sweep).includes(m), false).map((c) => c.metric);
     for (const metric of chosen) {
-      for (const param of sweep.params) files.push({ name: `${prefix}sweep-${safeName(metric)}-vs-${safeName(param)}.svg`, svg: sweepSvg(sweep, metric, param) });
+      for (const param of sweep.params) {
+        files.push({ name: `${prefix}sweep-${safeName(metric)}-vs-${safeName(param)}.svg`, svg: sweepSvg(sweep, metric, param, { xScale: options.xScale, label }) });
+      }
     }
   }
   return files;
 }
 
-function runPlots(runs: readonly RunFolder[], metrics: readonly string[], xMetric: string | undefined): PlotFile[] {
-  const groups = groupRuns(runs);
+function runPlots(runs: readonly RunFolder[], metrics: readonly string[], xMetric: string | undefined, labels: readonly string[] | undefined): PlotFile[] {
+  const groups = groupRuns(runs, labels);
   const files: PlotFile[] = [];
   const global = (metric: string): boolean => runs.every((run) => run.series.has(metric));
   const perNode = (metric: string): boolean => runs.every((run) => run.nodeValues.has(metric));

@@ -13,7 +13,7 @@ function sweepTable(args: readonly string[]): { status: number; stdout: string; 
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-const summary = (mean: number, half: number) => ({ n: 3, mean, sd: 1, min: mean - 1, max: mean + 1, ci95Low: mean - half, ci95High: mean + half });
+const summary = (mean: number, half: number, n = 3) => ({ n, mean, sd: 1, min: mean - 1, max: mean + 1, ci95Low: mean - half, ci95High: mean + half });
 
 describe('scripts/sweep-table.mjs', () => {
   let dir = '';
@@ -26,6 +26,9 @@ describe('scripts/sweep-table.mjs', () => {
         { params: { faults: [], 'scheduler.kind': 'dvms' }, metric: 'cloud.violations', summary: summary(2.2, 2.83) },
         { params: { faults: [], 'scheduler.kind': 'dvms' }, metric: 'cloud.resolve_s_mean', summary: summary(11.5, 3) },
         { params: { faults: crash, 'scheduler.kind': 'dvms' }, metric: 'cloud.violations', summary: summary(9.2, 3.56) },
+        // No violation in one run of this point: its resolve time rests on 2 runs of 3.
+        { params: { faults: [], 'scheduler.kind': 'central' }, metric: 'cloud.resolve_s_mean', summary: summary(19.8, 15.8, 2) },
+        { params: { faults: [], 'scheduler.kind': 'central' }, metric: 'cloud.violations', summary: summary(1.8, 1.84) },
       ],
     );
     mkdirSync(join(dir, 'sweep'));
@@ -33,7 +36,7 @@ describe('scripts/sweep-table.mjs', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reads swept values holding commas and quotes (JSON fault lists) as one cell each, with csv-parse', () => {
+  it('reads swept values holding commas and quotes (JSON fault lists) as one cell each, with csv-parse, and marks a metric resting on fewer of the point\'s runs (n=2)', () => {
     const r = sweepTable([join(dir, 'sweep'), 'cloud.violations', 'cloud.resolve_s_mean']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
@@ -41,6 +44,7 @@ describe('scripts/sweep-table.mjs', () => {
       '| --- | --- | --- | --- | --- |',
       '| [] | dvms | 3 | 2.20 ± 2.83 | 11.5 ± 3.0 |',
       '| [{"kind":"pop-crash","atS":300,"pop":"Paris, FR"}] | dvms | 3 | 9.20 ± 3.56 | - |',
+      '| [] | central | 3 | 1.80 ± 1.84 | 19.8 ± 15.8 (n=2) |',
       '',
     ]);
   });

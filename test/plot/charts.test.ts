@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plotFiles } from '../../src/plot/plot-set.js';
 import { readRunFolder } from '../../src/plot/run-folder.js';
 import { PlotInputError } from '../../src/plot/errors.js';
-import { linePaths, makeRun, makeSweep, vertexCount } from './fixtures.js';
+import { legendLabels, linePaths, makeGeometricSweep, makeRun, makeSweep, vertexCount, xTicks } from './fixtures.js';
 
 describe('plot charts', () => {
   let dir = '';
@@ -44,8 +44,9 @@ describe('plot charts', () => {
     for (const d of lines) expect(vertexCount(d)).toBe(7);
     expect(svg).toContain('virtual time (s)');
     expect(svg).toContain('vivaldi.median_rel_error');
-    expect(svg).toContain('protocols.vivaldi.dimensions=2 (seed 1)');
-    expect(svg).toContain('protocols.vivaldi.dimensions=3 (seed 1)');
+    // Both runs have seed 1: the subtitle says so once, the legend names what differs only.
+    expect(legendLabels(svg)).toEqual(['protocols.vivaldi.dimensions=2', 'protocols.vivaldi.dimensions=3']);
+    expect(svg).toContain('2 runs over virtual time, seed 1');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
   });
 
@@ -54,7 +55,7 @@ describe('plot charts', () => {
     expect(linePaths(svg)).toHaveLength(2); // the mean of seeds 1-2, and the 3-dimension run
     const areas = [...svg.matchAll(/<g [^>]*aria-label="area"[^>]*>(.*?)<\/g>/gs)].flatMap((m) => [...m[1].matchAll(/<path /g)]);
     expect(areas).toHaveLength(1);
-    expect(svg).toContain('mean of 2 seeds');
+    expect(legendLabels(svg)).toEqual(['protocols.vivaldi.dimensions=2 (mean of 2 seeds)', 'protocols.vivaldi.dimensions=3, seed 1']);
     expect(svg).toContain('band = min–max across seeds');
   });
 
@@ -87,6 +88,55 @@ describe('plot charts', () => {
     expect(svg).toContain('protocols.vivaldi.dimensions');
     expect(svg).toContain('mean, 95% CI');
     expect(plotFiles([sweep], ['messages.sent']).map((f) => f.name)).toContain('sweep-messages.sent-vs-protocols.vivaldi.dimensions.svg');
+  });
+
+  it('labels each results argument with the --label given, and groups the runs of one label', () => {
+    const files = plotFiles([seed1, seed2, dims3], [], undefined, { labels: ['baseline', 'baseline', '3-D'] });
+    const svg = files.find((f) => f.name === 'convergence-vivaldi.median_rel_error.svg')?.svg ?? '';
+    expect(legendLabels(svg)).toEqual(['baseline (mean of 2 seeds)', '3-D']);
+    expect(linePaths(svg)).toHaveLength(2);
+    const cdf = files.find((f) => f.name === 'cdf-vivaldi.node_median_rel_error.svg')?.svg ?? '';
+    expect(legendLabels(cdf)).toEqual(['baseline (2 seeds, one curve each)', '3-D']);
+  });
+
+  it('draws a geometric sweep on a log x axis: 4, 16, 64, 256 hosts per PoP equally spaced', () => {
+    const geometric = makeGeometricSweep(join(dir, 'geometric'));
+    const svg = svgOf([geometric], 'sweep-cloud.resolve_s_mean-vs-hosts.perPop.count.svg');
+    expect(svg).toContain('hosts.perPop.count (log scale)');
+    const ticks = xTicks(svg);
+    expect([...ticks.keys()]).toEqual(['4', '16', '64', '256']);
+    const px = [...ticks.values()];
+    const steps = px.slice(1).map((x, i) => x - px[i]);
+    for (const step of steps) expect(step).toBeCloseTo(steps[0], 6);
+    // The linear sweep of 2, 3, 5 dimensions keeps distances proportional to the values.
+    const linear = svgOf([sweep], 'sweep-vivaldi.median_rel_error-vs-protocols.vivaldi.dimensions.svg');
+    expect(linear).not.toContain('log scale');
+    const [two, three, five] = [...xTicks(linear).values()];
+    expect((five - three) / (three - two)).toBeCloseTo(2, 6);
+    // Asked for: linear for the geometric one, log for the other.
+    expect(plotFiles([geometric], [], undefined, { xScale: 'linear' })[0].svg).not.toContain('log scale');
+    expect(plotFiles([sweep], [], undefined, { xScale: 'log' })[0].svg).toContain('protocols.vivaldi.dimensions (log scale)');
+  });
+
+  it('refuses a log x axis for a swept value of 0, naming the file, the parameter and the value', () => {
+    const withZero = makeGeometricSweep(join(dir, 'with-zero'), true);
+    expect(plotFiles([withZero], []).map((f) => f.svg)[0]).not.toContain('log scale'); // 0 is not geometric: linear by default
+    expect(() => plotFiles([withZero], [], undefined, { xScale: 'log' })).toThrow(
+      `${join(withZero, 'aggregate.csv')}: --x-scale log: hosts.perPop.count takes the value 0, and a log axis needs values above 0`,
+    );
+    expect(() => plotFiles([seed1], [], undefined, { xScale: 'log' })).toThrow('--x-scale: sets the x axis of sweep charts, and no sweep folder');
+  });
+
+  it('draws a point resting on fewer runs than seeds hollow, with n beside it', () => {
+    const svg = svgOf([makeGeometricSweep(join(dir, 'partial'))], 'sweep-cloud.resolve_s_mean-vs-hosts.perPop.count.svg');
+    const chart = svg.slice(0, svg.lastIndexOf('<svg x=')); // the legend's dots left out
+    const dots = (hollow: boolean): number =>
+      [...chart.matchAll(/<g ([^>]*)aria-label="dot"[^>]*>(.*?)<\/g>/gs)].filter((m) => m[1].includes('fill="white"') === hollow).flatMap((m) => [...m[2].matchAll(/<circle /g)]).length;
+    expect(dots(true)).toBe(2);
+    expect(svg).toContain('>n=2 of 5 seeds<');
+    expect(svg).toContain('>n=4 of 5 seeds<');
+    expect(svg).toContain('hollow = mean of fewer runs (n beside it)');
+    expect(dots(false)).toBe(6); // 4 counts x 2 schedulers, less the 2 hollow
   });
 
   it('draws a learning curve: a metric against a cumulative count at the same sampling times, and names a missing count', () => {

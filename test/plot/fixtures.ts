@@ -45,6 +45,37 @@ export function makeSweep(dir: string): string {
   return dir;
 }
 
+/**
+ * A sweep of hosts.perPop.count {4, 16, 64, 256} (geometric) x scheduler.kind {dvms, central},
+ * 5 seeds, where cloud.resolve_s_mean is absent from some runs: n = 2 at 4 hosts per PoP under
+ * DVMS, 4 at 16 under central. `zero` adds a point at 0 hosts per PoP.
+ */
+export function makeGeometricSweep(dir: string, zero = false): string {
+  mkdirSync(dir, { recursive: true });
+  const counts = zero ? [0, 4, 16, 64, 256] : [4, 16, 64, 256];
+  const kinds = ['dvms', 'central'];
+  const sweep = {
+    scenario: 'scenarios/vmplaces-sweep.yaml',
+    params: [
+      { path: 'hosts.perPop.count', values: counts },
+      { path: 'scheduler.kind', values: kinds },
+    ],
+    seeds: [1, 2, 3, 4, 5],
+    points: counts.flatMap((c) => kinds.map((k) => ({ id: `c${c}-${k}`, params: { 'hosts.perPop.count': c, 'scheduler.kind': k } }))),
+  };
+  writeFileSync(join(dir, 'sweep.json'), JSON.stringify(sweep, null, 2));
+  const lines = ['hosts.perPop.count,scheduler.kind,metric,n,mean,sd,min,max,ci95_low,ci95_high'];
+  for (const c of counts) {
+    for (const k of kinds) {
+      const n = c === 4 && k === 'dvms' ? 2 : c === 16 && k === 'central' ? 4 : 5;
+      const mean = k === 'dvms' ? 10 + Math.log2(c + 1) : 20 + 2 * Math.log2(c + 1);
+      lines.push(`${c},${k},cloud.resolve_s_mean,${n},${mean},1,${mean - 1.5},${mean + 1.5},${mean - 1.2},${mean + 1.2}`);
+    }
+  }
+  writeFileSync(join(dir, 'aggregate.csv'), lines.join('\n') + '\n');
+  return dir;
+}
+
 /** Attributes of an element's opening tag, e.g. attributesOf('<circle r="3" cx="1">'). */
 export function attributesOf(tag: string): Record<string, string> {
   return Object.fromEntries([...tag.matchAll(/([\w:-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
@@ -59,6 +90,19 @@ export function linePaths(svg: string): string[] {
 /** Number of vertices of a path made of M/L commands. */
 export function vertexCount(d: string): number {
   return (d.match(/[ML]/g) ?? []).length;
+}
+
+/** The x positions of the x axis' tick labels of a chart: label text -> px. */
+export function xTicks(svg: string): Map<string, number> {
+  const group = /<g [^>]*aria-label="x-axis tick label"[^>]*>(.*?)<\/g>/s.exec(svg)?.[1] ?? '';
+  return new Map([...group.matchAll(/<text transform="translate\(([\d.]+),[\d.]+\)"[^>]*>([^<]*)<\/text>/g)].map((m) => [m[2], Number(m[1])]));
+}
+
+/** The texts of the legend (the last part of a chart, font size 11), in order. */
+export function legendLabels(svg: string): string[] {
+  const legend = svg.slice(svg.lastIndexOf('<svg x='));
+  const group = /<g font-size="11"[^>]*aria-label="text"[^>]*>(.*?)<\/g>/s.exec(legend)?.[1] ?? '';
+  return [...group.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
 }
 
 /** Every circle with a <title>: title text -> its attributes. */

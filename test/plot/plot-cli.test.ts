@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDefaultPlots } from '../../src/cli/plot-command.js';
 import { UsageError } from '../../src/cli/exit-codes.js';
 import { luc } from '../cli/run-cli.js';
-import { RENATER_GRAPHML, RENATER_SCENARIO, makeRun, makeSweep } from './fixtures.js';
+import { RENATER_GRAPHML, RENATER_SCENARIO, legendLabels, makeGeometricSweep, makeRun, makeSweep } from './fixtures.js';
 
 describe('luc plot and luc map (end to end)', () => {
   let dir = '';
@@ -54,6 +54,51 @@ describe('luc plot and luc map (end to end)', () => {
     expect(metric.status).toBe(2);
     expect(metric.stderr).toContain(`${join(run, 'metrics.csv')}: no global metric 'vivaldi.typo' (metrics here:`);
     expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+
+  it('labels runs with --label, one per RESULTS argument, and exits 2 naming the option and both counts otherwise', () => {
+    const dims3 = makeRun(join(dir, 'dims-3'), 2, ['protocols.vivaldi.dimensions=3']);
+    const out = join(dir, 'labelled');
+    const labelled = luc(['plot', run, dims3, '--label', '2-D', '--label', '3-D', '--metric', 'vivaldi.median_rel_error', '--out', out]);
+    expect(labelled.status, labelled.stderr).toBe(0);
+    expect(legendLabels(readFileSync(join(out, 'convergence-vivaldi.median_rel_error.svg'), 'utf8'))).toEqual(['2-D', '3-D']);
+    // Without --label: what differs, the dimensions and the seed.
+    const derived = luc(['plot', run, dims3, '--metric', 'vivaldi.median_rel_error', '--out', join(dir, 'derived')]);
+    expect(derived.status, derived.stderr).toBe(0);
+    expect(legendLabels(readFileSync(join(dir, 'derived', 'convergence-vivaldi.median_rel_error.svg'), 'utf8'))).toEqual([
+      'protocols.vivaldi.dimensions=2, seed 1',
+      'protocols.vivaldi.dimensions=3, seed 2',
+    ]);
+    const short = luc(['plot', run, dims3, '--label', 'only one', '--out', join(dir, 'x')]);
+    expect(short.status).toBe(2);
+    expect(short.stderr).toBe('error: --label: given 1 time for 2 RESULTS arguments; expected one label per argument, in order\n');
+    const blank = luc(['plot', run, '--label', ' ', '--out', join(dir, 'x')]);
+    expect(blank.status).toBe(2);
+    expect(blank.stderr).toBe('error: --label: label 1 is empty; expected a name for the legend\n');
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+
+  it('draws a geometric sweep on a log x axis by default, takes --x-scale, and exits 2 on a bad scale or a log axis through 0', () => {
+    const geometric = makeGeometricSweep(join(dir, 'geometric'));
+    const chart = join(geometric, 'sweep-cloud.resolve_s_mean-vs-hosts.perPop.count.svg');
+    const first = luc(['plot', geometric]);
+    expect(first.status, first.stderr).toBe(0);
+    const svg = readFileSync(chart, 'utf8');
+    expect(svg).toContain('hosts.perPop.count (log scale)');
+    expect(svg).toContain('n=2 of 5 seeds');
+    expect(luc(['plot', geometric]).status).toBe(0);
+    expect(readFileSync(chart, 'utf8')).toBe(svg);
+    expect(luc(['plot', geometric, '--x-scale', 'linear']).status).toBe(0);
+    expect(readFileSync(chart, 'utf8')).not.toContain('log scale');
+    const bad = luc(['plot', geometric, '--x-scale', 'cubic']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe("error: --x-scale: expected one of log, linear, found 'cubic'\n");
+    const withZero = makeGeometricSweep(join(dir, 'with-zero'), true);
+    const zero = luc(['plot', withZero, '--x-scale', 'log']);
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toBe(
+      `error: ${join(withZero, 'aggregate.csv')}: --x-scale log: hosts.perPop.count takes the value 0, and a log axis needs values above 0 (use --x-scale linear)\n`,
+    );
   });
 
   it('maps a GraphML file and a results folder', () => {
