@@ -67,6 +67,9 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
   const windows = faultWindows(groups);
   const xMax = Math.max(0, ...runs.map((run) => Number(run.scenario.durationS)).filter(Number.isFinite), ...lines.map((p) => p.timeS));
   const labels = placeFaultLabels(windows, groups, { xMax, leftPx: MARGIN_LEFT_PX, rightPx: WIDTH_PX - MARGIN_RIGHT_PX });
+  // A count known at each sample changed somewhere since the one before: drawn as a step at the
+  // sample that saw it, not as a ramp that would date a crash's losses before the crash.
+  const curve = isCumulative(metric) ? 'step-after' : 'linear';
   const chart = Plot.plot({
     document: plotDocument(),
     width: WIDTH_PX,
@@ -79,8 +82,8 @@ export function convergenceSvg(groups: readonly RunGroup[], metric: string, xMet
     color: { type: 'identity' },
     marks: [
       Plot.rectX(windows, { x1: 'startS', x2: 'endS', fill: (w: (typeof windows)[number]) => (w.group === null ? '#000' : seriesColour(w.group)), fillOpacity: (w: (typeof windows)[number]) => (w.group === null ? 0.06 : 0.1) }),
-      Plot.areaY(bands, { x: 'timeS', y1: 'min', y2: 'max', z: 'key', fill: 'colour', fillOpacity: 0.22 }),
-      Plot.line(lines, { x: 'timeS', y: 'value', z: 'key', stroke: 'colour', strokeWidth: 2 }),
+      Plot.areaY(bands, { x: 'timeS', y1: 'min', y2: 'max', z: 'key', fill: 'colour', fillOpacity: 0.22, curve }),
+      Plot.line(lines, { x: 'timeS', y: 'value', z: 'key', stroke: 'colour', strokeWidth: 2, curve }),
       ...faultLabelMarks(labels.placed),
     ],
   }) as unknown as Element;
