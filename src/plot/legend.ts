@@ -23,8 +23,8 @@ export function seriesTextColour(index: number): string {
 export interface LegendEntry {
   readonly label: string;
   readonly colour: string;
-  /** 'line' for a line swatch, 'dot' for a point, 'dash' for a dashed line. */
-  readonly shape: 'line' | 'dot' | 'dash';
+  /** 'line' for a line swatch, 'dot' for a point, 'dash' for a dashed line, 'ring' for a dashed circle. */
+  readonly shape: 'line' | 'dot' | 'dash' | 'ring';
   /** Stroke width of a line swatch, px. */
   readonly widthPx?: number;
 }
@@ -45,7 +45,7 @@ export function legendPart(entries: readonly LegendEntry[], width: number): SvgP
     y: 8 + Math.floor(i / columns) * ROW_HEIGHT_PX,
   }));
   const height = 8 + Math.ceil(entries.length / columns) * ROW_HEIGHT_PX;
-  const lines = placed.filter((e) => e.shape !== 'dot');
+  const lines = placed.filter((e) => e.shape === 'line' || e.shape === 'dash');
   const svg = Plot.plot({
     document: plotDocument(),
     width,
@@ -72,6 +72,10 @@ export function legendPart(entries: readonly LegendEntry[], width: number): SvgP
       Plot.dot(
         placed.filter((e) => e.shape === 'dot'),
         { x: (e: (typeof placed)[number]) => e.x + SWATCH_PX / 2, y: 'y', fill: 'colour', r: 4 },
+      ),
+      Plot.dot(
+        placed.filter((e) => e.shape === 'ring'),
+        { x: (e: (typeof placed)[number]) => e.x + SWATCH_PX / 2, y: 'y', stroke: 'colour', fill: 'none', strokeWidth: 1.5, strokeDasharray: '2,2', r: 6 },
       ),
       Plot.text(placed, { x: (e: (typeof placed)[number]) => e.x + SWATCH_PX + 6, y: 'y', text: 'label', textAnchor: 'start', fontSize: FONT_SIZE_PX }),
     ],

@@ -142,7 +142,7 @@ function mapLegend(data: MapData, side: boolean, outlined: boolean, width: numbe
   const tiers = linkTiers(data.links.map((l) => l.bandwidthBps));
   const entries: LegendEntry[] = tiers.map((t) => ({ label: `link ${formatBps(t.bandwidthBps)}`, colour: t.colour, shape: 'line', widthPx: t.widthPx }));
   if (data.links.some((l) => l.faulted)) entries.push({ label: 'link taken down by a fault', colour: FAULT_COLOUR, shape: 'dash' });
-  if (data.pops.some((p) => p.crashed)) entries.push({ label: 'PoP crashed by a fault (dashed ring)', colour: FAULT_COLOUR, shape: 'dot' });
+  if (data.pops.some((p) => p.crashed)) entries.push({ label: 'PoP crashed by a fault', colour: FAULT_COLOUR, shape: 'ring' });
   const flows = data.cloud?.flows ?? null;
   if (flows !== null && flows.length > 0) {
     entries.push({ label: `VMs migrated between PoPs, width ∝ count (max ${Math.max(...flows.map((f) => f.count))})`, colour: MIGRATION_COLOUR, shape: 'line', widthPx: 3 });
