@@ -1,6 +1,6 @@
 /**
- * Where a lost VM restarts: an up host with room for its memory (counting restarts already on
- * their way there) whose choice keeps the VM's VE constraints against the members running now
+ * Where a lost VM restarts: an up host with room for its memory (counting the migrations and
+ * restarts already on their way there) whose choice keeps the VM's VE constraints against the members running now
  * and those being restarted (at their chosen hosts), judged by the VE service's own rule for a
  * relocation (`relocationViolation`: gather, spread, fence as `placement/check.ts`). Members
  * lost and not being restarted hold no place, as in the checker. Among the admissible hosts:
@@ -23,8 +23,8 @@ export interface RestartHostInput {
   readonly members: readonly number[];
   /** Host a lost member is being restarted on, -1 if none. */
   readonly restartingOn: (vm: number) => number;
-  /** Memory reserved on a host for restarts on their way, MiB. */
-  readonly reservedMiB: ArrayLike<number>;
+  /** Memory reserved on a host for VMs on their way (migrations, restarts), MiB. */
+  readonly reservedMiB: (host: number) => number;
   /** CPU demand of the restarts on their way to a host, millicores (so that restarts spread). */
   readonly reservedMilli: ArrayLike<number>;
   readonly hostPop: ArrayLike<number>;
@@ -63,7 +63,7 @@ export function restartAdmissible(input: RestartHostInput, h: number): boolean {
 function admits(input: RestartHostInput, places: MemberPlaces, h: number): boolean {
   const { cloud, vm } = input;
   if (cloud.hostUp[h] === 0) return false;
-  if (cloud.hostMemoryUsedMiB[h] + input.reservedMiB[h] + cloud.vmMemoryMiB[vm] > cloud.hostMemoryMiB[h]) return false;
+  if (cloud.hostMemoryUsedMiB[h] + input.reservedMiB(h) + cloud.vmMemoryMiB[vm] > cloud.hostMemoryMiB[h]) return false;
   return relocationViolation(input.constraints, places, vm, { node: h, site: input.hostPop[h], country: input.hostCountry[h] }) === '';
 }
 

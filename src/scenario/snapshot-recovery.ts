@@ -45,7 +45,6 @@ export class SnapshotRecovery {
   private readonly lostPop: Int32Array;
   /** Per VM: the host its snapshot is being fetched to, -1 if none. */
   private readonly fetchingTo: Int32Array;
-  private readonly reservedMiB: Float64Array;
   private readonly reservedMilli: Float64Array;
   private readonly membersOf = new Map<number, number[]>();
   private readonly constraintsOf = new Map<number, VeConstraint[]>();
@@ -57,7 +56,6 @@ export class SnapshotRecovery {
     const { cloud, snapshots, hypervisors } = world;
     this.lostPop = new Int32Array(snapshots.vmCount).fill(-1);
     this.fetchingTo = new Int32Array(snapshots.vmCount).fill(-1);
-    this.reservedMiB = new Float64Array(cloud.hostCount);
     this.reservedMilli = new Float64Array(cloud.hostCount);
     for (let vm = 0; vm < snapshots.vmCount; vm++) {
       const ve = cloud.vmVe[vm];
@@ -93,14 +91,14 @@ export class SnapshotRecovery {
       return;
     }
     this.fetchingTo[vm] = to;
-    this.reservedMiB[to] += memoryMiB;
+    hypervisors.reserveIncomingMiB(to, memoryMiB); // migrations see the room taken
     this.reservedMilli[to] += milli;
   }
 
   private fetched(vm: number, to: number, memoryMiB: number, milli: number, ok: boolean): void {
     const { cloud, hypervisors, sim } = this.world;
     this.fetchingTo[vm] = -1;
-    this.reservedMiB[to] -= memoryMiB;
+    hypervisors.reserveIncomingMiB(to, -memoryMiB);
     this.reservedMilli[to] -= milli;
     if (cloud.vmLost[vm] === 0) return;
     if (ok && this.stillAdmissible(vm, to)) {
@@ -133,7 +131,7 @@ export class SnapshotRecovery {
       constraints: ve < 0 ? [] : (this.constraintsOf.get(ve) ?? []),
       members: ve < 0 ? [] : (this.membersOf.get(ve) ?? []).filter((m) => m !== vm),
       restartingOn: (m) => this.fetchingTo[m],
-      reservedMiB: this.reservedMiB,
+      reservedMiB: (h) => this.world.hypervisors.incomingMiBOf(h),
       reservedMilli: this.reservedMilli,
       hostPop: this.world.hostPop,
       hostCountry: this.world.hostCountry,

@@ -182,6 +182,16 @@ export class SimHypervisors {
     return id;
   }
 
+  /** Memory reserved on `host` for VMs on their way there (migrations, restarts), MiB. */
+  incomingMiBOf(host: number): number {
+    return this.incomingMiB[host];
+  }
+
+  /** Reserve (or release, < 0) memory on `host` for a VM on its way by other means (a restart): migrations then see it taken. */
+  reserveIncomingMiB(host: number, deltaMiB: number): void {
+    this.incomingMiB[host] += deltaMiB;
+  }
+
   /** Create a VM on `host` (up), running at 0% load; its id is the model's next one. */
   createVm(spec: VmSpec, host: number): number {
     const vm = this.options.cloud.addVm(spec, host);
