@@ -66,6 +66,7 @@ export class Cloud {
   private readonly vmPrev: Int32Array;
   private vmTotal = 0;
   private lostTotal = 0;
+  private lossesTotal = 0;
   private readonly listeners: HostListener[] = [];
   private placements = 0;
 
@@ -105,6 +106,11 @@ export class Cloud {
   /** VMs lost by host crashes and not restored. */
   get vmsLost(): number {
     return this.lostTotal;
+  }
+
+  /** VMs lost by host crashes since the start, restored since or not (a VM lost twice counts twice). */
+  get vmLosses(): number {
+    return this.lossesTotal;
   }
 
   /**
@@ -210,6 +216,7 @@ export class Cloud {
       this.vmLost[vm] = 1;
     }
     this.lostTotal += lost.length;
+    this.lossesTotal += lost.length;
     this.changed(host);
     return lost;
   }

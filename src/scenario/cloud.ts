@@ -29,6 +29,17 @@ const trace = section({
 
 const workload = z.discriminatedUnion('kind', [vmplaces, trace], { error: "expected a workload with kind 'vmplaces' or 'trace'" }).prefault({ kind: 'vmplaces' });
 
+const snapshotsSchema = section(
+  {
+    periodS: time('s', { gt: 0 }).default(300).meta({ description: 'every running VM is snapshotted this often (VMs staggered evenly over the period)' }),
+    memoryMiB: num({ gt: 0 }).optional().meta({ description: "memory image sent per snapshot, MiB (default: the VM's memory)" }),
+    diskDeltaMiB: num({ ge: 0 }).default(64).meta({ description: 'disk blocks written since the last snapshot, sent with it, MiB (the base image is taken to be at the store already)' }),
+    target: z.enum(['other-pop'], { error: "expected 'other-pop' (the nearest PoP by latency with a host up)" }).default('other-pop').meta({ description: "where a VM's snapshots are stored: 'other-pop', a host of the nearest PoP by latency other than the VM's own" }),
+    detectionS: time('s', { ge: 0 }).default(5).meta({ description: "crash to the recovery service restarting the host's VMs (a failure detector's timeout)" }),
+  },
+  'an object of snapshot settings ({} for the defaults)',
+);
+
 export const cloudSchema = section(
   {
     host: section({
@@ -54,7 +65,8 @@ export const cloudSchema = section(
       outgoingPerHostMax: int({ ge: 1 }).default(2).meta({ description: 'migrations leaving one host at once' }),
       transfersMax: int({ ge: 1 }).default(100_000),
     }).prefault({}),
-    diskBandwidthBps: num({ gt: 0 }).default(1.6e9).meta({ description: 'local disk, for snapshots' }),
+    diskBandwidthBps: num({ gt: 0 }).default(1.6e9).meta({ description: 'local disk, for snapshots (also the rate cap of a snapshot sent to its store or fetched back)' }),
+    snapshots: snapshotsSchema.optional().meta({ description: "periodic VM snapshots sent to a host of another PoP, and restarts of the VMs lost by a crash from them" }),
     workload,
     ves: z.array(veGroupSchema, { error: 'expected a list of VE groups' }).default([]).meta({ description: 'virtual environments: groups of VMs under a gather, spread or fence constraint' }),
     lifecycle: lifecycleSchema.optional().meta({ description: 'the VE lifecycle from any node (configure, find, suspend, resume, stop, start, relocate) over Chord, with a workload of operations' }),

@@ -29,6 +29,8 @@ import { agentStack, type AgentStackInput } from '../agent/agent-stack.js';
 import { buildWorld, type SetupPhase, type World } from './build-world.js';
 import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
+import { SnapshotProbe } from './probes/snapshot-probe.js';
+import { setUpSnapshots } from './snapshot-setup.js';
 import { PartitionProbe } from './probes/partition-probe.js';
 import { VeLifecycle } from './ve-lifecycle.js';
 import type { VeResult } from '../protocols/ve/ve-protocol.js';
@@ -165,6 +167,9 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
+  // `cloud.snapshots`: periodic snapshots to another PoP and restarts of lost VMs from them.
+  const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork);
+  const snapshotProbe = snapshots === null || cloud === null ? null : new SnapshotProbe(sim, cloud.hypervisors, snapshots);
   const { perHost, perVm } = scenario.metrics;
   const hostSeries =
     cloud === null || scenario.cloud === undefined || (perHost === undefined && perVm === undefined)
@@ -205,6 +210,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     if (scenario.services !== undefined) recordServices(series, timeS, runtime, world.network, scenario.services);
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
+      snapshotProbe?.record(series, timeS);
       hostSeries?.record(timeS);
       lifecycle?.record(series, timeS);
       const veBroken = veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop: (world.backbone as BackboneNetwork).hostPop, hostCountry: cloud.hostCountry, isMigrating: (vm) => cloud.hypervisors.isMigrating(vm) });
@@ -229,6 +235,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     churn?.start();
     vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
     cloud?.loads.start();
+    snapshots?.start();
     lifecycle?.start();
     const endUs = sToUs(scenario.durationS);
     const intervalUs = sToUs(scenario.metrics.intervalS);

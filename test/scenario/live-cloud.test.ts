@@ -9,10 +9,18 @@ import { setUpCloud } from '../../src/scenario/cloud-setup.js';
 import { liveCloudPlan } from '../../src/scenario/live-cloud.js';
 import { liveHosts } from '../../src/scenario/live-hosts.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { scenarioErrorOf } from './fixtures.js';
 
 const FILE = join(__dirname, '../runtime/live/fixtures/live-dvms.yaml');
 
 describe('liveCloudPlan', () => {
+  it('refuses cloud.snapshots, naming the field: snapshots and restarts from them are simulated only', () => {
+    const scenario = loadScenario(FILE, ['cloud.snapshots={}']);
+    const network = buildWorld(scenario, FILE).backbone as BackboneNetwork;
+    const error = scenarioErrorOf(() => liveCloudPlan(scenario, FILE, network, liveHosts(network.hostCount, network.hostCount)));
+    expect(error.message).toContain('cloud.snapshots: expected no snapshots section in a live launch');
+  });
+
   it("times a migration as the simulated cloud does: the emulated hand-over of a live run lasts the twin's pre-copy", () => {
     const scenario = loadScenario(FILE, ['cloud.vm.dirtyPercentMin=10', 'cloud.vm.dirtyPercentMax=60']);
     const network = buildWorld(scenario, FILE).backbone as BackboneNetwork;

@@ -14,6 +14,10 @@
  * host ('source-down', 'target-down'): the copy stops, the target's memory reservation is
  * released, a VM whose target crashed stays on its source and one whose source crashed is lost
  * with the source's other VMs (`Cloud.setHostUp`).
+ *
+ * Copies between hosts (`copy`: a snapshot sent to its store, fetched back for a restart) are
+ * bulk transfers over the same links, so they compete with migrations; a crash of either end
+ * fails them at once.
  */
 import type { Simulator } from '../../kernel/simulator.js';
 import { BulkTransfers } from '../../platform/bulk-transfers.js';
@@ -85,6 +89,16 @@ export interface MigrationRecord {
  */
 export type VmPlacedListener = (vm: number, from: number, to: number) => void;
 
+/** A copy between two hosts ended: ok false when an end crashed first (nothing more is sent). */
+export type CopyDone = (ok: boolean, durationUs: number) => void;
+
+interface ActiveCopy {
+  readonly transfer: number;
+  readonly from: number;
+  readonly to: number;
+  readonly onDone: CopyDone;
+}
+
 interface ActiveMigration {
   readonly vm: number;
   readonly from: number;
@@ -108,6 +122,10 @@ export class SimHypervisors {
   private nextMigrationId = 1;
   private readonly listeners: ((record: MigrationRecord) => void)[] = [];
   private readonly placedListeners: VmPlacedListener[] = [];
+  private readonly hostUpListeners: ((host: number, up: boolean) => void)[] = [];
+  /** Copies between hosts in progress by id, in the order they started. */
+  private readonly copies = new Map<number, ActiveCopy>();
+  private nextCopyId = 1;
   /** One hypervisor per host, made on first use and shared by all its protocols and lives. */
   private readonly handles: (Hypervisor | undefined)[] = [];
 
@@ -136,6 +154,42 @@ export class SimHypervisors {
   /** Told of every VM created, moved (a migration that succeeded, a relocation), restored or lost. */
   onVmPlaced(listener: VmPlacedListener): void {
     this.placedListeners.push(listener);
+  }
+
+  /** Told after a host crashed (its VMs lost, its copies failed) or came back. */
+  onHostUp(listener: (host: number, up: boolean) => void): void {
+    this.hostUpListeners.push(listener);
+  }
+
+  /**
+   * Copy `bytes` from host `from` to host `to` (both up) over the source NIC, the backbone path
+   * and the target NIC, at most `capBps`, sharing the links max-min with migrations and other
+   * copies (on one host: a local read at `capBps`). Returns its id, or -1 (nothing started) when
+   * an end is down or no path joins them.
+   */
+  copy(from: number, to: number, bytes: number, capBps: number, onDone: CopyDone): number {
+    const { cloud, network } = this.options;
+    if (cloud.hostUp[from] === 0 || cloud.hostUp[to] === 0) return -1;
+    const backbone = from === to ? [] : network.pathLinks(network.hostPop[from], network.hostPop[to]);
+    if (backbone === null) return -1;
+    const id = this.nextCopyId++;
+    const links = from === to ? [] : [this.linkCount + 2 * from, ...backbone, this.linkCount + 2 * to + 1];
+    const transfer = this.transfers.start(links, bytes, (durationUs) => {
+      this.copies.delete(id);
+      onDone(true, durationUs);
+    }, capBps);
+    this.copies.set(id, { transfer, from, to, onDone });
+    return id;
+  }
+
+  /** Memory reserved on `host` for VMs on their way there (migrations, restarts), MiB. */
+  incomingMiBOf(host: number): number {
+    return this.incomingMiB[host];
+  }
+
+  /** Reserve (or release, < 0) memory on `host` for a VM on its way by other means (a restart): migrations then see it taken. */
+  reserveIncomingMiB(host: number, deltaMiB: number): void {
+    this.incomingMiB[host] += deltaMiB;
   }
 
   /** Create a VM on `host` (up), running at 0% load; its id is the model's next one. */
@@ -186,10 +240,23 @@ export class SimHypervisors {
         const bytes = m.copy.cancel();
         this.end(id, m, false, m.from === host ? 'source-down' : 'target-down', this.options.sim.nowUs() - m.startedUs, 0, bytes, true);
       }
+      this.failCopies(host);
     }
     const lost = this.options.cloud.setHostUp(host, up);
     for (const vm of lost) this.placed(vm, host, -1);
+    for (const listener of this.hostUpListeners) listener(host, up);
     return lost;
+  }
+
+  /** The copies to or from a crashed host stop now and report failure from a later event, as aborted migrations do. */
+  private failCopies(host: number): void {
+    const { sim } = this.options;
+    for (const [id, c] of [...this.copies]) {
+      if (c.from !== host && c.to !== host) continue;
+      this.transfers.cancel(c.transfer);
+      this.copies.delete(id);
+      sim.after(0, () => c.onDone(false, 0));
+    }
   }
 
   private placed(vm: number, from: number, to: number): void {

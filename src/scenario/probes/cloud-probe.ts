@@ -8,7 +8,8 @@
  *     (migrations asked by 've') also apart, each with its share across the backbone; energy (each host linear between idle and full power, times its PoP's PUE,
  *     integrated exactly between changes) and hosts in use;
  *   - the schedulers' own logs (rounds, problem sizes, planning time), drained at each sample;
- *   - with crashes in the run: VMs lost with their hosts (`cloud.vms_lost`), and of them the
+ *   - with crashes in the run: VMs lost with their hosts (`cloud.vms_lost`, every loss since the
+ *     start; `cloud.vms_unrecovered`, those not restored now), and of those lost now the
  *     members of VEs (`cloud.ve_vms_lost`), the VEs with a member lost (`cloud.ves_hit`) and
  *     those with every member lost (`cloud.ves_lost`). A crashed host draws nothing.
  */
@@ -174,7 +175,8 @@ export class CloudProbe {
 
   private recordLosses(series: MetricSeries, timeS: number): void {
     const { cloud } = this;
-    series.count(timeS, 'cloud.vms_lost', cloud.vmsLost);
+    series.count(timeS, 'cloud.vms_lost', cloud.vmLosses);
+    series.record(timeS, 'cloud.vms_unrecovered', cloud.vmsLost);
     const members = new Map<number, number>();
     const lostOf = new Map<number, number>();
     for (let vm = 0; vm < cloud.vmCount; vm++) {

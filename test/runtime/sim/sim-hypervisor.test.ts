@@ -131,6 +131,32 @@ describe('simulated hypervisor under host crashes', () => {
     expect(w.checkInvariants()).toEqual([]);
   });
 
+  it('copies between hosts as bulk transfers: 1 GiB at a 1 Gbit/s cap in 8.589935 s, in 1.717987 s uncapped beside a migration into the same 10 Gbit/s NIC (5 Gbit/s each), and a crash of an end fails it from a later event', () => {
+    const bits = 8 * 1024 * MIB;
+    const alone = new CloudWorld({ hosts: 3, vmsPerHost: 2, seed: 1, stack: NO_PROTOCOLS, pops: 1 });
+    const done: [boolean, number][] = [];
+    expect(alone.hypervisors.copy(0, 2, 1024 * MIB, 1e9, (ok, us) => done.push([ok, us]))).toBeGreaterThan(0);
+    alone.runUntilS(30);
+    expect(done).toEqual([[true, Math.ceil((bits / 1e9) * 1e6)]]);
+    // Uncapped beside a migration into host 2: the NIC's 10 Gbit/s shared, 5 Gbit/s each.
+    const shared = new CloudWorld({ hosts: 3, vmsPerHost: 2, seed: 1, stack: NO_PROTOCOLS, pops: 1, migration: { bandwidthBps: 100e9 } });
+    const copied: number[] = [];
+    migrate(shared, shared.hypervisors.of(1), 1, 2);
+    shared.hypervisors.copy(0, 2, 1024 * MIB, 100e9, (ok, us) => copied.push(us));
+    shared.runUntilS(30);
+    expect(copied).toEqual([Math.ceil((bits / 5e9) * 1e6)]);
+    // A crash of the target mid-copy: failed, from a later event, and nothing more is sent.
+    const crash = new CloudWorld({ hosts: 3, vmsPerHost: 2, seed: 1, stack: NO_PROTOCOLS, pops: 1, crashTakesVms: true });
+    const cut: boolean[] = [];
+    crash.hypervisors.copy(0, 2, 1024 * MIB, 1e9, (ok) => cut.push(ok));
+    crash.runUntilS(2);
+    crash.runtime.crashNode(2);
+    expect(cut).toEqual([]);
+    crash.runUntilS(30);
+    expect(cut).toEqual([false]);
+    expect(crash.hypervisors.copy(0, 2, 1, 1e9, () => undefined)).toBe(-1); // to a host down: nothing starts
+  });
+
   it('a migration to a host that crashes fails at the crash with target-down: the VM stays on its source and the memory reserved on the target is free again', () => {
     const w = crashing({ hostMemoryMiB: 3072 }); // 2 GiB used, room for one 1 GiB VM incoming
     const first = migrate(w, w.hypervisors.of(0), 0, 2);
