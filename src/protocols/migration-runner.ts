@@ -6,8 +6,7 @@
  * has more VMs than `inFlightMax`). `onDone` is always called later, from an event (a timer for
  * refusals, the hypervisor's callback otherwise), never from inside `order`, and never after `stop`.
  */
-import type { Hypervisor, NodeContext, NodeId } from '../runtime/context.js';
-import type { MigrationOutcome } from '../runtime/hypervisor.js';
+import type { Hypervisor, MigrationOutcome, NodeContext, NodeId } from '../runtime/context.js';
 
 export type MigrationDone = (ok: boolean, reason: string) => void;
 /** Each VM's outcome of an order, in the order of its VMs. */

@@ -9,8 +9,7 @@
  * ('expired'): its leader has counted it as timed out and dissolved the partition, so its plan
  * is stale (under heavy WAN contention a migration ahead of it can take minutes).
  */
-import type { NodeContext, NodeId } from '../../runtime/context.js';
-import type { MigrationOutcome } from '../../runtime/hypervisor.js';
+import type { MigrationOutcome, NodeContext, NodeId } from '../../runtime/context.js';
 import type { DvmsConfig } from './dvms-config.js';
 import type { DvmsMigrated, DvmsMove } from './dvms-messages.js';
 
