@@ -10,6 +10,9 @@
  * dp_intensity model). Transfers model bandwidth only: the path's propagation latency (ms)
  * is not added to migrations lasting seconds.
  *
+ * The VMs of a gather go together (`migrateTogether`): admitted only if each VM could go alone,
+ * the host has a free outgoing slot for each and the target room for all, else all refused.
+ *
  * A host crash (`setHostUp`, told by the runtime) fails at once every migration to or from the
  * host ('source-down', 'target-down'): the copy stops, the target's memory reservation is
  * released, a VM whose target crashed stays on its source and one whose source crashed is lost
@@ -238,16 +241,20 @@ export class SimHypervisors {
   }
 
   private migrate(from: NodeId, vm: number, to: NodeId, onDone: (outcome: MigrationOutcome) => void, by: string): void {
-    const refusal = this.refusal(from, [vm], to);
-    if (refusal !== '') return this.refuse(refusal, () => onDone(refused(refusal)));
-    this.start(from, vm, to, this.options.network.pathLinks(this.options.network.hostPop[from], this.options.network.hostPop[to]) as number[], onDone, by);
+    this.migrateTogether(from, [vm], to, ([outcome]) => onDone(outcome), by);
   }
 
-  /** A gather's VMs: all admitted or all refused (`Hypervisor.migrateTogether`). */
+  /** A gather's VMs (or one VM): all admitted or all refused (`Hypervisor.migrateTogether`). */
   private migrateTogether(from: NodeId, vms: readonly number[], to: NodeId, onDone: (outcomes: readonly MigrationOutcome[]) => void, by: string): void {
     const refusal = vms.length === 0 ? 'empty-group' : this.refusal(from, vms, to);
-    if (refusal !== '') return this.refuse(refusal, () => onDone(vms.map(() => refused(refusal))));
-    const backbone = this.options.network.pathLinks(this.options.network.hostPop[from], this.options.network.hostPop[to]) as number[];
+    if (refusal !== '') {
+      this.options.counters.count(`migrations.refused.${refusal}`);
+      // Never from inside the call: the caller's handler finishes first, as with a real hypervisor.
+      this.options.sim.after(0, () => onDone(vms.map(() => refused(refusal))));
+      return;
+    }
+    const { network } = this.options;
+    const backbone = network.pathLinks(network.hostPop[from], network.hostPop[to]) as number[]; // not null: admitted
     const outcomes: MigrationOutcome[] = new Array(vms.length);
     let left = vms.length;
     vms.forEach((vm, k) => {
@@ -256,12 +263,6 @@ export class SimHypervisors {
         if (--left === 0) onDone(outcomes);
       }, by);
     });
-  }
-
-  /** Counted, and told from a later event: never from inside the call (the caller's handler finishes first, as with a real hypervisor). */
-  private refuse(reason: string, tell: () => void): void {
-    this.options.counters.count(`migrations.refused.${reason}`);
-    this.options.sim.after(0, tell);
   }
 
   /** Why migrating `vms` of `from` to `to` at once is refused ('' if it is not): each VM's own state, then the target, the outgoing slots and the room for all of them. */
