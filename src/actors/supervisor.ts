@@ -184,6 +184,7 @@ export class SupervisedService implements Protocol, OverlaySubscriber {
       vmCount: () => hv.vmCount(),
       vms: () => hv.vms(),
       migrate: (vm, to, onDone, by) => hv.migrate(vm, to, this.bound(onDone), by),
+      migrateTogether: (vms, to, onDone, by) => hv.migrateTogether(vms, to, this.bound(onDone), by),
       start: (vm) => hv.start(vm),
       stop: (vm) => hv.stop(vm),
       suspend: (vm) => hv.suspend(vm),

@@ -1,5 +1,6 @@
 /** VM placement: the problem, the checker, the planner (Entropy's role) and its cost model. */
 export type { Move, PlacementProblem, PlanHost, PlanVm, VeConstraint } from './problem.js';
+export { moveGroups, type MoveGroup } from './move-groups.js';
 export { checkPlacement, isViable, overloadedHosts } from './check.js';
 export { DEFAULT_SEARCH_STEPS_MAX, planPlacement, type PlacementPlan, type PlanOptions } from './plan.js';
 export {

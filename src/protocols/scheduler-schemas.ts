@@ -7,10 +7,11 @@ export function reportFields(peerCount: number, vmsMax: number) {
   return { seq: counter, host: hostInfo(peerCount), vms: list(vmInfo, vmsMax) };
 }
 
-export function migrateSchemas<P extends string>(prefix: P, peerCount: number) {
+/** An order's VMs: one, or a gather's (at most `vmsMax`, a host's VMs). */
+export function migrateSchemas<P extends string>(prefix: P, peerCount: number, vmsMax: number) {
   const to = nodeId(peerCount);
   return [
-    message(`${prefix}.migrate`, { round: counter, vm: counter, to }),
+    message(`${prefix}.migrate`, { round: counter, vms: list(counter, vmsMax).min(1), to }),
     message(`${prefix}.migrated`, { round: counter, vm: counter, to, ok: z.boolean(), reason: label }),
   ] as const;
 }

@@ -19,18 +19,19 @@ export function reportBytes(vmCount: number): number {
   return HEADER_BYTES + WORD_BYTES + HOST_INFO_BYTES + vmCount * VM_INFO_BYTES;
 }
 
-export const MIGRATE_BYTES = HEADER_BYTES + WORD_BYTES + VM_ID_BYTES + WORD_BYTES;
+/** An order of `vmCount` VMs (a gather's, or one). */
+export const migrateBytes = (vmCount: number): number => HEADER_BYTES + WORD_BYTES + vmCount * VM_ID_BYTES + WORD_BYTES;
 export const MIGRATED_BYTES = HEADER_BYTES + WORD_BYTES + VM_ID_BYTES + WORD_BYTES + 1 + REASON_BYTES;
 
-/** From the scheduler to a source host: migrate `vm` to `to`, for the scheduler's round `round`. */
+/** From the scheduler to a source host: migrate `vms` to `to` (one VM, or a gather's VMs together), for the scheduler's round `round`. */
 export interface MigrateMessage<P extends string> {
   readonly type: `${P}.migrate`;
   readonly round: number;
-  readonly vm: number;
+  readonly vms: readonly number[];
   readonly to: NodeId;
 }
 
-/** From the source host back to the scheduler: how the ordered migration ended. */
+/** From the source host back to the scheduler: how the ordered migration of one VM ended. */
 export interface MigratedMessage<P extends string> {
   readonly type: `${P}.migrated`;
   readonly round: number;
@@ -40,8 +41,8 @@ export interface MigratedMessage<P extends string> {
   readonly reason: string;
 }
 
-export function migrateMessage<P extends string>(prefix: P, round: number, vm: number, to: NodeId): MigrateMessage<P> {
-  return { type: `${prefix}.migrate`, round, vm, to };
+export function migrateMessage<P extends string>(prefix: P, round: number, vms: readonly number[], to: NodeId): MigrateMessage<P> {
+  return { type: `${prefix}.migrate`, round, vms, to };
 }
 
 export function migratedMessage<P extends string>(prefix: P, round: number, vm: number, to: NodeId, ok: boolean, reason: string): MigratedMessage<P> {

@@ -1,8 +1,9 @@
 /**
  * A scheduling round as the centralised manager and a Snooze group manager run it, one at a
  * time: from a placement problem, the modelled planning time waited on a timer (the plan is
- * known only then), the plan, one order per move to its source host (run here, without a
- * message, when the source is this node), each move reported done applied to the owner's view
+ * known only then), the plan, one order per group of moves to its source host (`moveGroups`: a
+ * gather's moves together, so they run or are refused together; run here, without a message,
+ * when the source is this node), each move reported done applied to the owner's view
  * at once, and the end when every order has reported or `migrationTimeoutMs` after the orders.
  * One SchedulingOutcome logged per round. Counters `${prefix}.rounds`, `.plans`,
  * `.rounds_unsolved`, `.migrations_ordered`, `.migration_timeouts`, `.late_reports`.
@@ -10,12 +11,13 @@
 import type { NodeContext, NodeId, TimerHandle } from '../runtime/context.js';
 import { planningTimeMs } from '../placement/cost-model.js';
 import { planPlacement } from '../placement/plan.js';
-import type { Move, PlacementProblem } from '../placement/problem.js';
+import { type MoveGroup, moveGroups } from '../placement/move-groups.js';
+import type { PlacementProblem, Move } from '../placement/problem.js';
 import type { MigrationRunner } from './migration-runner.js';
 import type { OutcomeLog } from './outcome-log.js';
 import type { SchedulerConfigFields } from './scheduler-config.js';
 import type { SchedulingOutcome } from './scheduling-outcome.js';
-import { isId, MIGRATE_BYTES, type MigratedMessage, type MigrateMessage, migrateMessage, migratedMessage } from './scheduler-wire.js';
+import { isId, migrateBytes, type MigratedMessage, type MigrateMessage, migrateMessage, migratedMessage } from './scheduler-wire.js';
 
 export interface RoundEnv<P extends string> {
   readonly ctx: NodeContext;
@@ -108,7 +110,7 @@ export class SchedulingRounds<P extends string> {
     round.ordered = round.pending.size;
     ctx.metrics.count(`${prefix}.migrations_ordered`, round.ordered);
     if (round.ordered === 0) return this.finish(round, true);
-    for (const move of round.pending.values()) this.order(round, move);
+    for (const group of moveGroups([...round.pending.values()], round.problem)) this.order(round, group);
     round.timer = ctx.setTimer(config.migrationTimeoutMs, () => {
       round.timer = null;
       ctx.metrics.count(`${prefix}.migration_timeouts`, round.pending.size);
@@ -116,13 +118,16 @@ export class SchedulingRounds<P extends string> {
     });
   }
 
-  private order(round: Round, move: Move): void {
+  /** Orders a group of moves (one source, one target) from its source. */
+  private order(round: Round, group: MoveGroup): void {
     const { ctx, prefix, runner } = this.env;
-    if (move.from !== ctx.id) {
-      ctx.send(move.from, migrateMessage(prefix, round.id, move.vm, move.to), MIGRATE_BYTES);
+    const { from, to } = group[0];
+    const vms = group.map((move) => move.vm);
+    if (from !== ctx.id) {
+      ctx.send(from, migrateMessage(prefix, round.id, vms, to), migrateBytes(vms.length));
       return;
     }
-    runner.order(move.vm, move.to, (ok, reason) => this.onMigrated(ctx.id, migratedMessage(prefix, round.id, move.vm, move.to, ok, reason)));
+    runner.orderTogether(vms, to, (outcomes) => outcomes.forEach((o, k) => this.onMigrated(ctx.id, migratedMessage(prefix, round.id, vms[k], to, o.ok, o.reason))));
   }
 
   private finish(round: Round, solved: boolean): void {
@@ -148,7 +153,8 @@ export class SchedulingRounds<P extends string> {
  * False, and nothing run, when the order is malformed (the caller counts it).
  */
 export function runMigrateOrder<P extends string>(prefix: P, runner: MigrationRunner, msg: MigrateMessage<P>, reply: (answer: MigratedMessage<P>) => void): boolean {
-  if (!isId(msg.vm) || !isId(msg.to) || !isId(msg.round)) return false;
-  runner.order(msg.vm, msg.to, (ok, reason) => reply(migratedMessage(prefix, msg.round, msg.vm, msg.to, ok, reason)));
+  if (!Array.isArray(msg.vms) || msg.vms.length === 0 || !msg.vms.every(isId) || !isId(msg.to) || !isId(msg.round)) return false;
+  const { vms, to, round } = msg;
+  runner.orderTogether(vms, to, (outcomes) => outcomes.forEach((o, k) => reply(migratedMessage(prefix, round, vms[k], to, o.ok, o.reason))));
   return true;
 }

@@ -69,6 +69,14 @@ export interface Hypervisor {
    * e.g. 've' for a VE relocation) for a simulation's metrics; a live hypervisor ignores it.
    */
   migrate(vm: VmId, to: NodeId, onDone: (outcome: MigrationOutcome) => void, by?: string): void;
+  /**
+   * Live-migrate VMs of this host to `to` as one group (the VMs of a gather): admitted or refused
+   * as a whole, every VM refused with the first reason found (one of them not migratable, the
+   * target without room for all, fewer free outgoing slots than VMs: 'busy'), so a refusal never
+   * leaves part of the group moved. Admitted, they run concurrently, one outgoing migration each;
+   * `onDone` once, from an event, when the last has ended, with each VM's outcome in order.
+   */
+  migrateTogether(vms: readonly VmId[], to: NodeId, onDone: (outcomes: readonly MigrationOutcome[]) => void, by?: string): void;
   /** Start a stopped VM, stop a VM, suspend a running VM, resume a suspended one: false if the VM is not here or not in a state that allows it. */
   start(vm: VmId): boolean;
   stop(vm: VmId): boolean;

@@ -3,6 +3,8 @@ import { DEFAULT_PLANNING_COST, planningTimeMs } from '../../src/placement/index
 import { CENTRAL, type CentralConfig, CentralSchedulerProtocol, centralStack, defaultCentralConfig, HostView, problemOf } from '../../src/protocols/central/index.js';
 import type { HostInfo, VmInfo } from '../../src/runtime/context.js';
 import { SchedulerWorld, VMS_PER_HOST } from './scheduler-fake-cloud.js';
+import { veViolations } from '../../src/scenario/probes/ve-check.js';
+import { CloudWorld } from '../support/cloud-world.js';
 
 const HOSTS = 20;
 
@@ -154,5 +156,48 @@ describe('centralised baseline (Entropy every 30 s)', () => {
       return w.fingerprint();
     };
     expect(run()).toBe(run());
+  });
+});
+
+describe('centralised baseline and a gather whose source host is busy with other migrations', () => {
+  // As in dvms.test.ts: 8 hosts of 2 cores, each its own PoP, host 0 holding VMs 0, 8, 16, 24;
+  // VMs 0 and 8 a gather, VM 16 fenced to PoP 0, so the plan for host 0's overload moves the
+  // gather's two VMs together, while VM 24's migration (1 GiB at 100 Mbit/s, about 90 s) holds
+  // one of host 0's two outgoing slots.
+  const constraints = [
+    { kind: 'gather', ve: 0, scope: 'host' },
+    { kind: 'fence', ve: 1, sites: [0], countries: [] },
+  ] as const;
+
+  it('never splits the gather: its moves are refused together while the slot is taken, then run together', () => {
+    const world = new CloudWorld({
+      hosts: 8,
+      pops: 8,
+      seed: 1,
+      vmsPerHost: 4,
+      hostCores: 2,
+      veOf: (vm) => (vm === 0 || vm === 8 ? 0 : vm === 16 ? 1 : -1),
+      migration: { bandwidthBps: 1e8, outgoingPerHostMax: 2 },
+      stack: centralStack({ ...defaultCentralConfig, constraints, migrationsInFlightMax: 2, managerNode: 3 }),
+    });
+    for (const vm of [0, 8, 16]) world.cloud.setLoad(vm, 100);
+    world.hypervisors.of(0).migrate(24, 5, () => {}, 've');
+    const hostCountry = Array.from({ length: 8 }, (_, h) => (world.network.hostPop[h] % 2 === 0 ? 'FR' : 'DE'));
+    const veInput = { cloud: world.cloud, constraints, hostPop: world.network.hostPop, hostCountry, isMigrating: (vm: number) => world.hypervisors.isMigrating(vm) };
+    const broken: string[] = [];
+    world.sim.afterEvent = () => {
+      if (broken.length === 0) broken.push(...veViolations(veInput).map((v) => `${world.sim.nowUs() / 1e6} s: ${v}`));
+    };
+    world.runUntilS(400);
+    expect(broken).toEqual([]);
+    expect(world.counters.get('migrations.refused.busy')).toBeGreaterThan(0);
+    const gather = world.migrations.filter((m) => m.vm === 0 || m.vm === 8).sort((a, b) => a.vm - b.vm);
+    expect(gather.map((m) => [m.vm, m.from, m.ok])).toEqual([
+      [0, 0, true],
+      [8, 0, true],
+    ]);
+    expect(gather[0].to).toBe(gather[1].to);
+    expect(gather[0].startedUs).toBe(gather[1].startedUs);
+    expect(world.overloadedHosts()).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ import { randomStream } from '../../src/kernel/random.js';
 import { msToUs } from '../../src/kernel/time.js';
 import type { Hypervisor, NodeContext } from '../../src/runtime/context.js';
 import { Counters } from '../../src/runtime/counters.js';
-import type { DvmsMigrated } from '../../src/protocols/dvms/index.js';
+import type { DvmsConfig, DvmsMigrated } from '../../src/protocols/dvms/index.js';
 import { MigrationQueue } from '../../src/protocols/dvms/migration-queue.js';
 import { Suspects } from '../../src/protocols/dvms/suspects.js';
 import { isValidIsp } from '../../src/protocols/dvms/validate.js';
@@ -196,18 +196,14 @@ describe('Suspects', () => {
 });
 
 describe('MigrationQueue (the source host)', () => {
-  it('runs migrationsPerHostMax at a time and drops, unrun, an order that waited past migrationTimeoutMs', () => {
+  /** A queue over a fake hypervisor whose migrations take `durationMsOf(vm)` (a group: its longest); `started` lists the groups run. */
+  const queueWorld = (durationMsOf: (vm: number) => number, config: Partial<DvmsConfig>) => {
     const sim = new Simulator();
-    const durationMsOf = new Map([
-      [1, 200_000], // stuck behind WAN contention
-      [2, 1000],
-      [3, 1000],
-    ]);
-    const started: number[] = [];
+    const started: number[][] = [];
     const hypervisor = {
-      migrate: (vm: number, _to: number, onDone: (o: { ok: boolean; reason: string; durationMs: number; downtimeMs: number; bytes: number }) => void) => {
-        started.push(vm);
-        sim.setTimer(msToUs(durationMsOf.get(vm) ?? 0), () => onDone({ ok: true, reason: '', durationMs: 0, downtimeMs: 0, bytes: 0 }));
+      migrateTogether: (vms: readonly number[], _to: number, onDone: (o: { ok: boolean; reason: string; durationMs: number; downtimeMs: number; bytes: number }[]) => void) => {
+        started.push([...vms]);
+        sim.setTimer(msToUs(Math.max(...vms.map(durationMsOf))), () => onDone(vms.map(() => ({ ok: true, reason: '', durationMs: 0, downtimeMs: 0, bytes: 0 }))));
       },
     } as unknown as Hypervisor;
     const ctx: NodeContext = {
@@ -220,18 +216,62 @@ describe('MigrationQueue (the source host)', () => {
       bootstrapPeers: () => [],
       hypervisor,
     };
-    const reports: [number, DvmsMigrated][] = [];
-    const queue = new MigrationQueue(ctx, { ...defaultDvmsConfig, migrationsPerHostMax: 1, migrationTimeoutMs: 120_000 }, (leader, report) => reports.push([sim.nowUs() / 1000, report]));
-    queue.enqueue(7, 11, 1, 5);
-    queue.enqueue(7, 12, 2, 5);
+    const reports: [number, number, boolean, string][] = [];
+    const queue = new MigrationQueue(ctx, { ...defaultDvmsConfig, ...config }, (_leader, r: DvmsMigrated) => reports.push([sim.nowUs() / 1000, r.orderId, r.ok, r.reason]));
+    return { sim, started, reports, queue };
+  };
+
+  it('runs migrationsPerHostMax at a time and drops, unrun, an order that waited past migrationTimeoutMs', () => {
+    const durationMsOf = new Map([
+      [1, 200_000], // stuck behind WAN contention
+      [2, 1000],
+      [3, 1000],
+    ]);
+    const { sim, started, reports, queue } = queueWorld((vm) => durationMsOf.get(vm) ?? 0, { migrationsPerHostMax: 1, migrationTimeoutMs: 120_000 });
+    queue.enqueue(7, [{ orderId: 11, vm: 1 }], 5);
+    queue.enqueue(7, [{ orderId: 12, vm: 2 }], 5);
     sim.run({ endUs: msToUs(100_000), eventsMax: 1000 });
-    queue.enqueue(7, 13, 3, 5);
+    queue.enqueue(7, [{ orderId: 13, vm: 3 }], 5);
     sim.run({ endUs: msToUs(400_000), eventsMax: 1000 });
-    expect(started).toEqual([1, 3]);
-    expect(reports.map(([atMs, r]) => [atMs, r.orderId, r.ok, r.reason])).toEqual([
+    expect(started).toEqual([[1], [3]]);
+    expect(reports).toEqual([
       [200_000, 11, true, ''],
       [200_000, 12, false, 'expired'],
       [201_000, 13, true, ''],
+    ]);
+  });
+
+  it("starts a gather's moves as one group once there are slots for all of them (alone if it needs more than migrationsPerHostMax), and reports each", () => {
+    const { sim, started, reports, queue } = queueWorld((vm) => vm * 1000, { migrationsPerHostMax: 2 });
+    queue.enqueue(7, [{ orderId: 11, vm: 1 }], 5); // 1 s
+    queue.enqueue(7, [{ orderId: 12, vm: 2 }, { orderId: 13, vm: 3 }], 5); // waits for a second slot: 1 s + 3 s
+    queue.enqueue(7, [{ orderId: 14, vm: 4 }, { orderId: 15, vm: 5 }, { orderId: 16, vm: 6 }], 5); // 3 VMs, 2 slots: alone, after the pair
+    queue.enqueue(7, [{ orderId: 17, vm: 7 }], 5); // FIFO: after the group of 3
+    sim.run({ endUs: msToUs(100_000), eventsMax: 1000 });
+    expect(started).toEqual([[1], [2, 3], [4, 5, 6], [7]]);
+    expect(reports).toEqual([
+      [1000, 11, true, ''],
+      [4000, 12, true, ''],
+      [4000, 13, true, ''],
+      [10_000, 14, true, ''],
+      [10_000, 15, true, ''],
+      [10_000, 16, true, ''],
+      [17_000, 17, true, ''],
+    ]);
+  });
+
+  it("refuses a group whose VMs would overflow vmsPerHostMax queued VMs, every move of it", () => {
+    const { sim, started, reports, queue } = queueWorld(() => 1000, { migrationsPerHostMax: 1, vmsPerHostMax: 2 });
+    queue.enqueue(7, [{ orderId: 11, vm: 1 }], 5); // runs
+    queue.enqueue(7, [{ orderId: 12, vm: 2 }], 5); // queued: 1 VM
+    queue.enqueue(7, [{ orderId: 13, vm: 3 }, { orderId: 14, vm: 4 }], 5); // 1 + 2 > 2
+    sim.run({ endUs: msToUs(100_000), eventsMax: 1000 });
+    expect(started).toEqual([[1], [2]]);
+    expect(reports).toEqual([
+      [0, 13, false, 'queue-full'],
+      [0, 14, false, 'queue-full'],
+      [1000, 11, true, ''],
+      [2000, 12, true, ''],
     ]);
   });
 });

@@ -58,6 +58,10 @@ export interface DvmsWorldOptions {
   readonly loadsUntilS?: number;
   /** The hypervisors' migration model (default: test/support/cloud-world.ts's `TEST_MIGRATION`). */
   readonly migration?: Partial<MigrationModel>;
+  /** Cores of every host (default 8). */
+  readonly hostCores?: number;
+  /** The VE of each initial VM (default: none); the constraints and VE sizes go in `config`. */
+  readonly veOf?: (vm: number) => number;
 }
 
 export interface LoggedOutcome extends SchedulingOutcome {
@@ -81,6 +85,8 @@ export class DvmsWorld {
       pops: options.pops ?? 1,
       loadsUntilS: options.loadsUntilS,
       migration: options.migration,
+      hostCores: options.hostCores,
+      veOf: options.veOf,
       stack: (contextFor) => {
         const ctx = contextFor(DVMS);
         return new Map([[DVMS, new DvmsProtocol(ctx, new StaticOverlay(ctx.id, n, points), config)]]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type DvmsConfig, defaultDvmsConfig, validateDvmsConfig } from '../../src/protocols/dvms/index.js';
 import { randomStream } from '../../src/kernel/random.js';
 import { DvmsWorld } from './dvms-harness.js';
+import { veViolations } from '../../src/scenario/probes/ve-check.js';
 
 /** Hosts of 8 cores with ten 1-vCPU VMs each; `[10, 5, ...]`: host 0 asks for 10 cores (overloaded), the others 5. */
 const ONE_OVERLOAD = [10, 5, 5, 5, 5, 5, 5, 5];
@@ -238,6 +239,60 @@ describe('DVMS with migrations slower than migrationTimeoutMs', () => {
     expect(w.count('overloads_leaving')).toBe(0);
     expect(w.count('overloads_seen')).toBe(1);
     expect(w.count('migrations_ordered')).toBe(2); // the plan still counts the VM leaving on host 0 (pinned there)
+  });
+});
+
+describe('DVMS and a gather whose source host is busy with other migrations', () => {
+  // 8 hosts of 2 cores, each its own PoP; 4 VMs per host, host 0 holding VMs 0, 8, 16 and 24.
+  // VMs 0 and 8 are a gather (VE 0, scope host) and VM 16 is fenced to PoP 0 (VE 1), so the only
+  // plan for host 0's overload (3 cores of 2) moves the gather's two VMs together. VM 24 leaves
+  // host 0 by another protocol's migration (as a VE relocation does), holding one of its two
+  // outgoing slots for about 90 s (1 GiB at 100 Mbit/s): a plan's two moves find one slot.
+  const constraints = [
+    { kind: 'gather', ve: 0, scope: 'host' },
+    { kind: 'fence', ve: 1, sites: [0], countries: [] },
+  ] as const;
+  const gatherWorld = (): DvmsWorld => {
+    const w = new DvmsWorld({
+      hosts: 8,
+      pops: 8,
+      seed: 3,
+      vmsPerHost: 4,
+      hostCores: 2,
+      veOf: (vm) => (vm === 0 || vm === 8 ? 0 : vm === 16 ? 1 : -1),
+      migration: { bandwidthBps: 1e8, outgoingPerHostMax: 2 },
+      config: { constraints, veSizes: [2, 1], migrationsPerHostMax: 2, migrationTimeoutMs: 200_000 },
+    });
+    for (const vm of [0, 8, 16]) w.world.cloud.setLoad(vm, 100);
+    return w;
+  };
+
+  it('never splits the gather: its two moves are refused together while the slot is taken, then run together', () => {
+    const w = gatherWorld();
+    const { cloud, network, hypervisors } = w.world;
+    let otherDone = false;
+    hypervisors.of(0).migrate(24, 5, (outcome) => (otherDone = outcome.ok), 've');
+    const hostCountry = Array.from({ length: cloud.hostCount }, (_, h) => (network.hostPop[h] % 2 === 0 ? 'FR' : 'DE'));
+    const veInput = { cloud, constraints, hostPop: network.hostPop, hostCountry, isMigrating: (vm: number) => hypervisors.isMigrating(vm) };
+    const broken: string[] = [];
+    w.world.sim.afterEvent = () => {
+      if (broken.length === 0) broken.push(...veViolations(veInput).map((v) => `${w.nowMs()} ms: ${v}`));
+    };
+    w.runUntilMs(400_000);
+    expect(broken).toEqual([]);
+    expect(otherDone).toBe(true);
+    expect(w.world.counters.get('migrations.refused.busy')).toBeGreaterThan(0); // the gather was refused while VM 24 left
+    const gather = w.world.migrations.filter((m) => m.vm === 0 || m.vm === 8).sort((a, b) => a.vm - b.vm);
+    expect(gather.map((m) => [m.vm, m.from, m.ok])).toEqual([
+      [0, 0, true],
+      [8, 0, true],
+    ]);
+    expect(gather[0].to).toBe(gather[1].to);
+    expect(gather[0].startedUs).toBe(gather[1].startedUs); // admitted together
+    expect(gather[0].startedUs).toBeGreaterThan(80e6); // not before VM 24 freed its slot
+    expect(cloud.vmHost[0]).toBe(cloud.vmHost[8]);
+    expect(w.world.overloadedHosts()).toEqual([]);
+    expect(w.world.checkInvariants()).toEqual([]);
   });
 });
 

@@ -33,6 +33,8 @@ export interface CloudWorldOptions {
   readonly crashTakesVms?: boolean;
   /** Room for this many VMs beyond the initial ones (created later through the hypervisors). */
   readonly extraVms?: number;
+  /** The VE of each initial VM (default: none, -1). */
+  readonly veOf?: (vm: number) => number;
 }
 
 export const TEST_MIGRATION: MigrationModel = { bandwidthBps: 1e9, stopCopyMiB: 16, roundsMax: 30, sentFactorMax: Infinity, outgoingPerHostMax: 4 };
@@ -57,7 +59,7 @@ export class CloudWorld {
     this.network = new BackboneNetwork(backbone, { hostsPerPop, intraPopLatencyUs: 100, nicBandwidthBps: 10e9, pathCacheBytesMax: 1 << 20 });
     const n = this.network.hostCount;
     this.cloud = new Cloud({ cores: new Array(n).fill(options.hostCores ?? 8), memoryMiB: new Array(n).fill(options.hostMemoryMiB ?? 32768) }, n * options.vmsPerHost + (options.extraVms ?? 0));
-    for (let k = 0; k < n * options.vmsPerHost; k++) this.cloud.addVm({ vcpus: 1, memoryMiB: options.vmMemoryMiB ?? 1024, dirtyShare: 0.2, ve: -1 }, k % n);
+    for (let k = 0; k < n * options.vmsPerHost; k++) this.cloud.addVm({ vcpus: 1, memoryMiB: options.vmMemoryMiB ?? 1024, dirtyShare: 0.2, ve: options.veOf?.(k) ?? -1 }, k % n);
     this.hypervisors = new SimHypervisors({
       sim: this.sim,
       cloud: this.cloud,

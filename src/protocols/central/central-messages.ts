@@ -5,7 +5,7 @@
 import type { HostInfo, VmInfo } from '../../runtime/context.js';
 import type { MigratedMessage, MigrateMessage } from '../scheduler-wire.js';
 
-export { MIGRATE_BYTES, MIGRATED_BYTES, reportBytes } from '../scheduler-wire.js';
+export { migrateBytes, MIGRATED_BYTES, reportBytes } from '../scheduler-wire.js';
 
 /** A host's monitoring data, sent to the manager every report period. */
 export interface CentralReport {
@@ -16,7 +16,7 @@ export interface CentralReport {
   readonly vms: readonly VmInfo[];
 }
 
-/** From the manager to a source host: migrate `vm` to `to`, for round `round`. */
+/** From the manager to a source host: migrate `vms` (one, or a gather's together) to `to`, for round `round`. */
 export type CentralMigrate = MigrateMessage<'central'>;
 
 /** From the source host back to the manager: how the ordered migration ended. */

@@ -120,11 +120,16 @@ export interface DvmsPullReply {
   readonly member: MemberData | null;
 }
 
-/** From the leader to a move's source host. */
-export interface DvmsMigrate {
-  readonly type: 'dvms.migrate';
+/** One move of an order: its id at the leader, reported back with it. */
+export interface DvmsMove {
   readonly orderId: number;
   readonly vm: number;
+}
+
+/** From the leader to a move's source host: one move, or a gather's moves, run or refused together. */
+export interface DvmsMigrate {
+  readonly type: 'dvms.migrate';
+  readonly moves: readonly DvmsMove[];
   readonly to: NodeId;
 }
 
@@ -176,5 +181,5 @@ export const LEADER_BYTES = HEADER_BYTES + 2 * VERSION_BYTES + WORD_BYTES;
 export const VERSION_MESSAGE_BYTES = HEADER_BYTES + VERSION_BYTES + WORD_BYTES;
 export const MERGE_ASK_BYTES = HEADER_BYTES + WORD_BYTES + VERSION_BYTES;
 export const PULL_BYTES = HEADER_BYTES + WORD_BYTES + VERSION_BYTES;
-export const MIGRATE_BYTES = HEADER_BYTES + 3 * WORD_BYTES + 16;
+export const migrateBytes = (moves: number): number => HEADER_BYTES + (1 + 2 * moves) * WORD_BYTES + 16;
 export const MIGRATED_BYTES = HEADER_BYTES + 2 * WORD_BYTES + 16 + REASON_BYTES;

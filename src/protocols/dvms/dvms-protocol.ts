@@ -87,7 +87,7 @@ export class DvmsProtocol implements Protocol, SchedulerProtocol {
       forwarder: this.forwarder,
       log: this.log,
       newId: () => this.nextId++,
-      migrateLocal: (orderId, vm, to) => this.migrations.enqueue(ctx.id, orderId, vm, to),
+      migrateLocal: (moves, to) => this.migrations.enqueue(ctx.id, moves, to),
       ended: (held) => {
         this.role = FREE;
         if (held !== null) this.router.reprocess(held);
@@ -173,7 +173,7 @@ export class DvmsProtocol implements Protocol, SchedulerProtocol {
       case 'dvms.pull-reply':
         return this.onPullReply(from, msg, leader);
       case 'dvms.migrate':
-        return this.migrations.enqueue(from, msg.orderId, msg.vm, msg.to);
+        return this.migrations.enqueue(from, msg.moves, msg.to);
       case 'dvms.migrated':
         return leader?.onMigrated(from, msg);
       default:

@@ -30,7 +30,7 @@ export function dvmsMessageSchema(peerCount: number, config: DvmsConfig): Messag
     message('dvms.merge-reply', { askId: counter, ok: z.boolean() }),
     message('dvms.pull', { pullId: counter, version }),
     message('dvms.pull-reply', { pullId: counter, version, member: member.nullable() }),
-    message('dvms.migrate', { orderId: counter, vm: counter, to: node }),
+    message('dvms.migrate', { moves: list(z.strictObject({ orderId: counter, vm: counter }), config.vmsPerHostMax).min(1), to: node }),
     message('dvms.migrated', { orderId: counter, vm: counter, ok: z.boolean(), reason: label }),
   ]);
 }

@@ -15,7 +15,7 @@ import { PartitionMembers } from './partition-members.js';
 import { PlanRound, type PlanVerdict } from './plan-round.js';
 import { MergeHandshake } from './merge-handshake.js';
 import { Puller } from './puller.js';
-import type { Move } from '../../placement/problem.js';
+import type { MoveGroup } from '../../placement/move-groups.js';
 
 export class Leader {
   version: PartitionVersion;
@@ -185,13 +185,13 @@ export class Leader {
     });
   }
 
-  private onPlanned(verdict: PlanVerdict, moves: readonly Move[]): void {
+  private onPlanned(verdict: PlanVerdict, groups: readonly MoveGroup[]): void {
     if (verdict === 'stale') return this.next();
     if (verdict === 'failed') return this.grow();
     this.phase = 'applying';
     this.state = 'finishing';
     this.announce();
-    this.round.apply(moves);
+    this.round.apply(groups);
   }
 
   onMigrated(from: NodeId, msg: DvmsMigrated): void {

@@ -1,26 +1,28 @@
 /**
- * The source side of a plan: migrations ordered to this host by leaders, run at most
- * `migrationsPerHostMax` at a time through the hypervisor, the rest queued (at most
- * `vmsPerHostMax`: a host cannot send more VMs than it holds). Each ends in one report to the
- * leader that ordered it, always from a later event. A VM no longer here fails ('not-here').
- * An order that waited longer than `migrationTimeoutMs` is dropped unrun ('expired'): its leader
- * has counted it as timed out and dissolved the partition, so its plan is stale (under heavy WAN
- * contention a migration ahead of it can take minutes).
+ * The source side of a plan: orders sent to this host by leaders, each one move or a gather's
+ * moves (admitted or refused together by the hypervisor, so a refusal never splits the gather),
+ * run at most `migrationsPerHostMax` migrations at a time through the hypervisor (a group larger
+ * than that runs alone), the rest queued (at most `vmsPerHostMax` VMs: a host cannot send more
+ * VMs than it holds). Each move ends in one report to the leader that ordered it, always from a
+ * later event; a group's reports all go when its last migration ends. A VM no longer here fails
+ * ('not-here'). An order that waited longer than `migrationTimeoutMs` is dropped unrun
+ * ('expired'): its leader has counted it as timed out and dissolved the partition, so its plan
+ * is stale (under heavy WAN contention a migration ahead of it can take minutes).
  */
-import type { NodeContext, NodeId } from '../../runtime/context.js';
+import type { MigrationOutcome, NodeContext, NodeId } from '../../runtime/context.js';
 import type { DvmsConfig } from './dvms-config.js';
-import type { DvmsMigrated } from './dvms-messages.js';
+import type { DvmsMigrated, DvmsMove } from './dvms-messages.js';
 
 interface Order {
   readonly leader: NodeId;
-  readonly orderId: number;
-  readonly vm: number;
+  readonly moves: readonly DvmsMove[];
   readonly to: NodeId;
   readonly queuedAtMs: number;
 }
 
 export class MigrationQueue {
   private readonly queue: Order[] = [];
+  private queuedVms = 0;
   private running = 0;
   private stopped = false;
 
@@ -30,14 +32,15 @@ export class MigrationQueue {
     private readonly report: (leader: NodeId, report: DvmsMigrated) => void,
   ) {}
 
-  enqueue(leader: NodeId, orderId: number, vm: number, to: NodeId): void {
-    const order: Order = { leader, orderId, vm, to, queuedAtMs: this.ctx.nowMs() };
-    const refused = this.ctx.hypervisor === undefined ? 'no-hypervisor' : this.queue.length >= this.config.vmsPerHostMax ? 'queue-full' : '';
+  enqueue(leader: NodeId, moves: readonly DvmsMove[], to: NodeId): void {
+    const order: Order = { leader, moves, to, queuedAtMs: this.ctx.nowMs() };
+    const refused = this.ctx.hypervisor === undefined ? 'no-hypervisor' : this.queuedVms + moves.length > this.config.vmsPerHostMax ? 'queue-full' : '';
     if (refused !== '') {
-      this.ctx.setTimer(0, () => this.done(order, false, refused));
+      this.ctx.setTimer(0, () => this.done(order, null, refused));
       return;
     }
     this.queue.push(order);
+    this.queuedVms += moves.length;
     this.pump();
   }
 
@@ -46,27 +49,40 @@ export class MigrationQueue {
     this.queue.length = 0;
   }
 
+  /** Starts the orders at the head of the queue while there are slots for them (FIFO: a group waits for enough). */
   private pump(): void {
     const hv = this.ctx.hypervisor;
-    while (hv !== undefined && this.running < this.config.migrationsPerHostMax && this.queue.length > 0) {
-      const order = this.queue.shift() as Order;
+    while (hv !== undefined && this.queue.length > 0) {
+      const order = this.queue[0];
+      const slots = order.moves.length;
+      if (this.running > 0 && this.running + slots > this.config.migrationsPerHostMax) return;
+      this.queue.shift();
+      this.queuedVms -= slots;
       if (this.ctx.nowMs() - order.queuedAtMs > this.config.migrationTimeoutMs) {
-        this.ctx.metrics.count('dvms.migrations_expired');
-        this.ctx.setTimer(0, () => this.done(order, false, 'expired'));
+        this.ctx.metrics.count('dvms.migrations_expired', slots);
+        this.ctx.setTimer(0, () => this.done(order, null, 'expired'));
         continue;
       }
-      this.running++;
-      hv.migrate(order.vm, order.to, (outcome) => {
-        if (this.stopped) return;
-        this.running--;
-        this.done(order, outcome.ok, outcome.reason);
-        this.pump();
-      });
+      this.running += slots;
+      hv.migrateTogether(
+        order.moves.map((move) => move.vm),
+        order.to,
+        (outcomes) => {
+          if (this.stopped) return;
+          this.running -= slots;
+          this.done(order, outcomes, '');
+          this.pump();
+        },
+      );
     }
   }
 
-  private done(order: Order, ok: boolean, reason: string): void {
+  /** Reports each move of `order`: its outcome, or `refused` for all when it never ran. */
+  private done(order: Order, outcomes: readonly MigrationOutcome[] | null, refused: string): void {
     if (this.stopped) return;
-    this.report(order.leader, { type: 'dvms.migrated', orderId: order.orderId, vm: order.vm, ok, reason });
+    order.moves.forEach((move, k) => {
+      const outcome = outcomes?.[k];
+      this.report(order.leader, { type: 'dvms.migrated', orderId: move.orderId, vm: move.vm, ok: outcome?.ok ?? false, reason: outcome?.reason ?? refused });
+    });
   }
 }

@@ -1,17 +1,19 @@
 /**
  * A leader's plan and its application. Planning: the placement problem of the partition (from
  * the members' snapshots), the planner run at once, its modelled computing time waited on a
- * timer; then, if no member left meanwhile, the plan is applied: one order per move to the
- * move's source host, each reported back; the round ends when every order is reported or
- * `migrationTimeoutMs` has passed (the rest count as failed).
+ * timer; then, if no member left meanwhile, the plan is applied: one order per group of moves
+ * (`moveGroups`: a gather's moves together, any other move alone) to its source host, each move
+ * reported back; the round ends when every move is reported or `migrationTimeoutMs` has passed
+ * (the rest count as failed).
  */
 import { planningTimeMs } from '../../placement/cost-model.js';
 import { planPlacement } from '../../placement/plan.js';
+import { type MoveGroup, moveGroups } from '../../placement/move-groups.js';
 import type { Move } from '../../placement/problem.js';
 import type { NodeContext, NodeId, TimerHandle } from '../../runtime/context.js';
 import type { SchedulingOutcome } from '../scheduling-outcome.js';
 import type { DvmsConfig } from './dvms-config.js';
-import { type DvmsMigrate, type DvmsMigrated, MIGRATE_BYTES, type MemberData } from './dvms-messages.js';
+import { type DvmsMigrate, type DvmsMigrated, type DvmsMove, type MemberData, migrateBytes } from './dvms-messages.js';
 import { partitionProblem } from './partition-problem.js';
 
 export interface RoundEnv {
@@ -19,8 +21,8 @@ export interface RoundEnv {
   readonly config: DvmsConfig;
   /** A fresh id, unique on this node (orders, pulls, merge questions). */
   newId(): number;
-  /** Run a migration this node is the source of; its report comes back through `onMigrated`. */
-  migrateLocal(orderId: number, vm: number, to: NodeId): void;
+  /** Run migrations this node is the source of, together; their reports come back through `onMigrated`. */
+  migrateLocal(moves: readonly DvmsMove[], to: NodeId): void;
 }
 
 /** How a planning ended: no plan (grow), a member left while planning (plan again), or the plan is being applied. */
@@ -39,7 +41,7 @@ export class PlanRound {
   constructor(
     private readonly env: RoundEnv,
     /** Planning is over: `verdict`. */
-    private readonly planned: (verdict: PlanVerdict, moves: readonly Move[]) => void,
+    private readonly planned: (verdict: PlanVerdict, groups: readonly MoveGroup[]) => void,
     /** Every order was reported, or the time ran out. */
     private readonly applied: () => void,
   ) {}
@@ -65,7 +67,7 @@ export class PlanRound {
         ctx.metrics.count('dvms.plans_failed');
         return this.planned('failed', []);
       }
-      this.planned('applying', result.moves);
+      this.planned('applying', moveGroups(result.moves, problem));
     });
   }
 
@@ -80,21 +82,27 @@ export class PlanRound {
     this.changed = true;
   }
 
-  /** Order every move from its source host. */
-  apply(moves: readonly Move[]): void {
+  /** Order every group of moves from its source host (one source and one target per group). */
+  apply(groups: readonly MoveGroup[]): void {
     const { ctx, config } = this.env;
-    if (moves.length === 0) return this.applied();
-    for (const move of moves) {
-      const orderId = this.env.newId();
-      this.orders.set(orderId, move);
-      this.migrationsOrdered++;
-      if (move.from === ctx.id) this.env.migrateLocal(orderId, move.vm, move.to);
+    if (groups.length === 0) return this.applied();
+    let ordered = 0;
+    for (const group of groups) {
+      const { from, to } = group[0];
+      const moves: DvmsMove[] = group.map((move) => {
+        const orderId = this.env.newId();
+        this.orders.set(orderId, move);
+        return { orderId, vm: move.vm };
+      });
+      ordered += moves.length;
+      if (from === ctx.id) this.env.migrateLocal(moves, to);
       else {
-        const order: DvmsMigrate = { type: 'dvms.migrate', orderId, vm: move.vm, to: move.to };
-        ctx.send(move.from, order, MIGRATE_BYTES);
+        const order: DvmsMigrate = { type: 'dvms.migrate', moves, to };
+        ctx.send(from, order, migrateBytes(moves.length));
       }
     }
-    ctx.metrics.count('dvms.migrations_ordered', moves.length);
+    this.migrationsOrdered += ordered;
+    ctx.metrics.count('dvms.migrations_ordered', ordered);
     this.applyTimer = ctx.setTimer(config.migrationTimeoutMs, () => {
       this.applyTimer = null;
       ctx.metrics.count('dvms.migrations_timed_out', this.orders.size);

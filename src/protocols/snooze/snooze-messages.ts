@@ -6,7 +6,7 @@
 import type { HostInfo, NodeId, VmInfo } from '../../runtime/context.js';
 import { HEADER_BYTES, type MigratedMessage, type MigrateMessage, reportBytes, WORD_BYTES } from '../scheduler-wire.js';
 
-export { MIGRATE_BYTES, MIGRATED_BYTES } from '../scheduler-wire.js';
+export { migrateBytes, MIGRATED_BYTES } from '../scheduler-wire.js';
 
 /** LC -> GL: assign me a GM; `avoid` is the GM it just lost or was refused by (-1: none). */
 export interface SnoozeJoin {
@@ -75,7 +75,7 @@ export interface SnoozeGlIs {
   readonly term: number;
 }
 
-/** GM -> source LC: migrate `vm` to `to`, for the GM's round `round`. */
+/** GM -> source LC: migrate `vms` (one, or a gather's together) to `to`, for the GM's round `round`. */
 export type SnoozeMigrate = MigrateMessage<'snooze'>;
 
 /** Source LC -> GM: how the ordered migration ended. */

@@ -18,6 +18,6 @@ export function snoozeMessageSchema(peerCount: number): MessageValidator {
     message('snooze.gm-summary', { lcCount: z.number().int().min(0).max(peerCount) }),
     message('snooze.gl-beat', { term, gms: list(nodeId(peerCount), peerCount) }),
     message('snooze.gl-is', { gl: nodeOrNone, term }),
-    ...migrateSchemas('snooze', peerCount),
+    ...migrateSchemas('snooze', peerCount, LIST_MAX),
   ]);
 }

@@ -307,6 +307,36 @@ export class LibvirtHypervisor implements Hypervisor {
     );
   }
 
+  /** A gather's VMs: all admitted (then each migrated as by `migrate`) or all refused with the first reason. */
+  migrateTogether(vms: readonly VmId[], to: NodeId, onDone: (outcomes: readonly MigrationOutcome[]) => void): void {
+    const refusal = vms.length === 0 ? 'empty-group' : this.groupRefusal(vms, to);
+    if (refusal !== '') {
+      const emulated = this.migrationMode === 'emulated';
+      for (const vm of vms) {
+        this.counters.count(`libvirt.migrations.refused.${refusal}`);
+        this.record('migrate', vm, false, refusal, 0, emulated);
+      }
+      setImmediate(() => onDone(vms.map(() => ({ ok: false, reason: refusal, durationMs: 0, downtimeMs: 0, bytes: 0, emulated }) as LibvirtMigrationOutcome)));
+      return;
+    }
+    const outcomes: MigrationOutcome[] = new Array(vms.length);
+    let left = vms.length;
+    vms.forEach((vm, k) =>
+      this.migrate(vm, to, (outcome) => {
+        outcomes[k] = outcome;
+        if (--left === 0) onDone(outcomes);
+      }),
+    );
+  }
+
+  private groupRefusal(vms: readonly VmId[], to: NodeId): string {
+    for (let k = 0; k < vms.length; k++) {
+      const refusal = vms.indexOf(vms[k]) !== k ? 'busy' : this.migrationRefusal(vms[k], this.entries.get(vms[k]), to, vms.length);
+      if (refusal !== '') return refusal;
+    }
+    return '';
+  }
+
   /** Save the VM's memory to `snapshotDir` (`virsh snapshot-create-as`, see `snapshotHere`); the VM stays in its state. */
   snapshot(vm: VmId, onDone: (outcome: SnapshotOutcome) => void): void {
     const entry = this.entries.get(vm);
@@ -511,14 +541,15 @@ export class LibvirtHypervisor implements Hypervisor {
     return true;
   }
 
-  private migrationRefusal(vm: VmId, entry: Entry | undefined, to: NodeId): string {
+  /** Why a migration is refused ('' if it is not); `slots`: the outgoing migrations it needs (a group's VM count). */
+  private migrationRefusal(vm: VmId, entry: Entry | undefined, to: NodeId, slots = 1): string {
     if (!this.alive) return 'hypervisor-down';
     if (!isVmId(vm)) return 'unknown-vm';
     if (entry === undefined) return 'not-here';
     if (entry.busy !== '') return 'busy';
     if (entry.state !== 'running') return 'not-running';
     if (!(Number.isSafeInteger(to) && to >= 0) || to === this.info.node) return 'bad-target';
-    if (this.outgoing >= (this.options.outgoingMigrationsMax ?? 2)) return 'busy';
+    if (this.outgoing + slots > (this.options.outgoingMigrationsMax ?? 2)) return 'busy';
     if (this.migrationMode === 'emulated' ? this.options.transferDomain === undefined : this.options.targetUriOf?.(to) === undefined) return 'no-path';
     return '';
   }

@@ -10,6 +10,9 @@
  * dp_intensity model). Transfers model bandwidth only: the path's propagation latency (ms)
  * is not added to migrations lasting seconds.
  *
+ * The VMs of a gather go together (`migrateTogether`): admitted only if each VM could go alone,
+ * the host has a free outgoing slot for each and the target room for all, else all refused.
+ *
  * A host crash (`setHostUp`, told by the runtime) fails at once every migration to or from the
  * host ('source-down', 'target-down'): the copy stops, the target's memory reservation is
  * released, a VM whose target crashed stays on its source and one whose source crashed is lost
@@ -110,6 +113,8 @@ interface ActiveMigration {
   readonly copy: PreCopyMigration;
   readonly onDone: (outcome: MigrationOutcome) => void;
 }
+
+const refused = (reason: string): MigrationOutcome => ({ ok: false, reason, durationMs: 0, downtimeMs: 0, bytes: 0 });
 
 export class SimHypervisors {
   private readonly transfers: BulkTransfers;
@@ -280,6 +285,7 @@ export class SimHypervisors {
       vmCount: () => cloud.hostVmCount[node],
       vms: () => cloud.vmsOf(node).map((vm) => self.vmInfo(vm)),
       migrate: (vm, to, onDone, by) => self.migrate(node, vm, to, onDone, by ?? ''),
+      migrateTogether: (vms, to, onDone, by) => self.migrateTogether(node, vms, to, onDone, by ?? ''),
       start: (vm) => here(vm) && cloud.vmState[vm] === VM_STOPPED && (cloud.setState(vm, VM_RUNNING), true),
       stop: (vm) => here(vm) && self.migrating[vm] === 0 && cloud.vmState[vm] !== VM_STOPPED && (cloud.setState(vm, VM_STOPPED), true),
       suspend: (vm) => here(vm) && self.migrating[vm] === 0 && cloud.vmState[vm] === VM_RUNNING && (cloud.setState(vm, VM_SUSPENDED), true),
@@ -302,26 +308,57 @@ export class SimHypervisors {
   }
 
   private migrate(from: NodeId, vm: number, to: NodeId, onDone: (outcome: MigrationOutcome) => void, by: string): void {
-    const { cloud, network, sim, migration } = this.options;
-    const startedUs = sim.nowUs();
-    const refuse = (reason: string): void => {
-      this.options.counters.count(`migrations.refused.${reason}`);
+    this.migrateTogether(from, [vm], to, ([outcome]) => onDone(outcome), by);
+  }
+
+  /** A gather's VMs (or one VM): all admitted or all refused (`Hypervisor.migrateTogether`). */
+  private migrateTogether(from: NodeId, vms: readonly number[], to: NodeId, onDone: (outcomes: readonly MigrationOutcome[]) => void, by: string): void {
+    const refusal = vms.length === 0 ? 'empty-group' : this.refusal(from, vms, to);
+    if (refusal !== '') {
+      this.options.counters.count(`migrations.refused.${refusal}`);
       // Never from inside the call: the caller's handler finishes first, as with a real hypervisor.
-      sim.after(0, () => onDone({ ok: false, reason, durationMs: 0, downtimeMs: 0, bytes: 0 }));
-    };
-    if (!(Number.isInteger(vm) && vm >= 0 && vm < cloud.vmCount)) return refuse('unknown-vm');
-    if (cloud.hostUp[from] === 0) return refuse('source-down');
-    if (cloud.vmHost[vm] !== from) return refuse('not-here');
-    if (this.migrating[vm] === 1) return refuse('busy');
-    if (cloud.vmState[vm] !== VM_RUNNING) return refuse('not-running');
-    if (!(Number.isInteger(to) && to >= 0 && to < cloud.hostCount) || to === from) return refuse('bad-target');
-    if (!network.isHostUp(to)) return refuse('target-down');
-    if (this.outgoing[from] >= migration.outgoingPerHostMax) return refuse('busy');
-    const memoryMiB = cloud.vmMemoryMiB[vm];
-    if (cloud.hostMemoryUsedMiB[to] + this.incomingMiB[to] + memoryMiB > cloud.hostMemoryMiB[to]) return refuse('no-room');
-    const backbone = network.pathLinks(network.hostPop[from], network.hostPop[to]);
-    if (backbone === null) return refuse('no-path');
+      this.options.sim.after(0, () => onDone(vms.map(() => refused(refusal))));
+      return;
+    }
+    const { network } = this.options;
+    const backbone = network.pathLinks(network.hostPop[from], network.hostPop[to]) as number[]; // not null: admitted
+    const outcomes: MigrationOutcome[] = new Array(vms.length);
+    let left = vms.length;
+    vms.forEach((vm, k) => {
+      this.start(from, vm, to, backbone, (outcome) => {
+        outcomes[k] = outcome;
+        if (--left === 0) onDone(outcomes);
+      }, by);
+    });
+  }
+
+  /** Why migrating `vms` of `from` to `to` at once is refused ('' if it is not): each VM's own state, then the target, the outgoing slots and the room for all of them. */
+  private refusal(from: NodeId, vms: readonly number[], to: NodeId): string {
+    const { cloud, network, migration } = this.options;
+    for (let k = 0; k < vms.length; k++) {
+      const vm = vms[k];
+      if (!(Number.isInteger(vm) && vm >= 0 && vm < cloud.vmCount)) return 'unknown-vm';
+      if (cloud.hostUp[from] === 0) return 'source-down';
+      if (cloud.vmHost[vm] !== from) return 'not-here';
+      if (this.migrating[vm] === 1 || vms.indexOf(vm) !== k) return 'busy';
+      if (cloud.vmState[vm] !== VM_RUNNING) return 'not-running';
+    }
+    if (!(Number.isInteger(to) && to >= 0 && to < cloud.hostCount) || to === from) return 'bad-target';
+    if (!network.isHostUp(to)) return 'target-down';
+    if (this.outgoing[from] + vms.length > migration.outgoingPerHostMax) return 'busy';
+    let memoryMiB = 0;
+    for (const vm of vms) memoryMiB += cloud.vmMemoryMiB[vm];
+    if (cloud.hostMemoryUsedMiB[to] + this.incomingMiB[to] + memoryMiB > cloud.hostMemoryMiB[to]) return 'no-room';
+    if (network.pathLinks(network.hostPop[from], network.hostPop[to]) === null) return 'no-path';
+    return '';
+  }
+
+  /** An admitted migration starts: the VM is marked, a slot and the target's memory taken, the pre-copy rounds begin. */
+  private start(from: NodeId, vm: number, to: NodeId, backbone: readonly number[], onDone: (outcome: MigrationOutcome) => void, by: string): void {
+    const { cloud, sim, migration } = this.options;
+    const startedUs = sim.nowUs();
     const links = [this.linkCount + 2 * from, ...backbone, this.linkCount + 2 * to + 1];
+    const memoryMiB = cloud.vmMemoryMiB[vm];
     this.migrating[vm] = 1;
     this.outgoing[from]++;
     this.incomingMiB[to] += memoryMiB;
@@ -331,7 +368,7 @@ export class SimHypervisors {
     const copy = new PreCopyMigration(this.transfers, sim, links, params, (result: PreCopyResult) => {
       const m = this.active.get(id) as ActiveMigration;
       // A target that went down without being told (a world without crash hooks) still fails it.
-      const ok = network.isHostUp(to);
+      const ok = this.options.network.isHostUp(to);
       this.end(id, m, ok, ok ? '' : 'target-down', result.durationUs, result.downtimeUs, result.bytesSent);
     });
     this.active.set(id, { vm, from, to, memoryMiB, startedUs, wan: backbone.length > 0, by, copy, onDone });

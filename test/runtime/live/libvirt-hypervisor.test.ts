@@ -243,6 +243,27 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     expect(a.counters.get('libvirt.migrations.refused.not-running')).toBe(1);
   });
 
+  it("migrates a gather's VMs together or refuses them together (EMULATED): a group needs a free outgoing slot for each", async () => {
+    const [a, b] = await pair({ outgoingMigrationsMax: 2 });
+    for (const vm of [90, 91, 92]) await a.deploy({ vm, vcpus: 1, memoryMiB: 128, ve: vm === 92 ? -1 : 9 });
+    const together = (vms: readonly number[]): Promise<readonly MigrationOutcome[]> => later<readonly MigrationOutcome[]>((cb) => a.migrateTogether(vms, 1, cb));
+    a.suspend(91);
+    expect((await together([90, 91])).map((o) => o.reason)).toEqual(['not-running', 'not-running']);
+    a.resume(91);
+    const other = later<MigrationOutcome>((cb) => a.migrate(92, 1, cb)); // one slot of 2 taken
+    expect((await together([90, 91])).map((o) => o.reason)).toEqual(['busy', 'busy']);
+    expect((await other).ok).toBe(true);
+    expect(a.vms().map((v) => [v.vm, v.migrating])).toEqual([
+      [90, false],
+      [91, false],
+    ]);
+    const both = await together([90, 91]);
+    expect(both.map((o) => o.ok)).toEqual([true, true]);
+    expect(a.vmCount()).toBe(0);
+    expect(b.vms().map((v) => v.vm)).toEqual([90, 91, 92]);
+    expect(a.counters.get('libvirt.migrations.refused.busy')).toBe(2);
+  });
+
   it('fails a migration whose VM libvirt no longer has with unknown-vm', async () => {
     const [a, b] = await pair();
     await a.deploy({ vm: 75, vcpus: 1, memoryMiB: 128, ve: -1 });

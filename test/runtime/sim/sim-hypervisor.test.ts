@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { preCopyPlan } from '../../../src/platform/pre-copy.js';
 import type { Hypervisor, MigrationOutcome, Protocol } from '../../../src/runtime/context.js';
+import { veViolations } from '../../../src/scenario/probes/ve-check.js';
 import { CloudWorld, TEST_MIGRATION } from '../../support/cloud-world.js';
 
 const NO_PROTOCOLS = (): ReadonlyMap<string, Protocol> => new Map();
@@ -104,6 +105,90 @@ describe('simulated hypervisor', () => {
     hv.snapshot(0, (o) => snaps.push(o.durationMs));
     w.runUntilS(10);
     expect(snaps[0]).toBeCloseTo((8 * 1024 * MIB) / 1.6e9 * 1000, 0);
+  });
+});
+
+describe('simulated hypervisor: a gather migrated together', () => {
+  /** 4 hosts of 3 VMs (host 0: VMs 0, 4, 8), hosts 0-1 in PoP 0 and 2-3 in PoP 1; VMs 0 and 4 a gather (VE 0). */
+  const gatherWorld = (options: Partial<ConstructorParameters<typeof CloudWorld>[0]> = {}): CloudWorld =>
+    world({ vmsPerHost: 3, veOf: (vm) => (vm === 0 || vm === 4 ? 0 : -1), migration: { outgoingPerHostMax: 2 }, ...options });
+  const together = (w: CloudWorld, vms: readonly number[], to: number): MigrationOutcome[][] => {
+    const out: MigrationOutcome[][] = [];
+    w.hypervisors.of(0).migrateTogether(vms, to, (outcomes) => out.push([...outcomes]));
+    return out;
+  };
+  const veCheck = (w: CloudWorld) => ({
+    cloud: w.cloud,
+    constraints: [{ kind: 'gather', ve: 0, scope: 'host' }] as const,
+    hostPop: w.network.hostPop,
+    hostCountry: ['FR', 'FR', 'DE', 'DE'],
+    isMigrating: (vm: number) => w.hypervisors.isMigrating(vm),
+  });
+
+  it('runs the VMs at once, one outgoing slot each, and tells once, after the last has landed', () => {
+    const w = gatherWorld();
+    w.cloud.setLoad(0, 100); // dirties memory: VM 0 lands after VM 4
+    const done = together(w, [0, 4], 2);
+    expect(done).toEqual([]);
+    expect([w.hypervisors.isMigrating(0), w.hypervisors.isMigrating(4), w.hypervisors.migrationsInProgress]).toEqual([true, true, 2]);
+    const broken: string[] = [];
+    w.sim.afterEvent = () => broken.push(...veViolations(veCheck(w)));
+    w.runUntilS(60);
+    expect(broken).toEqual([]); // VM 4 landed first, while VM 0 was still migrating
+    expect(w.migrations.map((m) => [m.vm, m.startedUs])).toEqual([
+      [4, 0],
+      [0, 0],
+    ]);
+    expect(done).toHaveLength(1);
+    expect(done[0].map((o) => o.ok)).toEqual([true, true]);
+    expect(done[0][0].durationMs).toBeGreaterThan(done[0][1].durationMs); // in the order asked
+    expect([w.cloud.hostOf(0), w.cloud.hostOf(4)]).toEqual([2, 2]);
+    expect(w.checkInvariants()).toEqual([]);
+  });
+
+  it('refuses the whole group, every VM with the same reason, where one of its VMs or the slots or the room would be refused', () => {
+    const cases: [string, (w: CloudWorld) => void, readonly number[], number][] = [
+      ['busy', (w) => w.hypervisors.of(0).migrate(8, 1, () => {}), [0, 4], 2], // one slot of 2 taken
+      ['not-running', (w) => w.hypervisors.of(0).suspend(4), [0, 4], 2],
+      ['no-room', () => {}, [0, 4], 1], // host 1 holds 3 GiB of 4: room for one VM, not two
+      ['busy', () => {}, [0, 0], 2], // the same VM twice
+      ['not-here', () => {}, [0, 1], 2],
+      ['bad-target', () => {}, [0, 4], 0],
+    ];
+    for (const [reason, before, vms, to] of cases) {
+      const w = gatherWorld({ hostMemoryMiB: 4096 });
+      before(w);
+      const inProgress = w.hypervisors.migrationsInProgress;
+      const done = together(w, vms, to);
+      expect(w.hypervisors.migrationsInProgress, reason).toBe(inProgress); // nothing started
+      w.runUntilS(0.001);
+      expect(done, reason).toEqual([vms.map(() => ({ ok: false, reason, durationMs: 0, downtimeMs: 0, bytes: 0 }))]);
+      expect([w.cloud.hostOf(0), w.cloud.hostOf(4)], reason).toEqual([0, 0]);
+    }
+    const w = gatherWorld({ hostMemoryMiB: 4096 });
+    const alone = migrate(w, w.hypervisors.of(0), 0, 1); // where the pair had no room, one VM has
+    w.runUntilS(60);
+    expect(alone[0].ok).toBe(true);
+    const empty = together(w, [], 2);
+    w.runUntilS(61);
+    expect(empty).toEqual([[]]);
+  });
+
+  it('a target that crashes after one VM landed loses that VM and sends the other back: the gather is not split, its lost member holds no place', () => {
+    const w = gatherWorld({ crashTakesVms: true });
+    w.cloud.setLoad(0, 100);
+    const done = together(w, [0, 4], 2);
+    while (w.cloud.hostOf(4) !== 2) w.runUntilS(w.sim.nowUs() / 1e6 + 0.1);
+    expect(w.hypervisors.isMigrating(0)).toBe(true);
+    w.runtime.crashNode(2);
+    w.runUntilS(w.sim.nowUs() / 1e6 + 0.001);
+    expect(done[0].map((o) => [o.ok, o.reason])).toEqual([
+      [false, 'target-down'],
+      [true, ''],
+    ]);
+    expect([w.cloud.hostOf(0), w.cloud.hostOf(4), w.cloud.vmLost[4]]).toEqual([0, -1, 1]);
+    expect(veViolations(veCheck(w))).toEqual([]);
+    expect(w.checkInvariants()).toEqual([]);
   });
 });
 
