@@ -14,7 +14,7 @@ import { countryOutlines, OUTLINE_STROKE, outlinesMarkup } from './map-outlines.
 import { MAP_WIDTH_PX, mapLayout } from './map-projection.js';
 import { formatBps, largestPops, linkTiers, placeColours, popRadiusPx, radiusMaxPx } from './map-style.js';
 import { composeSvg, partOf, plotDocument, type Placed, type SvgPart } from './svg.js';
-import { wrapText } from './text-fit.js';
+import { wrapText } from './text-width.js';
 import { errorColours, vivaldiPart } from './vivaldi-panel.js';
 
 /** PoPs offered a label, largest first; those that find no free spot are dropped. */

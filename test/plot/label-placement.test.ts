@@ -4,7 +4,7 @@ import { loadGraphml } from '../../src/platform/graphml.js';
 import { buildBackbone } from '../../src/platform/backbone.js';
 import { overlaps, placeLabelsApart, type LabelBox, type LabelItem } from '../../src/plot/label-placement.js';
 import { mapLayout } from '../../src/plot/map-projection.js';
-import { wrapText } from '../../src/plot/text-fit.js';
+import { wrapText } from '../../src/plot/text-width.js';
 import { RENATER_GRAPHML } from './fixtures.js';
 
 const circleBox = (p: { x: number; y: number; r: number }): LabelBox => ({ x0: p.x - p.r, y0: p.y - p.r, x1: p.x + p.r, y1: p.y + p.r });
