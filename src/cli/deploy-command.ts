@@ -30,7 +30,7 @@ import { commandText, type DeployCommand, DeployCommands, type DeployPlan, type 
 import { parseNodeList } from './deploy/node-list.js';
 import { oarScript } from './deploy/oar-script.js';
 import { DeployError, execCommand, oneLine, onEveryMachine } from './deploy/ssh-exec.js';
-import { CUT_LEAD_MS, SshRunner, stageCommand } from './deploy/ssh-runner.js';
+import { SshRunner, stageCommand } from './deploy/ssh-runner.js';
 
 /** From every agent ready to time 0: time for the epoch file to reach every machine over ssh. */
 const DEPLOY_BARRIER_LEAD_MS = 3_000;
@@ -206,6 +206,7 @@ function dryRun(scenarioFile: string, p: Prepared, commands: DeployCommands, lat
     ...each((m) => commands.stage(m, join(work, 'stage.tar'))),
     '# 5. start every agent: one ssh session each, its output the agent log (restarted if it dies: --restarts-max)',
     ...plan.peers.map((_, i) => agentLine(i, false)),
+    ...cutLines(p, commands),
     `# 6. once every agent's log says it is ready: time 0 is ${DEPLOY_BARRIER_LEAD_MS / 1000} s later ($EPOCH_MS, ms since 1970)`,
     ...each((m) => commands.epoch(m, '$EPOCH_MS')),
     ...faultLines(p, commands, agentLine),
@@ -236,11 +237,20 @@ function latencyLines(p: Prepared, commands: DeployCommands, latency: LatencyMod
   ];
 }
 
+/** The cuts, handed to the machines before time 0 (one session each, for the whole run). */
+function cutLines(p: Prepared, commands: DeployCommands): string[] {
+  const { steps } = p.faultPlan;
+  if (!steps.some((step) => new Set(step.groups.filter((g) => g >= 0)).size > 1)) return [];
+  return [
+    "# 5b. every cut handed to the machines now (a session each, in the background): each waits for the epoch file, puts a step's iptables rules in at its time and prints when",
+    ...commands.plan.machines.map((m) => `${shownCommand(commands.cuts(m.index, steps))} &`),
+  ];
+}
+
 function faultLines(p: Prepared, commands: DeployCommands, agentLine: (i: number, restarted: boolean) => string): string[] {
   const { steps, downs } = p.faultPlan;
   if (steps.length === 0) return ['# 7. faults: none applied'];
-  const lines = ['# 7. faults, at their times after time 0 (kills first, then cuts; a cut is sent ahead and waits on the machines for its time)'];
-  let cut = false;
+  const lines = ['# 7. faults, at their times after time 0: crashed agents killed (their cuts are already on the machines, 5b)'];
   steps.forEach((step, k) => {
     const groups = new Set(step.groups.filter((g) => g >= 0)).size;
     lines.push(`# at ${step.atMs / 1000} s: faults ${[...step.starts.map((i) => `[${i}] starts`), ...step.ends.map((i) => `[${i}] ends`)].join(', ')}: ${groups} group(s)`);
@@ -250,8 +260,6 @@ function faultLines(p: Prepared, commands: DeployCommands, agentLine: (i: number
       if (g < 0 && down !== undefined) lines.push(`${shownCommand(commands.signal(id, 'SIGKILL'))}    # agent ${id} down until ${down.untilMs === null ? 'the end' : `${down.untilMs / 1000} s`}`);
       if (g >= 0 && previous !== null && previous[id] < 0) lines.push(agentLine(id, true));
     });
-    if (groups > 1 || cut) lines.push(...commands.plan.machines.map((m) => `${shownCommand(commands.cut(m.index, step.groups, `$((EPOCH_MS + ${step.atMs}))`, k))}    # sent ${CUT_LEAD_MS / 1000} s ahead`));
-    cut ||= groups > 1;
   });
   return lines;
 }
@@ -326,6 +334,7 @@ async function deployOverSsh(scenarioFile: string, p: Prepared, commands: Deploy
       finished: () => {
         const faults = player as TestbedFaultPlayer | null;
         faults?.stop();
+        sshRunner.endCutSessions();
         const steps = faults?.record() ?? [];
         const t = sshRunner.times;
         return {
@@ -345,6 +354,7 @@ async function deployOverSsh(scenarioFile: string, p: Prepared, commands: Deploy
     };
     await scenarioLaunchCommand({ ...options, scenario: scenarioFile, agents: String(plan.peers.length), out: p.outDir, set: options.set, agentsOption: '--agents' }, agentCommandLine(), process.argv.slice(1), site);
   } finally {
+    (runner as SshRunner | null)?.endCutSessions();
     if (shipped) {
       const teardownStart = performance.now();
       const cuts = (runner as SshRunner | null)?.cuts ?? false;

@@ -2,28 +2,29 @@
  * Plays a testbed's fault plan (`scenario/testbed-plan.ts`) on the running launch: at each
  * step's time after the epoch, the agents whose host went down are SIGKILLed and held down until
  * their host is up again (the launcher starts them then), and the agents are cut into their
- * groups (a cut or a partition; the heal joins them again) by a `GroupCutter`: the testbed moves
- * veths onto bridges, `luc deploy` adds iptables rules on its machines. Each step records when it
- * was really in place, in ms since the epoch, for summary.json.
+ * groups (a cut or a partition; the heal joins them again): the testbed moves veths onto bridges
+ * at the step's time (a `GroupCutter`), `luc deploy` hands every step to its machines before time
+ * 0 and they put the iptables rules in at its time (a `StagedGroupCutter`). Each step records
+ * when it was really in place, in ms since the epoch, for summary.json.
  */
 import type { Scenario } from '../scenario/schema.js';
 import type { TestbedFaultPlan, TestbedStep } from '../scenario/testbed-plan.js';
 import type { LaunchControl } from '../runtime/live/launcher.js';
 
-/** Separates agents into groups: `groups[i]` is agent i's group, -1 when it is down (killed apart). */
+/** Separates agents into groups at once: `groups[i]` is agent i's group, -1 when it is down (killed apart). In place when it returns. */
 export interface GroupCutter {
-  /**
-   * How long before its time a step's cut is handed over (ms); the cutter then waits for the
-   * time itself, where the cut happens (over ssh: on the machines, so a command's seconds of
-   * latency do not delay the cut). Absent or 0: called at the time, in place when it returns.
-   */
-  readonly cutLeadMs?: number;
-  /**
-   * Put `groups` in place at wall time `atMs` (ms since 1970), at once if that is past, as step
-   * `step` of the plan (a step handed over late never undoes a later one). Resolves with the
-   * wall time it was in place, or nothing for "when it returns".
-   */
-  setGroups(groups: readonly number[], atMs: number, step: number): void | number | Promise<void | number>;
+  setGroups(groups: readonly number[]): void | Promise<void>;
+}
+
+/**
+ * Separates agents into groups where they run, every step handed over before time 0 (over ssh a
+ * command can take seconds to start on a loaded machine: a cut sent at its time would be late).
+ */
+export interface StagedGroupCutter {
+  /** The plan's steps, before the epoch is known; each is put in place at its time after the epoch. */
+  stageSteps(steps: readonly TestbedStep[]): void;
+  /** When step k was in place (wall ms); null when the cutter had nothing to do; rejects with why it failed. */
+  inPlace(step: number): Promise<number | null>;
 }
 
 export interface AppliedStep {
@@ -46,18 +47,17 @@ export class TestbedFaultPlayer {
 
   constructor(
     private readonly plan: TestbedFaultPlan,
-    private readonly cutter: GroupCutter,
+    private readonly cutter: GroupCutter | StagedGroupCutter,
     private readonly log: (line: string) => void,
   ) {
     this.applied = plan.steps.map(() => null);
   }
 
-  /** Arm the steps once the launch's epoch is known (each cut handed over `cutLeadMs` early). */
+  /** Stage the cuts (a staged cutter) and arm the steps once the launch's epoch is known. */
   attach(control: LaunchControl): void {
+    if ('stageSteps' in this.cutter) this.cutter.stageSteps(this.plan.steps);
     control.onEpoch((epochMs) => {
-      this.plan.steps.forEach((step, k) => {
-        this.at(epochMs + step.atMs - (this.cutter.cutLeadMs ?? 0), () => void this.applyStep(step, k, epochMs, control));
-      });
+      this.plan.steps.forEach((step, k) => this.at(epochMs + step.atMs, () => void this.applyStep(step, k, epochMs, control)));
     });
   }
 
@@ -73,21 +73,17 @@ export class TestbedFaultPlayer {
   private async applyStep(step: TestbedStep, k: number, epochMs: number, control: LaunchControl): Promise<void> {
     const downAt = (id: number): { untilMs: number | null } | undefined => this.plan.downs.find((d) => d.id === id && d.fromMs === step.atMs);
     const killed: number[] = [];
-    const atMs = epochMs + step.atMs;
     let error: string | undefined;
     let inPlaceMs = 0;
     try {
-      // A cut handed over early waits on the machines for its time; the kills are the launcher's, at the time.
-      const early = (this.cutter.cutLeadMs ?? 0) > 0 ? Promise.resolve(this.cutter.setGroups(step.groups, atMs, k)) : null;
-      early?.catch(() => undefined); // awaited below: not an unhandled rejection meanwhile
-      if (early !== null) await new Promise<void>((resolve) => this.at(atMs, resolve));
       // Kill first: an agent of a crashed PoP must not talk over a link that is about to be cut.
       step.groups.forEach((group, id) => {
         const down = downAt(id);
         if (group < 0 && down !== undefined && control.crash(id, down.untilMs)) killed.push(id);
       });
       const killedAtMs = Date.now();
-      inPlaceMs = Math.max(killedAtMs, (await (early ?? this.cutter.setGroups(step.groups, atMs, k))) ?? Date.now());
+      const cutAtMs = 'inPlace' in this.cutter ? await this.cutter.inPlace(k) : await this.cutter.setGroups(step.groups);
+      inPlaceMs = Math.max(killedAtMs, cutAtMs ?? Date.now());
     } catch (e) {
       error = (e as Error).message;
       this.log(`testbed: step at ${step.atMs / 1000} s failed: ${error}`);

@@ -29,8 +29,11 @@ describe('luc deploy --dry-run', () => {
     const lines = result.stdout.split('\n');
     const step = (n: number): number => lines.findIndex((l) => l.startsWith(`# ${n}. `));
     for (let n = 1; n < 10; n++) expect(step(n), `step ${n}`).toBeLessThan(step(n + 1));
-    // The partition's cut, the crash's kill over ssh and the restart at the heal.
-    expect(result.stdout).toMatch(/iptables -A LUC-[0-9a-f]{8} -p udp -s node-2\.example\.org --sport 40000 --dport 40000 -j DROP/);
+    // The partition's cut, handed to the machines before time 0 (5b), each step one
+    // iptables-restore at its time; the crash's kill over ssh and the restart at the heal.
+    expect(step(5)).toBeLessThan(lines.indexOf(lines.find((l) => l.startsWith('# 5b. ')) ?? ''));
+    expect(result.stdout).toContain("a1=$(getent ahostsv4 node-2.example.org | awk '\\''NR==1{print $1}'\\''); [ -n \"$a1\" ]");
+    expect(result.stdout).toMatch(/at 4000\niptables-restore --noflush <<RULES\n\*filter\n-F LUC-[0-9a-f]{8}\n-A LUC-[0-9a-f]{8} -p udp -s \$a1 --sport 40000 --dport 40000 -j DROP\n/);
     expect(result.stdout).toContain("'kill -KILL $(cat /tmp/luc-testbed-partition-s5-m2/agents/agent-4.pid)'    # agent 4 down until 8 s");
     expect(result.stdout).toMatch(/agent-4\.json .*--restarted'/);
   });

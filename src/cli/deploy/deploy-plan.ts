@@ -1,7 +1,8 @@
 /**
  * What `luc deploy` runs, as data: which machine each agent runs on and at which address, and
  * every command of the deployment (ssh to each machine to unpack the build, stage the launch's
- * files, start and signal agents, publish the epoch, cut and heal with iptables, delay with tc
+ * files, start and signal agents, publish the epoch, cut and heal with iptables (every cut handed
+ * over before time 0), delay with tc
  * netem, fetch results, tear down). The real run executes these commands and `--dry-run` prints
  * them, so what is printed is what runs. Pure: no clock, no randomness, no file system.
  *
@@ -189,33 +190,47 @@ export class DeployCommands {
   }
 
   /**
-   * Agents of machine m drop what comes from agents of other groups (groups[i] < 0: down, no
-   * rule): one iptables rule per pair on the run's chain, filled afresh at each step, empty when
-   * all are in one group. Datagrams between two agents of one machine cross INPUT on lo too.
+   * Every cut of the run on machine m, handed over before time 0 so that no command's latency
+   * (seconds per ssh session on a loaded node) delays one: the session waits for the epoch file,
+   * then at each step's time (ms after the epoch, the machine's clock) fills the run's chain
+   * afresh in one transaction (iptables-restore), so that its agents drop what comes from agents
+   * of other groups (groups[i] < 0: down, no rule; one rule per pair; datagrams between two
+   * agents of the machine cross INPUT on lo too), and prints `STEP WALL_MS` once the rules are
+   * in. Its pid is in agents/cuts.pid for the teardown. Steps before the first cut print their
+   * time and change nothing.
    */
-  /**
-   * Step `step`'s cut on machine m at wall time `atMs` (ms since 1970; a shell expression in a
-   * dry run): the machine sleeps until then, skips the step if a later one is already in place,
-   * puts the rules in, and prints when they were in (its clock, ms): the command is sent ahead.
-   */
-  cut(m: number, groups: readonly number[], atMs: number | string, step: number): DeployCommand {
+  cuts(m: number, steps: readonly { readonly groups: readonly number[]; readonly atMs: number }[]): DeployCommand {
     const { chain, machines, peers } = this.plan;
-    const seq = shellQuote(`${machines[m].dir}/agents/cut-step`);
+    const agents = shellQuote(`${machines[m].dir}/agents`);
+    // Addresses looked up and the chain hooked in before time 0: a step then only swaps rules.
+    const hosts = [...new Set(peers.map((p) => p.host))];
     const lines = [
-      `t=${atMs}; now=$(date +%s%3N); if [ "$t" -gt "$now" ]; then d=$((t - now)); sleep "$((d / 1000)).$(printf %03d $((d % 1000)))"; fi`,
-      `if [ "$(cat ${seq} 2>/dev/null || echo -1)" -ge ${step} ]; then echo superseded; exit 0; fi`,
+      `echo $$ > ${agents}/cuts.pid`,
+      ...hosts.map((host, h) => `a${h}=$(getent ahostsv4 ${shellQuote(host)} | awk 'NR==1{print $1}'); [ -n "$a${h}" ]`),
       `iptables -N ${chain} 2>/dev/null || true`,
       `iptables -C INPUT -j ${chain} 2>/dev/null || iptables -I INPUT -j ${chain}`,
-      `iptables -F ${chain}`,
+      `while [ ! -s ${agents}/epoch ]; do sleep 0.05; done`,
+      `epoch=$(cat ${agents}/epoch)`,
+      'at() { t=$((epoch + $1)); now=$(date +%s%3N); if [ "$t" -gt "$now" ]; then d=$((t - now)); sleep "$((d / 1000)).$(printf %03d $((d % 1000)))"; fi; }',
     ];
-    for (const a of machines[m].agents) {
-      for (const b of peers.keys()) {
-        if (groups[a] < 0 || groups[b] < 0 || groups[a] === groups[b]) continue;
-        lines.push(`iptables -A ${chain} -p udp -s ${peers[b].host} --sport ${peers[b].port} --dport ${peers[a].port} -j DROP`);
+    let cutting = false;
+    steps.forEach((step, k) => {
+      lines.push(`at ${step.atMs}`);
+      cutting ||= new Set(step.groups.filter((g) => g >= 0)).size > 1;
+      if (cutting) {
+        // One iptables-restore per step: the chain's old rules go and its new ones come in at once.
+        lines.push('iptables-restore --noflush <<RULES', '*filter', `-F ${chain}`);
+        for (const a of machines[m].agents) {
+          for (const b of peers.keys()) {
+            if (step.groups[a] < 0 || step.groups[b] < 0 || step.groups[a] === step.groups[b]) continue;
+            lines.push(`-A ${chain} -p udp -s $a${hosts.indexOf(peers[b].host)} --sport ${peers[b].port} --dport ${peers[a].port} -j DROP`);
+          }
+        }
+        lines.push('COMMIT', 'RULES');
       }
-    }
-    lines.push(`echo ${step} > ${seq}`, 'date +%s%3N');
-    return this.ssh(m, ['set -e', ...lines].join('\n'));
+      lines.push(`echo "${k} $(date +%s%3N)"`);
+    });
+    return this.ssh(m, ['set -e', ...lines].join('\n'), {}, false);
   }
 
   /** `nic=...`: the device towards the other machines (lo when there is none). */
@@ -235,6 +250,8 @@ export class DeployCommands {
     const { dir } = this.plan.machines[m];
     const lines = [
       `for f in ${shellQuote(dir)}/agents/agent-*.pid; do [ -f "$f" ] || continue; p=$(cat "$f"); grep -qs 'live' /proc/$p/cmdline && kill -KILL $p; done`,
+      // The cut session before the chain goes: a step it would put in later must not bring the chain back.
+      `f=${shellQuote(dir)}/agents/cuts.pid; [ -f "$f" ] && p=$(cat "$f") && grep -qs ${this.plan.chain} /proc/$p/cmdline && kill -KILL $p`,
       ...(what.cuts ? [`iptables -D INPUT -j ${this.plan.chain} 2>/dev/null; iptables -F ${this.plan.chain} 2>/dev/null; iptables -X ${this.plan.chain} 2>/dev/null`] : []),
       ...(what.netem ? [this.nicLine(m), 'tc qdisc del dev lo root 2>/dev/null; tc qdisc del dev "$nic" root 2>/dev/null'] : []),
       `rm -rf ${shellQuote(dir)}`,

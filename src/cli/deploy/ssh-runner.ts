@@ -2,24 +2,20 @@
  * A launch's agents on other machines, over ssh: each agent is the remote command of an ssh
  * session (the launcher supervises the session; the agent's output is its log), signalled by
  * `kill` over another ssh, seen ready when its log says so, given the epoch by a file written on
- * every machine, and cut from other groups by iptables rules (the `GroupCutter` of the fault
- * player). After the run, the agents' reports and samples come back into the launch folder.
+ * every machine, and cut from other groups by iptables rules, every step handed to the machines
+ * before time 0 (the `StagedGroupCutter` of the fault player). After the run, the agents' reports and samples come back into the launch folder.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { AgentRunner } from '../../runtime/live/agent-runner.js';
 import { AGENT_READY_LINE } from '../../runtime/live/agent-runner.js';
-import type { GroupCutter } from '../testbed-faults.js';
-import { type DeployCommands, remoteArgs } from './deploy-plan.js';
-import { COMMAND_TIMEOUT_MS, execCommand, oneLine, onEveryMachine } from './ssh-exec.js';
+import type { StagedGroupCutter } from '../testbed-faults.js';
+import { type DeployCommand, type DeployCommands, remoteArgs } from './deploy-plan.js';
+import { execCommand, oneLine, onEveryMachine } from './ssh-exec.js';
 
-/**
- * How early a cut is sent to the machines (they wait for its time): ssh sessions took up to 10 s
- * to start here on a loaded node whose shell start-up file is slow. Each waiting cut holds a
- * session of the machine's master connection (sshd's MaxSessions: 10 by default).
- */
-export const CUT_LEAD_MS = 30_000;
 /** After a remote SIGKILL, how long the local ssh session may linger before it is killed too. */
 const SESSION_KILL_AFTER_MS = 5_000;
 
@@ -31,12 +27,13 @@ export interface SshRunnerTimes {
   collectS: number | null;
 }
 
-export class SshRunner implements AgentRunner, GroupCutter {
+export class SshRunner implements AgentRunner, StagedGroupCutter {
   private readonly logs = new Map<number, string>();
   private readonly ready = new Set<number>();
   readonly times: SshRunnerTimes = { stagedAtMs: null, firstSpawnAtMs: null, readyAtMs: null, collectS: null };
-  /** Cut steps applied (the teardown then removes the chain). */
+  /** Cut steps staged (the teardown then removes the chain). */
   cuts = false;
+  private readonly cutSessions: CutSession[] = [];
 
   constructor(
     private readonly commands: DeployCommands,
@@ -103,16 +100,26 @@ export class SshRunner implements AgentRunner, GroupCutter {
     this.times.collectS = (Date.now() - startMs) / 1000;
   }
 
-  /** Cuts are sent this early and wait on the machines for their time: ssh's latency (seconds on a loaded node) does not delay them. */
-  readonly cutLeadMs = CUT_LEAD_MS;
+  /**
+   * Every step handed over before time 0: one session per machine waits there for the epoch and
+   * cuts at each step's time (`DeployCommands.cuts`), printing when each step was in. Nothing is
+   * staged when no step cuts (crashes alone).
+   */
+  stageSteps(steps: readonly { readonly groups: readonly number[]; readonly atMs: number }[]): void {
+    this.cuts = steps.some((step) => new Set(step.groups.filter((g) => g >= 0)).size > 1);
+    if (!this.cuts) return;
+    for (const machine of this.commands.plan.machines) this.cutSessions.push(new CutSession(this.commands.cuts(machine.index, steps), machine.target));
+  }
 
-  /** When the cut was in place on every machine (their clocks, as the agents' epoch assumes them in step). */
-  async setGroups(groups: readonly number[], atMs: number, step: number): Promise<number> {
-    this.cuts = true;
-    const results = await onEveryMachine(this.commands.plan.machines, 'applying the cut (iptables)', (m) => this.commands.cut(m, groups, atMs, step), CUT_LEAD_MS + COMMAND_TIMEOUT_MS);
-    const times = results.map((r) => r.stdout.trim());
-    if (times.includes('superseded')) throw new Error(`step ${step} arrived after a later one on ${results.flatMap((r, m) => (r.stdout.trim() === 'superseded' ? [this.commands.plan.machines[m].target] : [])).join(', ')}`);
-    return Math.max(...times.map(Number));
+  /** When step k was in place on every machine (their clocks, as the agents' epoch assumes them in step); null when nothing was staged. */
+  async inPlace(step: number): Promise<number | null> {
+    if (this.cutSessions.length === 0) return null;
+    return Math.max(...(await Promise.all(this.cutSessions.map((session) => session.inPlace(step)))));
+  }
+
+  /** The cut sessions end with the run (the teardown also kills what is left of them on the machines). */
+  endCutSessions(): void {
+    for (const session of this.cutSessions) session.end();
   }
 
   private machineOf(id: number): string {
@@ -123,4 +130,47 @@ export class SshRunner implements AgentRunner, GroupCutter {
 /** The local tar of the launch's files (peers file, cluster key, matrix), beside them. */
 export function stageCommand(work: string, files: readonly string[]): { argv: string[] } {
   return { argv: ['tar', 'cf', join(work, 'stage.tar'), '-C', work, ...files.map((f) => basename(f))] };
+}
+
+/** A machine's cut session (`DeployCommands.cuts`): the steps it reports in place, by their `STEP WALL_MS` lines. */
+class CutSession {
+  private readonly child: ChildProcess;
+  private readonly times = new Map<number, number>();
+  private readonly waiting = new Map<number, { resolve: (ms: number) => void; reject: (error: Error) => void }[]>();
+  private ended: string | null = null;
+  private stderr = '';
+
+  constructor(
+    command: DeployCommand,
+    private readonly target: string,
+  ) {
+    this.child = spawn(command.argv[0], command.argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    createInterface({ input: this.child.stdout as Readable }).on('line', (line) => {
+      const [step, ms] = line.trim().split(' ').map(Number);
+      if (!Number.isInteger(step) || !Number.isFinite(ms)) return;
+      this.times.set(step, ms);
+      for (const waiter of this.waiting.get(step) ?? []) waiter.resolve(ms);
+      this.waiting.delete(step);
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => void (this.stderr += chunk.toString()));
+    this.child.once('error', (error) => this.fail(error.message));
+    this.child.once('close', (code, signal) => this.fail(`exit ${code ?? signal}: ${oneLine(this.stderr)}`));
+  }
+
+  inPlace(step: number): Promise<number> {
+    const ms = this.times.get(step);
+    if (ms !== undefined) return Promise.resolve(ms);
+    if (this.ended !== null) return Promise.reject(new Error(`the cut session on ${this.target} ended before step ${step} (${this.ended})`));
+    return new Promise((resolve, reject) => this.waiting.set(step, [...(this.waiting.get(step) ?? []), { resolve, reject }]));
+  }
+
+  end(): void {
+    if (this.ended === null) this.child.kill('SIGKILL');
+  }
+
+  private fail(why: string): void {
+    this.ended ??= why;
+    for (const [step, waiters] of this.waiting) for (const waiter of waiters) waiter.reject(new Error(`the cut session on ${this.target} ended before step ${step} (${this.ended})`));
+    this.waiting.clear();
+  }
 }
