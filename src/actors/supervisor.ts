@@ -183,6 +183,7 @@ export class SupervisedService implements Protocol, OverlaySubscriber {
       memoryUsedMiB: () => hv.memoryUsedMiB(),
       vmCount: () => hv.vmCount(),
       vms: () => hv.vms(),
+      incomingVms: () => hv.incomingVms(),
       migrate: (vm, to, onDone, by) => hv.migrate(vm, to, this.bound(onDone), by),
       migrateTogether: (vms, to, onDone, by) => hv.migrateTogether(vms, to, this.bound(onDone), by),
       start: (vm) => hv.start(vm),

@@ -20,28 +20,46 @@ export function validReport(host: HostInfo | undefined, vms: readonly VmInfo[] |
   const amount = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x) && x >= 0;
   if (typeof host !== 'object' || host === null || !Number.isInteger(host.node) || !amount(host.cores) || !amount(host.memoryMiB)) return false;
   if (!Number.isInteger(host.site) || typeof host.country !== 'string' || !Array.isArray(vms)) return false;
-  return vms.every((vm) => Number.isInteger(vm?.vm) && vm.vm >= 0 && amount(vm.cpuDemand) && amount(vm.memoryMiB) && Number.isInteger(vm.ve) && vm.ve >= -1 && typeof vm.migrating === 'boolean' && typeof vm.state === 'string');
+  return vms.every((vm) => Number.isInteger(vm?.vm) && vm.vm >= 0 && amount(vm.cpuDemand) && amount(vm.memoryMiB) && Number.isInteger(vm.ve) && vm.ve >= -1 && typeof vm.migrating === 'boolean' && typeof vm.incoming === 'boolean' && typeof vm.state === 'string');
 }
 
+/** Which listing of a VM a problem keeps (lowest): hosted and staying, leaving its source, on its way to its target. */
+const listingRank = (vm: VmInfo): number => (vm.migrating ? 1 : vm.incoming ? 2 : 0);
+
 /**
- * The problem over `reports` (hosts by increasing node id). A VM listed by two hosts (a
- * migration that ended between two reports) is kept once: the copy not marked migrating, else
- * the first. Pinned: VMs migrating already, VMs not running (only running VMs migrate live), and
- * VMs of the VEs in `pinnedVes`.
+ * The problem over `reports` (hosts by increasing node id). A VM listed by two hosts is kept
+ * once: the copy hosted and not migrating (a migration that ended between two reports), else
+ * its source's (`migrating`: its demand is there until the switch-over; its target's room is
+ * reduced by its demand and memory, reserved there for it), else its target's (`incoming`, the
+ * source unseen), else the first. Pinned: VMs in flight, VMs not running (only running VMs
+ * migrate live), every VM of a VE with a member in flight (a plan must not move the others by
+ * where that one was: a spread's VM put beside it on its target), and VMs of the VEs in `pinnedVes`.
  */
 export function reportsProblem(reports: readonly MonitoringReport[], constraints: readonly VeConstraint[], pinnedVes?: ReadonlySet<number>): PlacementProblem {
   const sorted = [...reports].sort((a, b) => a.host.node - b.host.node);
-  const hosts: PlanHost[] = sorted.map((r) => ({ id: r.host.node, cores: r.host.cores, memoryMiB: r.host.memoryMiB, site: r.host.site, country: r.host.country }));
-  const byVm = new Map<number, { readonly plan: PlanVm; readonly migrating: boolean }>();
+  const byVm = new Map<number, { readonly plan: PlanVm; readonly rank: number }>();
   for (const r of sorted) {
     for (const vm of r.vms) {
       const kept = byVm.get(vm.vm);
-      if (kept !== undefined && !(kept.migrating && !vm.migrating)) continue;
-      const pinned = vm.migrating || vm.state !== 'running' || pinnedVes?.has(vm.ve) === true;
-      byVm.set(vm.vm, { plan: { id: vm.vm, host: r.host.node, cpuDemand: vm.cpuDemand, memoryMiB: vm.memoryMiB, ve: vm.ve, pinned }, migrating: vm.migrating });
+      const rank = listingRank(vm);
+      if (kept !== undefined && kept.rank <= rank) continue;
+      const pinned = vm.migrating || vm.incoming || vm.state !== 'running' || pinnedVes?.has(vm.ve) === true;
+      byVm.set(vm.vm, { plan: { id: vm.vm, host: r.host.node, cpuDemand: vm.cpuDemand, memoryMiB: vm.memoryMiB, ve: vm.ve, pinned }, rank });
     }
   }
-  const vms = [...byVm.values()].map((v) => v.plan).sort((a, b) => a.id - b.id);
+  const hosts: PlanHost[] = sorted.map((r) => {
+    let cores = 0;
+    let memoryMiB = 0;
+    for (const vm of r.vms) {
+      if (!vm.incoming || byVm.get(vm.vm)?.rank !== 1) continue;
+      cores += vm.cpuDemand;
+      memoryMiB += vm.memoryMiB;
+    }
+    return { id: r.host.node, cores: r.host.cores - cores, memoryMiB: r.host.memoryMiB - memoryMiB, site: r.host.site, country: r.host.country };
+  });
+  const inFlight = new Set<number>();
+  for (const { plan, rank } of byVm.values()) if (rank > 0 && plan.ve >= 0) inFlight.add(plan.ve);
+  const vms = [...byVm.values()].map((v) => (v.plan.pinned === true || !inFlight.has(v.plan.ve) ? v.plan : { ...v.plan, pinned: true })).sort((a, b) => a.id - b.id);
   return { hosts, vms, constraints };
 }
 
@@ -78,14 +96,14 @@ export class LatestReports<R extends MonitoringReport> {
     return [...this.byNode.entries()].sort((a, b) => a[0] - b[0]).map(([, report]) => report);
   }
 
-  /** A migration of `vm` from `from` to `to` ended well: show it on `to` until `to` reports again. */
+  /** A migration of `vm` from `from` to `to` ended well: show it on `to`, hosted, until `to` reports again. */
   applyMove(vm: number, from: NodeId, to: NodeId): void {
     const source = this.byNode.get(from);
     const target = this.byNode.get(to);
-    const info = source?.vms.find((v) => v.vm === vm);
+    const info = source?.vms.find((v) => v.vm === vm) ?? target?.vms.find((v) => v.vm === vm);
     if (source !== undefined) this.byNode.set(from, { ...source, vms: source.vms.filter((v) => v.vm !== vm) });
-    if (target !== undefined && info !== undefined && !target.vms.some((v) => v.vm === vm)) {
-      const vms = [...target.vms, { ...info, migrating: false }].sort((a, b) => a.vm - b.vm);
+    if (target !== undefined && info !== undefined && !target.vms.some((v) => v.vm === vm && !v.incoming)) {
+      const vms = [...target.vms.filter((v) => v.vm !== vm), { ...info, migrating: false, incoming: false }].sort((a, b) => a.vm - b.vm);
       this.byNode.set(to, { ...target, vms });
     }
   }

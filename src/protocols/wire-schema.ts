@@ -81,7 +81,7 @@ export function hostInfo(peerCount: number) {
   return z.strictObject({ node: nodeId(peerCount), cores: z.number().min(0).max(1e6), memoryMiB: z.number().min(0).max(1e12), site: integer, country: label });
 }
 
-/** A VM's monitoring data (`Hypervisor.vms()`). */
+/** A VM's monitoring data (`Hypervisor.vms()`, `incomingVms()`). */
 export const vmInfo = z.strictObject({
   vm: counter,
   vcpus: z.number().min(0).max(1e6),
@@ -90,4 +90,5 @@ export const vmInfo = z.strictObject({
   state: z.enum(VM_STATES),
   ve: integer,
   migrating: z.boolean(),
+  incoming: z.boolean(),
 });

@@ -35,6 +35,11 @@ export interface VmInfo {
   readonly ve: VeId;
   /** True while the VM is being migrated away from this host (its demand still counts here). */
   readonly migrating: boolean;
+  /**
+   * True for a VM on its way here (`incomingVms()`: a live migration to this host in progress,
+   * its memory reserved here, its demand still counted on its source); false in `vms()`.
+   */
+  readonly incoming: boolean;
 }
 
 export interface MigrationOutcome {
@@ -62,6 +67,12 @@ export interface Hypervisor {
   vmCount(): number;
   /** The VMs hosted here, by increasing id. */
   vms(): VmInfo[];
+  /**
+   * The VMs on their way here (live migrations to this host in progress), by increasing id:
+   * `incoming` true, `migrating` false, demand and state as on their source. A scheduler lists
+   * them so that a plan sees them where they are going (VE constraints, room).
+   */
+  incomingVms(): VmInfo[];
   /**
    * Live-migrate a running VM of this host to node `to` (pre-copy over the modelled network,
    * sharing bandwidth with other transfers). `onDone` is called later, from an event, never

@@ -14,7 +14,7 @@ function central(seed: number, config: Partial<CentralConfig> = {}, migrationBan
 }
 
 const host = (node: number): HostInfo => ({ node, cores: 8, memoryMiB: 32768, site: 0, country: 'FR' });
-const vm = (id: number, cpuDemand: number, migrating = false): VmInfo => ({ vm: id, vcpus: 1, memoryMiB: 1024, cpuDemand, state: 'running', ve: -1, migrating });
+const vm = (id: number, cpuDemand: number, migrating = false, incoming = false): VmInfo => ({ vm: id, vcpus: 1, memoryMiB: 1024, cpuDemand, state: 'running', ve: -1, migrating, incoming });
 
 describe('central host view', () => {
   it('keeps the newest report of each host, refuses hosts beyond hostsMax, and shows a finished move on its target', () => {
@@ -46,6 +46,40 @@ describe('central host view', () => {
       [4, 0, true],
       [5, 0, true],
       [7, 1, false],
+    ]);
+  });
+
+  it('keeps a VM on its way at its source with its room reserved on its target, pins its VE, and shows it hosted there once its migration ended', () => {
+    // VM 2 of spread VE 5 migrates from host 0 to host 1: host 0 lists it leaving, host 1 lists it coming; VM 3 is of VE 5 too.
+    const reports = [
+      { host: host(0), vms: [{ ...vm(2, 1, true), ve: 5 }, { ...vm(3, 1), ve: 5 }, vm(4, 1)], seq: 1, receivedAtMs: 0 },
+      { host: host(1), vms: [{ ...vm(2, 1, false, true), ve: 5 }, vm(7, 1)], seq: 1, receivedAtMs: 0 },
+    ];
+    const both = problemOf(reports, [{ kind: 'spread', ve: 5, scope: 'host' }]);
+    expect(both.vms.map((v) => [v.id, v.host, v.pinned])).toEqual([
+      [2, 0, true],
+      [3, 0, true],
+      [4, 0, false],
+      [7, 1, false],
+    ]);
+    expect(both.hosts.map((h) => [h.id, h.cores, h.memoryMiB])).toEqual([
+      [0, 8, 32_768],
+      [1, 7, 31_744],
+    ]);
+    // The target alone sees it: there, pinned, its room not reserved twice.
+    const target = problemOf([reports[1]], []);
+    expect(target.vms.map((v) => [v.id, v.host, v.pinned])).toEqual([
+      [2, 1, true],
+      [7, 1, false],
+    ]);
+    expect(target.hosts.map((h) => [h.id, h.cores, h.memoryMiB])).toEqual([[1, 8, 32_768]]);
+    const view = new HostView(2);
+    for (const r of reports) view.update(r);
+    view.applyMove(2, 0, 1);
+    expect(view.get(0)!.vms.map((v) => v.vm)).toEqual([3, 4]);
+    expect(view.get(1)!.vms.map((v) => [v.vm, v.migrating, v.incoming])).toEqual([
+      [2, false, false],
+      [7, false, false],
     ]);
   });
 });

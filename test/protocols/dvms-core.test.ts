@@ -32,7 +32,7 @@ function host(node: number, cores = 8, site = 0): HostInfo {
 }
 
 function vm(id: number, cpuDemand: number, extra: Partial<VmInfo> = {}): VmInfo {
-  return { vm: id, vcpus: 1, memoryMiB: 1024, cpuDemand, state: 'running', ve: -1, migrating: false, ...extra };
+  return { vm: id, vcpus: 1, memoryMiB: 1024, cpuDemand, state: 'running', ve: -1, migrating: false, incoming: false, ...extra };
 }
 
 function member(node: number, demands: readonly number[], atMs = 0, firstVm = node * 100): MemberData {
@@ -138,6 +138,39 @@ describe('partitionProblem', () => {
       [20, true],
       [21, false],
     ]);
+  });
+
+  it('sees a VM on its way at its target, pinned, with every VM of its VE (torture-dvms-500 seed 467)', () => {
+    // VM 119 of spread VE 39 (3 VMs) is on its way from host 197, outside the partition, to host 157; VM 99 of the VE is on host 4.
+    const target = { host: host(157), vms: [vm(50, 1), vm(119, 1, { ve: 39, incoming: true })], atMs: 0 };
+    const spread = [{ kind: 'spread', ve: 39, scope: 'host' }] as const;
+    const p = partitionProblem([{ host: host(4), vms: [vm(99, 1, { ve: 39 }), vm(100, 1)], atMs: 0 }, target], spread, 1, [3]);
+    expect(p.vms.map((x) => [x.id, x.host, x.pinned])).toEqual([
+      [99, 4, true],
+      [100, 4, false],
+      [50, 157, false],
+      [119, 157, true],
+    ]);
+    expect(p.constraints).toEqual(spread);
+    expect(p.hosts.map((h) => [h.id, h.cores, h.memoryMiB])).toEqual([
+      [4, 8, 32_768],
+      [157, 8, 32_768],
+    ]);
+    // The source in the partition too: the VM is kept once, at its source, whichever snapshot is
+    // newer, and its demand and memory are reserved on its target.
+    for (const sourceAtMs of [0, 10]) {
+      const source = { host: host(197), vms: [vm(119, 1, { ve: 39, migrating: true }), vm(120, 1)], atMs: sourceAtMs };
+      const both = partitionProblem([source, target], spread, 1, [3]);
+      expect(both.vms.map((x) => [x.id, x.host, x.pinned])).toEqual([
+        [119, 197, true],
+        [120, 197, false],
+        [50, 157, false],
+      ]);
+      expect(both.hosts.map((h) => [h.id, h.cores, h.memoryMiB])).toEqual([
+        [197, 8, 32_768],
+        [157, 7, 31_744],
+      ]);
+    }
   });
 
   it('keeps a VM listed by two snapshots once, from the newer one', () => {

@@ -296,6 +296,52 @@ describe('DVMS and a gather whose source host is busy with other migrations', ()
   });
 });
 
+describe('DVMS and a spread member on its way to a host of the partition', () => {
+  // 8 hosts of 2 cores, each its own PoP, 4 VMs per host (host h holds VMs h, h + 8, h + 16, h + 24).
+  // VMs 0 and 5 are a spread (VE 0, scope host); VMs 8 and 16 are fenced to PoP 0 (VE 1). Host 0
+  // asks for 3 cores (VMs 0, 8, 16), hosts 2, 3, 4, 6 and 7 for their 2, host 1 is idle: the only
+  // move that ends the overload is VM 0 to host 1. But VM 5 is on its way from host 5 to host 1
+  // (about 90 s: 1 GiB at 100 Mbit/s), and a partition of the ring (0, 1, 2, 3) does not see
+  // host 5: torture-dvms-500 seed 467 in small, where such a plan put both VMs on host 1.
+  const constraints = [
+    { kind: 'spread', ve: 0, scope: 'host' },
+    { kind: 'fence', ve: 1, sites: [0], countries: [] },
+  ] as const;
+
+  it('never puts a second VM of the spread on that host: VM 0 moves only after VM 5 landed, and they end on distinct hosts', () => {
+    const w = new DvmsWorld({
+      hosts: 8,
+      pops: 8,
+      seed: 3,
+      vmsPerHost: 4,
+      hostCores: 2,
+      veOf: (vm) => (vm === 0 || vm === 5 ? 0 : vm === 8 || vm === 16 ? 1 : -1),
+      migration: { bandwidthBps: 1e8, outgoingPerHostMax: 2 },
+      config: { constraints, veSizes: [2, 2], migrationTimeoutMs: 200_000 },
+    });
+    const { cloud, network, hypervisors } = w.world;
+    for (const vm of [0, 8, 16]) cloud.setLoad(vm, 100);
+    for (const h of [2, 3, 4, 6, 7]) for (const vm of [h, h + 8]) cloud.setLoad(vm, 100);
+    hypervisors.of(5).migrate(5, 1, () => {}, 've');
+    const hostCountry = Array.from({ length: cloud.hostCount }, () => 'FR');
+    const veInput = { cloud, constraints, hostPop: network.hostPop, hostCountry, isMigrating: (vm: number) => hypervisors.isMigrating(vm) };
+    const broken: string[] = [];
+    w.world.sim.afterEvent = () => {
+      if (broken.length === 0) broken.push(...veViolations(veInput).map((v) => `${w.nowMs()} ms: ${v}`));
+    };
+    w.runUntilMs(400_000);
+    expect(broken).toEqual([]);
+    const [arrival] = w.world.migrations.filter((m) => m.vm === 5);
+    expect([arrival.from, arrival.to, arrival.ok]).toEqual([5, 1, true]);
+    const moves = w.world.migrations.filter((m) => m.vm === 0);
+    expect(moves.map((m) => [m.from, m.ok])).toEqual([[0, true]]);
+    expect(moves[0].startedUs).toBeGreaterThanOrEqual(arrival.startedUs + arrival.durationUs);
+    expect(cloud.vmHost[0]).not.toBe(cloud.vmHost[5]);
+    expect(w.world.overloadedHosts()).toEqual([]);
+    expect(w.world.checkInvariants()).toEqual([]);
+  });
+});
+
 describe('DVMS under churn', () => {
   it('an ISP sent to a crashed node is sent to the next one after forwardTimeoutMs', () => {
     const w = new DvmsWorld({ hosts: 8, seed: 3 });

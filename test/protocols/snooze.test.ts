@@ -48,7 +48,7 @@ function leaders(w: SchedulerWorld): number[] {
 }
 
 const host = (node: number): HostInfo => ({ node, cores: 8, memoryMiB: 32768, site: 0, country: 'FR' });
-const vm = (id: number, ve: number): VmInfo => ({ vm: id, vcpus: 1, memoryMiB: 1024, cpuDemand: 1, state: 'running', ve, migrating: false });
+const vm = (id: number, ve: number): VmInfo => ({ vm: id, vcpus: 1, memoryMiB: 1024, cpuDemand: 1, state: 'running', ve, migrating: false, incoming: false });
 
 describe('snooze group problem', () => {
   it('keeps fences only and pins the VMs of gathered or spread VEs, whose other members may be in other groups', () => {

@@ -78,7 +78,7 @@ describe('members hosted by a node (HostedVes)', () => {
   it('follows the hypervisor: members it no longer lists left, VMs it lists with a VE are hosted, within hostedMax', () => {
     const hosted = new HostedVes(3);
     expect(hosted.arrive(1, 7)).toBe(true);
-    const info = (vm: number, ve: number) => ({ vm, ve, vcpus: 1, memoryMiB: 1, cpuDemand: 0, state: 'running' as const, migrating: false });
+    const info = (vm: number, ve: number) => ({ vm, ve, vcpus: 1, memoryMiB: 1, cpuDemand: 0, state: 'running' as const, migrating: false, incoming: false });
     expect(hosted.sync([info(1, -1), info(2, 8), info(3, 8), info(4, 9)])).toBe(1);
     expect(hosted.hostedVms()).toEqual([1, 2, 3]);
     expect(hosted.ves()).toEqual([7, 8]);

@@ -1,10 +1,10 @@
 /**
  * The centralised baseline: Entropy as VMPlaceS runs it, with its monitoring paid in messages.
- *   - every host sends its monitoring data (its HostInfo and VmInfo[], read from its hypervisor)
- *     to the manager every `reportPeriodMs` (the manager reads its own host directly);
+ *   - every host sends its monitoring data (its HostInfo, and the VmInfo[] of its VMs and of those
+ *     on their way to it, read from its hypervisor) to the manager every `reportPeriodMs` (the manager reads its own host directly);
  *   - every `planPeriodMs`, on a fixed grid from its start, the manager builds the problem over
- *     the latest reports (those fresher than `reportStaleMs`; VMs migrating already, or not
- *     running, pinned). A viable configuration (no host overloaded, every VE constraint held)
+ *     the latest reports (those fresher than `reportStaleMs`; VMs migrating already, pinned where
+ *     they go when their target reported them, and VMs not running, pinned). A viable configuration (no host overloaded, every VE constraint held)
  *     ends the round at once, uncharged and unlogged (VMPlaceS's Entropy computes only on a
  *     violation). Otherwise the manager waits the modelled planning time (`planningTimeMs(planningCost, hosts, vms)`,
  *     a timer), plans, and orders each move from its source host, which migrates through its
@@ -109,9 +109,9 @@ export class CentralSchedulerProtocol implements Protocol, SchedulerProtocol {
     else this.ctx.send(this.config.managerNode, report, reportBytes(report.vms.length));
   };
 
-  /** This host's monitoring data now. */
+  /** This host's monitoring data now: its VMs, then those on their way here (the plan sees them where they go). */
   private snapshot(): CentralReport {
-    let vms = this.hypervisor.vms();
+    let vms = [...this.hypervisor.vms(), ...this.hypervisor.incomingVms()];
     if (vms.length > this.config.vmsPerReportMax) {
       this.ctx.metrics.count('central.reports_cut');
       vms = vms.slice(0, this.config.vmsPerReportMax);

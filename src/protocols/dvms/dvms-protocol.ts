@@ -200,15 +200,19 @@ export class DvmsProtocol implements Protocol, SchedulerProtocol {
     this.lead(new Leader(this.env, { version, members: [data], startedAtMs: ctx.nowMs(), plans: 0, planningMs: 0, previousLeader: -1 }));
   };
 
-  /** This host's monitoring data, null when it cannot take part (no hypervisor, too many VMs). */
+  /**
+   * This host's monitoring data: its VMs and those on their way here (a plan must see them where
+   * they are going); null when it cannot take part (no hypervisor, more VMs than `vmsPerHostMax`).
+   */
   private joinData(): MemberData | null {
     const hv = this.ctx.hypervisor;
     if (hv === undefined) return null;
-    if (hv.vmCount() > this.config.vmsPerHostMax) {
+    const incoming = hv.incomingVms();
+    if (hv.vmCount() + incoming.length > this.config.vmsPerHostMax) {
       this.ctx.metrics.count('dvms.hosts_oversized');
       return null;
     }
-    return { host: hv.host(), vms: hv.vms(), atMs: this.ctx.nowMs() };
+    return { host: hv.host(), vms: [...hv.vms(), ...incoming], atMs: this.ctx.nowMs() };
   }
 
   private lead(leader: Leader): void {

@@ -14,11 +14,12 @@ export { validReport } from '../host-reports.js';
 
 export type MemberReport = MonitoringReport;
 
-/** Demand above capacity (the cloud model's definition), or memory above the host's. */
+/** Demand above capacity (the cloud model's definition), or memory above the host's; VMs on their way here count on their source until they arrive. */
 export function isOverloaded(report: Pick<MemberReport, 'host' | 'vms'>): boolean {
   let milli = 0;
   let memoryMiB = 0;
   for (const vm of report.vms) {
+    if (vm.incoming) continue;
     milli += Math.round(vm.cpuDemand * 1000);
     memoryMiB += vm.memoryMiB;
   }

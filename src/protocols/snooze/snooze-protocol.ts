@@ -182,8 +182,9 @@ export class SnoozeProtocol implements Protocol, SchedulerProtocol, SnoozeNode {
     this.ctx.setTimer(0, () => this.onMessage(to, message));
   }
 
+  /** This host's report: its VMs, then those on their way here (a plan sees them where they go). */
   snapshot(): MemberReport {
-    let vms = this.hypervisor.vms();
+    let vms = [...this.hypervisor.vms(), ...this.hypervisor.incomingVms()];
     if (vms.length > this.config.vmsPerReportMax) {
       this.ctx.metrics.count('snooze.reports_cut');
       vms = vms.slice(0, this.config.vmsPerReportMax);

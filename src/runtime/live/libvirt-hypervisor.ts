@@ -209,6 +209,8 @@ export class LibvirtHypervisor implements Hypervisor {
   private readonly lastSnapshot = new Map<VmId, { readonly name: string; readonly file: string }>();
   private outgoing = 0;
   private incomingMiB = 0;
+  /** Specs of the VMs an emulated hand-over is defining here, by VM id. */
+  private readonly receiving = new Map<VmId, VmSpec>();
   private pollTimer: NodeJS.Timeout | null = null;
   private polling = false;
   private closed = false;
@@ -254,7 +256,24 @@ export class LibvirtHypervisor implements Hypervisor {
   vms(): VmInfo[] {
     return [...this.entries.values()]
       .sort((a, b) => a.spec.vm - b.spec.vm)
-      .map((e) => ({ vm: e.spec.vm, vcpus: e.spec.vcpus, memoryMiB: e.spec.memoryMiB, cpuDemand: this.demandOf(e), state: e.state, ve: e.spec.ve, migrating: e.busy === 'migrating' }));
+      .map((e) => ({ vm: e.spec.vm, vcpus: e.spec.vcpus, memoryMiB: e.spec.memoryMiB, cpuDemand: this.demandOf(e), state: e.state, ve: e.spec.ve, migrating: e.busy === 'migrating', incoming: false }));
+  }
+
+  /**
+   * The VMs an emulated hand-over is defining here now (the emulation's own record, from
+   * `receiveDomain` until the domain runs or is refused). Their demand is the injected load's
+   * (0 when demand is measured: no CPU time is known for a domain not yet running here). A real
+   * libvirt migration's incoming domain is not listed here: libvirt creates it paused on the
+   * target, and the poll lists it in `vms()` as a suspended VM, already on this host.
+   */
+  incomingVms(): VmInfo[] {
+    const load = this.options.injectedLoad;
+    return [...this.receiving.values()]
+      .sort((a, b) => a.vm - b.vm)
+      .map((spec) => {
+        const percent = load === undefined ? 0 : Math.min(100, Math.max(0, load(spec.vm) || 0));
+        return { vm: spec.vm, vcpus: spec.vcpus, memoryMiB: spec.memoryMiB, cpuDemand: (spec.vcpus * percent) / 100, state: 'running' as const, ve: spec.ve, migrating: false, incoming: true };
+      });
   }
 
   start(vm: VmId): boolean {
@@ -426,7 +445,13 @@ export class LibvirtHypervisor implements Hypervisor {
     if (this.entries.has(spec.vm)) return Promise.resolve({ ok: false, reason: 'busy' });
     if (this.memoryUsedMiB() + this.incomingMiB + spec.memoryMiB > this.info.memoryMiB) return Promise.resolve({ ok: false, reason: 'no-room' });
     this.incomingMiB += spec.memoryMiB;
-    return this.track(this.defineHere(spec, true, 'receive').finally(() => (this.incomingMiB -= spec.memoryMiB)));
+    this.receiving.set(spec.vm, spec);
+    return this.track(
+      this.defineHere(spec, true, 'receive').finally(() => {
+        this.incomingMiB -= spec.memoryMiB;
+        this.receiving.delete(spec.vm);
+      }),
+    );
   }
 
   /** Until every operation started so far has finished. */

@@ -5,7 +5,9 @@
  * concurrent migrations share bandwidth max-min fairly and their durations follow.
  *
  * Decisions: a migrating VM's CPU demand stays on its source until the stop-and-copy ends, and
- * its memory is reserved on the target from the start (a target without room refuses). The
+ * its memory is reserved on the target from the start (a target without room refuses); its
+ * source lists it `migrating`, its target `incoming` (`incomingVms`), so a scheduler sees it from
+ * either end. The
  * dirtying rate is fixed at the start: dirtyShare x migration bandwidth x load (SimGrid's
  * dp_intensity model). Transfers model bandwidth only: the path's propagation latency (ms)
  * is not added to migrations lasting seconds.
@@ -283,7 +285,8 @@ export class SimHypervisors {
       cpuDemand: () => cloud.hostDemandMilli[node] / 1000,
       memoryUsedMiB: () => cloud.hostMemoryUsedMiB[node],
       vmCount: () => cloud.hostVmCount[node],
-      vms: () => cloud.vmsOf(node).map((vm) => self.vmInfo(vm)),
+      vms: () => cloud.vmsOf(node).map((vm) => self.vmInfo(vm, false)),
+      incomingVms: () => self.incomingVms(node),
       migrate: (vm, to, onDone, by) => self.migrate(node, vm, to, onDone, by ?? ''),
       migrateTogether: (vms, to, onDone, by) => self.migrateTogether(node, vms, to, onDone, by ?? ''),
       start: (vm) => here(vm) && cloud.vmState[vm] === VM_STOPPED && (cloud.setState(vm, VM_RUNNING), true),
@@ -294,7 +297,8 @@ export class SimHypervisors {
     };
   }
 
-  private vmInfo(vm: number): VmInfo {
+  /** `vm` as its host lists it (`incoming` false) or as the target of its migration does. */
+  private vmInfo(vm: number, incoming: boolean): VmInfo {
     const { cloud } = this.options;
     return {
       vm,
@@ -303,8 +307,16 @@ export class SimHypervisors {
       cpuDemand: cloud.vmDemandCores(vm),
       state: VM_STATE_NAMES[cloud.vmState[vm]],
       ve: cloud.vmVe[vm],
-      migrating: this.migrating[vm] === 1,
+      migrating: !incoming && this.migrating[vm] === 1,
+      incoming,
     };
+  }
+
+  /** The VMs whose migration to `node` is in progress, by increasing id (O(migrations in progress)). */
+  private incomingVms(node: NodeId): VmInfo[] {
+    const vms: number[] = [];
+    for (const m of this.active.values()) if (m.to === node) vms.push(m.vm);
+    return vms.sort((a, b) => a - b).map((vm) => this.vmInfo(vm, true));
   }
 
   private migrate(from: NodeId, vm: number, to: NodeId, onDone: (outcome: MigrationOutcome) => void, by: string): void {

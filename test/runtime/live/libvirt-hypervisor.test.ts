@@ -62,8 +62,8 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     expect(await hv.deploy({ vm: 10, vcpus: 2, memoryMiB: 512, ve: -1 })).toEqual({ ok: true, reason: '' });
     expect(await hv.deploy({ vm: 10, vcpus: 2, memoryMiB: 512, ve: -1 })).toEqual({ ok: false, reason: 'busy' });
     expect(hv.vms()).toEqual([
-      { vm: 10, vcpus: 2, memoryMiB: 512, cpuDemand: 1, state: 'running', ve: -1, migrating: false },
-      { vm: 11, vcpus: 4, memoryMiB: 1024, cpuDemand: 4, state: 'running', ve: 2, migrating: false },
+      { vm: 10, vcpus: 2, memoryMiB: 512, cpuDemand: 1, state: 'running', ve: -1, migrating: false, incoming: false },
+      { vm: 11, vcpus: 4, memoryMiB: 1024, cpuDemand: 4, state: 'running', ve: 2, migrating: false, incoming: false },
     ]);
     expect(hv.cpuDemand()).toBe(5);
     expect(hv.memoryUsedMiB()).toBe(1536);
@@ -119,7 +119,7 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     await hv.virshCommand('start luc-vm-40');
     await hv.virshCommand('suspend luc-vm-40');
     await vi_waitFor(() => hv.vmCount() === 1);
-    expect(hv.vms()).toEqual([{ vm: 40, vcpus: 3, memoryMiB: 300, cpuDemand: 0, state: 'suspended', ve: 9, migrating: false }]);
+    expect(hv.vms()).toEqual([{ vm: 40, vcpus: 3, memoryMiB: 300, cpuDemand: 0, state: 'suspended', ve: 9, migrating: false, incoming: false }]);
     await hv.virshCommand('resume luc-vm-40');
     await vi_waitFor(() => hv.vms()[0]?.state === 'running');
     await hv.virshCommand('destroy luc-vm-40');
@@ -196,6 +196,16 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     expect(changes).toBeGreaterThanOrEqual(1); // the finished migration was told
   });
 
+  it('lists a VM an emulated hand-over is defining here as incoming, with the injected demand, until it runs here', async () => {
+    const hv = await hypervisor(1);
+    loads.set(62, 50);
+    const received = hv.receiveDomain({ vm: 62, vcpus: 2, memoryMiB: 256, ve: 3 });
+    expect(hv.incomingVms()).toEqual([{ vm: 62, vcpus: 2, memoryMiB: 256, cpuDemand: 1, state: 'running', ve: 3, migrating: false, incoming: true }]);
+    expect(await received).toEqual({ ok: true, reason: '' });
+    expect(hv.incomingVms()).toEqual([]);
+    expect(hv.vms().map((v) => [v.vm, v.incoming])).toEqual([[62, false]]);
+  });
+
   it('migrates (EMULATED on the test driver): the VM leaves the source and runs on the target, onDone later', async () => {
     const [a, b] = await pair();
     loads.set(60, 40);
@@ -205,7 +215,7 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     b.onVmMoved((m) => moves.push(`b ${m.arrived ? 'arrived' : 'departed'} ${m.vm} ve ${m.ve}`));
     const done = later<MigrationOutcome>((cb) => a.migrate(60, 1, cb));
     // In flight: still here, flagged, its demand still counted on the source.
-    expect(a.vms()).toEqual([{ vm: 60, vcpus: 2, memoryMiB: 512, cpuDemand: 0.8, state: 'running', ve: 4, migrating: true }]);
+    expect(a.vms()).toEqual([{ vm: 60, vcpus: 2, memoryMiB: 512, cpuDemand: 0.8, state: 'running', ve: 4, migrating: true, incoming: false }]);
     expect(a.stop(60)).toBe(false);
     const outcome = (await done) as LibvirtMigrationOutcome;
     expect(outcome).toMatchObject({ ok: true, reason: '', emulated: true });
@@ -213,7 +223,7 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     expect(outcome.downtimeMs).toBeGreaterThan(0);
     expect(outcome.downtimeMs).toBeLessThanOrEqual(outcome.durationMs);
     expect(a.vmCount()).toBe(0);
-    expect(b.vms()).toEqual([{ vm: 60, vcpus: 2, memoryMiB: 512, cpuDemand: 0.8, state: 'running', ve: 4, migrating: false }]);
+    expect(b.vms()).toEqual([{ vm: 60, vcpus: 2, memoryMiB: 512, cpuDemand: 0.8, state: 'running', ve: 4, migrating: false, incoming: false }]);
     await a.settled();
     expect(await virshState(a, 60)).toBe("failed to get domain 'luc-vm-60'");
     expect(await virshState(b, 60)).toBe('running');

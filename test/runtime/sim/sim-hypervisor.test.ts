@@ -24,9 +24,36 @@ describe('simulated hypervisor', () => {
     w.cloud.setLoad(1, 50);
     expect(hv.host()).toEqual({ node: 1, cores: 8, memoryMiB: 32768, site: 0, country: 'FR' });
     expect(hv.vms().map((v) => v.vm)).toEqual([1, 5]);
-    expect(hv.vms()[0]).toEqual({ vm: 1, vcpus: 1, memoryMiB: 1024, cpuDemand: 0.5, state: 'running', ve: -1, migrating: false });
+    expect(hv.vms()[0]).toEqual({ vm: 1, vcpus: 1, memoryMiB: 1024, cpuDemand: 0.5, state: 'running', ve: -1, migrating: false, incoming: false });
     expect(hv.cpuDemand()).toBe(0.5);
     expect(JSON.parse(JSON.stringify(hv.vms()))).toEqual(hv.vms());
+  });
+
+  it('lists a VM on its way on its target (incoming, demand as on its source) until it lands, and not after a failed migration', () => {
+    const w = world();
+    w.cloud.setLoad(0, 50);
+    const source = w.hypervisors.of(0);
+    const target = w.hypervisors.of(2);
+    migrate(w, source, 0, 2);
+    migrate(w, source, 4, 1);
+    expect(target.incomingVms()).toEqual([{ vm: 0, vcpus: 1, memoryMiB: 1024, cpuDemand: 0.5, state: 'running', ve: -1, migrating: false, incoming: true }]);
+    expect(w.hypervisors.of(1).incomingVms().map((v) => v.vm)).toEqual([4]);
+    expect(source.incomingVms()).toEqual([]);
+    expect(source.vms().map((v) => [v.vm, v.migrating, v.incoming])).toEqual([
+      [0, true, false],
+      [4, true, false],
+    ]);
+    expect(target.vms().map((v) => v.vm)).toEqual([2, 6]);
+    w.hypervisors.setHostUp(1, false); // VM 4's target crashes: it stays on host 0
+    w.runUntilS(60);
+    expect(target.incomingVms()).toEqual([]);
+    expect(w.hypervisors.of(1).incomingVms()).toEqual([]);
+    expect(target.vms().map((v) => [v.vm, v.incoming])).toEqual([
+      [0, false],
+      [2, false],
+      [6, false],
+    ]);
+    expect(source.vms().map((v) => [v.vm, v.migrating])).toEqual([[4, false]]);
   });
 
   it('migrates an idle 1 GiB VM at its 1 Gbit/s cap in the closed-form time, across the backbone', () => {
