@@ -40,6 +40,21 @@ const snapshotsSchema = section(
   'an object of snapshot settings ({} for the defaults)',
 );
 
+const replicationSchema = section(
+  {
+    ves: z
+      .union([z.literal('all'), z.array(int({ ge: 0 })), num({ gt: 0, le: 1 })], { error: "expected 'all', a list of VE ids (0-based, in the order cloud.ves makes them) or a share of the VEs in (0, 1]" })
+      .default('all')
+      .meta({ description: "the VEs whose VMs are replicated: 'all', a list of VE ids, or a share (the first ceil(share x VEs) by id)" }),
+    periodMs: time('ms', { gt: 0 }).default(25).meta({ description: "checkpoint period (Remus: 40 checkpoints a second)" }),
+    dirtyMiBps: num({ ge: 0 }).optional().meta({ description: "memory dirtied per second by a replicated VM, MiB/s (default: the VM's workload rate when its stream starts, as a migration's)" }),
+    watcher: section({
+      detectionS: time('s', { ge: 0 }).default(1).meta({ description: "primary's crash to the watcher failing over (the failure detector's timeout)" }),
+    }, 'an object of watcher settings ({} for the defaults)').prefault({}).meta({ description: "the watcher in the backup's local group that fails the VM over" }),
+  },
+  'an object of replication settings ({} for the defaults)',
+);
+
 export const cloudSchema = section(
   {
     host: section({
@@ -67,6 +82,7 @@ export const cloudSchema = section(
     }).prefault({}),
     diskBandwidthBps: num({ gt: 0 }).default(1.6e9).meta({ description: 'local disk, for snapshots (also the rate cap of a snapshot sent to its store or fetched back)' }),
     snapshots: snapshotsSchema.optional().meta({ description: "periodic VM snapshots sent to a host of another PoP, and restarts of the VMs lost by a crash from them" }),
+    replication: replicationSchema.optional().meta({ description: 'Remus-style replication of the VMs of chosen VEs: a backup on a host of another PoP kept in sync by a checkpoint stream, failed over by a watcher when the primary crashes' }),
     workload,
     ves: z.array(veGroupSchema, { error: 'expected a list of VE groups' }).default([]).meta({ description: 'virtual environments: groups of VMs under a gather, spread or fence constraint' }),
     lifecycle: lifecycleSchema.optional().meta({ description: 'the VE lifecycle from any node (configure, find, suspend, resume, stop, start, relocate) over Chord, with a workload of operations' }),

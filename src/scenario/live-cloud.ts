@@ -57,6 +57,7 @@ export function liveCloudPlan(scenario: Scenario, scenarioFile: string, network:
   const section = scenario.cloud;
   if (section === undefined) throw new RangeError('liveCloudPlan: the scenario has no cloud section');
   // Snapshots and restarts from them are the simulated model's (scenario/vm-snapshots.ts): a live launch would silently skip them.
+  if (section.replication !== undefined) throw new ScenarioError(scenarioFile, [scenarioIssue('cloud.replication', 'no replication section in a live launch (replication and failover are simulated only: luc run)', 'a replication section')]);
   if (section.snapshots !== undefined) throw new ScenarioError(scenarioFile, [scenarioIssue('cloud.snapshots', 'no snapshots section in a live launch (snapshots and restarts are simulated only: luc run)', 'a snapshots section')]);
   const agents = agentHosts.length;
   const { perHost, vcpus, memoryMiB } = section.vm;

@@ -31,6 +31,8 @@ import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
 import { SnapshotProbe } from './probes/snapshot-probe.js';
 import { setUpSnapshots } from './snapshot-setup.js';
+import { setUpReplication } from './replication-setup.js';
+import { recordReplication } from './probes/replication-probe.js';
 import { PartitionProbe } from './probes/partition-probe.js';
 import { VeLifecycle } from './ve-lifecycle.js';
 import type { VeResult } from '../protocols/ve/ve-protocol.js';
@@ -168,7 +170,9 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
   // `cloud.snapshots`: periodic snapshots to another PoP and restarts of lost VMs from them.
-  const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork);
+  // `cloud.replication`: backups in another PoP kept by checkpoint streams, failed over by a watcher (before the snapshots, which leave it those VMs).
+  const replication = cloud === null || scenario.cloud === undefined ? null : setUpReplication(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenarioFile);
+  const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, replication);
   const snapshotProbe = snapshots === null || cloud === null ? null : new SnapshotProbe(sim, cloud.hypervisors, snapshots);
   const { perHost, perVm } = scenario.metrics;
   const hostSeries =
@@ -211,6 +215,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
       snapshotProbe?.record(series, timeS);
+      if (replication !== null) recordReplication(series, timeS, replication, cloud.cloud);
       hostSeries?.record(timeS);
       lifecycle?.record(series, timeS);
       const veBroken = veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop: (world.backbone as BackboneNetwork).hostPop, hostCountry: cloud.hostCountry, isMigrating: (vm) => cloud.hypervisors.isMigrating(vm) });
@@ -236,6 +241,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
     cloud?.loads.start();
     snapshots?.start();
+    replication?.start();
     lifecycle?.start();
     const endUs = sToUs(scenario.durationS);
     const intervalUs = sToUs(scenario.metrics.intervalS);

@@ -30,6 +30,8 @@ export interface SnapshotRecoveryWorld {
   readonly hostPop: ArrayLike<number>;
   readonly hostCountry: readonly string[];
   readonly popLatencyUs: (pa: number, pb: number) => number;
+  /** The replication's watcher will fail this lost VM over from its replica: left to it (checked again a period later). */
+  readonly failsOver?: (vm: number) => boolean;
 }
 
 export interface SnapshotRecoveryConfig {
@@ -79,6 +81,10 @@ export class SnapshotRecovery {
   private tryRestart(vm: number): void {
     const { cloud, snapshots, sim, hypervisors } = this.world;
     if (cloud.vmLost[vm] === 0 || this.fetchingTo[vm] >= 0) return;
+    if (this.world.failsOver?.(vm) === true) {
+      sim.after(this.config.retryUs, () => this.tryRestart(vm));
+      return;
+    }
     const store = snapshots.storeHost[vm];
     if (store < 0) return; // no snapshot: the VM stays lost
     const to = this.choose(vm);

@@ -10,8 +10,9 @@ import type { CloudSection } from './cloud.js';
 import type { CloudSetup } from './cloud-setup.js';
 import { SnapshotRecovery } from './snapshot-recovery.js';
 import { VmSnapshots } from './vm-snapshots.js';
+import type { VmReplication } from './vm-replication.js';
 
-export function setUpSnapshots(section: CloudSection, setup: CloudSetup, sim: Simulator, network: BackboneNetwork): VmSnapshots | null {
+export function setUpSnapshots(section: CloudSection, setup: CloudSetup, sim: Simulator, network: BackboneNetwork, replication: VmReplication | null = null): VmSnapshots | null {
   const config = section.snapshots;
   if (config === undefined) return null;
   const popLatencyUs = (pa: number, pb: number): number => network.popLatencyUs(pa, pb);
@@ -25,7 +26,7 @@ export function setUpSnapshots(section: CloudSection, setup: CloudSetup, sim: Si
     { periodUs: sToUs(config.periodS), memoryMiB: config.memoryMiB ?? null, diskDeltaMiB: config.diskDeltaMiB, capBps: section.diskBandwidthBps },
   );
   new SnapshotRecovery(
-    { sim, cloud: setup.cloud, hypervisors: setup.hypervisors, snapshots, constraints: setup.constraints, hostPop: network.hostPop, hostCountry: setup.hostCountry, popLatencyUs },
+    { sim, cloud: setup.cloud, hypervisors: setup.hypervisors, snapshots, constraints: setup.constraints, hostPop: network.hostPop, hostCountry: setup.hostCountry, popLatencyUs, failsOver: (vm) => replication?.willFailOver(vm) ?? false },
     { detectionUs: sToUs(config.detectionS), retryUs: sToUs(config.periodS), capBps: section.diskBandwidthBps },
   );
   return snapshots;

@@ -94,11 +94,12 @@ export interface MigrationRecord {
  */
 export type VmPlacedListener = (vm: number, from: number, to: number) => void;
 
-/** A copy between two hosts ended: ok false when an end crashed first (nothing more is sent). */
-export type CopyDone = (ok: boolean, durationUs: number) => void;
+/** A copy between two hosts ended: ok false when an end crashed first (nothing more is sent); `bytesSent` is what reached the target. */
+export type CopyDone = (ok: boolean, durationUs: number, bytesSent: number) => void;
 
 interface ActiveCopy {
   readonly transfer: number;
+  readonly bytes: number;
   readonly from: number;
   readonly to: number;
   readonly onDone: CopyDone;
@@ -183,10 +184,27 @@ export class SimHypervisors {
     const links = from === to ? [] : [this.linkCount + 2 * from, ...backbone, this.linkCount + 2 * to + 1];
     const transfer = this.transfers.start(links, bytes, (durationUs) => {
       this.copies.delete(id);
-      onDone(true, durationUs);
+      onDone(true, durationUs, bytes);
     }, capBps);
-    this.copies.set(id, { transfer, from, to, onDone });
+    this.copies.set(id, { transfer, bytes, from, to, onDone });
     return id;
+  }
+
+  /** Bytes copy `id` has delivered so far (undefined once it ended). */
+  copySentBytes(id: number): number | undefined {
+    const c = this.copies.get(id);
+    const left = c === undefined ? undefined : this.transfers.remainingBitsOf(c.transfer);
+    return c === undefined || left === undefined ? undefined : c.bytes - left / 8;
+  }
+
+  /** Stop copy `id` now, without calling it back (its owner changes its rate or drops it); returns the bytes it delivered, -1 if it was not in progress. */
+  cancelCopy(id: number): number {
+    const sent = this.copySentBytes(id);
+    const c = this.copies.get(id);
+    if (c === undefined || sent === undefined) return -1;
+    this.transfers.cancel(c.transfer);
+    this.copies.delete(id);
+    return sent;
   }
 
   /** Memory reserved on `host` for VMs on their way there (migrations, restarts), MiB. */
@@ -260,9 +278,10 @@ export class SimHypervisors {
     const { sim } = this.options;
     for (const [id, c] of [...this.copies]) {
       if (c.from !== host && c.to !== host) continue;
+      const sent = this.copySentBytes(id) ?? 0;
       this.transfers.cancel(c.transfer);
       this.copies.delete(id);
-      sim.after(0, () => c.onDone(false, 0));
+      sim.after(0, () => c.onDone(false, 0, sent));
     }
   }
 

@@ -1,0 +1,292 @@
+/**
+ * Remus-style VM replication with a watcher that fails over (issue 15 §3). Each replicated VM
+ * gets a backup (`backup-host.ts`: another PoP, room reserved there, VE constraints kept), a full
+ * memory copy to it (the sync, at the migration's rate cap), then a checkpoint stream: every
+ * period T the memory dirtied since the last checkpoint (D bytes/s, the VM's dirty rate) is sent
+ * from the primary's host to the backup's over the network model (NICs and backbone links,
+ * max-min shared with migrations and snapshots).
+ *
+ * The stream is one long-running flow per VM whose rate demand is D, started one period after
+ * the sync (the first checkpoint's capture), not one transfer per 25 ms: checkpoint k (the bytes
+ * dirtied over the period before its capture at t0 + kT) is then sent during the next period, so
+ * the flow carries the same bytes and loads the links with the same average rate as the bursts
+ * would; it overstates a checkpoint's send time (T instead of D T / link rate, under one period)
+ * and keeps the event count to one flow per VM plus one poll a second for all of them. Checkpoint
+ * k is complete once the flow has delivered k D T bytes, and never before its capture. A flow that
+ * gets less than D (a congested link) falls behind: checkpoints coalesce (the next waits for the
+ * previous) and the backup's state ages; the poll then raises the flow's cap to the migration
+ * rate until it has caught up, and lowers it back to D. Dirtied bytes are distinct pages (as in
+ * the pre-copy model): D is fixed at the stream's start, `dirtyMiBps` or the workload's rate then.
+ *
+ * The watcher is in the backup's local group: `detectionUs` after the primary's host crashed
+ * (the failure detector's timeout, as the snapshot recovery's) the replica becomes the running
+ * VM on the backup's host (`restoreVm`), with the state of its last complete checkpoint; a new
+ * backup is then chosen and synced. A backup host's crash: a new backup, fully synced. Primary
+ * and backup both gone: the VM stays lost (snapshots, if on, restart it).
+ *
+ * Why a model-level service and not an agent protocol: the backup, the stream and the failover
+ * act on the cloud model as the snapshot store does (`vm-snapshots.ts`); wiring the agent's own
+ * detector suspicion into a protocol that restores VMs is the next step.
+ */
+import type { Simulator } from '../kernel/simulator.js';
+import { type Cloud } from '../platform/cloud.js';
+import type { VeConstraint } from '../placement/problem.js';
+import type { SimHypervisors } from '../runtime/sim/sim-hypervisor.js';
+import { backupHost } from './backup-host.js';
+
+const MIB = 1024 * 1024;
+/** The stream's flow: never ends by itself (1 PB), it is cancelled. */
+const FLOW_BYTES = 1e15;
+const POLL_US = 1_000_000;
+const NONE = 0;
+const SYNCING = 1;
+const STREAMING = 2;
+
+export interface VmReplicationWorld {
+  readonly sim: Simulator;
+  readonly cloud: Cloud;
+  readonly hypervisors: SimHypervisors;
+  readonly constraints: readonly VeConstraint[];
+  readonly hostPop: ArrayLike<number>;
+  readonly hostCountry: readonly string[];
+  readonly popLatencyUs: (pa: number, pb: number) => number;
+}
+
+export interface VmReplicationConfig {
+  /** The VMs replicated (ids of the cloud section's VMs). */
+  readonly vms: readonly number[];
+  readonly periodUs: number;
+  /** Dirty rate, MiB/s; null = the VM's workload rate at the stream's start. */
+  readonly dirtyMiBps: number | null;
+  /** Rate cap of a sync and of a stream catching up (the migration's), bits/s. */
+  readonly capBps: number;
+  readonly migrationBandwidthBps: number;
+  readonly detectionUs: number;
+}
+
+export class VmReplication {
+  readonly backup: Int32Array;
+  private readonly phase: Uint8Array;
+  private readonly copyId: Int32Array;
+  /** Stream start (the sync's end), us. */
+  private readonly t0Us: Float64Array;
+  private readonly dirtyBps: Float64Array;
+  private readonly capOf: Float64Array;
+  /** Bytes the stream delivered before its current flow. */
+  private readonly sentBase: Float64Array;
+  /** The state the replica held when the primary crashed (-1 none), us. */
+  private readonly stateAtCrashUs: Float64Array;
+  private readonly crashUs: Float64Array;
+  private readonly replicated: Uint8Array;
+  private readonly membersOf = new Map<number, number[]>();
+  private readonly constraintsOf = new Map<number, VeConstraint[]>();
+  readonly failoverS: number[] = [];
+  readonly workLostS: number[] = [];
+  readonly lagMs: number[] = [];
+  checkpointBytes = 0;
+  syncBytes = 0;
+  wanBytes = 0;
+
+  constructor(
+    private readonly world: VmReplicationWorld,
+    private readonly config: VmReplicationConfig,
+  ) {
+    const n = world.cloud.vmCount;
+    this.backup = new Int32Array(n).fill(-1);
+    this.phase = new Uint8Array(n);
+    this.copyId = new Int32Array(n).fill(-1);
+    this.t0Us = new Float64Array(n);
+    this.dirtyBps = new Float64Array(n);
+    this.capOf = new Float64Array(n);
+    this.sentBase = new Float64Array(n);
+    this.stateAtCrashUs = new Float64Array(n).fill(-1);
+    this.crashUs = new Float64Array(n).fill(-1);
+    this.replicated = new Uint8Array(n);
+    for (const vm of config.vms) this.replicated[vm] = 1;
+    for (let vm = 0; vm < n; vm++) {
+      const ve = world.cloud.vmVe[vm];
+      if (ve < 0) continue;
+      const list = this.membersOf.get(ve);
+      if (list === undefined) this.membersOf.set(ve, [vm]);
+      else list.push(vm);
+    }
+    for (const c of world.constraints) {
+      const list = this.constraintsOf.get(c.ve);
+      if (list === undefined) this.constraintsOf.set(c.ve, [c]);
+      else list.push(c);
+    }
+    world.hypervisors.onVmPlaced((vm, from, to) => {
+      if (vm < n && to < 0 && this.replicated[vm] === 1) this.primaryLost(vm);
+    });
+    // A backup whose host crashed while no copy runs to it (first period, idle VM) is replaced here; the others when their copy fails.
+    world.hypervisors.onHostUp((host, up) => {
+      if (up) return;
+      for (const vm of config.vms) if (this.backup[vm] === host && this.copyId[vm] < 0 && this.crashUs[vm] < 0) this.streamCut(vm);
+    });
+  }
+
+  isReplicated(vm: number): boolean {
+    return vm < this.replicated.length && this.replicated[vm] === 1;
+  }
+
+  /** The watcher will fail `vm` over: its replica held a complete state when the primary crashed and its host is up. */
+  willFailOver(vm: number): boolean {
+    return this.isReplicated(vm) && this.stateAtCrashUs[vm] >= 0 && this.backup[vm] >= 0 && this.world.cloud.hostUp[this.backup[vm]] === 1;
+  }
+
+  start(): void {
+    for (const vm of this.config.vms) this.protect(vm);
+    this.world.sim.after(POLL_US, this.poll);
+  }
+
+  /** Choose a backup for a running VM, reserve its memory there, and sync it. */
+  private protect(vm: number): void {
+    const { cloud, hypervisors } = this.world;
+    if (cloud.vmLost[vm] === 1 || this.phase[vm] !== NONE) return;
+    const primary = cloud.vmHost[vm];
+    const ve = cloud.vmVe[vm];
+    const to = backupHost({
+      cloud,
+      vm,
+      primary,
+      constraints: ve < 0 ? [] : (this.constraintsOf.get(ve) ?? []),
+      members: ve < 0 ? [] : (this.membersOf.get(ve) ?? []).filter((m) => m !== vm),
+      backupOf: (m) => this.backup[m],
+      reservedMiB: (h) => hypervisors.incomingMiBOf(h),
+      hostPop: this.world.hostPop,
+      hostCountry: this.world.hostCountry,
+      popLatencyUs: this.world.popLatencyUs,
+    });
+    if (to < 0) return; // no admissible host now: tried again at the next poll
+    const bytes = cloud.vmMemoryMiB[vm] * MIB;
+    const id = hypervisors.copy(primary, to, bytes, this.config.capBps, (ok, _us, sent) => this.synced(vm, ok, sent));
+    if (id < 0) return;
+    this.backup[vm] = to;
+    this.phase[vm] = SYNCING;
+    this.copyId[vm] = id;
+    hypervisors.reserveIncomingMiB(to, cloud.vmMemoryMiB[vm]);
+  }
+
+  private synced(vm: number, ok: boolean, sent: number): void {
+    const { sim, cloud } = this.world;
+    this.count(vm, sent, false);
+    this.copyId[vm] = -1;
+    if (!ok) return this.streamCut(vm);
+    this.phase[vm] = STREAMING;
+    this.t0Us[vm] = sim.nowUs();
+    this.sentBase[vm] = 0;
+    const load = cloud.vmDirtyShare[vm] * (this.config.migrationBandwidthBps / 8) * cloud.vmLoadPercent[vm] / 100;
+    this.dirtyBps[vm] = this.config.dirtyMiBps === null ? load : this.config.dirtyMiBps * MIB;
+    const t0 = this.t0Us[vm];
+    sim.after(this.config.periodUs, () => {
+      if (this.phase[vm] === STREAMING && this.t0Us[vm] === t0) this.flow(vm, this.dirtyBps[vm] * 8);
+    });
+  }
+
+  /** (Re)start the stream's flow at `capBps`. */
+  private flow(vm: number, capBps: number): void {
+    const { cloud, hypervisors } = this.world;
+    if (capBps <= 0) return; // an idle VM's checkpoints are empty
+    const id = hypervisors.copy(cloud.vmHost[vm], this.backup[vm], FLOW_BYTES, capBps, (ok, _us, sent) => this.flowCut(vm, ok, sent));
+    this.copyId[vm] = id;
+    this.capOf[vm] = capBps;
+  }
+
+  private flowCut(vm: number, ok: boolean, sent: number): void {
+    this.sentBase[vm] += sent;
+    this.count(vm, sent, true);
+    this.copyId[vm] = -1;
+    if (!ok) this.streamCut(vm);
+  }
+
+  /** A sync or stream was cut by a crash: of the backup (a new one), or of the primary (the watcher acts). */
+  private streamCut(vm: number): void {
+    const { cloud, hypervisors } = this.world;
+    const backup = this.backup[vm];
+    if (backup < 0) return;
+    if (this.crashUs[vm] >= 0 && this.phase[vm] === STREAMING) this.stateAtCrashUs[vm] = this.stateUs(vm, this.crashUs[vm]);
+    this.phase[vm] = NONE;
+    if (cloud.hostUp[backup] === 0 || cloud.vmLost[vm] === 0 || this.stateAtCrashUs[vm] < 0) {
+      hypervisors.reserveIncomingMiB(backup, -cloud.vmMemoryMiB[vm]);
+      this.backup[vm] = -1;
+      this.stateAtCrashUs[vm] = -1;
+      this.protect(vm);
+    }
+  }
+
+  /** The primary's host crashed (the VM is lost now): the stream is cut by the same crash; the watcher acts after the detection delay. */
+  private primaryLost(vm: number): void {
+    this.crashUs[vm] = this.world.sim.nowUs();
+    if (this.copyId[vm] < 0) this.streamCut(vm); // no copy for the crash to cut (first period, idle VM)
+    this.world.sim.after(this.config.detectionUs, () => this.failOver(vm));
+  }
+
+  private failOver(vm: number): void {
+    const { cloud, hypervisors, sim } = this.world;
+    const crashUs = this.crashUs[vm];
+    this.crashUs[vm] = -1;
+    const backup = this.backup[vm];
+    const stateUs = this.stateAtCrashUs[vm];
+    this.stateAtCrashUs[vm] = -1;
+    if (cloud.vmLost[vm] === 0 || backup < 0 || stateUs < 0 || cloud.hostUp[backup] === 0) return;
+    hypervisors.reserveIncomingMiB(backup, -cloud.vmMemoryMiB[vm]);
+    this.backup[vm] = -1;
+    hypervisors.restoreVm(vm, backup);
+    this.failoverS.push((sim.nowUs() - crashUs) / 1e6);
+    this.workLostS.push((crashUs - stateUs) / 1e6);
+    this.protect(vm);
+  }
+
+  /** The virtual time of the replica's state at `atUs`: its last complete checkpoint's capture. */
+  private stateUs(vm: number, atUs: number): number {
+    const t0 = this.t0Us[vm];
+    const T = this.config.periodUs;
+    const captured = Math.floor((atUs - t0) / T);
+    const d = this.dirtyBps[vm];
+    if (d <= 0) return t0 + captured * T;
+    const delivered = Math.min(this.sentBase[vm] + (this.liveSent(vm) ?? 0), captured * d * (T / 1e6));
+    return t0 + Math.floor(delivered / (d * (T / 1e6)) + 1e-9) * T;
+  }
+
+  private liveSent(vm: number): number | undefined {
+    return this.copyId[vm] < 0 ? undefined : this.world.hypervisors.copySentBytes(this.copyId[vm]);
+  }
+
+  private count(vm: number, bytes: number, checkpoint: boolean): void {
+    if (checkpoint) this.checkpointBytes += bytes;
+    else this.syncBytes += bytes;
+    const { hostPop, cloud } = this.world;
+    const from = cloud.vmHost[vm];
+    if (from < 0 || this.backup[vm] < 0 || hostPop[from] !== hostPop[this.backup[vm]]) this.wanBytes += bytes; // a lost primary's backup was in another PoP
+  }
+
+  /** Bytes the streams in progress have delivered, not yet counted. */
+  get streamingBytes(): number {
+    let bytes = 0;
+    for (const vm of this.config.vms) if (this.phase[vm] === STREAMING) bytes += this.liveSent(vm) ?? 0;
+    return bytes;
+  }
+
+  /** Every second: the lag of each stream, its cap (catching up or not), and VMs still without a backup. */
+  private readonly poll = (): void => {
+    const { sim, cloud, hypervisors } = this.world;
+    sim.after(POLL_US, this.poll);
+    const now = sim.nowUs();
+    const T = this.config.periodUs;
+    for (const vm of this.config.vms) {
+      if (this.phase[vm] === NONE && cloud.vmLost[vm] === 0) this.protect(vm);
+      if (this.phase[vm] !== STREAMING || now < this.t0Us[vm] + T) continue;
+      this.lagMs.push((now - this.stateUs(vm, now)) / 1000);
+      const d = this.dirtyBps[vm];
+      if (d <= 0 || this.copyId[vm] < 0) continue;
+      const dirtied = d * ((now - this.t0Us[vm] - T) / 1e6);
+      const behind = dirtied - (this.sentBase[vm] + (this.liveSent(vm) ?? 0)) > 1.5 * d * (T / 1e6);
+      const cap = behind ? Math.max(this.config.capBps, 8 * d) : 8 * d;
+      if (cap === this.capOf[vm]) continue;
+      const sent = hypervisors.cancelCopy(this.copyId[vm]);
+      this.sentBase[vm] += sent;
+      this.count(vm, sent, true);
+      this.flow(vm, cap);
+    }
+  };
+}
