@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/scenario/run-scenario.js';
+import { veViolations } from '../../src/scenario/probes/ve-check.js';
+import type { MetricRow } from '../../src/metrics/series.js';
+import { fixture } from './fixtures.js';
+
+const TINY = fixture('good/replication.yaml');
+const MIB = 1024 * 1024;
+
+function run(file: string, overrides: readonly string[] = []) {
+  return runScenario(loadScenario(file, overrides), file);
+}
+
+function at(rows: readonly MetricRow[], timeS: number, metric: string): number | undefined {
+  return rows.find((row) => row.timeS === timeS && row.metric === metric && row.node === '')?.value;
+}
+
+// The tiny world: VM 0 (256 MiB) on host 0 (West), its backup on host 2 (East), 1 Gb/s everywhere.
+// Sync: 256 MiB at 1 Gb/s = 2.147484 s (rounded up to the us) = t0. The stream's flow starts at
+// t0 + 25 ms at 10 MiB/s; checkpoint k (captured at t0 + k x 25 ms) is complete once k x 10 MiB x
+// 25 ms are delivered, i.e. at t0 + (k + 1) x 25 ms. Crash at 100 s: (100 - t0 - 0.025) / 0.025 =
+// 3913.1 checkpoints, the last captured at t0 + 97.825 s = 99.972484 s: 27.516 ms of work lost.
+const T0_S = Math.ceil(((256 * MIB * 8) / 1e9) * 1e6) / 1e6;
+
+describe('VM replication with a watcher (Remus-style)', () => {
+  it('fails VM 0 over 1 s after its host crashed at 100 s, losing 27.516 ms of work, with the checkpoint bytes of 10 MiB/s since t0 + 25 ms', () => {
+    const rows = run(TINY).series.all();
+    expect(at(rows, 50, 'replication.sync_bytes')).toBe(256 * MIB);
+    expect(at(rows, 50, 'replication.checkpoint_bytes')).toBeCloseTo(10 * MIB * (50 - T0_S - 0.025), 0);
+    expect(at(rows, 50, 'replication.wan_bytes')).toBeCloseTo(256 * MIB + 10 * MIB * (50 - T0_S - 0.025), 0);
+    expect(at(rows, 100, 'replication.vms_lost')).toBe(1);
+    expect(at(rows, 110, 'replication.failovers')).toBe(1);
+    expect(at(rows, 110, 'replication.vms_lost')).toBe(0);
+    expect(at(rows, 110, 'replication.failover_s_max')).toBe(1);
+    expect(at(rows, 110, 'replication.work_lost_s_max')).toBeCloseTo(100 - (T0_S + 3913 * 0.025), 9);
+    // After the failover VM 0 runs on host 2 and gets a new backup in West (host 1): a second full sync.
+    expect(at(rows, 110, 'replication.sync_bytes')).toBe(2 * 256 * MIB);
+    // Polled at whole seconds, the replica's state is 27.516 ms old (t0's phase against the period).
+    expect(at(rows, 50, 'replication.lag_ms_p95')).toBeCloseTo(27.516, 6);
+  });
+
+  it('falls behind on a link slower than the dirty rate: 50 Mb/s for 10 MiB/s (83.9 Mb/s) ages the replica by seconds', () => {
+    const rows = run(TINY, ['topology.bandwidthBps=5e7']).series.all();
+    expect(at(rows, 90, 'replication.lag_ms_p95')).toBeGreaterThan(1000);
+    expect(at(rows, 110, 'replication.work_lost_s_max')).toBeGreaterThan(1);
+  });
+
+  it('loses the VM when the crash comes during the first sync (no complete state at the backup)', () => {
+    const rows = run(TINY, ['faults[0].atS=1']).series.all();
+    expect(at(rows, 10, 'replication.failovers')).toBe(0);
+    expect(at(rows, 10, 'replication.vms_lost')).toBe(1);
+  });
+
+  it('are deterministic, row for row', () => {
+    const a = run(TINY, ['topology.bandwidthBps=5e7']).series.all();
+    const b = run(TINY, ['topology.bandwidthBps=5e7']).series.all();
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});
+
+describe('a single PoP crash loses no VM of a replicated VE, and VE constraints hold after failover (property, 3 seeds)', () => {
+  const file = fixture('good/cloud.yaml');
+  for (const seed of [1, 2, 3]) {
+    it(`seed ${seed}`, () => {
+      const overrides = [
+        `seed=${seed}`,
+        'durationS=600',
+        'cloud.ves=[{"constraint":"spread","count":6,"size":3,"scope":"host"},{"constraint":"spread","count":4,"size":3,"scope":"site"},{"constraint":"gather","count":6,"size":2,"scope":"host"}]',
+        'cloud.replication={"dirtyMiBps":20}',
+        `faults=[{"kind":"pop-crash","atS":300,"pop":${seed},"durationS":200}]`,
+      ];
+      const broken: string[] = [];
+      let membersLost = 0;
+      const rows = runScenario(loadScenario(file, overrides), file, {
+        instrument: ({ cloud, world }) => {
+          if (cloud === null || world.backbone === null) throw new Error('expected a cloud on a backbone');
+          const hostPop = world.backbone.hostPop;
+          cloud.hypervisors.onVmPlaced((vm, from, to) => {
+            if (to < 0 && cloud.cloud.vmVe[vm] >= 0) membersLost++;
+            if (from < 0) broken.push(...veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop, hostCountry: cloud.hostCountry, isMigrating: () => false }));
+          });
+        },
+      }).series.all();
+      expect(broken).toEqual([]);
+      expect(at(rows, 300, 'cloud.vms_lost')).toBeGreaterThan(0);
+      // Every VE member the PoP took is failed over (seed 3's PoP holds none; seeds 1 and 2 lose members).
+      expect(at(rows, 600, 'replication.failovers')).toBe(membersLost);
+      if (seed < 3) expect(membersLost).toBeGreaterThan(0);
+      expect(at(rows, 600, 'replication.vms_lost')).toBe(0);
+      expect(at(rows, 600, 'cloud.ve_violations')).toBe(0);
+    });
+  }
+});
