@@ -5,8 +5,11 @@
  * constraints as the failed-over VM would stand: a spread's backup apart from every other
  * member's primary and backup (any one failover keeps the spread), a gather's with the other
  * members' backups (the gather's host fails over as one), a fence's inside the fence. Among the
- * admissible hosts: the PoP nearest the primary's by latency (least WAN lag), then the least
- * memory reserved (backups spread over the PoP), then the lowest id: deterministic. -1 if none.
+ * admissible hosts: first those of PoPs that no single link cut separates from the backbone's
+ * main part (`platform/cut-survival.ts`), so that one bridge cut never isolates primary and backup
+ * together (a primary behind a bridge gets its backup across it); then the PoP nearest the
+ * primary's by latency (least WAN lag), then the least memory reserved (backups spread over the
+ * PoP), then the lowest id: deterministic. -1 if none.
  */
 import type { Cloud } from '../platform/cloud.js';
 import type { VeConstraint } from '../placement/problem.js';
@@ -28,6 +31,8 @@ export interface BackupHostInput {
   readonly hostCountry: readonly string[];
   /** One-way latency between PoPs, < 0 when unreachable. */
   readonly popLatencyUs: (pa: number, pb: number) => number;
+  /** 1 for a PoP that survives every single link cut (`CutSurvival.survives`). */
+  readonly popSurvivesCuts: ArrayLike<number>;
 }
 
 export function backupHost(input: BackupHostInput): number {
@@ -36,24 +41,37 @@ export function backupHost(input: BackupHostInput): number {
   const backups = places(input, false);
   const everyone = places(input, true);
   let best = -1;
-  let bestUs = Infinity;
-  let bestReserved = Infinity;
+  let bestKey: readonly number[] = [];
   for (let h = 0; h < cloud.hostCount; h++) {
     const pop = hostPop[h];
     if (pop === home || cloud.hostUp[h] === 0) continue;
     const us = input.popLatencyUs(home, pop);
-    if (us < 0 || us > bestUs) continue;
+    if (us < 0) continue;
     const reserved = input.reservedMiB(h);
-    if (us === bestUs && reserved >= bestReserved) continue;
+    const key = [1 - input.popSurvivesCuts[pop], us, reserved];
+    if (best >= 0 && !before(key, bestKey)) continue;
     if (cloud.hostMemoryUsedMiB[h] + reserved + cloud.vmMemoryMiB[input.vm] > cloud.hostMemoryMiB[h]) continue;
-    const target = { node: h, site: pop, country: input.hostCountry[h] };
-    const broken = input.constraints.some((c) => relocationViolation([c], c.kind === 'gather' ? backups : everyone, input.vm, target) !== '');
-    if (broken) continue;
+    if (!keepsConstraints(input, backups, everyone, h)) continue;
     best = h;
-    bestUs = us;
-    bestReserved = reserved;
+    bestKey = key;
   }
   return best;
+}
+
+/** Lexicographic order: `a` strictly before `b`. */
+function before(a: readonly number[], b: readonly number[]): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k] < b[k];
+  return false;
+}
+
+/** Whether a backup of the VM on host `h` keeps its VE's constraints against the members as they stand now (room not judged: a backup already holds its memory). */
+export function backupKeepsConstraints(input: BackupHostInput, h: number): boolean {
+  return input.hostPop[h] !== input.hostPop[input.primary] && keepsConstraints(input, places(input, false), places(input, true), h);
+}
+
+function keepsConstraints(input: BackupHostInput, backups: MemberPlaces, everyone: MemberPlaces, h: number): boolean {
+  const target = { node: h, site: input.hostPop[h], country: input.hostCountry[h] };
+  return input.constraints.every((c) => relocationViolation([c], c.kind === 'gather' ? backups : everyone, input.vm, target) === '');
 }
 
 /** The other members' places: their backups, and with `primaries` where they run too (lost ones hold none). */

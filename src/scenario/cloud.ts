@@ -49,7 +49,10 @@ const replicationSchema = section(
     periodMs: time('ms', { gt: 0 }).default(25).meta({ description: "checkpoint period (Remus: 40 checkpoints a second)" }),
     dirtyMiBps: num({ ge: 0 }).optional().meta({ description: "memory dirtied per second by a replicated VM, MiB/s (default: the VM's workload rate when its stream starts, as a migration's)" }),
     watcher: section({
-      detectionS: time('s', { ge: 0 }).default(1).meta({ description: "primary's crash to the watcher failing over (the failure detector's timeout)" }),
+      detectionS: z
+        .union([time('s', { ge: 0 }), z.literal('detector')], { error: "expected a time in seconds >= 0 or 'detector' (the detector section's timeoutMs)" })
+        .default(1)
+        .meta({ description: "primary's crash to the watcher failing over, s, or 'detector': the detector section's timeoutMs (a heartbeat detector's longest detection delay)" }),
     }, 'an object of watcher settings ({} for the defaults)').prefault({}).meta({ description: "the watcher in the backup's local group that fails the VM over" }),
   },
   'an object of replication settings ({} for the defaults)',

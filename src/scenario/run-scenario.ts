@@ -171,9 +171,9 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
   // `cloud.snapshots`: periodic snapshots to another PoP and restarts of lost VMs from them.
   // `cloud.replication`: backups in another PoP kept by checkpoint streams, failed over by a watcher (before the snapshots, which leave it those VMs).
-  const replication = cloud === null || scenario.cloud === undefined ? null : setUpReplication(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenarioFile);
+  const replication = cloud === null || scenario.cloud === undefined ? null : setUpReplication(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenarioFile, scenario.detector?.timeoutMs ?? null);
   const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, replication);
-  const snapshotProbe = snapshots === null || cloud === null ? null : new SnapshotProbe(sim, cloud.hypervisors, snapshots);
+  const snapshotProbe = snapshots === null || cloud === null ? null : new SnapshotProbe(sim, cloud.hypervisors, snapshots, (vm) => replication?.isFailingOver(vm) ?? false);
   const { perHost, perVm } = scenario.metrics;
   const hostSeries =
     cloud === null || scenario.cloud === undefined || (perHost === undefined && perVm === undefined)

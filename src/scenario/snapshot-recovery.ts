@@ -137,7 +137,7 @@ export class SnapshotRecovery {
       constraints: ve < 0 ? [] : (this.constraintsOf.get(ve) ?? []),
       members: ve < 0 ? [] : (this.membersOf.get(ve) ?? []).filter((m) => m !== vm),
       restartingOn: (m) => this.fetchingTo[m],
-      reservedMiB: (h) => this.world.hypervisors.incomingMiBOf(h),
+      reservedMiB: (h) => this.world.hypervisors.reservedMiBOf(h),
       reservedMilli: this.reservedMilli,
       hostPop: this.world.hostPop,
       hostCountry: this.world.hostCountry,

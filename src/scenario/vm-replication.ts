@@ -32,7 +32,7 @@ import type { Simulator } from '../kernel/simulator.js';
 import { type Cloud } from '../platform/cloud.js';
 import type { VeConstraint } from '../placement/problem.js';
 import type { SimHypervisors } from '../runtime/sim/sim-hypervisor.js';
-import { backupHost } from './backup-host.js';
+import { backupHost, backupKeepsConstraints, type BackupHostInput } from './backup-host.js';
 
 const MIB = 1024 * 1024;
 /** The stream's flow: never ends by itself (1 PB), it is cancelled. */
@@ -50,6 +50,8 @@ export interface VmReplicationWorld {
   readonly hostPop: ArrayLike<number>;
   readonly hostCountry: readonly string[];
   readonly popLatencyUs: (pa: number, pb: number) => number;
+  /** 1 for a PoP that survives every single link cut. */
+  readonly popSurvivesCuts: ArrayLike<number>;
 }
 
 export interface VmReplicationConfig {
@@ -78,6 +80,8 @@ export class VmReplication {
   private readonly stateAtCrashUs: Float64Array;
   private readonly crashUs: Float64Array;
   private readonly replicated: Uint8Array;
+  /** The VM being failed over now (its placement event is the watcher's, not a restart's), -1 otherwise. */
+  private failingOver = -1;
   private readonly membersOf = new Map<number, number[]>();
   private readonly constraintsOf = new Map<number, VeConstraint[]>();
   readonly failoverS: number[] = [];
@@ -116,13 +120,21 @@ export class VmReplication {
       else list.push(c);
     }
     world.hypervisors.onVmPlaced((vm, from, to) => {
-      if (vm < n && to < 0 && this.replicated[vm] === 1) this.primaryLost(vm);
+      if (vm >= n || this.replicated[vm] === 0) return;
+      if (to < 0) this.primaryLost(vm);
+      else if (from >= 0) this.primaryMoved(vm);
+      else this.recheckVe(vm); // restored (failed over, or restarted from a snapshot)
     });
     // A backup whose host crashed while no copy runs to it (first period, idle VM) is replaced here; the others when their copy fails.
     world.hypervisors.onHostUp((host, up) => {
       if (up) return;
       for (const vm of config.vms) if (this.backup[vm] === host && this.copyId[vm] < 0 && this.crashUs[vm] < 0) this.streamCut(vm);
     });
+  }
+
+  /** Whether the placement event being told is `vm`'s failover. */
+  isFailingOver(vm: number): boolean {
+    return this.failingOver === vm;
   }
 
   isReplicated(vm: number): boolean {
@@ -144,19 +156,7 @@ export class VmReplication {
     const { cloud, hypervisors } = this.world;
     if (cloud.vmLost[vm] === 1 || this.phase[vm] !== NONE) return;
     const primary = cloud.vmHost[vm];
-    const ve = cloud.vmVe[vm];
-    const to = backupHost({
-      cloud,
-      vm,
-      primary,
-      constraints: ve < 0 ? [] : (this.constraintsOf.get(ve) ?? []),
-      members: ve < 0 ? [] : (this.membersOf.get(ve) ?? []).filter((m) => m !== vm),
-      backupOf: (m) => this.backup[m],
-      reservedMiB: (h) => hypervisors.incomingMiBOf(h),
-      hostPop: this.world.hostPop,
-      hostCountry: this.world.hostCountry,
-      popLatencyUs: this.world.popLatencyUs,
-    });
+    const to = backupHost(this.backupInput(vm));
     if (to < 0) return; // no admissible host now: tried again at the next poll
     const bytes = cloud.vmMemoryMiB[vm] * MIB;
     const id = hypervisors.copy(primary, to, bytes, this.config.capBps, (ok, _us, sent) => this.synced(vm, ok, sent));
@@ -164,7 +164,48 @@ export class VmReplication {
     this.backup[vm] = to;
     this.phase[vm] = SYNCING;
     this.copyId[vm] = id;
-    hypervisors.reserveIncomingMiB(to, cloud.vmMemoryMiB[vm]);
+    hypervisors.holdMiB(to, cloud.vmMemoryMiB[vm]);
+  }
+
+  private backupInput(vm: number): BackupHostInput {
+    const { cloud, hypervisors } = this.world;
+    const ve = cloud.vmVe[vm];
+    return {
+      cloud,
+      vm,
+      primary: cloud.vmHost[vm],
+      constraints: ve < 0 ? [] : (this.constraintsOf.get(ve) ?? []),
+      members: ve < 0 ? [] : (this.membersOf.get(ve) ?? []).filter((m) => m !== vm),
+      backupOf: (m) => this.backup[m],
+      reservedMiB: (h) => hypervisors.reservedMiBOf(h),
+      hostPop: this.world.hostPop,
+      hostCountry: this.world.hostCountry,
+      popLatencyUs: this.world.popLatencyUs,
+      popSurvivesCuts: this.world.popSurvivesCuts,
+    };
+  }
+
+  /** Drop VM `vm`'s backup (its memory released) and protect it anew. */
+  private rebackup(vm: number): void {
+    const { hypervisors, cloud } = this.world;
+    const id = this.copyId[vm];
+    const sent = id < 0 ? 0 : hypervisors.cancelCopy(id);
+    this.count(vm, Math.max(0, sent), this.phase[vm] === STREAMING);
+    this.copyId[vm] = -1;
+    hypervisors.holdMiB(this.backup[vm], -cloud.vmMemoryMiB[vm]);
+    this.backup[vm] = -1;
+    this.phase[vm] = NONE;
+    this.protect(vm);
+  }
+
+  /** After a member of `vm`'s VE moved: the other members' backups that no longer keep the constraints (a spread member moved onto one's host or PoP) are replaced. */
+  private recheckVe(vm: number): void {
+    const ve = this.world.cloud.vmVe[vm];
+    if (ve < 0 || !this.constraintsOf.has(ve)) return;
+    for (const m of this.membersOf.get(ve) ?? []) {
+      if (m === vm || this.backup[m] < 0 || this.world.cloud.vmLost[m] === 1) continue;
+      if (!backupKeepsConstraints(this.backupInput(m), this.backup[m])) this.rebackup(m);
+    }
   }
 
   private synced(vm: number, ok: boolean, sent: number): void {
@@ -188,7 +229,7 @@ export class VmReplication {
     const { cloud, hypervisors } = this.world;
     if (capBps <= 0) return; // an idle VM's checkpoints are empty
     const id = hypervisors.copy(cloud.vmHost[vm], this.backup[vm], FLOW_BYTES, capBps, (ok, _us, sent) => this.flowCut(vm, ok, sent));
-    this.copyId[vm] = id;
+    this.copyId[vm] = id; // -1 when no path joins them now: the poll tries again
     this.capOf[vm] = capBps;
   }
 
@@ -207,11 +248,30 @@ export class VmReplication {
     if (this.crashUs[vm] >= 0 && this.phase[vm] === STREAMING) this.stateAtCrashUs[vm] = this.stateUs(vm, this.crashUs[vm]);
     this.phase[vm] = NONE;
     if (cloud.hostUp[backup] === 0 || cloud.vmLost[vm] === 0 || this.stateAtCrashUs[vm] < 0) {
-      hypervisors.reserveIncomingMiB(backup, -cloud.vmMemoryMiB[vm]);
+      hypervisors.holdMiB(backup, -cloud.vmMemoryMiB[vm]);
       this.backup[vm] = -1;
       this.stateAtCrashUs[vm] = -1;
       this.protect(vm);
     }
+  }
+
+  /**
+   * The primary migrated (or was relocated) to `to`: a backup in the PoP it reached is no longer
+   * apart from it, so it is dropped and a new one synced; otherwise the stream goes on from `to`
+   * (the flow restarted there, the checkpoints delivered kept).
+   */
+  private primaryMoved(vm: number): void {
+    const { hypervisors } = this.world;
+    this.recheckVe(vm);
+    const backup = this.backup[vm];
+    if (backup < 0) return;
+    if (this.phase[vm] === SYNCING || !backupKeepsConstraints(this.backupInput(vm), backup)) return this.rebackup(vm);
+    const id = this.copyId[vm];
+    if (id < 0) return; // first period or idle: the flow starts from the VM's host when due
+    const sent = hypervisors.cancelCopy(id);
+    this.sentBase[vm] += sent;
+    this.count(vm, sent, true);
+    this.flow(vm, this.capOf[vm]);
   }
 
   /** The primary's host crashed (the VM is lost now): the stream is cut by the same crash; the watcher acts after the detection delay. */
@@ -229,9 +289,11 @@ export class VmReplication {
     const stateUs = this.stateAtCrashUs[vm];
     this.stateAtCrashUs[vm] = -1;
     if (cloud.vmLost[vm] === 0 || backup < 0 || stateUs < 0 || cloud.hostUp[backup] === 0) return;
-    hypervisors.reserveIncomingMiB(backup, -cloud.vmMemoryMiB[vm]);
+    hypervisors.holdMiB(backup, -cloud.vmMemoryMiB[vm]);
     this.backup[vm] = -1;
+    this.failingOver = vm;
     hypervisors.restoreVm(vm, backup);
+    this.failingOver = -1;
     this.failoverS.push((sim.nowUs() - crashUs) / 1e6);
     this.workLostS.push((crashUs - stateUs) / 1e6);
     this.protect(vm);
@@ -278,7 +340,11 @@ export class VmReplication {
       if (this.phase[vm] !== STREAMING || now < this.t0Us[vm] + T) continue;
       this.lagMs.push((now - this.stateUs(vm, now)) / 1000);
       const d = this.dirtyBps[vm];
-      if (d <= 0 || this.copyId[vm] < 0) continue;
+      if (d <= 0) continue;
+      if (this.copyId[vm] < 0) {
+        this.flow(vm, 8 * d); // no path to the backup when it was due (a cut): tried again
+        continue;
+      }
       const dirtied = d * ((now - this.t0Us[vm] - T) / 1e6);
       const behind = dirtied - (this.sentBase[vm] + (this.liveSent(vm) ?? 0)) > 1.5 * d * (T / 1e6);
       const cap = behind ? Math.max(this.config.capBps, 8 * d) : 8 * d;

@@ -20,9 +20,13 @@
  * released, a VM whose target crashed stays on its source and one whose source crashed is lost
  * with the source's other VMs (`Cloud.setHostUp`).
  *
- * Copies between hosts (`copy`: a snapshot sent to its store, fetched back for a restart) are
- * bulk transfers over the same links, so they compete with migrations; a crash of either end
- * fails them at once.
+ * Copies between hosts (`copy`: a snapshot sent to its store, fetched back for a restart, a
+ * replica's sync and checkpoint stream) are bulk transfers over the same links, so they compete
+ * with migrations; a crash of either end fails them at once.
+ *
+ * Memory held on a host outside its VMs (`holdMiB`: a replica of a VM running elsewhere) is
+ * taken from the memory the host reports (`host().memoryMiB`), so schedulers plan without it,
+ * and counts against migrations and restarts to the host.
  */
 import type { Simulator } from '../../kernel/simulator.js';
 import { BulkTransfers } from '../../platform/bulk-transfers.js';
@@ -124,6 +128,7 @@ export class SimHypervisors {
   private readonly migrating: Uint8Array;
   private readonly outgoing: Int32Array;
   private readonly incomingMiB: Float64Array;
+  private readonly heldMiB: Float64Array;
   private readonly linkCount: number;
   /** Migrations in progress by id, in the order they started. */
   private readonly active = new Map<number, ActiveMigration>();
@@ -152,6 +157,7 @@ export class SimHypervisors {
     this.migrating = new Uint8Array(cloud.vmsMax);
     this.outgoing = new Int32Array(cloud.hostCount);
     this.incomingMiB = new Float64Array(cloud.hostCount);
+    this.heldMiB = new Float64Array(cloud.hostCount);
   }
 
   /** Told of every migration that ended, in success or failure. */
@@ -210,6 +216,16 @@ export class SimHypervisors {
   /** Memory reserved on `host` for VMs on their way there (migrations, restarts), MiB. */
   incomingMiBOf(host: number): number {
     return this.incomingMiB[host];
+  }
+
+  /** Memory taken on `host` beyond its VMs: reserved for VMs on their way and held by replicas, MiB. */
+  reservedMiBOf(host: number): number {
+    return this.incomingMiB[host] + this.heldMiB[host];
+  }
+
+  /** Hold (or release, < 0) memory on `host` for a replica: the host reports that much less memory, and migrations and restarts see it taken. */
+  holdMiB(host: number, deltaMiB: number): void {
+    this.heldMiB[host] += deltaMiB;
   }
 
   /** Reserve (or release, < 0) memory on `host` for a VM on its way by other means (a restart): migrations then see it taken. */
@@ -300,7 +316,7 @@ export class SimHypervisors {
     const info: HostInfo = { node, cores: cloud.hostCores[node], memoryMiB: cloud.hostMemoryMiB[node], site: network.hostPop[node], country: hostCountry[node] };
     const here = (vm: number): boolean => Number.isInteger(vm) && vm >= 0 && vm < cloud.vmCount && cloud.vmHost[vm] === node;
     return {
-      host: () => info,
+      host: () => (this.heldMiB[node] === 0 ? info : { ...info, memoryMiB: info.memoryMiB - this.heldMiB[node] }),
       cpuDemand: () => cloud.hostDemandMilli[node] / 1000,
       memoryUsedMiB: () => cloud.hostMemoryUsedMiB[node],
       vmCount: () => cloud.hostVmCount[node],
@@ -379,7 +395,7 @@ export class SimHypervisors {
     if (this.outgoing[from] + vms.length > migration.outgoingPerHostMax) return 'busy';
     let memoryMiB = 0;
     for (const vm of vms) memoryMiB += cloud.vmMemoryMiB[vm];
-    if (cloud.hostMemoryUsedMiB[to] + this.incomingMiB[to] + memoryMiB > cloud.hostMemoryMiB[to]) return 'no-room';
+    if (cloud.hostMemoryUsedMiB[to] + this.reservedMiBOf(to) + memoryMiB > cloud.hostMemoryMiB[to]) return 'no-room';
     if (network.pathLinks(network.hostPop[from], network.hostPop[to]) === null) return 'no-path';
     return '';
   }

@@ -3,7 +3,8 @@
  * hypervisors' placement events give them (`onVmPlaced`: lost, then placed again), and the
  * state it restarted from as the snapshot store holds it (the instant its snapshot was taken).
  * RPO = crash time - that state's time (virtual work lost); RTO = restart time - crash time.
- * Snapshot counts and bytes are the store's: snapshots whose last byte arrived.
+ * Snapshot counts and bytes are the store's: snapshots whose last byte arrived. A VM failed over
+ * from its replica (`cloud.replication`) is not a restart from a snapshot: left out.
  */
 import type { Simulator } from '../../kernel/simulator.js';
 import type { MetricSeries } from '../../metrics/series.js';
@@ -22,11 +23,14 @@ export class SnapshotProbe {
     sim: Simulator,
     hypervisors: SimHypervisors,
     private readonly snapshots: VmSnapshots,
+    /** A restoration that is a replica's failover, scored by the replication probe instead. */
+    isFailover: (vm: number) => boolean = () => false,
   ) {
     this.lostAtUs = new Float64Array(snapshots.vmCount).fill(-1);
     hypervisors.onVmPlaced((vm, from, to) => {
       if (vm >= snapshots.vmCount) return;
       if (to < 0) this.lostAtUs[vm] = sim.nowUs();
+      else if (from < 0 && this.lostAtUs[vm] >= 0 && isFailover(vm)) this.lostAtUs[vm] = -1;
       else if (from < 0 && this.lostAtUs[vm] >= 0) {
         const lostAtUs = this.lostAtUs[vm];
         const rpoS = (lostAtUs - snapshots.stateUs[vm]) / 1e6;
