@@ -23,7 +23,20 @@ describe('luc run with cloud.replication (end to end)', () => {
     expect(metrics['replication.vms_lost']).toBe(0);
   });
 
+  it('fails over every VE member renater-replication loses by 960 s (Lyon at 600 s, 10 hosts at 900 s), none lost, no VE constraint broken, the rest restarted from snapshots', () => {
+    const r = luc(['run', 'renater-replication', '--set', 'durationS=960', '--quiet', '--out', join(dir, 'resilience')]);
+    expect(r.status, r.stderr).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(dir, 'resilience', 'summary.json'), 'utf8')).metrics;
+    expect(metrics['replication.failovers']).toBeGreaterThan(0);
+    expect(metrics['replication.vms_lost']).toBe(0);
+    expect(metrics['cloud.ve_violations']).toBe(0);
+    expect(metrics['cloud.vms_restored'] + metrics['replication.failovers'] + metrics['cloud.vms_unrecovered']).toBe(metrics['cloud.vms_lost']);
+    expect(metrics['replication.failover_s_max']).toBe(1);
+    expect(metrics['replication.wan_bytes']).toBeGreaterThan(metrics['replication.sync_bytes']);
+  }, 120_000);
+
   for (const [set, field] of [
+    ['cloud.replication.watcher.detectionS=detector', "cloud.replication.watcher.detectionS: expected a time in seconds, or a detector section for 'detector'"],
     ['cloud.replication.periodMs=0', 'cloud.replication.periodMs: expected a number > 0'],
     ['cloud.replication.dirtyMiBps=-1', 'cloud.replication.dirtyMiBps: expected a number >= 0'],
     ['cloud.replication.ves=[7]', 'cloud.replication.ves[0]: expected a VE id below 1'],
