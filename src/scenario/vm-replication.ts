@@ -86,7 +86,8 @@ export class VmReplication {
   private readonly constraintsOf = new Map<number, VeConstraint[]>();
   readonly failoverS: number[] = [];
   readonly workLostS: number[] = [];
-  readonly lagMs: number[] = [];
+  /** The replicas' lags sampled at the polls, ms -> samples (distinct values: one per stream's phase when it keeps up). */
+  readonly lagMsCounts = new Map<number, number>();
   checkpointBytes = 0;
   syncBytes = 0;
   wanBytes = 0;
@@ -338,7 +339,8 @@ export class VmReplication {
     for (const vm of this.config.vms) {
       if (this.phase[vm] === NONE && cloud.vmLost[vm] === 0) this.protect(vm);
       if (this.phase[vm] !== STREAMING || now < this.t0Us[vm] + T) continue;
-      this.lagMs.push((now - this.stateUs(vm, now)) / 1000);
+      const lagMs = (now - this.stateUs(vm, now)) / 1000;
+      this.lagMsCounts.set(lagMs, (this.lagMsCounts.get(lagMs) ?? 0) + 1);
       const d = this.dirtyBps[vm];
       if (d <= 0) continue;
       if (this.copyId[vm] < 0) {
