@@ -289,9 +289,12 @@ export class VmReplication {
     const backup = this.backup[vm];
     const stateUs = this.stateAtCrashUs[vm];
     this.stateAtCrashUs[vm] = -1;
-    if (cloud.vmLost[vm] === 0 || backup < 0 || stateUs < 0 || cloud.hostUp[backup] === 0) return;
+    if (backup < 0) return;
     hypervisors.holdMiB(backup, -cloud.vmMemoryMiB[vm]);
     this.backup[vm] = -1;
+    this.phase[vm] = NONE;
+    // No failover: restored meanwhile, or the backup's host down too (the replica went with it).
+    if (cloud.vmLost[vm] === 0 || stateUs < 0 || cloud.hostUp[backup] === 0) return;
     this.failingOver = vm;
     hypervisors.restoreVm(vm, backup);
     this.failingOver = -1;

@@ -52,6 +52,63 @@ describe('VM replication with a watcher (Remus-style)', () => {
     expect(at(rows, 10, 'replication.vms_lost')).toBe(1);
   });
 
+  it("replaces a crashed backup: East's host 2 down at 50 s, a full sync to host 3 (52.147484 s), then the same 27.516 ms lost at 100 s", () => {
+    const rows = run(TINY, [
+      'hosts.perPop={"rule":"list","counts":{"West":2,"East":2}}',
+      'faults=[{"kind":"host-crash","atS":50,"host":2},{"kind":"host-crash","atS":100,"host":0}]',
+    ]).series.all();
+    expect(at(rows, 60, 'replication.sync_bytes')).toBe(2 * 256 * MIB);
+    expect(at(rows, 110, 'replication.failovers')).toBe(1);
+    expect(at(rows, 110, 'replication.work_lost_s_max')).toBeCloseTo(100 - (50 + T0_S + 1913 * 0.025), 9);
+  });
+
+  it('loses the VM when its backup host went down first with no other PoP to replace it (East has one host)', () => {
+    const rows = run(TINY, ['faults=[{"kind":"host-crash","atS":50,"host":2},{"kind":"host-crash","atS":100,"host":0}]']).series.all();
+    expect(at(rows, 60, 'replication.sync_bytes')).toBe(256 * MIB);
+    expect(at(rows, 110, 'replication.failovers')).toBe(0);
+    expect(at(rows, 110, 'replication.vms_lost')).toBe(1);
+  });
+
+  it("holds the replica's memory on the backup's host as that host reports it, and releases it when primary and backup are both gone", () => {
+    const reported = (overrides: readonly string[]) => {
+      let memoryMiB: (host: number) => number = () => NaN;
+      runScenario(loadScenario(TINY, overrides), TINY, {
+        instrument: ({ cloud }) => {
+          if (cloud === null) throw new Error('expected a cloud');
+          memoryMiB = (host) => cloud.hypervisors.of(host).host().memoryMiB;
+        },
+      });
+      return [0, 1, 2].map((h) => memoryMiB(h));
+    };
+    // Failed over to host 2 at 101 s, then backed up on host 1 (West, least memory held).
+    expect(reported([])).toEqual([32768, 32768 - 256, 32768]);
+    // Host 2 down at 100.5 s, before the watcher acts: no failover, nothing held anywhere.
+    expect(reported(['faults=[{"kind":"host-crash","atS":100,"host":0},{"kind":"host-crash","atS":100.5,"host":2}]'])).toEqual([32768, 32768, 32768]);
+  });
+
+  describe('a primary that migrates at 40 s', () => {
+    const migrated = (to: number, overrides: readonly string[]) =>
+      runScenario(loadScenario(TINY, overrides), TINY, {
+        instrument: ({ sim, cloud }) => {
+          if (cloud === null) throw new Error('expected a cloud');
+          sim.after(40e6, () => cloud.hypervisors.of(0).migrate(0, to, (outcome) => expect(outcome.ok).toBe(true)));
+        },
+      }).series.all();
+
+    it('within its PoP keeps its stream and backup: host 1 crashed at 100 s fails it over with 27.516 ms lost, one sync only', () => {
+      const rows = migrated(1, ['faults[0].host=1']);
+      expect(at(rows, 110, 'replication.failovers')).toBe(1);
+      expect(at(rows, 110, 'replication.work_lost_s_max')).toBeCloseTo(100 - (T0_S + 3913 * 0.025), 9);
+      expect(at(rows, 90, 'replication.sync_bytes')).toBe(256 * MIB);
+    });
+
+    it("onto its backup's host gets a new backup in another PoP, fully synced", () => {
+      const rows = migrated(2, ['faults=[]']);
+      expect(at(rows, 90, 'replication.sync_bytes')).toBe(2 * 256 * MIB);
+      expect(at(rows, 90, 'replication.vms_lost')).toBe(0);
+    });
+  });
+
   it('are deterministic, row for row', () => {
     const a = run(TINY, ['topology.bandwidthBps=5e7']).series.all();
     const b = run(TINY, ['topology.bandwidthBps=5e7']).series.all();
