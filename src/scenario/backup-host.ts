@@ -1,7 +1,8 @@
 /**
  * Where a replicated VM's backup goes (issue 15 §3): a host unlikely to fail with the primary's,
  * so another PoP (a PoP crash takes one side only), reachable, up, with room for the VM's memory
- * (counting memory reserved there for other backups, restarts and migrations), under the VE's
+ * (counting memory reserved there for other backups, restarts and migrations) and for its
+ * checkpoint stream on the NIC in (the dirty rates of the streams to it within the NIC's), under the VE's
  * constraints as the failed-over VM would stand: a spread's backup apart from every other
  * member's primary and backup (any one failover keeps the spread), a gather's with the other
  * members' backups (the gather's host fails over as one), a fence's inside the fence. Among the
@@ -33,6 +34,8 @@ export interface BackupHostInput {
   readonly popLatencyUs: (pa: number, pb: number) => number;
   /** 1 for a PoP that survives every single link cut (`CutSurvival.survives`). */
   readonly popSurvivesCuts: ArrayLike<number>;
+  /** Whether the VM's checkpoint stream fits host `h`'s NIC in beside the streams already to it. */
+  readonly streamFits: (h: number) => boolean;
 }
 
 export function backupHost(input: BackupHostInput): number {
@@ -51,6 +54,7 @@ export function backupHost(input: BackupHostInput): number {
     const key = [1 - input.popSurvivesCuts[pop], us, reserved];
     if (best >= 0 && !before(key, bestKey)) continue;
     if (cloud.hostMemoryUsedMiB[h] + reserved + cloud.vmMemoryMiB[input.vm] > cloud.hostMemoryMiB[h]) continue;
+    if (!input.streamFits(h)) continue;
     if (!keepsConstraints(input, backups, everyone, h)) continue;
     best = h;
     bestKey = key;

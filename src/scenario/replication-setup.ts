@@ -41,6 +41,7 @@ export function setUpReplication(section: CloudSection, setup: CloudSetup, sim: 
       capBps: section.migration.bandwidthBps,
       migrationBandwidthBps: section.migration.bandwidthBps,
       detectionUs,
+      nicBps: network.nicBandwidthBps,
     },
   );
 }

@@ -64,6 +64,8 @@ export interface VmReplicationConfig {
   readonly capBps: number;
   readonly migrationBandwidthBps: number;
   readonly detectionUs: number;
+  /** Each host's NIC, bits/s each way: the streams to a backup host must fit its NIC in. */
+  readonly nicBps: number;
 }
 
 export class VmReplication {
@@ -74,6 +76,8 @@ export class VmReplication {
   private readonly t0Us: Float64Array;
   private readonly dirtyBps: Float64Array;
   private readonly capOf: Float64Array;
+  /** Per host: the dirty rates of the streams to the backups it holds, bits/s. */
+  private readonly streamsInBps: Float64Array;
   /** Bytes the stream delivered before its current flow. */
   private readonly sentBase: Float64Array;
   /** The state the replica held when the primary crashed (-1 none), us. */
@@ -103,6 +107,7 @@ export class VmReplication {
     this.t0Us = new Float64Array(n);
     this.dirtyBps = new Float64Array(n);
     this.capOf = new Float64Array(n);
+    this.streamsInBps = new Float64Array(world.cloud.hostCount);
     this.sentBase = new Float64Array(n);
     this.stateAtCrashUs = new Float64Array(n).fill(-1);
     this.crashUs = new Float64Array(n).fill(-1);
@@ -157,7 +162,8 @@ export class VmReplication {
     const { cloud, hypervisors } = this.world;
     if (cloud.vmLost[vm] === 1 || this.phase[vm] !== NONE) return;
     const primary = cloud.vmHost[vm];
-    const to = backupHost(this.backupInput(vm));
+    const dirtyBps = this.config.dirtyMiBps === null ? (cloud.vmDirtyShare[vm] * (this.config.migrationBandwidthBps / 8) * cloud.vmLoadPercent[vm]) / 100 : this.config.dirtyMiBps * MIB;
+    const to = backupHost(this.backupInput(vm, 8 * dirtyBps));
     if (to < 0) return; // no admissible host now: tried again at the next poll
     const bytes = cloud.vmMemoryMiB[vm] * MIB;
     const id = hypervisors.copy(primary, to, bytes, this.config.capBps, (ok, _us, sent) => this.synced(vm, ok, sent));
@@ -165,10 +171,12 @@ export class VmReplication {
     this.backup[vm] = to;
     this.phase[vm] = SYNCING;
     this.copyId[vm] = id;
+    this.dirtyBps[vm] = dirtyBps;
     hypervisors.holdMiB(to, cloud.vmMemoryMiB[vm]);
+    this.streamsInBps[to] += 8 * dirtyBps;
   }
 
-  private backupInput(vm: number): BackupHostInput {
+  private backupInput(vm: number, streamBps: number): BackupHostInput {
     const { cloud, hypervisors } = this.world;
     const ve = cloud.vmVe[vm];
     return {
@@ -183,6 +191,7 @@ export class VmReplication {
       hostCountry: this.world.hostCountry,
       popLatencyUs: this.world.popLatencyUs,
       popSurvivesCuts: this.world.popSurvivesCuts,
+      streamFits: (h) => this.streamsInBps[h] + streamBps <= this.config.nicBps,
     };
   }
 
@@ -193,10 +202,17 @@ export class VmReplication {
     const sent = id < 0 ? 0 : hypervisors.cancelCopy(id);
     this.count(vm, Math.max(0, sent), this.phase[vm] === STREAMING);
     this.copyId[vm] = -1;
-    hypervisors.holdMiB(this.backup[vm], -cloud.vmMemoryMiB[vm]);
-    this.backup[vm] = -1;
+    this.release(vm);
     this.phase[vm] = NONE;
     this.protect(vm);
+  }
+
+  /** Forget VM `vm`'s backup: its memory and stream demand released on the host. */
+  private release(vm: number): void {
+    const backup = this.backup[vm];
+    this.world.hypervisors.holdMiB(backup, -this.world.cloud.vmMemoryMiB[vm]);
+    this.streamsInBps[backup] -= 8 * this.dirtyBps[vm];
+    this.backup[vm] = -1;
   }
 
   /** After a member of `vm`'s VE moved: the other members' backups that no longer keep the constraints (a spread member moved onto one's host or PoP) are replaced. */
@@ -205,7 +221,7 @@ export class VmReplication {
     if (ve < 0 || !this.constraintsOf.has(ve)) return;
     for (const m of this.membersOf.get(ve) ?? []) {
       if (m === vm || this.backup[m] < 0 || this.world.cloud.vmLost[m] === 1) continue;
-      if (!backupKeepsConstraints(this.backupInput(m), this.backup[m])) this.rebackup(m);
+      if (!backupKeepsConstraints(this.backupInput(m, 0), this.backup[m])) this.rebackup(m);
     }
   }
 
@@ -217,8 +233,6 @@ export class VmReplication {
     this.phase[vm] = STREAMING;
     this.t0Us[vm] = sim.nowUs();
     this.sentBase[vm] = 0;
-    const load = cloud.vmDirtyShare[vm] * (this.config.migrationBandwidthBps / 8) * cloud.vmLoadPercent[vm] / 100;
-    this.dirtyBps[vm] = this.config.dirtyMiBps === null ? load : this.config.dirtyMiBps * MIB;
     const t0 = this.t0Us[vm];
     sim.after(this.config.periodUs, () => {
       if (this.phase[vm] === STREAMING && this.t0Us[vm] === t0) this.flow(vm, this.dirtyBps[vm] * 8);
@@ -249,8 +263,7 @@ export class VmReplication {
     if (this.crashUs[vm] >= 0 && this.phase[vm] === STREAMING) this.stateAtCrashUs[vm] = this.stateUs(vm, this.crashUs[vm]);
     this.phase[vm] = NONE;
     if (cloud.hostUp[backup] === 0 || cloud.vmLost[vm] === 0 || this.stateAtCrashUs[vm] < 0) {
-      hypervisors.holdMiB(backup, -cloud.vmMemoryMiB[vm]);
-      this.backup[vm] = -1;
+      this.release(vm);
       this.stateAtCrashUs[vm] = -1;
       this.protect(vm);
     }
@@ -266,7 +279,7 @@ export class VmReplication {
     this.recheckVe(vm);
     const backup = this.backup[vm];
     if (backup < 0) return;
-    if (this.phase[vm] === SYNCING || !backupKeepsConstraints(this.backupInput(vm), backup)) return this.rebackup(vm);
+    if (this.phase[vm] === SYNCING || !backupKeepsConstraints(this.backupInput(vm, 0), backup)) return this.rebackup(vm);
     const id = this.copyId[vm];
     if (id < 0) return; // first period or idle: the flow starts from the VM's host when due
     const sent = hypervisors.cancelCopy(id);
@@ -290,8 +303,7 @@ export class VmReplication {
     const stateUs = this.stateAtCrashUs[vm];
     this.stateAtCrashUs[vm] = -1;
     if (backup < 0) return;
-    hypervisors.holdMiB(backup, -cloud.vmMemoryMiB[vm]);
-    this.backup[vm] = -1;
+    this.release(vm);
     this.phase[vm] = NONE;
     // No failover: restored meanwhile, or the backup's host down too (the replica went with it).
     if (cloud.vmLost[vm] === 0 || stateUs < 0 || cloud.hostUp[backup] === 0) return;

@@ -29,6 +29,7 @@ function input(cloud: Cloud, vm: number, over: Partial<BackupHostInput> = {}): B
     hostCountry: HOST_POP.map(() => 'FR'),
     popLatencyUs: latency,
     popSurvivesCuts: [0, 1, 1, 0],
+    streamFits: () => true,
     ...over,
   };
 }
@@ -69,6 +70,11 @@ describe('backup host of a replicated VM', () => {
     const cloud = world([{ host: 2, ve: 0 }, { host: 2, ve: 0 }]);
     const gather: VeConstraint[] = [{ kind: 'gather', ve: 0, scope: 'host' }];
     expect(backupHost(input(cloud, 1, { constraints: gather, backupOf: (m) => (m === 0 ? 5 : -1) }))).toBe(5);
+  });
+
+  it("skips a host whose NIC in is full of other streams", () => {
+    const cloud = world([{ host: 2, ve: -1 }]);
+    expect(backupHost(input(cloud, 0, { streamFits: (h) => h !== 4 }))).toBe(5);
   });
 
   it('returns -1 when no other PoP is reachable', () => {
