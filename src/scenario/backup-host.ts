@@ -5,7 +5,8 @@
  * checkpoint stream on the NIC in (the dirty rates of the streams to it within the NIC's), under the VE's
  * constraints as the failed-over VM would stand: a spread's backup apart from every other
  * member's primary and backup (any one failover keeps the spread), a gather's with the other
- * members' backups (the gather's host fails over as one), a fence's inside the fence. Among the
+ * members' backups (the gather's host fails over as one; its first backup needs room for them
+ * all), a fence's inside the fence. Among the
  * admissible hosts: first those of PoPs that no single link cut separates from the backbone's
  * main part (`platform/cut-survival.ts`), so that one bridge cut never isolates primary and backup
  * together (a primary behind a bridge gets its backup across it); then the PoP nearest the
@@ -34,8 +35,10 @@ export interface BackupHostInput {
   readonly popLatencyUs: (pa: number, pb: number) => number;
   /** 1 for a PoP that survives every single link cut (`CutSurvival.survives`). */
   readonly popSurvivesCuts: ArrayLike<number>;
-  /** Whether the VM's checkpoint stream fits host `h`'s NIC in beside the streams already to it. */
+  /** Whether the VM's checkpoint stream (with those of the gather it opens) fits host `h`'s NIC in beside the streams already to it. */
   readonly streamFits: (h: number) => boolean;
+  /** Memory the host must have room for: the VM's, or a gather's first backup's, the gather's members without one. */
+  readonly needMiB: number;
 }
 
 export function backupHost(input: BackupHostInput): number {
@@ -53,7 +56,7 @@ export function backupHost(input: BackupHostInput): number {
     const reserved = input.reservedMiB(h);
     const key = [1 - input.popSurvivesCuts[pop], us, reserved];
     if (best >= 0 && !before(key, bestKey)) continue;
-    if (cloud.hostMemoryUsedMiB[h] + reserved + cloud.vmMemoryMiB[input.vm] > cloud.hostMemoryMiB[h]) continue;
+    if (cloud.hostMemoryUsedMiB[h] + reserved + input.needMiB > cloud.hostMemoryMiB[h]) continue;
     if (!input.streamFits(h)) continue;
     if (!keepsConstraints(input, backups, everyone, h)) continue;
     best = h;

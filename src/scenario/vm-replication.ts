@@ -162,8 +162,16 @@ export class VmReplication {
     const { cloud, hypervisors } = this.world;
     if (cloud.vmLost[vm] === 1 || this.phase[vm] !== NONE) return;
     const primary = cloud.vmHost[vm];
-    const dirtyBps = this.config.dirtyMiBps === null ? (cloud.vmDirtyShare[vm] * (this.config.migrationBandwidthBps / 8) * cloud.vmLoadPercent[vm]) / 100 : this.config.dirtyMiBps * MIB;
-    const to = backupHost(this.backupInput(vm, 8 * dirtyBps));
+    const dirtyBps = this.dirtyRateNow(vm);
+    // A gather's first backup needs room for the gather's members without one: they must join it.
+    const group = this.gatherOpener(vm) ? (this.membersOf.get(cloud.vmVe[vm]) ?? []).filter((m) => cloud.vmLost[m] === 0 && this.backup[m] < 0) : [vm];
+    let needMiB = 0;
+    let needBps = 0;
+    for (const m of group) {
+      needMiB += cloud.vmMemoryMiB[m];
+      needBps += 8 * this.dirtyRateNow(m);
+    }
+    const to = backupHost({ ...this.backupInput(vm, needBps), needMiB });
     if (to < 0) return; // no admissible host now: tried again at the next poll
     const bytes = cloud.vmMemoryMiB[vm] * MIB;
     const id = hypervisors.copy(primary, to, bytes, this.config.capBps, (ok, _us, sent) => this.synced(vm, ok, sent));
@@ -174,6 +182,19 @@ export class VmReplication {
     this.dirtyBps[vm] = dirtyBps;
     hypervisors.holdMiB(to, cloud.vmMemoryMiB[vm]);
     this.streamsInBps[to] += 8 * dirtyBps;
+  }
+
+  /** The VM's dirty rate if its stream started now, bytes/s. */
+  private dirtyRateNow(vm: number): number {
+    const { cloud } = this.world;
+    return this.config.dirtyMiBps === null ? (cloud.vmDirtyShare[vm] * (this.config.migrationBandwidthBps / 8) * cloud.vmLoadPercent[vm]) / 100 : this.config.dirtyMiBps * MIB;
+  }
+
+  /** Whether `vm` opens its gather's backups: its VE gathers and no other member has a backup. */
+  private gatherOpener(vm: number): boolean {
+    const ve = this.world.cloud.vmVe[vm];
+    if (ve < 0 || !(this.constraintsOf.get(ve) ?? []).some((c) => c.kind === 'gather')) return false;
+    return (this.membersOf.get(ve) ?? []).every((m) => m === vm || this.backup[m] < 0);
   }
 
   private backupInput(vm: number, streamBps: number): BackupHostInput {
@@ -192,6 +213,7 @@ export class VmReplication {
       popLatencyUs: this.world.popLatencyUs,
       popSurvivesCuts: this.world.popSurvivesCuts,
       streamFits: (h) => this.streamsInBps[h] + streamBps <= this.config.nicBps,
+      needMiB: cloud.vmMemoryMiB[vm],
     };
   }
 

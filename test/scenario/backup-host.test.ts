@@ -30,6 +30,7 @@ function input(cloud: Cloud, vm: number, over: Partial<BackupHostInput> = {}): B
     popLatencyUs: latency,
     popSurvivesCuts: [0, 1, 1, 0],
     streamFits: () => true,
+    needMiB: 1024,
     ...over,
   };
 }
@@ -64,6 +65,13 @@ describe('backup host of a replicated VM', () => {
     expect(backupKeepsConstraints(input(cloud, 0, { constraints: spread, backupOf }), 4)).toBe(false);
     const bySite: VeConstraint[] = [{ kind: 'spread', ve: 0, scope: 'site' }];
     expect(backupHost(input(cloud, 0, { constraints: bySite, backupOf: () => -1 }))).toBe(0); // not C (VM 1's PoP)
+  });
+
+  it('needs room for what it is asked (a whole gather at its first backup): 1 GiB fits host 4 (1.5 GiB free), 2 GiB go to A', () => {
+    const cloud = world([{ host: 2, ve: -1 }]);
+    const reservedMiB = (h: number): number => (h === 4 ? 2560 : h === 5 ? 3000 : 0);
+    expect(backupHost(input(cloud, 0, { reservedMiB, needMiB: 1024 }))).toBe(4);
+    expect(backupHost(input(cloud, 0, { reservedMiB, needMiB: 2048 }))).toBe(0);
   });
 
   it("gathers a gather's backups on one host", () => {
