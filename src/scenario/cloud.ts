@@ -40,6 +40,24 @@ const snapshotsSchema = section(
   'an object of snapshot settings ({} for the defaults)',
 );
 
+const imagesSchema = section(
+  {
+    count: int({ ge: 1 }).default(10).meta({ description: 'images of the generated family; VM v boots image v mod count' }),
+    sizeGiB: num({ gt: 0 }).default(10).meta({ description: 'size of each image, GiB' }),
+    chunkMiB: num({ gt: 0 }).default(4).meta({ description: 'fixed chunk size, MiB (each chunk addressed by its content)' }),
+    sharedShare: num({ ge: 0, le: 1 }).default(0.3).meta({ description: "share of each image's chunks that are the family's common base, the same in every image (Jin & Miller 2009: about 30%)" }),
+    zeroShare: num({ ge: 0, le: 1 }).default(0).meta({ description: "share of each image's chunks that are zero chunks (one id, never stored)" }),
+    replicas: int({ ge: 1 }).default(2).meta({ description: 'PoPs keeping each distinct chunk (distinct PoPs, on both sides of a backbone bridge when possible)' }),
+    bootShare: num({ gt: 0, le: 1 }).default(0.1).meta({ description: "share of an image's chunks (its first ones) that must be at the VM's PoP and read before it runs" }),
+    diskMBps: num({ gt: 0 }).default(200).meta({ description: "each PoP store's disk, MB/s, shared max-min by the boots' reads and the chunk copies from and to it" }),
+    bootAtStart: bool().default(false).meta({ description: "every VM of the section boots from its image at time 0 (stopped until its boot set is read)" }),
+    retryS: time('s', { gt: 0 }).default(10).meta({ description: 'wait before planning again a fetch that found no live copy or no path' }),
+  },
+  'an object of image settings ({} for the defaults)',
+).superRefine((images, context) => {
+  if (images.sharedShare + images.zeroShare > 1) context.addIssue({ code: 'custom', path: ['zeroShare'], message: `expected a number <= 1 - sharedShare (${1 - images.sharedShare})` });
+});
+
 export const cloudSchema = section(
   {
     host: section({
@@ -67,6 +85,7 @@ export const cloudSchema = section(
     }).prefault({}),
     diskBandwidthBps: num({ gt: 0 }).default(1.6e9).meta({ description: 'local disk, for snapshots (also the rate cap of a snapshot sent to its store or fetched back)' }),
     snapshots: snapshotsSchema.optional().meta({ description: "periodic VM snapshots sent to a host of another PoP, and restarts of the VMs lost by a crash from them" }),
+    images: imagesSchema.optional().meta({ description: 'VM images as content-addressed chunks in a deduplicating store replicated over PoPs; boots and moves fetch the chunks their PoP lacks' }),
     workload,
     ves: z.array(veGroupSchema, { error: 'expected a list of VE groups' }).default([]).meta({ description: 'virtual environments: groups of VMs under a gather, spread or fence constraint' }),
     lifecycle: lifecycleSchema.optional().meta({ description: 'the VE lifecycle from any node (configure, find, suspend, resume, stop, start, relocate) over Chord, with a workload of operations' }),

@@ -31,6 +31,8 @@ import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
 import { SnapshotProbe } from './probes/snapshot-probe.js';
 import { setUpSnapshots } from './snapshot-setup.js';
+import { setUpImages } from './image-setup.js';
+import { recordImages } from './probes/image-probe.js';
 import { PartitionProbe } from './probes/partition-probe.js';
 import { VeLifecycle } from './ve-lifecycle.js';
 import type { VeResult } from '../protocols/ve/ve-protocol.js';
@@ -170,6 +172,8 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   // `cloud.snapshots`: periodic snapshots to another PoP and restarts of lost VMs from them.
   const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork);
   const snapshotProbe = snapshots === null || cloud === null ? null : new SnapshotProbe(sim, cloud.hypervisors, snapshots);
+  // `cloud.images`: the deduplicating image store, boots and the fetches of moved VMs.
+  const images = cloud === null || scenario.cloud === undefined ? null : setUpImages(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenario.seed);
   const { perHost, perVm } = scenario.metrics;
   const hostSeries =
     cloud === null || scenario.cloud === undefined || (perHost === undefined && perVm === undefined)
@@ -211,6 +215,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
       snapshotProbe?.record(series, timeS);
+      if (images !== null) recordImages(series, timeS, images);
       hostSeries?.record(timeS);
       lifecycle?.record(series, timeS);
       const veBroken = veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop: (world.backbone as BackboneNetwork).hostPop, hostCountry: cloud.hostCountry, isMigrating: (vm) => cloud.hypervisors.isMigrating(vm) });
@@ -236,6 +241,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
     cloud?.loads.start();
     snapshots?.start();
+    images?.start();
     lifecycle?.start();
     const endUs = sToUs(scenario.durationS);
     const intervalUs = sToUs(scenario.metrics.intervalS);
