@@ -44,7 +44,7 @@ export function placeChunks(popCount: number, links: readonly Link[], popHasHost
 }
 
 /** For each bridge, 1 for the PoPs on its subtree side, 0 on the other side, -1 off its component. */
-function bridgeSides(popCount: number, links: readonly Link[]): Int8Array[] {
+export function bridgeSides(popCount: number, links: readonly Link[]): Int8Array[] {
   const forest = dfsForest(buildAdjacency(popCount, links));
   return forest.bridgeChildren.map((child) => {
     const side = new Int8Array(popCount);

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { VM_LOAD_DEFAULTS } from '../workload/vmplaces-load.js';
-import { bool, int, num, section, text, time } from './fields.js';
+import { bool, int, num, section, text, time, whenValid } from './fields.js';
 import { veGroupSchema } from './ves.js';
 import { lifecycleSchema } from './lifecycle.js';
 
@@ -40,6 +40,8 @@ const snapshotsSchema = section(
   'an object of snapshot settings ({} for the defaults)',
 );
 
+const IMAGE_CHUNKS_MAX = 2_000_000;
+
 const imagesSchema = section(
   {
     count: int({ ge: 1 }).default(10).meta({ description: 'images of the generated family; VM v boots image v mod count' }),
@@ -56,7 +58,11 @@ const imagesSchema = section(
   'an object of image settings ({} for the defaults)',
 ).superRefine((images, context) => {
   if (images.sharedShare + images.zeroShare > 1) context.addIssue({ code: 'custom', path: ['zeroShare'], message: `expected a number <= 1 - sharedShare (${1 - images.sharedShare})` });
-});
+  const chunks = Math.round((images.sizeGiB * 1024) / images.chunkMiB);
+  if (chunks < 1) context.addIssue({ code: 'custom', path: ['sizeGiB'], message: `expected at least one chunk of ${images.chunkMiB} MiB (${images.chunkMiB / 1024} GiB or more)` });
+  // Bounded memory: the stores keep one byte per PoP and distinct chunk.
+  if (images.count * chunks > IMAGE_CHUNKS_MAX) context.addIssue({ code: 'custom', path: ['count'], message: `expected at most ${IMAGE_CHUNKS_MAX} chunks in all (count x sizeGiB x 1024 / chunkMiB = ${images.count * chunks})` });
+}, whenValid());
 
 export const cloudSchema = section(
   {
