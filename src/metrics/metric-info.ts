@@ -68,7 +68,7 @@ const KNOWN: Readonly<Record<string, MetricInfo>> = {
   'cloud.vms_unrecovered': { description: 'VMs lost with their hosts and not restored now', unit: 'VMs', kind: 'gauge' },
   'cloud.snapshots_done': { description: 'VM snapshots stored at another PoP', unit: 'snapshots', kind: 'counter' },
   'cloud.snapshot_bytes': { description: 'bytes of the snapshots stored, all across the backbone', unit: 'bytes', kind: 'cumulated' },
-  'cloud.vms_restored': { description: 'lost VMs restarted from a snapshot', unit: 'VMs', kind: 'counter' },
+  'cloud.vms_restored': { description: 'lost VMs restarted from a snapshot and running again (with images: their boot set read)', unit: 'VMs', kind: 'counter' },
   'cloud.rpo_s_mean': { description: 'mean work lost by a restored VM (crash to the state it restarted from)', unit: 's', kind: 'running' },
   'cloud.rpo_s_max': { description: 'most work lost by a restored VM', unit: 's', kind: 'running' },
   'cloud.rto_s_mean': { description: 'mean time from a crash to its VM running again', unit: 's', kind: 'running' },

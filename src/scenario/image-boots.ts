@@ -50,6 +50,7 @@ export class ImageBoots {
   private wanBytesDone = 0;
   private wanByteKmDone = 0;
   private abandoned = 0;
+  private readonly bootedListeners: ((vm: number) => void)[] = [];
 
   constructor(
     private readonly world: ImageBootsWorld,
@@ -72,6 +73,11 @@ export class ImageBoots {
 
   get bootsAbandoned(): number {
     return this.abandoned;
+  }
+
+  /** Call `listener` when a VM's boot set has been read (the VM runs from then on, if it ran before). */
+  onBooted(listener: (vm: number) => void): void {
+    this.bootedListeners.push(listener);
   }
 
   /** Boot VM `vm` where it is: stopped now (if running), running again once its boot set is read. */
@@ -166,6 +172,7 @@ export class ImageBoots {
       }
       if (wasRunning && cloud.vmState[vm] === VM_STOPPED) cloud.setState(vm, VM_RUNNING);
       this.bootS.push((sim.nowUs() - startedUs) / 1e6);
+      for (const listener of this.bootedListeners) listener(vm);
     };
     const id = hypervisors.readInto(host, chunkCount * store.images.chunkBytes, [this.world.diskOf[this.world.hostPop[host]]], done);
     if (id < 0) this.abandoned++;

@@ -171,9 +171,9 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
   // `cloud.snapshots`: periodic snapshots to another PoP and restarts of lost VMs from them.
   const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork);
-  const snapshotProbe = snapshots === null || cloud === null ? null : new SnapshotProbe(sim, cloud.hypervisors, snapshots);
   // `cloud.images`: the deduplicating image store, boots and the fetches of moved VMs.
   const images = cloud === null || scenario.cloud === undefined ? null : setUpImages(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenario.seed);
+  const snapshotProbe = snapshots === null || cloud === null ? null : new SnapshotProbe(sim, cloud.hypervisors, snapshots, images?.boots ?? null);
   const { perHost, perVm } = scenario.metrics;
   const hostSeries =
     cloud === null || scenario.cloud === undefined || (perHost === undefined && perVm === undefined)
