@@ -29,13 +29,16 @@ const trace = section({
 
 const workload = z.discriminatedUnion('kind', [vmplaces, trace], { error: "expected a workload with kind 'vmplaces' or 'trace'" }).prefault({ kind: 'vmplaces' });
 
+/** Crash to the recovery service acting, s, unless the scenario says otherwise. */
+export const RECOVERY_DETECTION_S_DEFAULT = 5;
+
 const snapshotsSchema = section(
   {
     periodS: time('s', { gt: 0 }).default(300).meta({ description: 'every running VM is snapshotted this often (VMs staggered evenly over the period)' }),
     memoryMiB: num({ gt: 0 }).optional().meta({ description: "memory image sent per snapshot, MiB (default: the VM's memory)" }),
     diskDeltaMiB: num({ ge: 0 }).default(64).meta({ description: 'disk blocks written since the last snapshot, sent with it, MiB (the base image is taken to be at the store already)' }),
     target: z.enum(['other-pop'], { error: "expected 'other-pop' (the nearest PoP by latency with a host up)" }).default('other-pop').meta({ description: "where a VM's snapshots are stored: 'other-pop', a host of the nearest PoP by latency other than the VM's own" }),
-    detectionS: time('s', { ge: 0 }).default(5).meta({ description: "crash to the recovery service restarting the host's VMs (a failure detector's timeout)" }),
+    detectionS: time('s', { ge: 0 }).default(RECOVERY_DETECTION_S_DEFAULT).meta({ description: "crash to the recovery service restarting the host's VMs (a failure detector's timeout)" }),
   },
   'an object of snapshot settings ({} for the defaults)',
 );
@@ -53,7 +56,8 @@ const imagesSchema = section(
     bootShare: num({ gt: 0, le: 1 }).default(0.1).meta({ description: "share of an image's chunks (its first ones) that must be at the VM's PoP and read before it runs" }),
     diskMBps: num({ gt: 0 }).default(200).meta({ description: "each PoP store's disk, MB/s, shared max-min by the boots' reads and the chunk copies from and to it" }),
     bootAtStart: bool().default(false).meta({ description: "every VM of the section boots from its image at time 0 (stopped until its boot set is read)" }),
-    retryS: time('s', { gt: 0 }).default(10).meta({ description: 'wait before planning again a fetch that found no live copy or no path' }),
+    retryS: time('s', { gt: 0 }).default(10).meta({ description: 'wait before planning again a fetch that found no live copy or no path (and, without cloud.snapshots, a fresh boot of a lost VM that found no admissible host or an image with a chunk on no live store)' }),
+    detectionS: time('s', { ge: 0 }).optional().meta({ description: `without cloud.snapshots: crash to the recovery service booting the lost VMs afresh from their images (default ${RECOVERY_DETECTION_S_DEFAULT}); with it, cloud.snapshots.detectionS rules` }),
   },
   'an object of image settings ({} for the defaults)',
 ).superRefine((images, context) => {
@@ -102,6 +106,9 @@ export const cloudSchema = section(
 ).superRefine((cloud, context) => {
   if (cloud.host.fullW < cloud.host.idleW) context.addIssue({ code: 'custom', path: ['host', 'fullW'], message: `expected a number >= idleW (${cloud.host.idleW})` });
   if (cloud.vm.dirtyPercentMax < cloud.vm.dirtyPercentMin) context.addIssue({ code: 'custom', path: ['vm', 'dirtyPercentMax'], message: `expected a number >= dirtyPercentMin (${cloud.vm.dirtyPercentMin})` });
+  if (cloud.snapshots !== undefined && cloud.images?.detectionS !== undefined) {
+    context.addIssue({ code: 'custom', path: ['images', 'detectionS'], message: 'expected no detectionS here with cloud.snapshots: one recovery service detects crashes, after cloud.snapshots.detectionS' });
+  }
   if (cloud.lifecycle !== undefined && cloud.ves.length === 0) {
     context.addIssue({ code: 'custom', path: ['lifecycle'], message: 'expected VEs to operate on: cloud.ves is empty' });
   }

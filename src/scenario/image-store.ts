@@ -132,6 +132,20 @@ export class ImageStore {
     return this.vmCount === 0 ? 1 : ok / this.vmCount;
   }
 
+  /** Every stored chunk of VM `vm`'s image has a copy on a PoP up now: it can boot afresh. */
+  imageRecoverable(vm: number): boolean {
+    const popUp = this.popsUp();
+    return this.chunksOf(vm).every((chunk) => this.hasLiveCopy(chunk, popUp));
+  }
+
+  /** The first up PoP (in placement order) holding the first chunk of VM `vm`'s boot set, -1 if none (or no boot chunk). */
+  firstUpStore(vm: number): number {
+    const boot = this.bootChunksOf(vm);
+    if (boot.length === 0) return -1;
+    for (const pop of this.placement.popsOf(boot[0])) if (this.isUp(pop)) return pop;
+    return -1;
+  }
+
   private hasLiveCopy(chunk: number, popUp: Uint8Array): boolean {
     for (const pop of this.placement.popsOf(chunk)) if (popUp[pop] === 1) return true;
     if (this.fetchedChunks === 0) return false;

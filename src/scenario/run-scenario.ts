@@ -29,9 +29,10 @@ import { agentStack, type AgentStackInput } from '../agent/agent-stack.js';
 import { buildWorld, type SetupPhase, type World } from './build-world.js';
 import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
-import { SnapshotProbe } from './probes/snapshot-probe.js';
+import { RecoveryProbe } from './probes/recovery-probe.js';
+import { setUpRecovery } from './recovery-setup.js';
 import { setUpSnapshots } from './snapshot-setup.js';
-import { setUpImages } from './image-setup.js';
+import { type ImageServices, setUpImages } from './image-setup.js';
 import { recordImages } from './probes/image-probe.js';
 import { PartitionProbe } from './probes/partition-probe.js';
 import { VeLifecycle } from './ve-lifecycle.js';
@@ -70,6 +71,8 @@ export interface RunInstruments {
   readonly cloud: CloudSetup | null;
   /** The store's history checker, when the scenario runs the store. */
   readonly store: StoreProbe | null;
+  /** The image store and boots, with `cloud.images`. */
+  readonly images: ImageServices | null;
 }
 
 /** A node's final Vivaldi coordinate, as its protocol holds it at the end of the run. */
@@ -173,7 +176,9 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork);
   // `cloud.images`: the deduplicating image store, boots and the fetches of moved VMs.
   const images = cloud === null || scenario.cloud === undefined ? null : setUpImages(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenario.seed);
-  const snapshotProbe = snapshots === null || cloud === null ? null : new SnapshotProbe(sim, cloud.hypervisors, snapshots, images?.boots ?? null);
+  // Lost VMs restarted from their snapshots, else booted afresh from their images.
+  const recovery = cloud === null || scenario.cloud === undefined ? null : setUpRecovery(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, snapshots, images?.store ?? null);
+  const recoveryProbe = recovery === null || cloud === null ? null : new RecoveryProbe({ sim, hypervisors: cloud.hypervisors, recovery, vmCount: cloud.cloud.vmCount, snapshots, boots: images?.boots ?? null });
   const { perHost, perVm } = scenario.metrics;
   const hostSeries =
     cloud === null || scenario.cloud === undefined || (perHost === undefined && perVm === undefined)
@@ -214,7 +219,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     if (scenario.services !== undefined) recordServices(series, timeS, runtime, world.network, scenario.services);
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
-      snapshotProbe?.record(series, timeS);
+      recoveryProbe?.record(series, timeS);
       if (images !== null) recordImages(series, timeS, images);
       hostSeries?.record(timeS);
       lifecycle?.record(series, timeS);
@@ -234,7 +239,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   };
 
   const run = (): RunOutcome => {
-    options.instrument?.({ scenario, sim, runtime, world, cloud, store: store?.probe ?? null });
+    options.instrument?.({ scenario, sim, runtime, world, cloud, store: store?.probe ?? null, images });
     trace?.start();
     runtime.startAll();
     churn?.start();

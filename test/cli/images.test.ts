@@ -25,6 +25,13 @@ describe('luc run with cloud.images (end to end)', () => {
     expect(metrics['images.wan_bytes']).toBeGreaterThan(0);
   });
 
+  it('rejects cloud.images.detectionS beside cloud.snapshots with exit 2: one recovery service, one detection delay', () => {
+    const r = luc(['run', TINY, '--quiet', '--set', 'cloud.snapshots={}', '--set', 'cloud.images.detectionS=3', '--out', join(dir, 'bad')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('cloud.images.detectionS: expected no detectionS here with cloud.snapshots');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   for (const [set, field] of [
     ['cloud.images.chunkMiB=0', 'cloud.images.chunkMiB: expected a number > 0'],
     ['cloud.images.sharedShare=1.5', 'cloud.images.sharedShare: expected a number in [0, 1]'],

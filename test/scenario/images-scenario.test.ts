@@ -76,3 +76,59 @@ describe('image boots under I/O contention', () => {
     expect(JSON.stringify(run(overrides))).toBe(JSON.stringify(run(overrides)));
   });
 });
+
+function at(rows: readonly MetricRow[], timeS: number, metric: string): number | undefined {
+  return rows.find((row) => row.timeS === timeS && row.metric === metric && row.node === '')?.value;
+}
+
+describe('fresh boots of lost VMs from their images (snapshots off)', () => {
+  // West hosts 0 and 1, East hosts 2 and 3, VM v on host v; all four boot at 0 s, two per store.
+  const FOUR = ['hosts.perPop.counts.West=2', 'hosts.perPop.counts.East=2'];
+  const POP_CRASH = 'faults=[{"kind":"pop-crash","atS":30,"pop":"East","durationS":60}]';
+
+  it('reboot VM 0 crashed at 30 s on host 1: RTO 5 s detection + its boot set read alone (1.090520 s), RPO the 27.818961 s since its boot at start ended', () => {
+    const rows = run([...FOUR, 'faults=[{"kind":"host-crash","atS":30,"host":0}]']);
+    expect(at(rows, 40, 'cloud.vms_lost')).toBe(1);
+    expect(at(rows, 40, 'cloud.vms_unrecovered')).toBe(0);
+    expect(at(rows, 40, 'cloud.vms_rebooted')).toBe(1);
+    expect(at(rows, 40, 'cloud.reboot_rto_s_max')).toBeCloseTo(5 + together(1), 6);
+    expect(at(rows, 40, 'cloud.reboot_rpo_s_max')).toBeCloseTo(30 - together(2), 6);
+    expect(at(rows, 40, 'images.boots')).toBe(5);
+    expect(last(rows, 'cloud.vms_restored')).toBeUndefined(); // no snapshot section, no snapshot metric
+  });
+
+  it('reboot every VM of a crashed PoP whose image is still recoverable: with 2 replicas both of East go to West at 35 s, booting together (2.181039 s)', () => {
+    const rows = run([...FOUR, POP_CRASH]);
+    expect(at(rows, 40, 'images.recoverable_share')).toBe(1);
+    expect(at(rows, 40, 'cloud.vms_unrecovered')).toBe(0);
+    expect(at(rows, 40, 'cloud.vms_rebooted')).toBe(2);
+    expect(at(rows, 40, 'cloud.reboot_rto_s_max')).toBeCloseTo(5 + together(2), 6);
+  });
+
+  it('leave them lost while their images are not: with 1 replica every image has chunks only East held, rebooted once East is back (90 s) at the next try (95 s)', () => {
+    const rows = run([...FOUR, POP_CRASH, 'cloud.images.replicas=1']);
+    expect(at(rows, 80, 'images.recoverable_share')).toBe(0);
+    expect(at(rows, 80, 'cloud.vms_unrecovered')).toBe(2);
+    expect(at(rows, 90, 'cloud.vms_rebooted')).toBe(0);
+    expect(last(rows, 'cloud.vms_unrecovered')).toBe(0);
+    expect(last(rows, 'cloud.vms_rebooted')).toBe(2);
+    // 95 s - 30 s, then both boot sets (fetched to East at start, kept there) read together from East's disk.
+    expect(last(rows, 'cloud.reboot_rto_s_max')).toBeCloseTo(65 + together(2), 6);
+  });
+
+  it('leave them lost for good with images off: nothing to restart them from', () => {
+    const rows = run([...FOUR, POP_CRASH, 'cloud.images=null']);
+    expect(last(rows, 'cloud.vms_unrecovered')).toBe(2);
+    expect(last(rows, 'cloud.vms_rebooted')).toBeUndefined();
+  });
+
+  it('take the detection delay from cloud.images.detectionS without snapshots: 12 s', () => {
+    const rows = run([...FOUR, 'faults=[{"kind":"host-crash","atS":30,"host":0}]', 'cloud.images.detectionS=12']);
+    expect(last(rows, 'cloud.reboot_rto_s_max')).toBeCloseTo(12 + together(1), 6);
+  });
+
+  it('reboot deterministically, row for row', () => {
+    const overrides = [...FOUR, POP_CRASH, 'cloud.images.replicas=1'];
+    expect(JSON.stringify(run(overrides))).toBe(JSON.stringify(run(overrides)));
+  });
+});
