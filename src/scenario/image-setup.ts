@@ -1,6 +1,7 @@
 /**
  * From `cloud.images` to the running services: the generated image family (stream
- * `cloud.images`), each VM of the section on image vm mod count, the chunks placed over the PoPs
+ * `cloud.images`) or the images of a manifest (`image-manifest.ts`), each VM of the section on
+ * image vm mod (images), the chunks placed over the PoPs
  * with hosts, one disk per store added to the transfer model, and the boot service.
  *
  * Link lengths for bytes x km: the great-circle distance between the link's PoPs when both are
@@ -16,6 +17,7 @@ import type { BackboneNetwork } from '../platform/network.js';
 import type { CloudSection } from './cloud.js';
 import type { CloudSetup } from './cloud-setup.js';
 import { ImageBoots } from './image-boots.js';
+import { readImageManifest } from './image-manifest.js';
 import { ImageStore } from './image-store.js';
 
 const US_PER_KM = 5;
@@ -32,8 +34,9 @@ export function setUpImages(section: CloudSection, setup: CloudSetup, sim: Simul
   if (config === undefined) return null;
   const { cloud, hypervisors } = setup;
   const { pops, links } = network.backbone;
-  const images = generateImageFamily(config, randomStream(seed, 'cloud.images'));
-  const vmImage = Int32Array.from({ length: cloud.vmCount }, (_, vm) => vm % config.count);
+  // A manifest's errors name its file and field (ScenarioError): the CLI exits 2 on them.
+  const images = config.manifest === undefined ? generateImageFamily(config, randomStream(seed, 'cloud.images')) : readImageManifest(config.manifest);
+  const vmImage = Int32Array.from({ length: cloud.vmCount }, (_, vm) => vm % images.images.length);
   const hasHosts = (pop: number): boolean => network.hostsOf(pop)[1] > network.hostsOf(pop)[0];
   const placement = placeChunks(pops.length, links, hasHosts, config.replicas);
   const store = new ImageStore({ cloud, popCount: pops.length, hostsOf: (pop) => network.hostsOf(pop), popLatencyUs: (pa, pb) => network.popLatencyUs(pa, pb) }, images, vmImage, placement, config.bootShare);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,24 @@ describe('luc run with cloud.images (end to end)', () => {
     expect(r.stderr).toContain('cloud.images.detectionS: expected no detectionS here with cloud.snapshots');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  for (const [label, text, message] of [
+    ['a missing manifest', null, 'cloud.images.manifest: expected an existing file'],
+    ['a manifest of bad YAML', 'images: [ { name: a, chunks: [x }\n', 'expected valid YAML or JSON'],
+    ['a manifest with an empty image', 'chunkMiB: 4\nimages:\n  - { name: a, chunks: [] }\n', 'images[0].chunks: expected a non-empty list of chunk ids'],
+    ['a manifest with a duplicate image name', 'chunkMiB: 4\nimages:\n  - { name: a, chunks: [x] }\n  - { name: a, chunks: [y] }\n', 'images[1].name: expected a name no other image has'],
+    ['a manifest with a non-string chunk id', 'chunkMiB: 4\nimages:\n  - { name: a, chunks: [x, 42] }\n', 'images[0].chunks[1]: expected a chunk id'],
+  ] as const) {
+    it(`rejects ${label} with exit 2, naming the file and the field, and no stack`, () => {
+      const path = join(dir, `${label.replace(/ /g, '-')}.yaml`);
+      if (text !== null) writeFileSync(path, text);
+      const r = luc(['run', TINY, '--quiet', '--set', `cloud.images.manifest=${path}`, '--out', join(dir, 'bad')]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(text === null ? TINY : path);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
 
   for (const [set, field] of [
     ['cloud.images.chunkMiB=0', 'cloud.images.chunkMiB: expected a number > 0'],
