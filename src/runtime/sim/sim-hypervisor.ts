@@ -22,7 +22,10 @@
  *
  * Copies between hosts (`copy`: a snapshot sent to its store, fetched back for a restart) are
  * bulk transfers over the same links, so they compete with migrations; a crash of either end
- * fails them at once.
+ * fails them at once. Copies may also cross shared resources added by `addResource` (a PoP
+ * image store's disk), shared max-min with the links: copies between PoP stores (`popCopy`,
+ * over the backbone path, no host NIC) fail once an end PoP has no host up, reads from a store
+ * into a host (`readInto`, over the host's NIC in) once the host crashes.
  */
 import type { Simulator } from '../../kernel/simulator.js';
 import { BulkTransfers } from '../../platform/bulk-transfers.js';
@@ -99,8 +102,12 @@ export type CopyDone = (ok: boolean, durationUs: number) => void;
 
 interface ActiveCopy {
   readonly transfer: number;
+  /** Host ends (-1 for a copy between PoP stores). */
   readonly from: number;
   readonly to: number;
+  /** PoP ends of a copy between PoP stores (-1 for a copy between hosts). */
+  readonly fromPop: number;
+  readonly toPop: number;
   readonly onDone: CopyDone;
 }
 
@@ -185,8 +192,49 @@ export class SimHypervisors {
       this.copies.delete(id);
       onDone(true, durationUs);
     }, capBps);
-    this.copies.set(id, { transfer, from, to, onDone });
+    this.copies.set(id, { transfer, from, to, fromPop: -1, toPop: -1, onDone });
     return id;
+  }
+
+  /** A shared resource transfers may cross besides links and NICs (a store's disk), bits/s: its id for `via`. */
+  addResource(capacityBps: number): number {
+    return this.transfers.addLink(capacityBps);
+  }
+
+  /**
+   * Copy `bytes` from the storage of PoP `fromPop` to that of PoP `toPop` over the backbone path
+   * and the resources `via` (their disks), sharing them max-min with every other transfer.
+   * Returns its id, or -1 (nothing started) when an end PoP has no host up or no path joins them.
+   */
+  popCopy(fromPop: number, toPop: number, bytes: number, via: readonly number[], onDone: CopyDone): number {
+    const { network } = this.options;
+    if (!this.popHasHostUp(fromPop, -1) || !this.popHasHostUp(toPop, -1)) return -1;
+    const backbone = network.pathLinks(fromPop, toPop);
+    if (backbone === null) return -1;
+    return this.track([...via, ...backbone], bytes, -1, -1, fromPop, toPop, onDone);
+  }
+
+  /** Read `bytes` into the up host `host` over its NIC in and the resources `via` (a store's disk); -1 when the host is down. */
+  readInto(host: number, bytes: number, via: readonly number[], onDone: CopyDone): number {
+    if (this.options.cloud.hostUp[host] === 0) return -1;
+    return this.track([this.linkCount + 2 * host + 1, ...via], bytes, host, host, -1, -1, onDone);
+  }
+
+  private track(links: readonly number[], bytes: number, from: number, to: number, fromPop: number, toPop: number, onDone: CopyDone): number {
+    const id = this.nextCopyId++;
+    const transfer = this.transfers.start(links, bytes, (durationUs) => {
+      this.copies.delete(id);
+      onDone(true, durationUs);
+    });
+    this.copies.set(id, { transfer, from, to, fromPop, toPop, onDone });
+    return id;
+  }
+
+  /** Whether PoP `pop` has a host up other than `except`. */
+  private popHasHostUp(pop: number, except: number): boolean {
+    const { cloud, network } = this.options;
+    for (let h = 0; h < cloud.hostCount; h++) if (h !== except && network.hostPop[h] === pop && cloud.hostUp[h] === 1) return true;
+    return false;
   }
 
   /** Memory reserved on `host` for VMs on their way there (migrations, restarts), MiB. */
@@ -255,11 +303,13 @@ export class SimHypervisors {
     return lost;
   }
 
-  /** The copies to or from a crashed host stop now and report failure from a later event, as aborted migrations do. */
+  /** The copies to or from a crashed host (or a PoP it was the last host up of) stop now and report failure from a later event, as aborted migrations do. */
   private failCopies(host: number): void {
-    const { sim } = this.options;
+    const { sim, network } = this.options;
+    const pop = network.hostPop[host];
+    const popDown = !this.popHasHostUp(pop, host);
     for (const [id, c] of [...this.copies]) {
-      if (c.from !== host && c.to !== host) continue;
+      if (c.from !== host && c.to !== host && !(popDown && (c.fromPop === pop || c.toPop === pop))) continue;
       this.transfers.cancel(c.transfer);
       this.copies.delete(id);
       sim.after(0, () => c.onDone(false, 0));
