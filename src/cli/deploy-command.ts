@@ -26,7 +26,8 @@ import { faultRecords, reachableAt, TestbedFaultPlayer } from './testbed-faults.
 import { exitCodeOf } from './testbed-command.js';
 import { PACKAGE_ROOT } from './provenance.js';
 import { prepareShipDir, productionPackages, remoteScenarioPath, scenarioFiles, tarballCommand } from './deploy/build-tarball.js';
-import { commandText, type DeployCommand, DeployCommands, type DeployPlan, type DeploySettings, planDeploy, remoteArgs } from './deploy/deploy-plan.js';
+import { packagesImportedBy } from './deploy/import-graph.js';
+import { AGENT_ENTRY, commandText, type DeployCommand, DeployCommands, type DeployPlan, type DeploySettings, planDeploy, remoteArgs } from './deploy/deploy-plan.js';
 import { parseNodeList } from './deploy/node-list.js';
 import { oarScript } from './deploy/oar-script.js';
 import { DeployError, execCommand, oneLine, onEveryMachine } from './deploy/ssh-exec.js';
@@ -281,7 +282,8 @@ async function deployOverSsh(scenarioFile: string, p: Prepared, commands: Deploy
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const { work, deployDir, shipDir, tarball } = localDirs(p.outDir);
   const files = scenarioFiles(scenarioFile, p.scenario);
-  const packages = productionPackages(PACKAGE_ROOT);
+  // Only what an agent can load: the CLI's plotting and PDF packages stay home.
+  const packages = productionPackages(PACKAGE_ROOT, packagesImportedBy(join(PACKAGE_ROOT, AGENT_ENTRY)));
   const startMs = performance.now();
   // Unreachable machines first, before anything is started anywhere.
   await onEveryMachine(plan.machines, 'ssh', (m) => commands.reach(m)).catch((error: Error) => {

@@ -33,12 +33,22 @@ interface Transfer {
 
 export class BulkTransfers {
   private readonly active: Transfer[] = [];
+  /** The options' links, then those added by `addLink`. */
+  private readonly capacityBps: number[];
   private nextId = 1;
   private updatedUs = 0;
   private timer: TimerHandle | null = null;
 
   constructor(private readonly options: BulkTransfersOptions) {
     if (!(Number.isInteger(options.transfersMax) && options.transfersMax >= 1)) throw new RangeError(`BulkTransfers: transfersMax must be an integer >= 1, got ${options.transfersMax}`);
+    this.capacityBps = Array.from(options.capacityBps);
+  }
+
+  /** One more shared resource (a store's disk) that transfers may cross like a link: its index. */
+  addLink(capacityBps: number): number {
+    if (!(capacityBps > 0 && Number.isFinite(capacityBps))) throw new RangeError(`BulkTransfers.addLink: capacityBps must be a finite number > 0, got ${capacityBps}`);
+    this.capacityBps.push(capacityBps);
+    return this.capacityBps.length - 1;
   }
 
   get activeCount(): number {
@@ -99,7 +109,7 @@ export class BulkTransfers {
     this.timer?.cancel();
     this.timer = null;
     if (this.active.length === 0) return;
-    const rates = maxMinRates(this.options.capacityBps, this.active);
+    const rates = maxMinRates(this.capacityBps, this.active);
     let soonestUs = Infinity;
     this.active.forEach((t, k) => {
       t.rateBps = rates[k];

@@ -1,7 +1,8 @@
 /**
  * A sweep: a metric's mean across seeds against one swept parameter, with 95% confidence
  * intervals as error bars, one series per combination of the other parameters' values. The x
- * axis of a numeric parameter is logarithmic or linear (`x-scale.ts`); a point whose mean rests
+ * axis of a numeric parameter is logarithmic or linear (`x-scale.ts`); an interval is cut at 0
+ * when no run of the metric measured below 0; a point whose mean rests
  * on fewer runs than the sweep has seeds (runs failed, or lacked the metric) is hollow and says
  * how many beside it.
  */
@@ -56,6 +57,10 @@ export function sweepSvg(sweep: SweepFolder, metric: string, param: string, opti
   const others = sweep.params.filter((p) => p !== param);
   const seriesKey = (r: AggregateRow): string => (others.length === 0 ? metric : others.map((p) => `${shortPath(p)}=${r.params[p]}`).join(', '));
   const keys = [...new Set(rows.map(seriesKey))];
+  // A mean of values never below 0 is not below 0 either: its interval is cut there (t's interval
+  // is symmetric, and drew a count's or a time's bar, and the axis, below 0 on few seeds).
+  const nonNegative = rows.every((r) => r.min >= 0);
+  const cutAtZero = nonNegative && rows.some((r) => r.ci95Low < 0);
   const points: SweepPoint[] = rows.map((r) => {
     const series = seriesKey(r);
     return {
@@ -63,7 +68,7 @@ export function sweepSvg(sweep: SweepFolder, metric: string, param: string, opti
       colour: seriesColour(keys.indexOf(series)),
       x: numeric ? Number(r.params[param]) : r.params[param],
       mean: r.mean,
-      low: r.ci95Low,
+      low: nonNegative ? Math.max(0, r.ci95Low) : r.ci95Low,
       high: r.ci95High,
       shortfall: sweep.seedCount > 0 && r.n < sweep.seedCount ? `n=${r.n} of ${sweep.seedCount} seeds` : '',
       noteColour: seriesTextColour(keys.indexOf(series)),
@@ -112,7 +117,8 @@ export function sweepSvg(sweep: SweepFolder, metric: string, param: string, opti
   const entries: LegendEntry[] = keys.map((key, k) => ({ label: key, colour: seriesColour(k), shape: 'dot' }));
   const seeds = sweep.seedCount > 0 ? `, ${sweep.seedCount} seeds per point` : '';
   const hollow = points.some((p) => p.shortfall !== '') ? '; hollow = mean of fewer runs (n beside it)' : '';
-  const subtitle = wrapClauses(`${chartTitle(metric)}; sweep of ${options.label ?? sweep.scenarioName}${seeds}; dots = mean, bars = 95% confidence interval${hollow}`, WIDTH_PX - 20, SUBTITLE_FONT_PX);
+  const cut = cutAtZero ? ' (cut at 0: no run measured below 0)' : '';
+  const subtitle = wrapClauses(`${chartTitle(metric)}; sweep of ${options.label ?? sweep.scenarioName}${seeds}; dots = mean, bars = 95% confidence interval${cut}${hollow}`, WIDTH_PX - 20, SUBTITLE_FONT_PX);
   return composeSvg(`${metric} vs ${param}`, subtitle, [
     { part: partOf(chart, WIDTH_PX, HEIGHT_PX), x: 0, y: 0 },
     { part: legendPart(entries, WIDTH_PX), x: 0, y: HEIGHT_PX },

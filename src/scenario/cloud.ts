@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { VM_LOAD_DEFAULTS } from '../workload/vmplaces-load.js';
-import { bool, int, num, section, text, time } from './fields.js';
+import { bool, int, num, section, text, time, whenValid } from './fields.js';
 import { veGroupSchema } from './ves.js';
 import { lifecycleSchema } from './lifecycle.js';
 
@@ -29,13 +29,16 @@ const trace = section({
 
 const workload = z.discriminatedUnion('kind', [vmplaces, trace], { error: "expected a workload with kind 'vmplaces' or 'trace'" }).prefault({ kind: 'vmplaces' });
 
+/** Crash to the recovery service acting, s, unless the scenario says otherwise. */
+export const RECOVERY_DETECTION_S_DEFAULT = 5;
+
 const snapshotsSchema = section(
   {
     periodS: time('s', { gt: 0 }).default(300).meta({ description: 'every running VM is snapshotted this often (VMs staggered evenly over the period)' }),
     memoryMiB: num({ gt: 0 }).optional().meta({ description: "memory image sent per snapshot, MiB (default: the VM's memory)" }),
     diskDeltaMiB: num({ ge: 0 }).default(64).meta({ description: 'disk blocks written since the last snapshot, sent with it, MiB (the base image is taken to be at the store already)' }),
     target: z.enum(['other-pop'], { error: "expected 'other-pop' (the nearest PoP by latency with a host up)" }).default('other-pop').meta({ description: "where a VM's snapshots are stored: 'other-pop', a host of the nearest PoP by latency other than the VM's own" }),
-    detectionS: time('s', { ge: 0 }).default(5).meta({ description: "crash to the recovery service restarting the host's VMs (a failure detector's timeout)" }),
+    detectionS: time('s', { ge: 0 }).default(RECOVERY_DETECTION_S_DEFAULT).meta({ description: "crash to the recovery service restarting the host's VMs (a failure detector's timeout)" }),
   },
   'an object of snapshot settings ({} for the defaults)',
 );
@@ -57,6 +60,32 @@ const replicationSchema = section(
   },
   'an object of replication settings ({} for the defaults)',
 );
+
+const IMAGE_CHUNKS_MAX = 2_000_000;
+
+const imagesSchema = section(
+  {
+    manifest: text('a path to an image manifest (YAML or JSON: chunkMiB and a list of images, each a name and its chunk ids; relative to the scenario file)').optional().meta({ description: 'the images from a manifest file (chunkMiB, images: [{ name, chunks: [content ids] }]) instead of a generated family; VM v boots image v mod (images listed); count, sizeGiB, chunkMiB, sharedShare and zeroShare are then unused' }),
+    count: int({ ge: 1 }).default(10).meta({ description: 'images of the generated family; VM v boots image v mod count' }),
+    sizeGiB: num({ gt: 0 }).default(10).meta({ description: 'size of each image, GiB' }),
+    chunkMiB: num({ gt: 0 }).default(4).meta({ description: 'fixed chunk size, MiB (each chunk addressed by its content)' }),
+    sharedShare: num({ ge: 0, le: 1 }).default(0.3).meta({ description: "share of each image's chunks that are the family's common base, the same in every image (Jin & Miller 2009: about 30%)" }),
+    zeroShare: num({ ge: 0, le: 1 }).default(0).meta({ description: "share of each image's chunks that are zero chunks (one id, never stored)" }),
+    replicas: int({ ge: 1 }).default(2).meta({ description: 'PoPs keeping each distinct chunk (distinct PoPs, on both sides of a backbone bridge when possible)' }),
+    bootShare: num({ gt: 0, le: 1 }).default(0.1).meta({ description: "share of an image's chunks (its first ones) that must be at the VM's PoP and read before it runs" }),
+    diskMBps: num({ gt: 0 }).default(200).meta({ description: "each PoP store's disk, MB/s, shared max-min by the boots' reads and the chunk copies from and to it" }),
+    bootAtStart: bool().default(false).meta({ description: "every VM of the section boots from its image at time 0 (stopped until its boot set is read)" }),
+    retryS: time('s', { gt: 0 }).default(10).meta({ description: 'wait before planning again a fetch that found no live copy or no path (and, without cloud.snapshots, a fresh boot of a lost VM that found no admissible host or an image with a chunk on no live store)' }),
+    detectionS: time('s', { ge: 0 }).optional().meta({ description: `without cloud.snapshots: crash to the recovery service booting the lost VMs afresh from their images (default ${RECOVERY_DETECTION_S_DEFAULT}); with it, cloud.snapshots.detectionS rules` }),
+  },
+  'an object of image settings ({} for the defaults)',
+).superRefine((images, context) => {
+  if (images.sharedShare + images.zeroShare > 1) context.addIssue({ code: 'custom', path: ['zeroShare'], message: `expected a number <= 1 - sharedShare (${1 - images.sharedShare})` });
+  const chunks = Math.round((images.sizeGiB * 1024) / images.chunkMiB);
+  if (chunks < 1) context.addIssue({ code: 'custom', path: ['sizeGiB'], message: `expected at least one chunk of ${images.chunkMiB} MiB (${images.chunkMiB / 1024} GiB or more)` });
+  // Bounded memory: the stores keep one byte per PoP and distinct chunk.
+  if (images.count * chunks > IMAGE_CHUNKS_MAX) context.addIssue({ code: 'custom', path: ['count'], message: `expected at most ${IMAGE_CHUNKS_MAX} chunks in all (count x sizeGiB x 1024 / chunkMiB = ${images.count * chunks})` });
+}, whenValid());
 
 export const cloudSchema = section(
   {
@@ -86,6 +115,7 @@ export const cloudSchema = section(
     diskBandwidthBps: num({ gt: 0 }).default(1.6e9).meta({ description: 'local disk, for snapshots (also the rate cap of a snapshot sent to its store or fetched back)' }),
     snapshots: snapshotsSchema.optional().meta({ description: "periodic VM snapshots sent to a host of another PoP, and restarts of the VMs lost by a crash from them" }),
     replication: replicationSchema.optional().meta({ description: 'Remus-style replication of the VMs of chosen VEs: a backup on a host of another PoP kept in sync by a checkpoint stream, failed over by a watcher when the primary crashes' }),
+    images: imagesSchema.optional().meta({ description: 'VM images as content-addressed chunks in a deduplicating store replicated over PoPs; boots and moves fetch the chunks their PoP lacks' }),
     workload,
     ves: z.array(veGroupSchema, { error: 'expected a list of VE groups' }).default([]).meta({ description: 'virtual environments: groups of VMs under a gather, spread or fence constraint' }),
     lifecycle: lifecycleSchema.optional().meta({ description: 'the VE lifecycle from any node (configure, find, suspend, resume, stop, start, relocate) over Chord, with a workload of operations' }),
@@ -96,6 +126,9 @@ export const cloudSchema = section(
 ).superRefine((cloud, context) => {
   if (cloud.host.fullW < cloud.host.idleW) context.addIssue({ code: 'custom', path: ['host', 'fullW'], message: `expected a number >= idleW (${cloud.host.idleW})` });
   if (cloud.vm.dirtyPercentMax < cloud.vm.dirtyPercentMin) context.addIssue({ code: 'custom', path: ['vm', 'dirtyPercentMax'], message: `expected a number >= dirtyPercentMin (${cloud.vm.dirtyPercentMin})` });
+  if (cloud.snapshots !== undefined && cloud.images?.detectionS !== undefined) {
+    context.addIssue({ code: 'custom', path: ['images', 'detectionS'], message: 'expected no detectionS here with cloud.snapshots: one recovery service detects crashes, after cloud.snapshots.detectionS' });
+  }
   if (cloud.lifecycle !== undefined && cloud.ves.length === 0) {
     context.addIssue({ code: 'custom', path: ['lifecycle'], message: 'expected VEs to operate on: cloud.ves is empty' });
   }

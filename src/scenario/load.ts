@@ -89,7 +89,7 @@ export function loadScenario(file: string, overrides: readonly string[] = [], ov
     throw new ScenarioError(file, issues.map((issue) => place(issue, source, applied)));
   }
   const scenario = withOverridesFolder(result.data, valueAt(data, ['output', 'dir']) !== undefined, overrides);
-  return resolveTraceFile(file, resolveTopologyFile(file, scenario, source, applied), source, applied);
+  return resolveImageManifest(file, resolveTraceFile(file, resolveTopologyFile(file, scenario, source, applied), source, applied), source, applied);
 }
 
 /**
@@ -118,16 +118,32 @@ function resolveTraceFile(file: string, scenario: Scenario, source: ScenarioSour
   return { ...scenario, cloud: { ...cloud, workload: { ...cloud.workload, file: absolute } } };
 }
 
+/** Makes an image manifest absolute (relative to the scenario's folder) and checks it exists; its content is checked when the run sets up its images. */
+function resolveImageManifest(file: string, scenario: Scenario, source: ScenarioSource, overrides: readonly AppliedOverride[]): Scenario {
+  const cloud = scenario.cloud;
+  const manifest = cloud?.images?.manifest;
+  if (cloud === undefined || cloud.images === undefined || manifest === undefined) return scenario;
+  const absolute = resolve(dirname(file), manifest);
+  if (!isFile(absolute)) {
+    const issue = { segments: ['cloud', 'images', 'manifest'], expected: `an existing file (resolved to ${absolute})`, found: `'${manifest}'` };
+    throw new ScenarioError(file, [place(issue, source, overrides)]);
+  }
+  return { ...scenario, cloud: { ...cloud, images: { ...cloud.images, manifest: absolute } } };
+}
+
 /**
  * A short, machine-independent identity of a normalised scenario: 16 hex digits of the SHA-256
- * of its canonical JSON, where the topology file stands for its content (its SHA-256), not its
- * absolute path, and the output folder is left out (it says where results go, not what they are).
+ * of its canonical JSON, where the topology file and an image manifest stand for their content
+ * (SHA-256), not their absolute paths, and the output folder is left out (it says where results go, not what they are).
  */
 export function scenarioHash(scenario: Scenario): string {
   // Where results go and what is traced change nothing that runs: a traced run is the same run.
   const { output: _output, trace: _trace, ...what } = scenario;
   const topology = 'file' in what.topology ? { ...what.topology, file: fileDigest(what.topology.file) } : what.topology;
-  return canonicalHash({ ...what, topology });
+  // An image manifest, likewise, stands for its content.
+  const images = what.cloud?.images;
+  if (what.cloud === undefined || images?.manifest === undefined) return canonicalHash({ ...what, topology });
+  return canonicalHash({ ...what, topology, cloud: { ...what.cloud, images: { ...images, manifest: fileDigest(images.manifest) } } });
 }
 
 function fileDigest(path: string): string {

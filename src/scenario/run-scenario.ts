@@ -29,10 +29,13 @@ import { agentStack, type AgentStackInput } from '../agent/agent-stack.js';
 import { buildWorld, type SetupPhase, type World } from './build-world.js';
 import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
-import { SnapshotProbe } from './probes/snapshot-probe.js';
+import { RecoveryProbe } from './probes/recovery-probe.js';
+import { setUpRecovery } from './recovery-setup.js';
 import { setUpSnapshots } from './snapshot-setup.js';
 import { setUpReplication } from './replication-setup.js';
 import { recordReplication } from './probes/replication-probe.js';
+import { type ImageServices, setUpImages } from './image-setup.js';
+import { recordImages } from './probes/image-probe.js';
 import { PartitionProbe } from './probes/partition-probe.js';
 import { VeLifecycle } from './ve-lifecycle.js';
 import type { VeResult } from '../protocols/ve/ve-protocol.js';
@@ -70,6 +73,8 @@ export interface RunInstruments {
   readonly cloud: CloudSetup | null;
   /** The store's history checker, when the scenario runs the store. */
   readonly store: StoreProbe | null;
+  /** The image store and boots, with `cloud.images`. */
+  readonly images: ImageServices | null;
 }
 
 /** A node's final Vivaldi coordinate, as its protocol holds it at the end of the run. */
@@ -170,10 +175,15 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
   // `cloud.snapshots`: periodic snapshots to another PoP and restarts of lost VMs from them.
-  // `cloud.replication`: backups in another PoP kept by checkpoint streams, failed over by a watcher (before the snapshots, which leave it those VMs).
+  // `cloud.replication`: backups in another PoP kept by checkpoint streams, failed over by a watcher (set up first: the recovery service and the image boots leave it those VMs).
   const replication = cloud === null || scenario.cloud === undefined ? null : setUpReplication(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenarioFile, scenario.detector?.timeoutMs ?? null);
-  const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, replication);
-  const snapshotProbe = snapshots === null || cloud === null ? null : new SnapshotProbe(sim, cloud.hypervisors, snapshots, (vm) => replication?.isFailingOver(vm) ?? false);
+  const isFailingOver = (vm: number): boolean => replication?.isFailingOver(vm) ?? false;
+  const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork);
+  // `cloud.images`: the deduplicating image store, boots and the fetches of moved VMs.
+  const images = cloud === null || scenario.cloud === undefined ? null : setUpImages(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenario.seed, isFailingOver);
+  // Lost VMs restarted from their snapshots, else booted afresh from their images (those with a replica left to the watcher).
+  const recovery = cloud === null || scenario.cloud === undefined ? null : setUpRecovery(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, snapshots, images?.store ?? null, (vm) => replication?.willFailOver(vm) ?? false);
+  const recoveryProbe = recovery === null || cloud === null ? null : new RecoveryProbe({ sim, hypervisors: cloud.hypervisors, recovery, vmCount: cloud.cloud.vmCount, snapshots, boots: images?.boots ?? null, isFailover: isFailingOver });
   const { perHost, perVm } = scenario.metrics;
   const hostSeries =
     cloud === null || scenario.cloud === undefined || (perHost === undefined && perVm === undefined)
@@ -214,8 +224,9 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     if (scenario.services !== undefined) recordServices(series, timeS, runtime, world.network, scenario.services);
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
-      snapshotProbe?.record(series, timeS);
+      recoveryProbe?.record(series, timeS);
       if (replication !== null) recordReplication(series, timeS, replication, cloud.cloud);
+      if (images !== null) recordImages(series, timeS, images);
       hostSeries?.record(timeS);
       lifecycle?.record(series, timeS);
       const veBroken = veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop: (world.backbone as BackboneNetwork).hostPop, hostCountry: cloud.hostCountry, isMigrating: (vm) => cloud.hypervisors.isMigrating(vm) });
@@ -234,7 +245,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   };
 
   const run = (): RunOutcome => {
-    options.instrument?.({ scenario, sim, runtime, world, cloud, store: store?.probe ?? null });
+    options.instrument?.({ scenario, sim, runtime, world, cloud, store: store?.probe ?? null, images });
     trace?.start();
     runtime.startAll();
     churn?.start();
@@ -242,6 +253,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     cloud?.loads.start();
     snapshots?.start();
     replication?.start();
+    images?.start();
     lifecycle?.start();
     const endUs = sToUs(scenario.durationS);
     const intervalUs = sToUs(scenario.metrics.intervalS);

@@ -4,7 +4,9 @@
  * after-event hook (a null test per event when unused) and the runtime's handler hook:
  * - after every event: the cloud model's consistency on the hosts it changed and the VE
  *   constraints when it moved a VM (`cloud-checks.ts`); the store's history (no acknowledged
- *   quorum write lost within its tolerance, `storeHistory`);
+ *   quorum write lost within its tolerance, `storeHistory`); with `cloud.images`, every image
+ *   chunk with a copy on a live store while fewer PoPs than its replicas are down
+ *   (`image-checks.ts`);
  * - before every handler: a message or timer is handled only by the incarnation it was meant for;
  * - every `scanS` of virtual time (at the first event at or after each tick): the whole cloud
  *   model, the VE constraints and the liveness bounds after the last fault healed
@@ -17,7 +19,9 @@ import { DVMS } from '../agent/scheduler-stack.js';
 import type { RunInstruments } from '../scenario/run-scenario.js';
 import type { StoreProbe } from '../scenario/probes/store-probe.js';
 import type { World } from '../scenario/build-world.js';
+import type { ChunkPlacement } from '../platform/chunk-placement.js';
 import { cloudChecks, type CloudModelCheck } from './cloud-checks.js';
+import { imageChunksAlive } from './image-checks.js';
 import { type Check, InvariantBroken } from './invariant.js';
 import { canTiling, chordRing, partitionsReleased } from './liveness-checks.js';
 
@@ -27,13 +31,15 @@ export interface MonitorOptions {
   /** Virtual seconds between scans. */
   readonly scanS: number;
   readonly cloudCheck?: CloudModelCheck;
+  /** The chunk placement the image check holds the stores to (default: the store's own). */
+  readonly imagePlacement?: ChunkPlacement;
 }
 
 /** Times each check ran (not counting calls where nothing it reads had changed). */
 export type CheckCounts = Record<string, number>;
 
 export function installMonitor(run: RunInstruments, options: MonitorOptions): CheckCounts {
-  const { sim, runtime, world, cloud, scenario, store } = run;
+  const { sim, runtime, world, cloud, scenario, store, images } = run;
   const counts: CheckCounts = {};
   const perEvent: Check[] = [];
   const perScan: Check[] = [];
@@ -43,6 +49,9 @@ export function installMonitor(run: RunInstruments, options: MonitorOptions): Ch
     perScan.push(...checks.perScan);
   }
   if (store !== null) perEvent.push(storeHistory(store));
+  if (images !== null && cloud !== null && world.backbone !== null) {
+    perEvent.push(imageChunksAlive(images.store, cloud.hypervisors, world.backbone.hostPop, world.backbone.backbone.pops.length, options.imagePlacement));
+  }
   const healUs = lastHealUs(world);
   if (Number.isFinite(healUs)) {
     const window = { healUs, livenessUs: sToUs(options.livenessS) };

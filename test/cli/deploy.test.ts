@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseNodeList } from '../../src/cli/deploy/node-list.js';
 import { deployWalltime } from '../../src/cli/deploy/oar-script.js';
-import { planDeploy } from '../../src/cli/deploy/deploy-plan.js';
+import { AGENT_ENTRY, planDeploy } from '../../src/cli/deploy/deploy-plan.js';
 import { productionPackages } from '../../src/cli/deploy/build-tarball.js';
+import { packagesImportedBy } from '../../src/cli/deploy/import-graph.js';
 import { luc, ROOT } from './run-cli.js';
 
 const SCENARIO = 'test/runtime/live/fixtures/testbed-partition.yaml';
@@ -158,5 +159,28 @@ describe('the packages luc deploy ships', () => {
     const paths = productionPackages(ROOT).map((p) => p.path);
     for (const name of ['zod', 'yaml', 'seedrandom', 'commander', 'd3-geo']) expect(paths).toContain(`node_modules/${name}`);
     for (const name of ['vitest', 'typescript', 'tinybench', 'tsx']) expect(paths).not.toContain(`node_modules/${name}`);
+  });
+
+  it('follows an entry point\'s imports through its own files to the packages it loads (static, re-exported, dynamic; built-ins left out)', () => {
+    const app = mkdtempSync(join(tmpdir(), 'luc-imports-'));
+    try {
+      mkdirSync(join(app, 'cli'));
+      writeFileSync(join(app, 'cli/entry.js'), "import { a } from '../lib.js';\nimport 'side-effect';\nimport { readFileSync } from 'node:fs';\nexport * from './more.js';\nconst later = () => import('late-pkg');\n");
+      writeFileSync(join(app, 'lib.js'), "import x from '@scope/pkg/sub/path.js';\nimport { y } from 'plain/deep';\nexport { z } from './cli/entry.js';\n");
+      writeFileSync(join(app, 'cli/more.js'), 'export const more = 1;\n');
+      writeFileSync(join(app, 'unreached.js'), "import 'never';\n");
+      expect(packagesImportedBy(join(app, 'cli/entry.js'))).toEqual(['@scope/pkg', 'late-pkg', 'plain', 'side-effect']);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  });
+
+  it("ships to the machines only what the agent loads: not the CLI's plotting and PDF packages, and a dev tool imported at run time is an error", () => {
+    const imported = packagesImportedBy(join(ROOT, AGENT_ENTRY));
+    for (const name of ['zod', 'yaml', 'seedrandom', 'commander']) expect(imported).toContain(name);
+    const paths = productionPackages(ROOT, imported).map((p) => p.path);
+    for (const name of ['@resvg/resvg-js', 'pdfkit', 'svg-to-pdfkit', 'world-atlas', '@observablehq/plot']) expect(paths).not.toContain(`node_modules/${name}`);
+    expect(paths.length).toBeLessThan(productionPackages(ROOT).length);
+    expect(() => productionPackages(ROOT, ['vitest'])).toThrow(/package\.json: dependencies\.vitest: expected a dependency \(the build imports it at run time\)/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +125,26 @@ describe('plot charts', () => {
       `${join(withZero, 'aggregate.csv')}: --x-scale log: hosts.perPop.count takes the value 0, and a log axis needs values above 0`,
     );
     expect(() => plotFiles([seed1], [], undefined, { xScale: 'log' })).toThrow('--x-scale: sets the x axis of sweep charts, and no sweep folder');
+  });
+
+  it('cuts an interval at 0 when no run measured below 0 (a count on few seeds), and only then', () => {
+    const sweepWith = (name: string, min: number): string => {
+      const folder = join(dir, name);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'sweep.json'), JSON.stringify({ scenario: 'scenarios/x.yaml', params: [{ path: 'hosts.perPop.count', values: [4, 8] }], seeds: [1, 2, 3], points: [4, 8].map((c) => ({ id: `c${c}`, params: { 'hosts.perPop.count': c } })) }));
+      // Means 0.4 and 3 with t-intervals reaching -1.1 and -0.5.
+      writeFileSync(join(folder, 'aggregate.csv'), `hosts.perPop.count,metric,n,mean,sd,min,max,ci95_low,ci95_high\n4,cloud.violations,3,0.4,0.6,${min},1,-1.1,1.9\n8,cloud.violations,3,3,1.4,${min},4,-0.5,6.5\n`);
+      return svgOf([folder], 'sweep-cloud.violations-vs-hosts.perPop.count.svg');
+    };
+    const yTicks = (svg: string): string[] => [...(/<g [^>]*aria-label="y-axis tick label"[^>]*>(.*?)<\/g>/s.exec(svg)?.[1] ?? '').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    const counts = sweepWith('counts', 0);
+    expect(counts).toContain('cut at 0: no run measured below 0');
+    expect(Number(yTicks(counts)[0])).toBe(0);
+    expect(yTicks(counts).some((t) => t.startsWith('\u2212'))).toBe(false);
+    // A metric measured below 0 in some run keeps its whole interval.
+    const signed = sweepWith('signed', -0.2);
+    expect(signed).not.toContain('cut at 0');
+    expect(yTicks(signed).some((t) => t.startsWith('\u2212'))).toBe(true);
   });
 
   it('draws a point resting on fewer runs than seeds hollow, with n beside it', () => {

@@ -219,6 +219,23 @@ describe('VE lifecycle over Chord on a simulated cloud of 16 hosts', () => {
     expect(w.run1(from, (p, done) => p.relocate(1, 0, inside, done), 30_000)).toMatchObject({ ok: true });
   });
 
+  it('a relocation onto a host that another member is on its way to is refused: the target says what it receives (its record does not know that move yet)', () => {
+    const w = configured(10, { pops: 2, ve: { constraints: [{ kind: 'spread', ve: 1, scope: 'host' }] } });
+    for (const vm of VE1) w.world.cloud.vmVe[vm] = 1; // in the model, as a cloud section's VE: hypervisors list it
+    const from = thirdNode(w, 1, VE1, [12]);
+    // VM 5 of the spread VE leaves for host 12 by the hypervisor alone (as a move whose command timed out).
+    let landed = false;
+    w.world.hypervisors.of(5).migrate(5, 12, (outcome) => (landed = outcome.ok));
+    expect(w.world.hypervisors.of(12).incomingVms().map((i) => i.vm)).toEqual([5]);
+    const r = w.run1(from, (p, done) => p.relocate(1, 0, 12, done)) as VeResult;
+    expect(landed).toBe(false); // judged while VM 5 was still on its way
+    expect(r).toMatchObject({ ok: false, reason: 'constraint', acted: 0, failed: 1 });
+    w.run(w.nowMs() + 30_000);
+    expect(landed).toBe(true);
+    expect(trueHosts(w, VE1)).toEqual([0, 12, 10]);
+    expect(w.world.checkInvariants()).toEqual([]);
+  });
+
   it('refuses an operation issued before the node is in a ring, calling back from a later event only', () => {
     const w = new VeWorld({ hosts: N, vmsPerHost: 2, seed: 11 });
     let inside = true;

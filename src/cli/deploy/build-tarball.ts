@@ -32,17 +32,24 @@ function packageDir(name: string, fromDir: string): string | null {
 
 /**
  * The packages the project needs at run time: its dependencies and theirs, each as
- * `node_modules/<name>` with the folder it is in here, sorted by name. A package nested in its
- * parent's own node_modules travels with its parent. A missing one (node_modules out of step with
+ * `node_modules/<name>` with the folder it is in here, sorted by name; with `only`, of the
+ * project's dependencies only those (the packages an entry point imports), a name that is not
+ * one of them throwing (a dev tool imported at run time). A package nested in its parent's own
+ * node_modules travels with its parent. A missing one (node_modules out of step with
  * package.json) throws, naming it: run npm ci.
  */
-export function productionPackages(packageRoot: string): { readonly path: string; readonly dir: string }[] {
+export function productionPackages(packageRoot: string, only?: readonly string[]): { readonly path: string; readonly dir: string }[] {
   const found = new Map<string, string>();
   const root = realpathSync(packageRoot);
+  const rootDependencies = Object.keys(readPackageJson(root).dependencies ?? {});
+  for (const name of only ?? []) {
+    if (!rootDependencies.includes(name)) throw new LiveConfigError(join(root, 'package.json'), `dependencies.${name}`, 'a dependency (the build imports it at run time)', 'not listed');
+  }
   const visit = (fromDir: string, owner: string): void => {
     const manifest = readPackageJson(fromDir);
     const optional = new Set(Object.keys(manifest.optionalDependencies ?? {}));
-    for (const name of [...Object.keys(manifest.dependencies ?? {}), ...optional]) {
+    const names = fromDir === root && only !== undefined ? [...only] : [...Object.keys(manifest.dependencies ?? {}), ...optional];
+    for (const name of names) {
       const dir = packageDir(name, fromDir);
       if (dir === null) {
         if (optional.has(name)) continue;

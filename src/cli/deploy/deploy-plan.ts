@@ -60,6 +60,9 @@ export interface DeployCommand {
   readonly pipeTo?: readonly string[];
 }
 
+/** The built file the machines run agents with, in the project (and under `luc/` in a run folder). */
+export const AGENT_ENTRY = 'dist/cli/live.js';
+
 /** Seconds ssh waits for a machine before giving up. */
 const CONNECT_TIMEOUT_S = 10;
 
@@ -175,7 +178,7 @@ export class DeployCommands {
   agent(i: number, remoteArgs: readonly string[]): DeployCommand {
     const m = this.plan.machineOf[i];
     const { dir } = this.plan.machines[m];
-    const script = `cd ${shellQuote(dir)} && echo $$ > agents/agent-${i}.pid && exec ${shellQuote(this.settings.remoteNode)} luc/dist/cli/live.js live agent ${shellJoin(remoteArgs)}`;
+    const script = `cd ${shellQuote(dir)} && echo $$ > agents/agent-${i}.pid && exec ${shellQuote(this.settings.remoteNode)} luc/${AGENT_ENTRY} live agent ${shellJoin(remoteArgs)}`;
     return this.ssh(m, script, {}, false);
   }
 

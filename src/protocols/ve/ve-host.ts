@@ -15,7 +15,7 @@ import type { VeConfig } from './ve-config.js';
 import { HostedVes } from './ve-hosted.js';
 import { veKey } from './ve-key.js';
 import { VE_RESUME, VE_START, VE_STOP, VE_SUSPEND } from './ve-log.js';
-import { type VeApply, type VeMigrate, type VeProbe, type VeRecordPush, type VeReport, PROBED_BYTES, appliedBytes, checkedRecord, isId, isIdList, reportBytes } from './ve-messages.js';
+import { type VeApply, type VeMigrate, type VeProbe, type VeRecordPush, type VeReport, probedBytes, appliedBytes, checkedRecord, isId, isIdList, reportBytes } from './ve-messages.js';
 import type { Post } from './ve-owner.js';
 
 /** What the VE protocol needs of Chord (a ChordProtocol of the same node; tests may fake it). */
@@ -163,8 +163,14 @@ export class VeHostAgent {
   }
 
   onProbe(from: NodeId, msg: VeProbe): void {
-    const host = this.ctx.hypervisor?.host();
-    this.post(from, { type: 've.probed', coordId: msg.coordId, site: host === undefined ? -1 : host.site, country: host === undefined ? '' : host.country }, PROBED_BYTES);
+    if (!isId(msg.ve)) {
+      this.ctx.metrics.count('ve.bad_messages');
+      return;
+    }
+    const hv = this.ctx.hypervisor;
+    const host = hv?.host();
+    const members = hv === undefined ? [] : [...hv.vms(), ...hv.incomingVms()].filter((info) => info.ve === msg.ve).map((info) => info.vm).sort((a, b) => a - b);
+    this.post(from, { type: 've.probed', coordId: msg.coordId, site: host === undefined ? -1 : host.site, country: host === undefined ? '' : host.country, members }, probedBytes(members.length));
   }
 }
 

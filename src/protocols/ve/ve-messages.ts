@@ -85,18 +85,24 @@ export interface VeMigrate {
   readonly to: NodeId;
 }
 
-/** Owner -> a relocation's target, when the VE has constraints: where are you? */
+/** Owner -> a relocation's target, when the VE has constraints: where are you, and which of VE `ve`'s VMs do you hold? */
 export interface VeProbe {
   readonly type: 've.probe';
   readonly coordId: number;
+  readonly ve: number;
 }
 
-/** Target -> owner: its PoP and country (site -1 without a hypervisor). */
+/**
+ * Target -> owner: its PoP and country (site -1 without a hypervisor), and the VMs of the VE it
+ * hosts or has on their way to it (its hypervisor's word: the owner's record may not know yet of
+ * a move that outlived its command).
+ */
 export interface VeProbed {
   readonly type: 've.probed';
   readonly coordId: number;
   readonly site: number;
   readonly country: string;
+  readonly members: readonly VmId[];
 }
 
 /** Host -> owner: per VM, '' if done (or already so), else why not. */
@@ -142,8 +148,8 @@ export const FIND_BYTES = HEADER_BYTES + WORD_BYTES + ID_BYTES;
 export const COMMAND_BYTES = HEADER_BYTES + 4 * WORD_BYTES + 2 * ID_BYTES;
 export const resultBytes = (m: VeResultMessage): number => HEADER_BYTES + 5 * WORD_BYTES + ID_BYTES + recordBytes(m.record) + WORD_BYTES * m.hosts.length;
 export const applyBytes = (vms: number): number => HEADER_BYTES + 3 * WORD_BYTES + ID_BYTES * (1 + vms);
-export const PROBE_BYTES = HEADER_BYTES + WORD_BYTES;
-export const PROBED_BYTES = HEADER_BYTES + 3 * WORD_BYTES;
+export const PROBE_BYTES = HEADER_BYTES + WORD_BYTES + ID_BYTES;
+export const probedBytes = (members: number): number => HEADER_BYTES + 3 * WORD_BYTES + ID_BYTES * members;
 export const MIGRATE_BYTES = HEADER_BYTES + 2 * WORD_BYTES + 2 * ID_BYTES;
 export const appliedBytes = (vms: number): number => HEADER_BYTES + WORD_BYTES + TIME_BYTES + (ID_BYTES + WORD_BYTES) * vms;
 export const reportBytes = (m: VeReport): number => HEADER_BYTES + TIME_BYTES + 2 * WORD_BYTES + ID_BYTES * (1 + m.vms.length) + recordBytes(m.record);

@@ -6,7 +6,9 @@
  *     and the outcome once every host answered, or after `hostAnswerTimeoutMs` (the members of
  *     silent hosts fail: 'host-silent'). On success the record takes the new state;
  *   - relocate: the member's host must be known; when the VE has constraints the target is
- *     first asked where it is (`ve.probe`) and the move judged (`relocationViolation`); then
+ *     first asked where it is and which members it holds or receives (`ve.probe`: its word
+ *     beats the record's, which misses a move that outlived its command) and the move judged
+ *     (`relocationViolation`); then
  *     the host migrates the VM and answers when the migration ended (`hostAnswerTimeoutMs +
  *     migrationTimeoutMs`). On success the member's host is the target at once.
  * A request for a VE of which this owner holds only reports (no record, no host with a copy of
@@ -156,8 +158,13 @@ export class VeOwner {
     if (msg.site < 0) return this.fail(c, 'no-hypervisor');
     const view = this.view(c.ve);
     if (view === null) return this.fail(c, 'unknown-ve');
+    if (!isIdList(msg.members, this.config.membersMax)) return this.bad();
     c.target = { node: c.to, site: msg.site, country: msg.country };
-    const violation = relocationViolation(this.constraintsOf(c.ve), { members: view.record.members, hosts: view.hosts, sites: view.sites }, c.vms[0], c.target);
+    // Where the target's hypervisor says members are (there, or on their way) overrides the record.
+    const target = c.target;
+    const there = (k: number): boolean => msg.members.includes(view.record.members[k]);
+    const places = { members: view.record.members, hosts: view.hosts.map((h, k) => (there(k) ? target.node : h)), sites: view.sites.map((s, k) => (there(k) ? target.site : s)) };
+    const violation = relocationViolation(this.constraintsOf(c.ve), places, c.vms[0], target);
     if (violation !== '') return this.fail(c, violation);
     this.migrate(c);
   }
@@ -228,7 +235,7 @@ export class VeOwner {
     if (view.hosts[k] < 0) return this.reply(from, msg.opId, msg.ve, 'host-unknown', 0, 1);
     const c = this.coordinate(from, msg, [msg.vm], [view.hosts[k]]);
     if (this.constraintsOf(c.ve).length === 0) return this.migrate(c);
-    this.post(c.to, { type: 've.probe', coordId: c.id }, PROBE_BYTES);
+    this.post(c.to, { type: 've.probe', coordId: c.id, ve: c.ve }, PROBE_BYTES);
     c.timer = this.ctx.setTimer(this.config.hostAnswerTimeoutMs, () => {
       c.timer = null;
       this.fail(c, 'target-silent');

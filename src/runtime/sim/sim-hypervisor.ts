@@ -22,7 +22,11 @@
  *
  * Copies between hosts (`copy`: a snapshot sent to its store, fetched back for a restart, a
  * replica's sync and checkpoint stream) are bulk transfers over the same links, so they compete
- * with migrations; a crash of either end fails them at once.
+ * with migrations; a crash of either end fails them at once. Copies may also cross shared
+ * resources added by `addResource` (a PoP image store's disk), shared max-min with the links:
+ * copies between PoP stores (`popCopy`, over the backbone path, no host NIC) fail once an end
+ * PoP has no host up, reads from a store into a host (`readInto`, over the host's NIC in) once
+ * the host crashes.
  *
  * Memory held on a host outside its VMs (`holdMiB`: a replica of a VM running elsewhere) is
  * taken from the memory the host reports (`host().memoryMiB`), so schedulers plan without it,
@@ -104,8 +108,12 @@ export type CopyDone = (ok: boolean, durationUs: number, bytesSent: number) => v
 interface ActiveCopy {
   readonly transfer: number;
   readonly bytes: number;
+  /** Host ends (-1 for a copy between PoP stores). */
   readonly from: number;
   readonly to: number;
+  /** PoP ends of a copy between PoP stores (-1 for a copy between hosts). */
+  readonly fromPop: number;
+  readonly toPop: number;
   readonly onDone: CopyDone;
 }
 
@@ -186,14 +194,8 @@ export class SimHypervisors {
     if (cloud.hostUp[from] === 0 || cloud.hostUp[to] === 0) return -1;
     const backbone = from === to ? [] : network.pathLinks(network.hostPop[from], network.hostPop[to]);
     if (backbone === null) return -1;
-    const id = this.nextCopyId++;
     const links = from === to ? [] : [this.linkCount + 2 * from, ...backbone, this.linkCount + 2 * to + 1];
-    const transfer = this.transfers.start(links, bytes, (durationUs) => {
-      this.copies.delete(id);
-      onDone(true, durationUs, bytes);
-    }, capBps);
-    this.copies.set(id, { transfer, bytes, from, to, onDone });
-    return id;
+    return this.track(links, bytes, capBps, from, to, -1, -1, onDone);
   }
 
   /** Bytes copy `id` has delivered so far (undefined once it ended). */
@@ -211,6 +213,47 @@ export class SimHypervisors {
     this.transfers.cancel(c.transfer);
     this.copies.delete(id);
     return sent;
+  }
+
+  /** A shared resource transfers may cross besides links and NICs (a store's disk), bits/s: its id for `via`. */
+  addResource(capacityBps: number): number {
+    return this.transfers.addLink(capacityBps);
+  }
+
+  /**
+   * Copy `bytes` from the storage of PoP `fromPop` to that of PoP `toPop` over the backbone path
+   * and the resources `via` (their disks), sharing them max-min with every other transfer.
+   * Returns its id, or -1 (nothing started) when an end PoP has no host up or no path joins them.
+   */
+  popCopy(fromPop: number, toPop: number, bytes: number, via: readonly number[], onDone: CopyDone): number {
+    const { network } = this.options;
+    if (!this.popHasHostUp(fromPop, -1) || !this.popHasHostUp(toPop, -1)) return -1;
+    const backbone = network.pathLinks(fromPop, toPop);
+    if (backbone === null) return -1;
+    return this.track([...via, ...backbone], bytes, Infinity, -1, -1, fromPop, toPop, onDone);
+  }
+
+  /** Read `bytes` into the up host `host` over its NIC in and the resources `via` (a store's disk); -1 when the host is down. */
+  readInto(host: number, bytes: number, via: readonly number[], onDone: CopyDone): number {
+    if (this.options.cloud.hostUp[host] === 0) return -1;
+    return this.track([this.linkCount + 2 * host + 1, ...via], bytes, Infinity, host, host, -1, -1, onDone);
+  }
+
+  private track(links: readonly number[], bytes: number, capBps: number, from: number, to: number, fromPop: number, toPop: number, onDone: CopyDone): number {
+    const id = this.nextCopyId++;
+    const transfer = this.transfers.start(links, bytes, (durationUs) => {
+      this.copies.delete(id);
+      onDone(true, durationUs, bytes);
+    }, capBps);
+    this.copies.set(id, { transfer, bytes, from, to, fromPop, toPop, onDone });
+    return id;
+  }
+
+  /** Whether PoP `pop` has a host up other than `except`. */
+  private popHasHostUp(pop: number, except: number): boolean {
+    const { cloud, network } = this.options;
+    for (let h = 0; h < cloud.hostCount; h++) if (h !== except && network.hostPop[h] === pop && cloud.hostUp[h] === 1) return true;
+    return false;
   }
 
   /** Memory reserved on `host` for VMs on their way there (migrations, restarts), MiB. */
@@ -289,11 +332,13 @@ export class SimHypervisors {
     return lost;
   }
 
-  /** The copies to or from a crashed host stop now and report failure from a later event, as aborted migrations do. */
+  /** The copies to or from a crashed host (or a PoP it was the last host up of) stop now and report failure from a later event, as aborted migrations do. */
   private failCopies(host: number): void {
-    const { sim } = this.options;
+    const { sim, network } = this.options;
+    const pop = network.hostPop[host];
+    const popDown = !this.popHasHostUp(pop, host);
     for (const [id, c] of [...this.copies]) {
-      if (c.from !== host && c.to !== host) continue;
+      if (c.from !== host && c.to !== host && !(popDown && (c.fromPop === pop || c.toPop === pop))) continue;
       const sent = this.copySentBytes(id) ?? 0;
       this.transfers.cancel(c.transfer);
       this.copies.delete(id);

@@ -299,6 +299,79 @@ describe('simulated hypervisor under host crashes', () => {
     expect(w.hypervisors.of(2).host().memoryMiB).toBe(4096);
   });
 
+  // Two PoPs (hosts 0, 1 in p0; 2, 3 in p1), a store disk of 100 MB/s on each: 1 GiB through a disk takes 8 x 2^30 / 8e8 s.
+  const DISK_BPS = 8e8;
+  const GIB_THROUGH_DISK_US = Math.ceil(((8 * 1024 * MIB) / DISK_BPS) * 1e6); // 10.737419 s
+  const withDisks = (): { w: CloudWorld; disks: [number, number] } => {
+    const w = crashing();
+    return { w, disks: [w.hypervisors.addResource(DISK_BPS), w.hypervisors.addResource(DISK_BPS)] };
+  };
+
+  it('copies between PoP stores disk to backbone to disk: 1 GiB in 10.737419 s at 100 MB/s; a PoP that loses one host of two goes on, losing its last fails the copy from a later event', () => {
+    const { w, disks } = withDisks();
+    const done: [boolean, number][] = [];
+    expect(w.hypervisors.popCopy(0, 1, 1024 * MIB, disks, (ok, us) => done.push([ok, us]))).toBeGreaterThan(0);
+    w.runUntilS(30);
+    expect(done).toEqual([[true, GIB_THROUGH_DISK_US]]);
+
+    const cut = withDisks();
+    const outcome: boolean[] = [];
+    cut.w.hypervisors.popCopy(0, 1, 1024 * MIB, cut.disks, (ok) => outcome.push(ok));
+    cut.w.runUntilS(2);
+    cut.w.runtime.crashNode(2); // host 3 still up: p1's store is up
+    cut.w.runUntilS(4);
+    expect(outcome).toEqual([]);
+    cut.w.runtime.crashNode(3); // p1 has no host up: its store is down
+    expect(outcome).toEqual([]); // not from inside the crash
+    cut.w.runUntilS(5);
+    expect(outcome).toEqual([false]);
+    cut.w.runUntilS(30);
+    expect(outcome).toEqual([false]); // told once
+    expect(cut.w.hypervisors.popCopy(0, 1, 1, cut.disks, () => undefined)).toBe(-1); // to a PoP without a host up: nothing starts
+    expect(cut.w.hypervisors.popCopy(1, 0, 1, cut.disks, () => undefined)).toBe(-1); // nor from one
+  });
+
+  it('copies from the source end of a PoP store fail too: p0 losing both hosts cuts a copy from p0', () => {
+    const { w, disks } = withDisks();
+    const outcome: boolean[] = [];
+    w.hypervisors.popCopy(0, 1, 1024 * MIB, disks, (ok) => outcome.push(ok));
+    w.runUntilS(1);
+    w.runtime.crashNode(0);
+    w.runtime.crashNode(1);
+    w.runUntilS(30);
+    expect(outcome).toEqual([false]);
+  });
+
+  it('reads from a store into a host over its disk and the host NIC in: 1 GiB in 10.737419 s; a crash of the host fails the read from a later event, a crash of its neighbour does not', () => {
+    const { w, disks } = withDisks();
+    const done: [boolean, number][] = [];
+    expect(w.hypervisors.readInto(0, 1024 * MIB, [disks[0]], (ok, us) => done.push([ok, us]))).toBeGreaterThan(0);
+    w.runUntilS(1);
+    w.runtime.crashNode(1); // the other host of p0
+    w.runUntilS(30);
+    expect(done).toEqual([[true, GIB_THROUGH_DISK_US]]);
+
+    const cut = withDisks();
+    const outcome: boolean[] = [];
+    cut.w.hypervisors.readInto(0, 1024 * MIB, [cut.disks[0]], (ok) => outcome.push(ok));
+    cut.w.runUntilS(2);
+    cut.w.runtime.crashNode(0);
+    expect(outcome).toEqual([]);
+    cut.w.runUntilS(30);
+    expect(outcome).toEqual([false]);
+    expect(cut.w.hypervisors.readInto(0, 1, [cut.disks[0]], () => undefined)).toBe(-1); // into a host down: nothing starts
+  });
+
+  it('shares a store disk max-min between a read and a copy through it: 1 GiB each at 50 MB/s, both in 21.474837 s', () => {
+    const { w, disks } = withDisks();
+    const ends: number[] = [];
+    w.hypervisors.readInto(0, 1024 * MIB, [disks[0]], (ok, us) => ends.push(us));
+    w.hypervisors.popCopy(0, 1, 1024 * MIB, disks, (ok, us) => ends.push(us));
+    w.runUntilS(60);
+    const bothUs = Math.ceil(((8 * 1024 * MIB) / (DISK_BPS / 2)) * 1e6);
+    expect(ends).toEqual([bothUs, bothUs]);
+  });
+
   it('a migration to a host that crashes fails at the crash with target-down: the VM stays on its source and the memory reserved on the target is free again', () => {
     const w = crashing({ hostMemoryMiB: 3072 }); // 2 GiB used, room for one 1 GiB VM incoming
     const first = migrate(w, w.hypervisors.of(0), 0, 2);
