@@ -89,6 +89,13 @@ export class BulkTransfers {
     return this.active.find((t) => t.id === id)?.rateBps;
   }
 
+  /** Bits a transfer in progress has still to move as of now (undefined once done); reads only, so rates and timers are untouched. */
+  remainingBitsOf(id: number): number | undefined {
+    const t = this.active.find((x) => x.id === id);
+    if (t === undefined) return undefined;
+    return Math.max(0, t.remainingBits - (t.rateBps * (this.options.sim.nowUs() - this.updatedUs)) / 1e6);
+  }
+
   /** Move every transfer forward to now at its current rate. */
   private advance(): void {
     const nowUs = this.options.sim.nowUs();

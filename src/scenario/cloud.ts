@@ -43,6 +43,24 @@ const snapshotsSchema = section(
   'an object of snapshot settings ({} for the defaults)',
 );
 
+const replicationSchema = section(
+  {
+    ves: z
+      .union([z.literal('all'), z.array(int({ ge: 0 })), num({ gt: 0, le: 1 })], { error: "expected 'all', a list of VE ids (0-based, in the order cloud.ves makes them) or a share of the VEs in (0, 1]" })
+      .default('all')
+      .meta({ description: "the VEs whose VMs are replicated: 'all', a list of VE ids, or a share (the first ceil(share x VEs) by id)" }),
+    periodMs: time('ms', { gt: 0 }).default(25).meta({ description: "checkpoint period (Remus: 40 checkpoints a second)" }),
+    dirtyMiBps: num({ ge: 0 }).optional().meta({ description: "memory dirtied per second by a replicated VM, MiB/s (default: the VM's workload rate when its stream starts, as a migration's)" }),
+    watcher: section({
+      detectionS: z
+        .union([time('s', { ge: 0 }), z.literal('detector')], { error: "expected a time in seconds >= 0 or 'detector' (the detector section's timeoutMs)" })
+        .default(1)
+        .meta({ description: "primary's crash to the watcher failing over, s, or 'detector': the detector section's timeoutMs (a heartbeat detector's longest detection delay)" }),
+    }, 'an object of watcher settings ({} for the defaults)').prefault({}).meta({ description: "the watcher in the backup's local group that fails the VM over" }),
+  },
+  'an object of replication settings ({} for the defaults)',
+);
+
 const IMAGE_CHUNKS_MAX = 2_000_000;
 
 const imagesSchema = section(
@@ -96,6 +114,7 @@ export const cloudSchema = section(
     }).prefault({}),
     diskBandwidthBps: num({ gt: 0 }).default(1.6e9).meta({ description: 'local disk, for snapshots (also the rate cap of a snapshot sent to its store or fetched back)' }),
     snapshots: snapshotsSchema.optional().meta({ description: "periodic VM snapshots sent to a host of another PoP, and restarts of the VMs lost by a crash from them" }),
+    replication: replicationSchema.optional().meta({ description: 'Remus-style replication of the VMs of chosen VEs: a backup on a host of another PoP kept in sync by a checkpoint stream, failed over by a watcher when the primary crashes' }),
     images: imagesSchema.optional().meta({ description: 'VM images as content-addressed chunks in a deduplicating store replicated over PoPs; boots and moves fetch the chunks their PoP lacks' }),
     workload,
     ves: z.array(veGroupSchema, { error: 'expected a list of VE groups' }).default([]).meta({ description: 'virtual environments: groups of VMs under a gather, spread or fence constraint' }),

@@ -8,7 +8,8 @@
  * the request until its boot set is read; boot time = that span.
  *
  * A VM moved to another PoP (a migration, a relocation) gets the chunks of its whole image the
- * new PoP lacks, fetched the same way (no boot: it runs on). A chunk already on its way to a PoP
+ * new PoP lacks, fetched the same way (no boot: it runs on); so does a VM failed over from its
+ * replica (`cloud.replication`: it runs from the replica's memory at once, no boot). A chunk already on its way to a PoP
  * is waited for, never fetched twice. A fetch that finds no live copy or no path, or is cut by
  * a crash, is planned again `retryUs` later; a boot whose VM was lost or moved meanwhile is
  * abandoned. WAN bytes count the fetches that arrived, bytes x km over the path's links.
@@ -28,6 +29,8 @@ export interface ImageBootsWorld {
   readonly diskOf: ArrayLike<number>;
   /** Length of the backbone path between two PoPs over what is up, km (0 within one). */
   readonly pathKm: (pa: number, pb: number) => number;
+  /** Whether the placement event being told is the VM's failover from its replica. */
+  readonly isFailingOver: (vm: number) => boolean;
 }
 
 /** Chunks wanted at a PoP, and what to do once they are all there. */
@@ -58,7 +61,8 @@ export class ImageBoots {
   ) {
     world.hypervisors.onVmPlaced((vm, from, to) => {
       if (vm >= world.store.vmCount || to < 0) return;
-      if (from < 0) this.boot(vm); // restored after a loss: boots again where it lands
+      if (from < 0 && world.isFailingOver(vm)) this.fetchImage(vm, to); // runs on from its replica
+      else if (from < 0) this.boot(vm); // restored after a loss: boots again where it lands
       else if (world.hostPop[from] !== world.hostPop[to]) this.fetchImage(vm, to);
     });
   }

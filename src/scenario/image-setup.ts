@@ -2,7 +2,8 @@
  * From `cloud.images` to the running services: the generated image family (stream
  * `cloud.images`) or the images of a manifest (`image-manifest.ts`), each VM of the section on
  * image vm mod (images), the chunks placed over the PoPs
- * with hosts, one disk per store added to the transfer model, and the boot service.
+ * with hosts, one disk per store added to the transfer model, and the boot service
+ * (`isFailingOver`: the replication's failovers, which fetch the image but do not boot).
  *
  * Link lengths for bytes x km: the great-circle distance between the link's PoPs when both are
  * located, else its latency at 5 us per km of fibre.
@@ -29,7 +30,7 @@ export interface ImageServices {
   start(): void;
 }
 
-export function setUpImages(section: CloudSection, setup: CloudSetup, sim: Simulator, network: BackboneNetwork, seed: number): ImageServices | null {
+export function setUpImages(section: CloudSection, setup: CloudSetup, sim: Simulator, network: BackboneNetwork, seed: number, isFailingOver: (vm: number) => boolean = () => false): ImageServices | null {
   const config = section.images;
   if (config === undefined) return null;
   const { cloud, hypervisors } = setup;
@@ -48,7 +49,7 @@ export function setUpImages(section: CloudSection, setup: CloudSetup, sim: Simul
     return Number.isNaN(km) ? link.latencyUs / US_PER_KM : km;
   });
   const pathKm = (pa: number, pb: number): number => (network.pathLinks(pa, pb) ?? []).reduce((sum, link) => sum + linkKm[link], 0);
-  const boots = new ImageBoots({ sim, cloud, hypervisors, store, hostPop: network.hostPop, diskOf, pathKm }, sToUs(config.retryS));
+  const boots = new ImageBoots({ sim, cloud, hypervisors, store, hostPop: network.hostPop, diskOf, pathKm, isFailingOver }, sToUs(config.retryS));
   return {
     store,
     boots,

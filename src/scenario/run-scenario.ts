@@ -32,6 +32,8 @@ import { CloudProbe } from './probes/cloud-probe.js';
 import { RecoveryProbe } from './probes/recovery-probe.js';
 import { setUpRecovery } from './recovery-setup.js';
 import { setUpSnapshots } from './snapshot-setup.js';
+import { setUpReplication } from './replication-setup.js';
+import { recordReplication } from './probes/replication-probe.js';
 import { type ImageServices, setUpImages } from './image-setup.js';
 import { recordImages } from './probes/image-probe.js';
 import { PartitionProbe } from './probes/partition-probe.js';
@@ -173,12 +175,15 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
   // `cloud.snapshots`: periodic snapshots to another PoP and restarts of lost VMs from them.
+  // `cloud.replication`: backups in another PoP kept by checkpoint streams, failed over by a watcher (set up first: the recovery service and the image boots leave it those VMs).
+  const replication = cloud === null || scenario.cloud === undefined ? null : setUpReplication(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenarioFile, scenario.detector?.timeoutMs ?? null);
+  const isFailingOver = (vm: number): boolean => replication?.isFailingOver(vm) ?? false;
   const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork);
   // `cloud.images`: the deduplicating image store, boots and the fetches of moved VMs.
-  const images = cloud === null || scenario.cloud === undefined ? null : setUpImages(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenario.seed);
-  // Lost VMs restarted from their snapshots, else booted afresh from their images.
-  const recovery = cloud === null || scenario.cloud === undefined ? null : setUpRecovery(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, snapshots, images?.store ?? null);
-  const recoveryProbe = recovery === null || cloud === null ? null : new RecoveryProbe({ sim, hypervisors: cloud.hypervisors, recovery, vmCount: cloud.cloud.vmCount, snapshots, boots: images?.boots ?? null });
+  const images = cloud === null || scenario.cloud === undefined ? null : setUpImages(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenario.seed, isFailingOver);
+  // Lost VMs restarted from their snapshots, else booted afresh from their images (those with a replica left to the watcher).
+  const recovery = cloud === null || scenario.cloud === undefined ? null : setUpRecovery(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, snapshots, images?.store ?? null, (vm) => replication?.willFailOver(vm) ?? false);
+  const recoveryProbe = recovery === null || cloud === null ? null : new RecoveryProbe({ sim, hypervisors: cloud.hypervisors, recovery, vmCount: cloud.cloud.vmCount, snapshots, boots: images?.boots ?? null, isFailover: isFailingOver });
   const { perHost, perVm } = scenario.metrics;
   const hostSeries =
     cloud === null || scenario.cloud === undefined || (perHost === undefined && perVm === undefined)
@@ -220,6 +225,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
       recoveryProbe?.record(series, timeS);
+      if (replication !== null) recordReplication(series, timeS, replication, cloud.cloud);
       if (images !== null) recordImages(series, timeS, images);
       hostSeries?.record(timeS);
       lifecycle?.record(series, timeS);
@@ -246,6 +252,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
     cloud?.loads.start();
     snapshots?.start();
+    replication?.start();
     images?.start();
     lifecycle?.start();
     const endUs = sToUs(scenario.durationS);

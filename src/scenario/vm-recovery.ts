@@ -15,6 +15,10 @@
  *   read); everything it did since its last start is lost;
  * - else it stays lost.
  *
+ * A VM the replication's watcher will fail over from its replica (`cloud.replication`,
+ * `failsOver`) is left to it, whether a snapshot or an image could restart it: checked again
+ * `retryUs` later (restored by then, or its failover no longer possible).
+ *
  * A fetch cut by a crash, a choice no longer admissible, no admissible host, or an image with a
  * chunk on no live store: tried again `retryUs` later. Images alone run this service too: a VM
  * can always boot afresh from its image, whereas without images or a snapshot there is nothing
@@ -46,6 +50,8 @@ export interface VmRecoveryWorld {
   readonly hostPop: ArrayLike<number>;
   readonly hostCountry: readonly string[];
   readonly popLatencyUs: (pa: number, pb: number) => number;
+  /** The replication's watcher will fail this lost VM over from its replica: left to it. */
+  readonly failsOver: (vm: number) => boolean;
 }
 
 export interface VmRecoveryConfig {
@@ -102,6 +108,10 @@ export class VmRecovery {
   private tryRestart(vm: number): void {
     const { cloud, snapshots, sim, hypervisors } = this.world;
     if (cloud.vmLost[vm] === 0 || this.fetchingTo[vm] >= 0) return;
+    if (this.world.failsOver(vm)) {
+      sim.after(this.config.retryUs, () => this.tryRestart(vm));
+      return;
+    }
     if (snapshots === null || snapshots.storeHost[vm] < 0) {
       this.tryFreshBoot(vm);
       return;
@@ -169,7 +179,7 @@ export class VmRecovery {
       constraints: ve < 0 ? [] : (this.constraintsOf.get(ve) ?? []),
       members: ve < 0 ? [] : (this.membersOf.get(ve) ?? []).filter((m) => m !== vm),
       restartingOn: (m) => this.fetchingTo[m],
-      reservedMiB: (h) => this.world.hypervisors.incomingMiBOf(h),
+      reservedMiB: (h) => this.world.hypervisors.reservedMiBOf(h), // replicas' memory included
       reservedMilli: this.reservedMilli,
       hostPop: this.world.hostPop,
       hostCountry: this.world.hostCountry,

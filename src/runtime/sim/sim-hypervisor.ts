@@ -20,12 +20,17 @@
  * released, a VM whose target crashed stays on its source and one whose source crashed is lost
  * with the source's other VMs (`Cloud.setHostUp`).
  *
- * Copies between hosts (`copy`: a snapshot sent to its store, fetched back for a restart) are
- * bulk transfers over the same links, so they compete with migrations; a crash of either end
- * fails them at once. Copies may also cross shared resources added by `addResource` (a PoP
- * image store's disk), shared max-min with the links: copies between PoP stores (`popCopy`,
- * over the backbone path, no host NIC) fail once an end PoP has no host up, reads from a store
- * into a host (`readInto`, over the host's NIC in) once the host crashes.
+ * Copies between hosts (`copy`: a snapshot sent to its store, fetched back for a restart, a
+ * replica's sync and checkpoint stream) are bulk transfers over the same links, so they compete
+ * with migrations; a crash of either end fails them at once. Copies may also cross shared
+ * resources added by `addResource` (a PoP image store's disk), shared max-min with the links:
+ * copies between PoP stores (`popCopy`, over the backbone path, no host NIC) fail once an end
+ * PoP has no host up, reads from a store into a host (`readInto`, over the host's NIC in) once
+ * the host crashes.
+ *
+ * Memory held on a host outside its VMs (`holdMiB`: a replica of a VM running elsewhere) is
+ * taken from the memory the host reports (`host().memoryMiB`), so schedulers plan without it,
+ * and counts against migrations and restarts to the host.
  */
 import type { Simulator } from '../../kernel/simulator.js';
 import { BulkTransfers } from '../../platform/bulk-transfers.js';
@@ -97,11 +102,12 @@ export interface MigrationRecord {
  */
 export type VmPlacedListener = (vm: number, from: number, to: number) => void;
 
-/** A copy between two hosts ended: ok false when an end crashed first (nothing more is sent). */
-export type CopyDone = (ok: boolean, durationUs: number) => void;
+/** A copy between two hosts ended: ok false when an end crashed first (nothing more is sent); `bytesSent` is what reached the target. */
+export type CopyDone = (ok: boolean, durationUs: number, bytesSent: number) => void;
 
 interface ActiveCopy {
   readonly transfer: number;
+  readonly bytes: number;
   /** Host ends (-1 for a copy between PoP stores). */
   readonly from: number;
   readonly to: number;
@@ -130,6 +136,7 @@ export class SimHypervisors {
   private readonly migrating: Uint8Array;
   private readonly outgoing: Int32Array;
   private readonly incomingMiB: Float64Array;
+  private readonly heldMiB: Float64Array;
   private readonly linkCount: number;
   /** Migrations in progress by id, in the order they started. */
   private readonly active = new Map<number, ActiveMigration>();
@@ -158,6 +165,7 @@ export class SimHypervisors {
     this.migrating = new Uint8Array(cloud.vmsMax);
     this.outgoing = new Int32Array(cloud.hostCount);
     this.incomingMiB = new Float64Array(cloud.hostCount);
+    this.heldMiB = new Float64Array(cloud.hostCount);
   }
 
   /** Told of every migration that ended, in success or failure. */
@@ -186,14 +194,25 @@ export class SimHypervisors {
     if (cloud.hostUp[from] === 0 || cloud.hostUp[to] === 0) return -1;
     const backbone = from === to ? [] : network.pathLinks(network.hostPop[from], network.hostPop[to]);
     if (backbone === null) return -1;
-    const id = this.nextCopyId++;
     const links = from === to ? [] : [this.linkCount + 2 * from, ...backbone, this.linkCount + 2 * to + 1];
-    const transfer = this.transfers.start(links, bytes, (durationUs) => {
-      this.copies.delete(id);
-      onDone(true, durationUs);
-    }, capBps);
-    this.copies.set(id, { transfer, from, to, fromPop: -1, toPop: -1, onDone });
-    return id;
+    return this.track(links, bytes, capBps, from, to, -1, -1, onDone);
+  }
+
+  /** Bytes copy `id` has delivered so far (undefined once it ended). */
+  copySentBytes(id: number): number | undefined {
+    const c = this.copies.get(id);
+    const left = c === undefined ? undefined : this.transfers.remainingBitsOf(c.transfer);
+    return c === undefined || left === undefined ? undefined : c.bytes - left / 8;
+  }
+
+  /** Stop copy `id` now, without calling it back (its owner changes its rate or drops it); returns the bytes it delivered, -1 if it was not in progress. */
+  cancelCopy(id: number): number {
+    const sent = this.copySentBytes(id);
+    const c = this.copies.get(id);
+    if (c === undefined || sent === undefined) return -1;
+    this.transfers.cancel(c.transfer);
+    this.copies.delete(id);
+    return sent;
   }
 
   /** A shared resource transfers may cross besides links and NICs (a store's disk), bits/s: its id for `via`. */
@@ -211,22 +230,22 @@ export class SimHypervisors {
     if (!this.popHasHostUp(fromPop, -1) || !this.popHasHostUp(toPop, -1)) return -1;
     const backbone = network.pathLinks(fromPop, toPop);
     if (backbone === null) return -1;
-    return this.track([...via, ...backbone], bytes, -1, -1, fromPop, toPop, onDone);
+    return this.track([...via, ...backbone], bytes, Infinity, -1, -1, fromPop, toPop, onDone);
   }
 
   /** Read `bytes` into the up host `host` over its NIC in and the resources `via` (a store's disk); -1 when the host is down. */
   readInto(host: number, bytes: number, via: readonly number[], onDone: CopyDone): number {
     if (this.options.cloud.hostUp[host] === 0) return -1;
-    return this.track([this.linkCount + 2 * host + 1, ...via], bytes, host, host, -1, -1, onDone);
+    return this.track([this.linkCount + 2 * host + 1, ...via], bytes, Infinity, host, host, -1, -1, onDone);
   }
 
-  private track(links: readonly number[], bytes: number, from: number, to: number, fromPop: number, toPop: number, onDone: CopyDone): number {
+  private track(links: readonly number[], bytes: number, capBps: number, from: number, to: number, fromPop: number, toPop: number, onDone: CopyDone): number {
     const id = this.nextCopyId++;
     const transfer = this.transfers.start(links, bytes, (durationUs) => {
       this.copies.delete(id);
-      onDone(true, durationUs);
-    });
-    this.copies.set(id, { transfer, from, to, fromPop, toPop, onDone });
+      onDone(true, durationUs, bytes);
+    }, capBps);
+    this.copies.set(id, { transfer, bytes, from, to, fromPop, toPop, onDone });
     return id;
   }
 
@@ -240,6 +259,16 @@ export class SimHypervisors {
   /** Memory reserved on `host` for VMs on their way there (migrations, restarts), MiB. */
   incomingMiBOf(host: number): number {
     return this.incomingMiB[host];
+  }
+
+  /** Memory taken on `host` beyond its VMs: reserved for VMs on their way and held by replicas, MiB. */
+  reservedMiBOf(host: number): number {
+    return this.incomingMiB[host] + this.heldMiB[host];
+  }
+
+  /** Hold (or release, < 0) memory on `host` for a replica: the host reports that much less memory, and migrations and restarts see it taken. */
+  holdMiB(host: number, deltaMiB: number): void {
+    this.heldMiB[host] += deltaMiB;
   }
 
   /** Reserve (or release, < 0) memory on `host` for a VM on its way by other means (a restart): migrations then see it taken. */
@@ -310,9 +339,10 @@ export class SimHypervisors {
     const popDown = !this.popHasHostUp(pop, host);
     for (const [id, c] of [...this.copies]) {
       if (c.from !== host && c.to !== host && !(popDown && (c.fromPop === pop || c.toPop === pop))) continue;
+      const sent = this.copySentBytes(id) ?? 0;
       this.transfers.cancel(c.transfer);
       this.copies.delete(id);
-      sim.after(0, () => c.onDone(false, 0));
+      sim.after(0, () => c.onDone(false, 0, sent));
     }
   }
 
@@ -331,7 +361,7 @@ export class SimHypervisors {
     const info: HostInfo = { node, cores: cloud.hostCores[node], memoryMiB: cloud.hostMemoryMiB[node], site: network.hostPop[node], country: hostCountry[node] };
     const here = (vm: number): boolean => Number.isInteger(vm) && vm >= 0 && vm < cloud.vmCount && cloud.vmHost[vm] === node;
     return {
-      host: () => info,
+      host: () => (this.heldMiB[node] === 0 ? info : { ...info, memoryMiB: info.memoryMiB - this.heldMiB[node] }),
       cpuDemand: () => cloud.hostDemandMilli[node] / 1000,
       memoryUsedMiB: () => cloud.hostMemoryUsedMiB[node],
       vmCount: () => cloud.hostVmCount[node],
@@ -410,7 +440,7 @@ export class SimHypervisors {
     if (this.outgoing[from] + vms.length > migration.outgoingPerHostMax) return 'busy';
     let memoryMiB = 0;
     for (const vm of vms) memoryMiB += cloud.vmMemoryMiB[vm];
-    if (cloud.hostMemoryUsedMiB[to] + this.incomingMiB[to] + memoryMiB > cloud.hostMemoryMiB[to]) return 'no-room';
+    if (cloud.hostMemoryUsedMiB[to] + this.reservedMiBOf(to) + memoryMiB > cloud.hostMemoryMiB[to]) return 'no-room';
     if (network.pathLinks(network.hostPop[from], network.hostPop[to]) === null) return 'no-path';
     return '';
   }

@@ -11,7 +11,9 @@
  * RTO = the instant the VM runs again - crash time. With `cloud.images` a restarted VM runs only
  * once its image's boot set is read (`ImageBoots.onBooted`), so its RTO ends there, not at the
  * restore; a VM lost again before that keeps its first crash time (it never ran in between).
- * Snapshot counts and bytes are the store's: snapshots whose last byte arrived.
+ * Snapshot counts and bytes are the store's: snapshots whose last byte arrived. A VM failed over
+ * from its replica (`cloud.replication`) is neither restored nor rebooted: left out (the
+ * replication probe scores it), its crash forgotten.
  */
 import type { Simulator } from '../../kernel/simulator.js';
 import type { MetricSeries } from '../../metrics/series.js';
@@ -52,6 +54,8 @@ export interface RecoveryProbeInput {
   readonly vmCount: number;
   readonly snapshots: VmSnapshots | null;
   readonly boots: ImageBoots | null;
+  /** A placement event that is a replica's failover, scored by the replication probe instead. */
+  readonly isFailover?: (vm: number) => boolean;
 }
 
 export class RecoveryProbe {
@@ -74,6 +78,8 @@ export class RecoveryProbe {
       if (to < 0) {
         if (this.lostAtUs[vm] < 0) this.lostAtUs[vm] = sim.nowUs();
         this.bootingRpoS[vm] = NaN;
+      } else if (from < 0 && this.lostAtUs[vm] >= 0 && input.isFailover?.(vm) === true) {
+        this.lostAtUs[vm] = -1;
       } else if (from < 0 && this.lostAtUs[vm] >= 0) {
         const stateUs = recovery.restartedFrom[vm] === RESTART_FROM_IMAGE || snapshots === null ? this.startedUs[vm] : snapshots.stateUs[vm];
         const rpoS = (this.lostAtUs[vm] - stateUs) / 1e6;

@@ -269,6 +269,36 @@ describe('simulated hypervisor under host crashes', () => {
     expect(crash.hypervisors.copy(0, 2, 1, 1e9, () => undefined)).toBe(-1); // to a host down: nothing starts
   });
 
+  it('tells how much a copy delivered: 250 MB after 2 s at 1 Gbit/s, from copySentBytes, cancelCopy (no call back) and a crash (bytesSent)', () => {
+    const w = new CloudWorld({ hosts: 3, vmsPerHost: 2, seed: 1, stack: NO_PROTOCOLS, pops: 1, crashTakesVms: true });
+    const ends: [boolean, number][] = [];
+    const a = w.hypervisors.copy(0, 2, 1024 * MIB, 1e9, (ok, _us, sent) => ends.push([ok, sent]));
+    const b = w.hypervisors.copy(1, 0, 1024 * MIB, 1e9, (ok, _us, sent) => ends.push([ok, sent]));
+    w.runUntilS(2);
+    expect(w.hypervisors.copySentBytes(a)).toBeCloseTo(250e6, 0);
+    expect(w.hypervisors.cancelCopy(b)).toBeCloseTo(250e6, 0);
+    expect(w.hypervisors.copySentBytes(b)).toBeUndefined();
+    expect(w.hypervisors.cancelCopy(b)).toBe(-1);
+    w.runUntilS(3);
+    w.runtime.crashNode(2);
+    w.runUntilS(30);
+    expect(ends).toHaveLength(1); // the cancelled copy never calls back
+    expect(ends[0][0]).toBe(false);
+    expect(ends[0][1]).toBeCloseTo(375e6, -3); // 3 s at 1 Gbit/s less the step's microsecond rounding
+  });
+
+  it('reports memory held by a replica as taken: host() shows 2 GiB less, and a migration needing it is refused no-room', () => {
+    const w = world({ hostMemoryMiB: 4096 }); // 2 GiB used by its two VMs
+    w.hypervisors.holdMiB(2, 2048);
+    expect(w.hypervisors.of(2).host().memoryMiB).toBe(2048);
+    expect(w.hypervisors.reservedMiBOf(2)).toBe(2048);
+    const refused = migrate(w, w.hypervisors.of(0), 0, 2);
+    w.runUntilS(1);
+    expect(refused.map((o) => o.reason)).toEqual(['no-room']);
+    w.hypervisors.holdMiB(2, -2048);
+    expect(w.hypervisors.of(2).host().memoryMiB).toBe(4096);
+  });
+
   // Two PoPs (hosts 0, 1 in p0; 2, 3 in p1), a store disk of 100 MB/s on each: 1 GiB through a disk takes 8 x 2^30 / 8e8 s.
   const DISK_BPS = 8e8;
   const GIB_THROUGH_DISK_US = Math.ceil(((8 * 1024 * MIB) / DISK_BPS) * 1e6); // 10.737419 s
