@@ -30,6 +30,7 @@
  * agent holds the snapshot or image catalogue yet, so there is nothing for a protocol to decide
  * through its node context.
  */
+import { type VeMembers, veMembers } from './ve-members.js';
 import type { Simulator } from '../kernel/simulator.js';
 import { type Cloud, VM_RUNNING } from '../platform/cloud.js';
 import type { VeConstraint } from '../placement/problem.js';
@@ -74,8 +75,8 @@ export class VmRecovery {
   /** Per VM: the host its snapshot is being fetched to, -1 if none. */
   private readonly fetchingTo: Int32Array;
   private readonly reservedMilli: Float64Array;
-  private readonly membersOf = new Map<number, number[]>();
-  private readonly constraintsOf = new Map<number, VeConstraint[]>();
+  private readonly membersOf: VeMembers['membersOf'];
+  private readonly constraintsOf: VeMembers['constraintsOf'];
 
   constructor(
     private readonly world: VmRecoveryWorld,
@@ -86,18 +87,7 @@ export class VmRecovery {
     this.lostPop = new Int32Array(vmCount).fill(-1);
     this.fetchingTo = new Int32Array(vmCount).fill(-1);
     this.reservedMilli = new Float64Array(cloud.hostCount);
-    for (let vm = 0; vm < vmCount; vm++) {
-      const ve = cloud.vmVe[vm];
-      if (ve < 0) continue;
-      const list = this.membersOf.get(ve);
-      if (list === undefined) this.membersOf.set(ve, [vm]);
-      else list.push(vm);
-    }
-    for (const c of world.constraints) {
-      const list = this.constraintsOf.get(c.ve);
-      if (list === undefined) this.constraintsOf.set(c.ve, [c]);
-      else list.push(c);
-    }
+    ({ membersOf: this.membersOf, constraintsOf: this.constraintsOf } = veMembers(cloud, vmCount, world.constraints));
     hypervisors.onVmPlaced((vm, from, to) => {
       if (to >= 0 || vm >= vmCount) return;
       this.lostPop[vm] = world.hostPop[from];

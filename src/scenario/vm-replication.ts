@@ -28,6 +28,7 @@
  * act on the cloud model as the snapshot store does (`vm-snapshots.ts`); wiring the agent's own
  * detector suspicion into a protocol that restores VMs is the next step.
  */
+import { type VeMembers, veMembers } from './ve-members.js';
 import type { Simulator } from '../kernel/simulator.js';
 import { type Cloud } from '../platform/cloud.js';
 import type { VeConstraint } from '../placement/problem.js';
@@ -86,8 +87,8 @@ export class VmReplication {
   private readonly replicated: Uint8Array;
   /** The VM being failed over now (its placement event is the watcher's, not a restart's), -1 otherwise. */
   private failingOver = -1;
-  private readonly membersOf = new Map<number, number[]>();
-  private readonly constraintsOf = new Map<number, VeConstraint[]>();
+  private readonly membersOf: VeMembers['membersOf'];
+  private readonly constraintsOf: VeMembers['constraintsOf'];
   readonly failoverS: number[] = [];
   readonly workLostS: number[] = [];
   /** The replicas' lags sampled at the polls, ms -> samples (distinct values: one per stream's phase when it keeps up). */
@@ -113,18 +114,7 @@ export class VmReplication {
     this.crashUs = new Float64Array(n).fill(-1);
     this.replicated = new Uint8Array(n);
     for (const vm of config.vms) this.replicated[vm] = 1;
-    for (let vm = 0; vm < n; vm++) {
-      const ve = world.cloud.vmVe[vm];
-      if (ve < 0) continue;
-      const list = this.membersOf.get(ve);
-      if (list === undefined) this.membersOf.set(ve, [vm]);
-      else list.push(vm);
-    }
-    for (const c of world.constraints) {
-      const list = this.constraintsOf.get(c.ve);
-      if (list === undefined) this.constraintsOf.set(c.ve, [c]);
-      else list.push(c);
-    }
+    ({ membersOf: this.membersOf, constraintsOf: this.constraintsOf } = veMembers(world.cloud, n, world.constraints));
     world.hypervisors.onVmPlaced((vm, from, to) => {
       if (vm >= n || this.replicated[vm] === 0) return;
       if (to < 0) this.primaryLost(vm);
