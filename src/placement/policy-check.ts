@@ -102,8 +102,9 @@ function violationsOf(ix: IndexedProblem, hostOf: Int32Array, p: Policy): string
       });
       vms.forEach((_, v) => {
         const own = hostOf[v] >= 0 && ix.tenantOf[v] !== p.tenant ? ownAt.get(placeOf(v)) : undefined;
-        const where = p.scope === 'host' ? `host ${hosts[hostOf[v]]?.id}` : `site ${placeOf(v)}`;
-        if (own !== undefined) out.push(`${label}: vm ${id(v)} of tenant ${ix.tenantOf[v]} on ${where} with its vm ${id(own)}`);
+        if (own === undefined) return;
+        const where = p.scope === 'host' ? `host ${hosts[hostOf[v]].id}` : `site ${placeOf(v)}`;
+        out.push(`${label}: vm ${id(v)} of tenant ${ix.tenantOf[v]} on ${where} with its vm ${id(own)}`);
       });
       break;
     }
