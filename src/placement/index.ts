@@ -5,9 +5,11 @@ export { checkPlacement, isViable, overloadedHosts, placementViolations } from '
 export type { Policy, PolicyKind, Scope } from './policy.js';
 export { DEFAULT_SEARCH_STEPS_MAX, planPlacement, type PlacementPlan, type PlanOptions } from './plan.js';
 export {
+  DEFAULT_PER_POLICY_VM_HOST_US,
   DEFAULT_PLANNING_COST,
   DVMS_TIME_LIMIT_MS,
   planningTimeMs,
+  policyVmCount,
   validatePlanningCost,
   vmplacesTimeLimitMs,
   type PlanningCostModel,
