@@ -14,6 +14,7 @@ import { LoadDriver, type LoadChangeSource, readLoadTrace, VmLoadChanges } from 
 import type { CloudSection } from './cloud.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
 import type { VeConstraint } from '../placement/problem.js';
+import { resolveOperators, type OperatorsSection, type ResolvedOperators } from './operators.js';
 import { placeVes, VeGroupError } from './ves.js';
 
 const MIB = 1024 * 1024;
@@ -27,6 +28,8 @@ export interface CloudSetup {
   readonly hostCountry: readonly string[];
   /** The VE constraints, for the schedulers and the checks. */
   readonly constraints: readonly VeConstraint[];
+  /** The PoPs' operators and their trust (the `operators` section), null without it. */
+  readonly operators: ResolvedOperators | null;
 }
 
 export interface CloudSetupInput {
@@ -39,6 +42,7 @@ export interface CloudSetupInput {
   readonly network: BackboneNetwork;
   /** Room for VMs created later (the VM index's, `vm-placement.ts`); 0 when absent. */
   readonly extraVms?: number;
+  readonly operators?: OperatorsSection;
 }
 
 /** Each VM's share of the migration bandwidth it dirties at 100% load, drawn in VM order (a live launch draws the same). */
@@ -60,6 +64,7 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
   const vmCount = n * section.vm.perHost;
   const cloud = new Cloud({ cores: new Array<number>(n).fill(section.host.cores), memoryMiB: new Array<number>(n).fill(section.host.memoryMiB) }, vmCount + (input.extraVms ?? 0));
   const ves = vesOf(input);
+  const operators = input.operators === undefined ? null : resolveOperators(input.operators, backbone.pops.map((pop) => pop.name), input.scenarioFile);
   const dirtyShares = vmDirtyShares(section, seed, vmCount);
   for (let vm = 0; vm < vmCount; vm++) {
     cloud.addVm({ vcpus: section.vm.vcpus, memoryMiB: section.vm.memoryMiB, dirtyShare: dirtyShares[vm], ve: ves.vmVe[vm] }, Math.floor(vm / section.vm.perHost));
@@ -94,7 +99,7 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
   });
   const source = loadSource(input, vmCount, cloud);
   const loads = new LoadDriver(sim, source, (vm, load) => cloud.setLoad(vm, load), sToUs(input.durationS));
-  return { cloud, hypervisors, loads, hostPue, hostCountry, constraints: ves.constraints };
+  return { cloud, hypervisors, loads, hostPue, hostCountry, constraints: ves.constraints, operators };
 }
 
 function vesOf(input: CloudSetupInput): ReturnType<typeof placeVes> {

@@ -16,6 +16,7 @@ import { servicesSchema } from './services.js';
 import { faultsSchema } from './faults.js';
 import { int, num, section, text, whenValid, time } from './fields.js';
 import { hostsSchema } from './hosts.js';
+import { operatorsSchema } from './operators.js';
 import { anyProtocol, PROTOCOL_NAMES, protocolsSchema } from './protocols.js';
 import { schedulerSchema } from './scheduler.js';
 import { normaliseTopology, topologySchema } from './topology.js';
@@ -62,6 +63,7 @@ const scenarioObject = section(
     services: servicesSchema.optional(),
     cloud: cloudSchema.optional(),
     scheduler: schedulerSchema.optional(),
+    operators: operatorsSchema.optional().meta({ description: 'who runs each PoP and how much operators trust each other (for minimum-trust policies)' }),
     trace: traceSchema.optional(),
     metrics,
     output,
@@ -116,6 +118,9 @@ function checkWhatRuns(scenario: ScenarioObject, context: z.core.$RefinementCtx<
       context.addIssue({ code: 'custom', path: ['metrics', field], message: 'expected a cloud section beside it: per-host and per-VM series are of a cloud\'s hosts and VMs' });
     }
   }
+  if (scenario.operators !== undefined && scenario.cloud === undefined) {
+    context.addIssue({ code: 'custom', path: ['operators'], message: "expected a cloud section beside it: operators' trust binds where a cloud's VMs may go" });
+  }
   if (scenario.scheduler !== undefined && scenario.cloud === undefined) {
     context.addIssue({ code: 'custom', path: ['scheduler'], message: 'expected a cloud section beside it: a scheduler places VMs ({} gives the VMPlaceS defaults)' });
   }
@@ -124,7 +129,7 @@ function checkWhatRuns(scenario: ScenarioObject, context: z.core.$RefinementCtx<
 export const scenarioSchema = scenarioObject
   .superRefine(checkTimes, whenValid('durationS', 'faults', 'churn', 'metrics'))
   .superRefine(checkServiceOverlays, whenValid('services', 'protocols'))
-  .superRefine(checkWhatRuns, whenValid('protocols', 'scheduler', 'cloud', 'metrics'))
+  .superRefine(checkWhatRuns, whenValid('protocols', 'scheduler', 'cloud', 'metrics', 'operators'))
   .transform((scenario) => ({
   ...scenario,
   topology: normaliseTopology(scenario.topology, scenario.seed),
