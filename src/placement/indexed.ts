@@ -82,7 +82,7 @@ export function indexProblem(problem: PlacementProblem): IndexedProblem {
   return ix;
 }
 
-/** Tenants' faults, and the VMs that root and quarantine policies fix (only when faultless). */
+/** Tenants' faults, and the VMs that root and quarantine policies fix (for problems with policies). */
 function policyFacts(ix: IndexedProblem, fixed: Uint8Array, faults: string[]): void {
   const { problem, tenantOf, initialHost } = ix;
   for (const host of problem.hosts) {
