@@ -50,7 +50,11 @@ export function indexProblem(problem: PlacementProblem): IndexedProblem {
 
   const vmIndex = new Map<number, number>();
   const initialHost = new Int32Array(problem.vms.length);
+  const tenantOf = new Int32Array(problem.vms.length);
+  const fixed = new Uint8Array(problem.vms.length);
   problem.vms.forEach((vm, i) => {
+    tenantOf[i] = vm.tenant ?? -1;
+    if (vm.pinned === true) fixed[i] = 1;
     if (vmIndex.has(vm.id)) faults.push(`vm ${vm.id}: duplicate vm id`);
     else vmIndex.set(vm.id, i);
     const h = hostIndex.get(vm.host);
@@ -75,8 +79,6 @@ export function indexProblem(problem: PlacementProblem): IndexedProblem {
   });
   problem.vms.forEach((vm, i) => members.get(vm.ve)?.push(i));
 
-  const tenantOf = Int32Array.from(problem.vms, (vm) => vm.tenant ?? -1);
-  const fixed = Uint8Array.from(problem.vms, (vm) => (vm.pinned === true ? 1 : 0));
   const ix = { problem, hostIndex, vmIndex, initialHost, members, tenantOf, fixed, faults };
   if (policies.length > 0) policyFacts(ix, fixed, faults);
   return ix;

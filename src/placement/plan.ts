@@ -26,7 +26,7 @@
  * drops them, and the plan says how many soft policies its configuration breaks (`softDropped`).
  */
 import { configurationViolations, placementViolations } from './check.js';
-import { CAPACITY_TOLERANCE, fmt, indexProblem } from './indexed.js';
+import { CAPACITY_TOLERANCE, fmt, indexProblem, type IndexedProblem } from './indexed.js';
 import { isSoft, type Policy } from './policy.js';
 import type { Move, PlacementProblem, VeConstraint } from './problem.js';
 import { repairConstraints, takeBroken } from './repair.js';
@@ -66,10 +66,10 @@ export function planPlacement(problem: PlacementProblem, options: PlanOptions = 
   const ix = indexProblem(problem);
   if (ix.faults.length > 0) throw new RangeError(`planPlacement: malformed problem: ${ix.faults.slice(0, 3).join('; ')}`);
   const soft = (problem.policies ?? []).filter(isSoft);
-  if (soft.length === 0) return planHard(problem, stepsMax);
-  const strict = planHard(withSoft(problem, 'as-hard'), Math.floor(stepsMax / 2));
+  if (soft.length === 0) return planHard(ix, stepsMax);
+  const strict = planHard(indexProblem(withSoft(problem, 'as-hard')), Math.floor(stepsMax / 2));
   if (strict.ok) return { ...strict, softDropped: 0 };
-  const relaxed = planHard(withSoft(problem, 'dropped'), stepsMax - strict.searchSteps);
+  const relaxed = planHard(indexProblem(withSoft(problem, 'dropped')), stepsMax - strict.searchSteps);
   const softDropped = placementViolations(problem, relaxed.moves).softBroken;
   const reason = relaxed.ok ? `${relaxed.reason}, ${softDropped} of ${soft.length} soft policies dropped` : relaxed.reason;
   return { ...relaxed, reason, searchSteps: strict.searchSteps + relaxed.searchSteps, softDropped };
@@ -90,9 +90,9 @@ function withSoft(problem: PlacementProblem, how: 'as-hard' | 'dropped'): Placem
   return { ...problem, constraints: [...problem.constraints, ...asConstraints], policies: asHard };
 }
 
-/** The planner on the problem's constraints and hard policies (soft ones already settled). */
-function planHard(problem: PlacementProblem, stepsMax: number): PlacementPlan {
-  const ix = indexProblem(problem);
+/** The planner on the indexed problem's constraints and hard policies (soft ones already settled). */
+function planHard(ix: IndexedProblem, stepsMax: number): PlacementPlan {
+  const { problem } = ix;
   if (configurationViolations(ix, ix.initialHost, 1).length === 0) return { ok: true, moves: [], reason: 'already viable', searchSteps: 0 };
   const fail = (reason: string, searchSteps: number): PlacementPlan => ({ ok: false, moves: [], reason, searchSteps });
 
