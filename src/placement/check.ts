@@ -7,12 +7,25 @@
  * Constraint semantics: only VMs present in the problem count; gather puts every member on one
  * host (one site), spread puts no two members on one host (one site); a fence allows a host when
  * its site is in `sites` OR its country is in `countries`, so a fence with both lists empty
- * allows nothing. Several constraints on one VE must all hold.
+ * allows nothing. Several constraints on one VE must all hold. User policies (`policy.ts`) are
+ * checked by `policy-check.ts`: their hard violations count as the constraints' do, their soft
+ * ones only in `placementViolations`.
  */
 import { CAPACITY_TOLERANCE, constraintLabel, fenceAllows, fmt, indexProblem, type IndexedProblem } from './indexed.js';
+import { policyViolations, softPoliciesBroken, type PolicyViolations } from './policy-check.js';
 import type { Move, PlacementProblem } from './problem.js';
+import { gatherSpreadViolations } from './ve-violations.js';
 
 export function checkPlacement(problem: PlacementProblem, moves: readonly Move[]): readonly string[] {
+  return placementViolations(problem, moves).hard;
+}
+
+/**
+ * Every violation of the plan, hard (faults, bad moves, capacities, VE constraints, hard
+ * policies: a viable plan has none) and soft (soft policies not held), and the number of soft
+ * policies broken.
+ */
+export function placementViolations(problem: PlacementProblem, moves: readonly Move[]): PolicyViolations & { readonly softBroken: number } {
   const ix = indexProblem(problem);
   const violations = [...ix.faults];
   const finalHost = Int32Array.from(ix.initialHost);
@@ -37,7 +50,8 @@ export function checkPlacement(problem: PlacementProblem, moves: readonly Move[]
     }
   });
   violations.push(...configurationViolations(ix, finalHost, Infinity));
-  return violations;
+  if (problem.policies === undefined || ix.faults.length > 0) return { hard: violations, soft: [], softBroken: 0 };
+  return { hard: violations, soft: policyViolations(ix, finalHost).soft, softBroken: softPoliciesBroken(ix, finalHost) };
 }
 
 /** Whether the problem's current assignment is viable: no fault, no host overloaded, every constraint held. */
@@ -90,21 +104,8 @@ export function configurationViolations(ix: IndexedProblem, hostOf: Int32Array, 
       }
       continue;
     }
-    const place = (v: number): number => (c.scope === 'host' ? hosts[hostOf[v]].id : hosts[hostOf[v]].site);
-    if (c.kind === 'gather') {
-      const first = members[0];
-      for (const v of members) {
-        if (place(v) !== place(first))
-          out.push(`${label}: vms ${vms[first].id} and ${vms[v].id} on ${c.scope}s ${place(first)} and ${place(v)}`);
-      }
-    } else {
-      const firstAt = new Map<number, number>();
-      for (const v of members) {
-        const other = firstAt.get(place(v));
-        if (other === undefined) firstAt.set(place(v), v);
-        else out.push(`${label}: vms ${vms[other].id} and ${vms[v].id} both on ${c.scope} ${place(v)}`);
-      }
-    }
+    gatherSpreadViolations(ix, hostOf, c.kind, c.scope, members, label, out);
   }
+  if (out.length < limit && ix.problem.policies !== undefined) out.push(...policyViolations(ix, hostOf).hard);
   return out.slice(0, limit);
 }

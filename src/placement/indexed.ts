@@ -4,10 +4,15 @@
  * problem (duplicate ids, unknown hosts, numbers that are not finite and >= 0, malformed
  * constraints) as human-readable strings.
  *
+ * Policies (`policy.ts`) add their VEs to `members`, their faults (as `policy #i: ...`), and the
+ * VMs they forbid to move to `fixed` (root members, VMs on a quarantined site); the VMs of one VE
+ * must share a tenant.
+ *
  * A fence with both lists empty is not a fault: it allows no host, so any VM of its VE in the
  * problem violates it (the scenario layer should refuse such a fence; here it just cannot be
  * satisfied).
  */
+import { policyFault, policyVes } from './policy.js';
 import type { PlacementProblem, VeConstraint } from './problem.js';
 
 export interface IndexedProblem {
@@ -20,6 +25,10 @@ export interface IndexedProblem {
   readonly initialHost: Int32Array;
   /** The VM indices (input order) of each VE some constraint names, in order of first mention. */
   readonly members: ReadonlyMap<number, readonly number[]>;
+  /** Tenant of each VM (by VM index), -1 if none. */
+  readonly tenantOf: Int32Array;
+  /** 1 for each VM that may not move: pinned, a root VE's member, or on a quarantined site. */
+  readonly fixed: Uint8Array;
   readonly faults: readonly string[];
 }
 
@@ -41,7 +50,11 @@ export function indexProblem(problem: PlacementProblem): IndexedProblem {
 
   const vmIndex = new Map<number, number>();
   const initialHost = new Int32Array(problem.vms.length);
+  const tenantOf = new Int32Array(problem.vms.length);
+  const fixed = new Uint8Array(problem.vms.length);
   problem.vms.forEach((vm, i) => {
+    tenantOf[i] = vm.tenant ?? -1;
+    if (vm.pinned === true) fixed[i] = 1;
     if (vmIndex.has(vm.id)) faults.push(`vm ${vm.id}: duplicate vm id`);
     else vmIndex.set(vm.id, i);
     const h = hostIndex.get(vm.host);
@@ -58,9 +71,43 @@ export function indexProblem(problem: PlacementProblem): IndexedProblem {
     if (fault !== '') faults.push(`constraint #${i}: ${fault}`);
     else if (!members.has(c.ve)) members.set(c.ve, []);
   });
+  const policies = problem.policies ?? [];
+  policies.forEach((p, i) => {
+    const fault = policyFault(p);
+    if (fault !== '') faults.push(`policy #${i}: ${fault}`);
+    else for (const ve of policyVes(p)) if (!members.has(ve)) members.set(ve, []);
+  });
   problem.vms.forEach((vm, i) => members.get(vm.ve)?.push(i));
 
-  return { problem, hostIndex, vmIndex, initialHost, members, faults };
+  const ix = { problem, hostIndex, vmIndex, initialHost, members, tenantOf, fixed, faults };
+  if (policies.length > 0) policyFacts(ix, fixed, faults);
+  return ix;
+}
+
+/** Tenants' faults, and the VMs that root and quarantine policies fix (for problems with policies). */
+function policyFacts(ix: IndexedProblem, fixed: Uint8Array, faults: string[]): void {
+  const { problem, tenantOf, initialHost } = ix;
+  for (const host of problem.hosts) {
+    if (host.operator !== undefined && !(Number.isInteger(host.operator) && host.operator >= -1)) faults.push(`host ${host.id}: operator ${host.operator} is not -1 or an integer >= 0`);
+  }
+  const tenantOfVe = new Map<number, number>();
+  problem.vms.forEach((vm, v) => {
+    const t = tenantOf[v];
+    if (vm.tenant !== undefined && !(Number.isInteger(vm.tenant) && vm.tenant >= -1)) faults.push(`vm ${vm.id}: tenant ${vm.tenant} is not -1 or an integer >= 0`);
+    if (vm.ve < 0) return;
+    const first = tenantOfVe.get(vm.ve);
+    if (first === undefined) tenantOfVe.set(vm.ve, t);
+    else if (first !== t) faults.push(`vm ${vm.id}: tenant ${t}, but ve ${vm.ve} has vms of tenant ${first}`);
+  });
+  const quarantined = new Set<number>();
+  for (const p of problem.policies ?? []) {
+    if (policyFault(p) !== '') continue;
+    if (p.kind === 'root') for (const v of ix.members.get(p.ve) ?? []) fixed[v] = 1;
+    if (p.kind === 'quarantine') for (const s of p.sites) quarantined.add(s);
+  }
+  if (quarantined.size > 0) problem.vms.forEach((_, v) => {
+    if (initialHost[v] >= 0 && quarantined.has(problem.hosts[initialHost[v]].site)) fixed[v] = 1;
+  });
 }
 
 function constraintFault(c: VeConstraint): string {

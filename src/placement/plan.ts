@@ -20,10 +20,15 @@
  * on the emptiest hosts; the better plan wins (fewer moves, then less memory). If both fail,
  * the same on the tightest hosts that fit. The plan is not proven optimal. When the budget runs
  * out, the best plan found so far is returned, else ok: false.
+ *
+ * Hard policies (`policy.ts`) bind every step as the constraints do. Soft ones are kept when
+ * possible: a first search takes them as hard, on half the budget; if it finds no plan, a second
+ * drops them, and the plan says how many soft policies its configuration breaks (`softDropped`).
  */
-import { configurationViolations } from './check.js';
-import { CAPACITY_TOLERANCE, fmt, indexProblem } from './indexed.js';
-import type { Move, PlacementProblem } from './problem.js';
+import { configurationViolations, placementViolations } from './check.js';
+import { CAPACITY_TOLERANCE, fmt, indexProblem, type IndexedProblem } from './indexed.js';
+import { isSoft, type Policy } from './policy.js';
+import type { Move, PlacementProblem, VeConstraint } from './problem.js';
 import { repairConstraints, takeBroken } from './repair.js';
 import { BUMP_DEPTH, LOCAL_STEPS_MAX, Search } from './search.js';
 import { PlanState, StepsExhausted } from './state.js';
@@ -40,6 +45,11 @@ export interface PlacementPlan {
   readonly moves: readonly Move[];
   readonly reason: string;
   readonly searchSteps: number;
+  /**
+   * With soft policies only: how many of them the configuration after the moves breaks (0 when
+   * the first search, holding them all, found the plan).
+   */
+  readonly softDropped?: number;
 }
 
 /**
@@ -55,6 +65,34 @@ export function planPlacement(problem: PlacementProblem, options: PlanOptions = 
   if (!(Number.isInteger(stepsMax) && stepsMax >= 0)) throw new RangeError(`PlanOptions.searchStepsMax: expected an integer >= 0, got ${stepsMax}`);
   const ix = indexProblem(problem);
   if (ix.faults.length > 0) throw new RangeError(`planPlacement: malformed problem: ${ix.faults.slice(0, 3).join('; ')}`);
+  const soft = (problem.policies ?? []).filter(isSoft);
+  if (soft.length === 0) return planHard(ix, stepsMax);
+  const strict = planHard(indexProblem(withSoft(problem, 'as-hard')), Math.floor(stepsMax / 2));
+  if (strict.ok) return { ...strict, softDropped: 0 };
+  const relaxed = planHard(indexProblem(withSoft(problem, 'dropped')), stepsMax - strict.searchSteps);
+  const softDropped = placementViolations(problem, relaxed.moves).softBroken;
+  const reason = relaxed.ok ? `${relaxed.reason}, ${softDropped} of ${soft.length} soft policies dropped` : relaxed.reason;
+  return { ...relaxed, reason, searchSteps: strict.searchSteps + relaxed.searchSteps, softDropped };
+}
+
+/** The problem with its soft policies made hard (soft gather and spread as VE constraints), or without them. */
+function withSoft(problem: PlacementProblem, how: 'as-hard' | 'dropped'): PlacementProblem {
+  const policies = problem.policies ?? [];
+  const hard = policies.filter((p) => !isSoft(p));
+  if (how === 'dropped') return { ...problem, policies: hard };
+  const asConstraints: VeConstraint[] = [];
+  const asHard: Policy[] = [...hard];
+  for (const p of policies) {
+    if (!isSoft(p)) continue;
+    if (p.kind === 'gather' || p.kind === 'spread') asConstraints.push({ kind: p.kind, ve: p.ve, scope: p.scope });
+    else asHard.push({ ...p, soft: false } as Policy);
+  }
+  return { ...problem, constraints: [...problem.constraints, ...asConstraints], policies: asHard };
+}
+
+/** The planner on the indexed problem's constraints and hard policies (soft ones already settled). */
+function planHard(ix: IndexedProblem, stepsMax: number): PlacementPlan {
+  const { problem } = ix;
   if (configurationViolations(ix, ix.initialHost, 1).length === 0) return { ok: true, moves: [], reason: 'already viable', searchSteps: 0 };
   const fail = (reason: string, searchSteps: number): PlacementPlan => ({ ok: false, moves: [], reason, searchSteps });
 

@@ -1,8 +1,10 @@
 /**
  * A placement problem: hosts, the VMs on them, and the VE constraints that bind VMs together.
  * Pure data, shared by the planner (`plan.ts`), its checker (`check.ts`), DVMS inside a
- * partition and the centralised and hierarchical baselines. Units: cores, MiB.
+ * partition and the centralised and hierarchical baselines. Units: cores, MiB. User policies
+ * (`policy.ts`) are optional: a problem without them plans and checks as it always did.
  */
+import type { Policy } from './policy.js';
 
 export interface PlanHost {
   /** The host's node id (any integer, unique in the problem). */
@@ -12,6 +14,8 @@ export interface PlanHost {
   /** PoP index and country, for constraints of scope 'site' and for fences. */
   readonly site: number;
   readonly country: string;
+  /** Operator of the host's PoP (for minTrust policies), -1 or absent when unknown. */
+  readonly operator?: number;
 }
 
 export interface PlanVm {
@@ -25,6 +29,8 @@ export interface PlanVm {
   readonly ve: number;
   /** A VM that may not move (e.g. migrating already, or with VE members outside the problem). */
   readonly pinned?: boolean;
+  /** The tenant it belongs to (for isolate policies), -1 or absent if none. */
+  readonly tenant?: number;
 }
 
 /**
@@ -42,6 +48,8 @@ export interface PlacementProblem {
   readonly hosts: readonly PlanHost[];
   readonly vms: readonly PlanVm[];
   readonly constraints: readonly VeConstraint[];
+  /** User policies, hard and soft (`policy.ts`); absent = none. */
+  readonly policies?: readonly Policy[];
 }
 
 export interface Move {

@@ -4,7 +4,9 @@
  * move; where there is a choice, it is a decision tried alternative by alternative: the site a
  * broken gather ends in (fewest members to move first), and which member of a spread VE stays
  * on a shared host or site (the pinned one; else one on a host not overloaded, then the largest
- * in memory, since moving a member off an overloaded host relieves it too).
+ * in memory, since moving a member off an overloaded host relieves it too). Then, with hard
+ * policies, every unit a policy forbids where it is (checked with the unit taken off, in unit
+ * order, so the first of two units in conflict stays) is taken off and placed.
  */
 import { allowedByFences } from './units.js';
 import { BUMP_DEPTH, LOCAL_STEPS_MAX, type Search } from './search.js';
@@ -58,7 +60,7 @@ function spreadGroups(search: Search, ve: number, scope: 'host' | 'site'): numbe
 /** The members that may stay in a spread group, best first. */
 function keepers(search: Search, group: readonly number[]): number[] {
   const { vms } = search.m.ix.problem;
-  const pinned = group.filter((v) => vms[v].pinned === true);
+  const pinned = group.filter((v) => search.m.ix.fixed[v] === 1);
   if (pinned.length > 0) return pinned.slice(0, 1);
   const free = (v: number): number => (search.overloaded(hostOfVm(search, v)) ? 0 : 1);
   return [...group].sort((a, b) => free(b) - free(a) || vms[b].memoryMiB - vms[a].memoryMiB).slice(0, KEEPER_CHOICES_MAX);
@@ -92,7 +94,27 @@ export function repairConstraints(search: Search): string {
       }
     }
   }
+  for (const u of search.byPlacementOrder(takePolicyBreakers(search))) {
+    if (!s.bounded(LOCAL_STEPS_MAX, () => search.place(u, -1, BUMP_DEPTH))) return `${search.describe(u)}: no host can take it within its policies (${s.destination} destinations)`;
+  }
   return '';
+}
+
+/** Takes off, in unit order, every placed unit that a hard policy forbids where it is, and returns them. */
+function takePolicyBreakers(search: Search): number[] {
+  const { s, m } = search;
+  if (m.policy === null) return [];
+  const pool: number[] = [];
+  for (let u = 0; u < m.unitCount; u++) {
+    const h = s.hostOf[u];
+    if (h < 0) continue;
+    const mark = s.mark();
+    s.move(u, -1);
+    if (s.allowed(u, h)) s.undo(mark);
+    else pool.push(u);
+  }
+  if (pool.length > 0) search.repaired = true;
+  return pool;
 }
 
 /**
@@ -113,5 +135,6 @@ export function takeBroken(search: Search): number[] {
       }
     }
   }
+  pool.push(...takePolicyBreakers(search));
   return pool.filter((u) => s.hostOf[u] < 0);
 }

@@ -2,8 +2,10 @@
  * The planner's working configuration: the host of every unit (-1 while it waits to be
  * placed), host loads, VE members per host and per site for spread rules, the hosts indexed by
  * spare CPU, and a trail of changes so a failed try is undone exactly. Every host examined
- * counts one search step; passing the budget throws `StepsExhausted`.
+ * counts one search step; passing the budget throws `StepsExhausted`. With hard policies, their
+ * counts (`policy-state.ts`) follow every move too.
  */
+import { PolicyCounts } from './policy-state.js';
 import { SpareIndex } from './spare-index.js';
 import { PLAN_TOLERANCE, type PlanModel, type VeRules } from './units.js';
 
@@ -34,6 +36,7 @@ export class PlanState {
   private readonly hostCount = new Map<number, Map<number, number>>();
   private readonly siteCount = new Map<number, Map<number, number>>();
   private readonly targetSite = new Map<number, number>();
+  private readonly policy: PolicyCounts | null;
 
   constructor(
     readonly model: PlanModel,
@@ -62,6 +65,14 @@ export class PlanState {
         const u = model.unitOf[v];
         const h = u < 0 ? ix.initialHost[v] : this.hostOf[u];
         if (h >= 0) this.count(vm.ve, h, 1);
+      });
+    }
+    this.policy = model.policy === null ? null : new PolicyCounts(model, model.policy);
+    if (this.policy !== null) {
+      ix.problem.vms.forEach((vm, v) => {
+        const u = model.unitOf[v];
+        const h = u < 0 ? ix.initialHost[v] : this.hostOf[u];
+        if (h >= 0) this.policy?.add(vm.ve, ix.tenantOf[v], h, 1);
       });
     }
     const spare = new Float64Array(model.cores.length);
@@ -144,7 +155,18 @@ export class PlanState {
   allowed(u: number, h: number, spreadHost = true): boolean {
     this.step();
     const r = this.model.unitRules[u];
-    return r === undefined || this.allowedBy(r, h, spreadHost);
+    if (r !== undefined && !this.allowedBy(r, h, spreadHost)) return false;
+    return this.policy === null || this.admitsByPolicy(u, h);
+  }
+
+  private admitsByPolicy(u: number, h: number): boolean {
+    const m = this.model;
+    return this.policy === null || this.policy.admits(u, this.veOf(u), m.ix.tenantOf[m.unitVms[m.unitStart[u]]], h);
+  }
+
+  private veOf(u: number): number {
+    const m = this.model;
+    return m.ix.problem.vms[m.unitVms[m.unitStart[u]]].ve;
   }
 
   /** Whether unit u (in the pool) fits on host h now, constraints included. */
@@ -154,7 +176,8 @@ export class PlanState {
     if (this.cpuUsed[h] + m.unitCpu[u] > m.cores[h] + PLAN_TOLERANCE) return false;
     if (this.memUsed[h] + m.unitMemMiB[u] > m.memoryMiB[h] + PLAN_TOLERANCE) return false;
     const r = m.unitRules[u];
-    return r === undefined || this.allowedBy(r, h);
+    if (r !== undefined && !this.allowedBy(r, h)) return false;
+    return this.policy === null || this.admitsByPolicy(u, h);
   }
 
   /** Units of host h that may be taken off it: at home, and not tied to it by a pinned gather. */
@@ -181,11 +204,13 @@ export class PlanState {
   private apply(u: number, to: number): void {
     const m = this.model;
     const from = this.hostOf[u];
-    const ve = m.ix.problem.vms[m.unitVms[m.unitStart[u]]].ve;
+    const ve = this.veOf(u);
+    const tenant = this.policy === null ? -1 : m.ix.tenantOf[m.unitVms[m.unitStart[u]]];
     if (from >= 0) {
       this.cpuUsed[from] -= m.unitCpu[u];
       this.memUsed[from] -= m.unitMemMiB[u];
       this.count(ve, from, -m.unitSize[u]);
+      this.policy?.add(ve, tenant, from, -m.unitSize[u]);
       this.spare.update(from, m.cores[from] - this.cpuUsed[from]);
     }
     this.hostOf[u] = to;
@@ -193,6 +218,7 @@ export class PlanState {
       this.cpuUsed[to] += m.unitCpu[u];
       this.memUsed[to] += m.unitMemMiB[u];
       this.count(ve, to, m.unitSize[u]);
+      this.policy?.add(ve, tenant, to, m.unitSize[u]);
       this.spare.update(to, m.cores[to] - this.cpuUsed[to]);
     }
   }

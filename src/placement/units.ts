@@ -4,8 +4,11 @@
  * move together); pinned VMs belong to no unit and load their hosts for good. Building the
  * model also detects the constraints no plan can satisfy (pinned VMs breaking them, gather and
  * spread on one VE of two VMs or more, pinned load over a host's capacity) and returns a reason.
+ * VMs fixed by policies (root, quarantine) count as pinned; hard policies add to the VEs' rules
+ * (`policy-model.ts`).
  */
 import { CAPACITY_TOLERANCE, fmt, type IndexedProblem } from './indexed.js';
+import { fixedPolicyBreak, policyAdmits, policyModel, type PolicyModel, type VePolicyRules } from './policy-model.js';
 
 /** The planner's capacity tolerance: half the checker's, so float drift never crosses it. */
 export const PLAN_TOLERANCE = CAPACITY_TOLERANCE / 2;
@@ -27,8 +30,10 @@ export interface VeRules {
   /** The site the members gather in at first (gather site), the best of `siteChoices`. */
   targetSite: number;
   siteChoices: number[];
-  /** Hosts allowed by every fence, in index order; null without fences. */
+  /** Hosts allowed by every fence (and the static policies), in index order; null without any. */
   allowedHosts: Int32Array | null;
+  /** The VE's hard policies, null without any. */
+  policy: VePolicyRules | null;
 }
 
 export interface PlanModel {
@@ -56,6 +61,8 @@ export interface PlanModel {
   readonly hostUnits: Int32Array;
   readonly pinnedCpu: Float64Array;
   readonly pinnedMemMiB: Float64Array;
+  /** The problem's hard policies, null without any. */
+  readonly policy: PolicyModel | null;
 }
 
 export function allowedByFences(r: VeRules, site: number, country: string): boolean {
@@ -74,22 +81,33 @@ export function buildModel(ix: IndexedProblem): PlanModel | string {
     else list.push(i);
   });
   const rules = new Map<number, VeRules>();
-  for (const c of constraints) {
-    let r = rules.get(c.ve);
+  const ruleOf = (ve: number): VeRules => {
+    let r = rules.get(ve);
     if (r === undefined) {
-      r = { ve: c.ve, gatherHost: false, gatherSite: false, spreadHost: false, spreadSite: false, fences: [], forcedHost: -1, targetSite: -1, siteChoices: [], allowedHosts: null };
-      rules.set(c.ve, r);
+      r = { ve, gatherHost: false, gatherSite: false, spreadHost: false, spreadSite: false, fences: [], forcedHost: -1, targetSite: -1, siteChoices: [], allowedHosts: null, policy: null };
+      rules.set(ve, r);
     }
+    return r;
+  };
+  for (const c of constraints) {
+    const r = ruleOf(c.ve);
     if (c.kind === 'fence') r.fences.push({ sites: new Set(c.sites), countries: new Set(c.countries) });
     else if (c.kind === 'gather') r[c.scope === 'host' ? 'gatherHost' : 'gatherSite'] = true;
     else r[c.scope === 'host' ? 'spreadHost' : 'spreadSite'] = true;
   }
+  const policy = (ix.problem.policies ?? []).length === 0 ? null : policyModel(ix, ruleOf);
+  if (typeof policy === 'string') return policy;
   const fenced = new Map<string, Int32Array>();
   for (const r of rules.values()) {
     // Gather and spread bind nothing on a VE with fewer than two VMs in the problem.
     if ((ix.members.get(r.ve) ?? []).length < 2) r.gatherHost = r.gatherSite = r.spreadHost = r.spreadSite = false;
-    if (r.fences.length > 0) r.allowedHosts = fencedHosts(ix, hostsBySite, fenced, r);
+    if (policy !== null && (r.fences.length > 0 || r.policy !== null || policy.quarantined.size > 0)) r.allowedHosts = openHosts(ix, policy, r);
+    else if (r.fences.length > 0) r.allowedHosts = fencedHosts(ix, hostsBySite, fenced, r);
     const reason = settleRules(ix, hostsBySite, r);
+    if (reason !== '') return reason;
+  }
+  if (policy !== null) {
+    const reason = fixedPolicyBreak(ix);
     if (reason !== '') return reason;
   }
 
@@ -97,7 +115,7 @@ export function buildModel(ix: IndexedProblem): PlanModel | string {
   const gatherUnit = new Map<number, number>();
   let unitCount = 0;
   vms.forEach((vm, v) => {
-    if (vm.pinned === true) return;
+    if (ix.fixed[v] === 1) return;
     if (rules.get(vm.ve)?.gatherHost === true) {
       const u = gatherUnit.get(vm.ve) ?? unitCount++;
       gatherUnit.set(vm.ve, u);
@@ -163,6 +181,7 @@ export function buildModel(ix: IndexedProblem): PlanModel | string {
     hostUnits,
     pinnedCpu,
     pinnedMemMiB,
+    policy,
   };
 }
 
@@ -170,7 +189,7 @@ export function buildModel(ix: IndexedProblem): PlanModel | string {
 function settleRules(ix: IndexedProblem, hostsBySite: ReadonlyMap<number, readonly number[]>, r: VeRules): string {
   const { hosts, vms } = ix.problem;
   const members = ix.members.get(r.ve) ?? [];
-  const pinned = members.filter((v) => vms[v].pinned === true);
+  const pinned = members.filter((v) => ix.fixed[v] === 1);
   const hostOf = (v: number): number => ix.initialHost[v];
   const siteOf = (v: number): number => hosts[hostOf(v)].site;
   for (const v of pinned) {
@@ -247,6 +266,16 @@ function fencedHosts(ix: IndexedProblem, hostsBySite: ReadonlyMap<number, readon
   const allowed = Int32Array.from(new Set(candidates.filter((i) => allowedByFences(r, hosts[i].site, hosts[i].country)))).sort();
   cache.set(key, allowed);
   return allowed;
+}
+
+/** Hosts r's fences and static policies allow, in index order (a scan: problems with policies only). */
+function openHosts(ix: IndexedProblem, policy: PolicyModel, r: VeRules): Int32Array {
+  const { hosts } = ix.problem;
+  const out: number[] = [];
+  hosts.forEach((h, i) => {
+    if (allowedByFences(r, h.site, h.country) && policyAdmits(policy, r, i, h.site, h.country)) out.push(i);
+  });
+  return Int32Array.from(out);
 }
 
 /** The sites with a host r's fences allow, each with its number of such hosts, in first-seen order. */

@@ -9,7 +9,7 @@
  * `.rounds_unsolved`, `.migrations_ordered`, `.migration_timeouts`, `.late_reports`.
  */
 import type { NodeContext, NodeId, TimerHandle } from '../runtime/context.js';
-import { planningTimeMs } from '../placement/cost-model.js';
+import { planningTimeMs, policyVmCount } from '../placement/cost-model.js';
 import { planPlacement } from '../placement/plan.js';
 import { type MoveGroup, moveGroups } from '../placement/move-groups.js';
 import type { PlacementProblem, Move } from '../placement/problem.js';
@@ -60,7 +60,7 @@ export class SchedulingRounds<P extends string> {
   start(problem: PlacementProblem): void {
     if (this.round !== null) throw new Error(`SchedulingRounds(${this.env.prefix}).start: round ${this.round.id} is in progress`);
     const { ctx, config, prefix } = this.env;
-    const planningMs = planningTimeMs(config.planningCost, problem.hosts.length, problem.vms.length);
+    const planningMs = planningTimeMs(config.planningCost, problem.hosts.length, problem.vms.length, policyVmCount(problem));
     const round: Round = { id: ++this.roundCount, startMs: ctx.nowMs(), problem, planningMs, pending: new Map(), ordered: 0, done: 0, computed: false, planned: false, timer: null };
     this.round = round;
     ctx.metrics.count(`${prefix}.rounds`);

@@ -14,6 +14,10 @@ import { LoadDriver, type LoadChangeSource, readLoadTrace, VmLoadChanges } from 
 import type { CloudSection } from './cloud.js';
 import { ScenarioError, scenarioIssue } from './errors.js';
 import type { VeConstraint } from '../placement/problem.js';
+import { resolveOperators, type OperatorsSection, type ResolvedOperators } from './operators.js';
+import type { Policy } from '../placement/policy.js';
+import { compilePolicies, type PoliciesSection } from './policies.js';
+import { groupHostFilter, initialPolicyViolations, type HostPlaces } from './policy-placement.js';
 import { placeVes, VeGroupError } from './ves.js';
 
 const MIB = 1024 * 1024;
@@ -27,6 +31,11 @@ export interface CloudSetup {
   readonly hostCountry: readonly string[];
   /** The VE constraints, for the schedulers and the checks. */
   readonly constraints: readonly VeConstraint[];
+  /** The PoPs' operators and their trust (the `operators` section), null without it. */
+  readonly operators: ResolvedOperators | null;
+  /** The user policies of the VEs (the `policies` section; none without it) and each VE's tenant (-1: none). */
+  readonly policies: readonly Policy[];
+  readonly veTenant: Int32Array;
 }
 
 export interface CloudSetupInput {
@@ -39,6 +48,8 @@ export interface CloudSetupInput {
   readonly network: BackboneNetwork;
   /** Room for VMs created later (the VM index's, `vm-placement.ts`); 0 when absent. */
   readonly extraVms?: number;
+  readonly operators?: OperatorsSection;
+  readonly policies?: PoliciesSection;
 }
 
 /** Each VM's share of the migration bandwidth it dirties at 100% load, drawn in VM order (a live launch draws the same). */
@@ -59,7 +70,13 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
   const backbone = network.backbone;
   const vmCount = n * section.vm.perHost;
   const cloud = new Cloud({ cores: new Array<number>(n).fill(section.host.cores), memoryMiB: new Array<number>(n).fill(section.host.memoryMiB) }, vmCount + (input.extraVms ?? 0));
-  const ves = vesOf(input);
+  const operators = input.operators === undefined ? null : resolveOperators(input.operators, backbone.pops.map((pop) => pop.name), input.scenarioFile);
+  const places: HostPlaces = { hostPop: network.hostPop, popCountries: backbone.pops.map((pop) => pop.country), popOperator: operators?.popOperator ?? null };
+  const groupVes = veGroupRanges(section);
+  const compiled = input.policies === undefined ? { policies: [], veTenant: new Int32Array(groupVes.reduce((a, [, n]) => a + n, 0)).fill(-1) } : compilePolicies({ section: input.policies, groupVes, popNames: backbone.pops.map((pop) => pop.name), popCountries: places.popCountries, operators, scenarioFile: input.scenarioFile });
+  const ves = vesOf(input, compiled.policies.length === 0 ? undefined : groupHostFilter(compiled.policies, groupVes, places));
+  const broken = compiled.policies.length === 0 ? [] : initialPolicyViolations({ policies: compiled.policies, vmVe: ves.vmVe, veTenant: compiled.veTenant, vmsPerHost: section.vm.perHost, places });
+  if (broken.length > 0) throw new ScenarioError(input.scenarioFile, [scenarioIssue('policies', `policies the initial placement holds (each group of cloud.ves takes VMs in host order, on the hosts its bans, trust and among leave open)`, `${broken[0]}${broken.length > 1 ? ` (and ${broken.length - 1} more)` : ''}`)]);
   const dirtyShares = vmDirtyShares(section, seed, vmCount);
   for (let vm = 0; vm < vmCount; vm++) {
     cloud.addVm({ vcpus: section.vm.vcpus, memoryMiB: section.vm.memoryMiB, dirtyShare: dirtyShares[vm], ve: ves.vmVe[vm] }, Math.floor(vm / section.vm.perHost));
@@ -94,10 +111,20 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
   });
   const source = loadSource(input, vmCount, cloud);
   const loads = new LoadDriver(sim, source, (vm, load) => cloud.setLoad(vm, load), sToUs(input.durationS));
-  return { cloud, hypervisors, loads, hostPue, hostCountry, constraints: ves.constraints };
+  return { cloud, hypervisors, loads, hostPue, hostCountry, constraints: ves.constraints, operators, policies: compiled.policies, veTenant: compiled.veTenant };
 }
 
-function vesOf(input: CloudSetupInput): ReturnType<typeof placeVes> {
+/** The VEs of each group of cloud.ves, as placeVes numbers them: [first VE id, count]. */
+function veGroupRanges(section: CloudSection): [number, number][] {
+  let next = 0;
+  return section.ves.map((group) => {
+    const range: [number, number] = [next, group.count];
+    next += group.count;
+    return range;
+  });
+}
+
+function vesOf(input: CloudSetupInput, allowed?: (group: number, h: number) => boolean): ReturnType<typeof placeVes> {
   const { network, section } = input;
   const pops = network.backbone.pops;
   try {
@@ -108,6 +135,7 @@ function vesOf(input: CloudSetupInput): ReturnType<typeof placeVes> {
       hostPop: network.hostPop,
       popNames: pops.map((pop) => pop.name),
       popCountries: pops.map((pop) => pop.country),
+      allowed,
     });
   } catch (error) {
     if (!(error instanceof VeGroupError)) throw error;

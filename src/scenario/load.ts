@@ -89,7 +89,7 @@ export function loadScenario(file: string, overrides: readonly string[] = [], ov
     throw new ScenarioError(file, issues.map((issue) => place(issue, source, applied)));
   }
   const scenario = withOverridesFolder(result.data, valueAt(data, ['output', 'dir']) !== undefined, overrides);
-  return resolveImageManifest(file, resolveTraceFile(file, resolveTopologyFile(file, scenario, source, applied), source, applied), source, applied);
+  return resolveOperatorsFile(file, resolveImageManifest(file, resolveTraceFile(file, resolveTopologyFile(file, scenario, source, applied), source, applied), source, applied), source, applied);
 }
 
 /**
@@ -131,6 +131,18 @@ function resolveImageManifest(file: string, scenario: Scenario, source: Scenario
   return { ...scenario, cloud: { ...cloud, images: { ...cloud.images, manifest: absolute } } };
 }
 
+/** Makes the PoP operators file absolute (relative to the scenario's folder) and checks it exists; its content is checked when the run resolves the operators. */
+function resolveOperatorsFile(file: string, scenario: Scenario, source: ScenarioSource, overrides: readonly AppliedOverride[]): Scenario {
+  const operators = scenario.operators;
+  if (operators?.file === undefined) return scenario;
+  const absolute = resolve(dirname(file), operators.file);
+  if (!isFile(absolute)) {
+    const issue = { segments: ['operators', 'file'], expected: `an existing file (resolved to ${absolute})`, found: `'${operators.file}'` };
+    throw new ScenarioError(file, [place(issue, source, overrides)]);
+  }
+  return { ...scenario, operators: { ...operators, file: absolute } };
+}
+
 /**
  * A short, machine-independent identity of a normalised scenario: 16 hex digits of the SHA-256
  * of its canonical JSON, where the topology file and an image manifest stand for their content
@@ -138,7 +150,9 @@ function resolveImageManifest(file: string, scenario: Scenario, source: Scenario
  */
 export function scenarioHash(scenario: Scenario): string {
   // Where results go and what is traced change nothing that runs: a traced run is the same run.
-  const { output: _output, trace: _trace, ...what } = scenario;
+  const { output: _output, trace: _trace, ...rest } = scenario;
+  // The PoP operators file, like the topology file and an image manifest, stands for its content.
+  const what = rest.operators?.file === undefined ? rest : { ...rest, operators: { ...rest.operators, file: fileDigest(rest.operators.file) } };
   const topology = 'file' in what.topology ? { ...what.topology, file: fileDigest(what.topology.file) } : what.topology;
   // An image manifest, likewise, stands for its content.
   const images = what.cloud?.images;

@@ -293,7 +293,7 @@ function cloudOf(scenario: Scenario, scenarioFile: string, world: World, sim: Si
   if (world.backbone === null) {
     throw new ScenarioError(scenarioFile, [scenarioIssue('cloud', 'a backbone topology (graphml or generate): migrations need links to cross', `a cloud section with a ${scenario.topology.kind} topology`)]);
   }
-  return setUpCloud({ section: scenario.cloud, scenarioFile, seed: scenario.seed, durationS: scenario.durationS, sim, counters, network: world.backbone, extraVms });
+  return setUpCloud({ section: scenario.cloud, scenarioFile, seed: scenario.seed, durationS: scenario.durationS, sim, counters, network: world.backbone, extraVms, operators: scenario.operators, policies: scenario.policies });
 }
 
 /**

@@ -16,6 +16,8 @@ import { servicesSchema } from './services.js';
 import { faultsSchema } from './faults.js';
 import { int, num, section, text, whenValid, time } from './fields.js';
 import { hostsSchema } from './hosts.js';
+import { operatorsSchema } from './operators.js';
+import { checkPolicies, policiesSchema } from './policies.js';
 import { anyProtocol, PROTOCOL_NAMES, protocolsSchema } from './protocols.js';
 import { schedulerSchema } from './scheduler.js';
 import { normaliseTopology, topologySchema } from './topology.js';
@@ -62,6 +64,8 @@ const scenarioObject = section(
     services: servicesSchema.optional(),
     cloud: cloudSchema.optional(),
     scheduler: schedulerSchema.optional(),
+    policies: policiesSchema.optional().meta({ description: 'user policies of the VEs of cloud.ves: tenants, isolation, minimum trust, bans, among, max per host, lonely, root, soft affinity and anti-affinity, quarantined PoPs' }),
+    operators: operatorsSchema.optional().meta({ description: 'who runs each PoP and how much operators trust each other (for minimum-trust policies)' }),
     trace: traceSchema.optional(),
     metrics,
     output,
@@ -116,6 +120,13 @@ function checkWhatRuns(scenario: ScenarioObject, context: z.core.$RefinementCtx<
       context.addIssue({ code: 'custom', path: ['metrics', field], message: 'expected a cloud section beside it: per-host and per-VM series are of a cloud\'s hosts and VMs' });
     }
   }
+  if (scenario.policies !== undefined) {
+    if (scenario.cloud === undefined) context.addIssue({ code: 'custom', path: ['policies'], message: 'expected a cloud section beside it: policies bind where VEs of cloud.ves may go' });
+    for (const issue of checkPolicies(scenario.policies, scenario.cloud, scenario.operators)) context.addIssue({ code: 'custom', path: ['policies', ...issue.path], message: issue.message });
+  }
+  if (scenario.operators !== undefined && scenario.cloud === undefined) {
+    context.addIssue({ code: 'custom', path: ['operators'], message: "expected a cloud section beside it: operators' trust binds where a cloud's VMs may go" });
+  }
   if (scenario.scheduler !== undefined && scenario.cloud === undefined) {
     context.addIssue({ code: 'custom', path: ['scheduler'], message: 'expected a cloud section beside it: a scheduler places VMs ({} gives the VMPlaceS defaults)' });
   }
@@ -124,7 +135,7 @@ function checkWhatRuns(scenario: ScenarioObject, context: z.core.$RefinementCtx<
 export const scenarioSchema = scenarioObject
   .superRefine(checkTimes, whenValid('durationS', 'faults', 'churn', 'metrics'))
   .superRefine(checkServiceOverlays, whenValid('services', 'protocols'))
-  .superRefine(checkWhatRuns, whenValid('protocols', 'scheduler', 'cloud', 'metrics'))
+  .superRefine(checkWhatRuns, whenValid('protocols', 'scheduler', 'cloud', 'metrics', 'operators', 'policies'))
   .transform((scenario) => ({
   ...scenario,
   topology: normaliseTopology(scenario.topology, scenario.seed),

@@ -2,7 +2,8 @@
  * Virtual environments of a `cloud` section: groups of VMs with a placement constraint each
  * (gather on one host or PoP, spread over hosts or PoPs, fence to PoPs or countries). The VEs
  * take VMs from the initial placement (VM k on host floor(k / perHost)) so that every
- * constraint holds at the start; one that cannot is a scenario error naming the VE.
+ * constraint holds at the start; one that cannot is a scenario error naming the VE. With user
+ * policies, a group takes VMs only on the hosts they leave open to it (`allowed`).
  */
 import { nearestNames } from './suggest.js';
 import { z } from 'zod';
@@ -36,6 +37,8 @@ export interface VePlacementInput {
   readonly hostPop: ArrayLike<number>;
   readonly popNames: readonly string[];
   readonly popCountries: readonly string[];
+  /** Whether the VEs of group g may take VMs on host h (user policies: ban, trust, among); all when absent. */
+  readonly allowed?: (group: number, h: number) => boolean;
 }
 
 export interface VePlacement {
@@ -68,22 +71,23 @@ export function placeVes(input: VePlacementInput): VePlacement {
   const constraints: VeConstraint[] = [];
   let ve = 0;
   input.groups.forEach((group, g) => {
+    const open = (h: number): number => (input.allowed === undefined || input.allowed(g, h) ? freeOn(h) : 0);
     for (let k = 0; k < group.count; k++, ve++) {
       const size = group.size;
       if (group.constraint === 'gather' && group.scope === 'host') {
-        const h = firstHost(hostCount, (x) => freeOn(x) >= size);
+        const h = firstHost(hostCount, (x) => open(x) >= size);
         if (h < 0) throw new VeGroupError(g, `a host with ${size} VMs not yet in a VE (VE ${k + 1} of ${group.count})`);
         for (let j = 0; j < size; j++) take(h, ve);
       } else if (group.constraint === 'gather') {
-        const pop = firstPopWith(input, freeOn, size);
+        const pop = firstPopWith(input, open, size);
         if (pop < 0) throw new VeGroupError(g, `a PoP with ${size} VMs not yet in a VE (VE ${k + 1} of ${group.count})`);
         let left = size;
-        for (let h = 0; h < hostCount && left > 0; h++) while (hostPop[h] === pop && freeOn(h) > 0 && left > 0) (take(h, ve), left--);
+        for (let h = 0; h < hostCount && left > 0; h++) while (hostPop[h] === pop && open(h) > 0 && left > 0) (take(h, ve), left--);
       } else if (group.constraint === 'spread') {
         const seenPops = new Set<number>();
         const chosen: number[] = [];
         for (let h = 0; h < hostCount && chosen.length < size; h++) {
-          if (freeOn(h) === 0) continue;
+          if (open(h) === 0) continue;
           if (group.scope === 'site' && seenPops.has(hostPop[h])) continue;
           seenPops.add(hostPop[h]);
           chosen.push(h);
@@ -105,7 +109,7 @@ export function placeVes(input: VePlacementInput): VePlacement {
         }
         const allowed = (h: number): boolean => sites.includes(hostPop[h]) || group.countries.includes(input.popCountries[hostPop[h]]);
         let left = size;
-        for (let h = 0; h < hostCount && left > 0; h++) while (allowed(h) && freeOn(h) > 0 && left > 0) (take(h, ve), left--);
+        for (let h = 0; h < hostCount && left > 0; h++) while (allowed(h) && open(h) > 0 && left > 0) (take(h, ve), left--);
         if (left > 0) throw new VeGroupError(g, `${size} VMs not yet in a VE on hosts of the allowed PoPs or countries (VE ${k + 1} of ${group.count})`);
         constraints.push({ kind: 'fence', ve, sites, countries: [...group.countries] });
         continue;

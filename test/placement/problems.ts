@@ -1,4 +1,5 @@
 /** Builders and a seeded generator of placement problems for the placement tests. */
+import type { Policy } from '../../src/placement/policy.js';
 import type { Move, PlacementProblem, PlanHost, PlanVm, VeConstraint } from '../../src/placement/problem.js';
 
 export function host(id: number, cores: number, memoryMiB = 16_384, site = 0, country = 'FR'): PlanHost {
@@ -108,4 +109,52 @@ export function tinyProblem(seed: number): PlacementProblem {
     return vm(k, pick(hosts).id, Math.round(rand() * 40 + 1) / 10, pick([512, 1024, 2048]), ve, rand() < 0.05);
   });
   return problem(hosts, vms, randomConstraints(veCount, sites, rand));
+}
+
+/** One random policy over `veCount` VEs and `sites` sites, soft one time in three where a kind may be. */
+function randomPolicy(veCount: number, sites: number, rand: () => number): Policy {
+  const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+  const ve = int(0, Math.max(0, veCount - 1));
+  const scope = rand() < 0.5 ? 'host' : 'site';
+  const soft = rand() < 1 / 3;
+  const site = (): number => int(0, sites - 1);
+  switch (int(0, 10)) {
+    case 0:
+      return { kind: 'ban', ve, sites: [site()], countries: [], soft };
+    case 1:
+      return { kind: 'among', ve, groups: [[0], Array.from({ length: sites - 1 }, (_, i) => i + 1)], soft };
+    case 2:
+      return { kind: 'split', ves: [ve, ve + 1], scope, soft };
+    case 3:
+      return { kind: 'lonely', ve, soft };
+    case 4:
+      return { kind: 'quarantine', sites: [site()] };
+    case 5:
+      return { kind: 'root', ve };
+    case 6:
+      return { kind: 'maxPerHost', ve, max: int(1, 3), soft };
+    case 7:
+      return { kind: 'isolate', tenant: int(0, 2), scope, soft };
+    case 8:
+      return { kind: 'minTrust', ve, level: 0.5, trust: [1, 0.6, 0.2], soft };
+    case 9:
+      return { kind: 'gather', ve, scope, soft: true };
+    default:
+      return { kind: 'spread', ve, scope, soft: true };
+  }
+}
+
+/**
+ * `randomProblem(seed)` with operators (site mod 3), tenants (a VE's vms share tenant ve mod 3,
+ * other vms -1 to 2) and 1-3 random policies of every kind.
+ */
+export function randomPolicyProblem(seed: number): PlacementProblem {
+  const p = randomProblem(seed);
+  const rand = mulberry32(seed ^ 0x5bd1e995);
+  const sites = Math.max(...p.hosts.map((h) => h.site)) + 1;
+  const veCount = Math.max(1, ...p.vms.map((v) => v.ve + 1));
+  const hosts = p.hosts.map((h) => ({ ...h, operator: h.site % 3 }));
+  const vms = p.vms.map((v) => ({ ...v, tenant: v.ve >= 0 ? v.ve % 3 : Math.floor(rand() * 4) - 1 }));
+  const policies = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => randomPolicy(veCount, sites, rand));
+  return { hosts, vms, constraints: p.constraints, policies };
 }

@@ -6,7 +6,7 @@
  * reported back; the round ends when every move is reported or `migrationTimeoutMs` has passed
  * (the rest count as failed).
  */
-import { planningTimeMs } from '../../placement/cost-model.js';
+import { planningTimeMs, policyVmCount } from '../../placement/cost-model.js';
 import { planPlacement } from '../../placement/plan.js';
 import { type MoveGroup, moveGroups } from '../../placement/move-groups.js';
 import type { Move } from '../../placement/problem.js';
@@ -55,7 +55,7 @@ export class PlanRound {
     const { config, ctx } = this.env;
     const problem = partitionProblem(members, config.constraints, config.overloadThreshold, config.veSizes);
     const result = planPlacement(problem, { searchStepsMax: config.planSearchStepsMax });
-    const costMs = planningTimeMs(config.planningCost, problem.hosts.length, problem.vms.length);
+    const costMs = planningTimeMs(config.planningCost, problem.hosts.length, problem.vms.length, policyVmCount(problem));
     this.plans++;
     this.planningMs += costMs;
     ctx.metrics.count('dvms.plans');
