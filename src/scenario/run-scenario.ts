@@ -34,6 +34,7 @@ import { AvailabilityProbe } from './probes/availability-probe.js';
 import { setUpRecovery } from './recovery-setup.js';
 import { setUpSnapshots } from './snapshot-setup.js';
 import { setUpReplication } from './replication-setup.js';
+import type { VmReplication } from './vm-replication.js';
 import { recordReplication } from './probes/replication-probe.js';
 import { type ImageServices, setUpImages } from './image-setup.js';
 import { recordImages } from './probes/image-probe.js';
@@ -76,6 +77,8 @@ export interface RunInstruments {
   readonly store: StoreProbe | null;
   /** The image store and boots, with `cloud.images`. */
   readonly images: ImageServices | null;
+  /** The replicas and their watcher, with `cloud.replication`. */
+  readonly replication: VmReplication | null;
 }
 
 /** A node's final Vivaldi coordinate, as its protocol holds it at the end of the run. */
@@ -249,7 +252,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   };
 
   const run = (): RunOutcome => {
-    options.instrument?.({ scenario, sim, runtime, world, cloud, store: store?.probe ?? null, images });
+    options.instrument?.({ scenario, sim, runtime, world, cloud, store: store?.probe ?? null, images, replication });
     trace?.start();
     runtime.startAll();
     churn?.start();

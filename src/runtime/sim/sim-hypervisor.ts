@@ -143,6 +143,7 @@ export class SimHypervisors {
   private nextMigrationId = 1;
   private readonly listeners: ((record: MigrationRecord) => void)[] = [];
   private readonly placedListeners: VmPlacedListener[] = [];
+  private readonly startedListeners: ((vm: number, from: number, to: number) => void)[] = [];
   private readonly hostUpListeners: ((host: number, up: boolean) => void)[] = [];
   /** Copies between hosts in progress by id, in the order they started. */
   private readonly copies = new Map<number, ActiveCopy>();
@@ -171,6 +172,11 @@ export class SimHypervisors {
   /** Told of every migration that ended, in success or failure. */
   onMigrationEnded(listener: (record: MigrationRecord) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Told of every migration admitted, as it starts (its end is `onMigrationEnded`'s). */
+  onMigrationStarted(listener: (vm: number, from: number, to: number) => void): void {
+    this.startedListeners.push(listener);
   }
 
   /** Told of every VM created, moved (a migration that succeeded, a relocation), restored or lost. */
@@ -464,6 +470,7 @@ export class SimHypervisors {
       this.end(id, m, ok, ok ? '' : 'target-down', result.durationUs, result.downtimeUs, result.bytesSent);
     });
     this.active.set(id, { vm, from, to, memoryMiB, startedUs, wan: backbone.length > 0, by, copy, onDone });
+    for (const listener of this.startedListeners) listener(vm, from, to);
   }
 
   /** A migration ends: its reservations are released, the VM moves on success, listeners and the caller are told. */
