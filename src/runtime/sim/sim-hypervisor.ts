@@ -148,6 +148,8 @@ export class SimHypervisors {
   /** Copies between hosts in progress by id, in the order they started. */
   private readonly copies = new Map<number, ActiveCopy>();
   private nextCopyId = 1;
+  /** Per PoP (by the hosts' `hostPop`): its hosts up now, kept by `setHostUp` (one read instead of a scan of every host). */
+  private readonly popHostsUp: Int32Array;
   /** One hypervisor per host, made on first use and shared by all its protocols and lives. */
   private readonly handles: (Hypervisor | undefined)[] = [];
 
@@ -167,6 +169,10 @@ export class SimHypervisors {
     this.outgoing = new Int32Array(cloud.hostCount);
     this.incomingMiB = new Float64Array(cloud.hostCount);
     this.heldMiB = new Float64Array(cloud.hostCount);
+    let popCount = 0;
+    for (let h = 0; h < cloud.hostCount; h++) popCount = Math.max(popCount, options.network.hostPop[h] + 1);
+    this.popHostsUp = new Int32Array(popCount);
+    for (let h = 0; h < cloud.hostCount; h++) this.popHostsUp[options.network.hostPop[h]] += cloud.hostUp[h];
   }
 
   /** Told of every migration that ended, in success or failure. */
@@ -255,11 +261,16 @@ export class SimHypervisors {
     return id;
   }
 
+  /** Hosts of PoP `pop` up now (0 for a PoP without hosts). */
+  hostsUpIn(pop: number): number {
+    return pop < this.popHostsUp.length ? this.popHostsUp[pop] : 0;
+  }
+
   /** Whether PoP `pop` has a host up other than `except`. */
   private popHasHostUp(pop: number, except: number): boolean {
     const { cloud, network } = this.options;
-    for (let h = 0; h < cloud.hostCount; h++) if (h !== except && network.hostPop[h] === pop && cloud.hostUp[h] === 1) return true;
-    return false;
+    const exceptUp = except >= 0 && network.hostPop[except] === pop ? cloud.hostUp[except] : 0;
+    return this.hostsUpIn(pop) - exceptUp > 0;
   }
 
   /** Memory reserved on `host` for VMs on their way there (migrations, restarts), MiB. */
@@ -332,7 +343,9 @@ export class SimHypervisors {
       }
       this.failCopies(host);
     }
-    const lost = this.options.cloud.setHostUp(host, up);
+    const { cloud, network } = this.options;
+    if ((cloud.hostUp[host] === 1) !== up) this.popHostsUp[network.hostPop[host]] += up ? 1 : -1;
+    const lost = cloud.setHostUp(host, up);
     for (const vm of lost) this.placed(vm, host, -1);
     for (const listener of this.hostUpListeners) listener(host, up);
     return lost;
