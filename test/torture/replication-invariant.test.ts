@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
 import { type RunInstruments, runScenario } from '../../src/scenario/run-scenario.js';
@@ -65,5 +66,18 @@ describe('the torture invariants of replication', () => {
     const { thrown, counts } = monitored([`faults=[${PRIMARY_DOWN},{"kind":"host-crash","atS":100.2,"host":2,"durationS":0.2}]`]);
     expect(thrown).toBeNull(); // the watcher declines; before, it failed VM 0 over onto the emptied host 2 at 101 s
     expect(counts['replication.failover']).toBe(0);
+  });
+});
+
+describe('a relocation after a failover (torture-replication-small seed 773, shrunk)', () => {
+  it('keeps VE 3 spread by site: the owner learns at once where VM 23 failed over, and relocates VM 3 elsewhere', () => {
+    const file = fileURLToPath(new URL('./fixtures/replication-seed-773.yaml', import.meta.url));
+    let thrown: unknown = null;
+    try {
+      runScenario(loadScenario(file, []), file, { instrument: (run) => installMonitor(run, { livenessS: 300, scanS: 1 }) });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeNull(); // before: cloud.ve at 234.114476 s, vms 3 and 23 both on site 10
   });
 });
