@@ -4,7 +4,7 @@
  * (counting memory reserved there for other backups, restarts and migrations) and for its
  * checkpoint stream on the NIC in (the dirty rates of the streams to it within the NIC's), under the VE's
  * constraints as the failed-over VM would stand: a spread's backup apart from every other
- * member's primary and backup (any one failover keeps the spread), a gather's with the other
+ * member's primary (and the host it is migrating to) and backup (any one failover keeps the spread), a gather's with the other
  * members' backups (the gather's host fails over as one; its first backup needs room for them
  * all), a fence's inside the fence. Among the
  * admissible hosts: first those of PoPs that no single link cut separates from the backbone's
@@ -27,6 +27,8 @@ export interface BackupHostInput {
   readonly members: readonly number[];
   /** A member's backup host, -1 if none. */
   readonly backupOf: (vm: number) => number;
+  /** The host a member is migrating to, -1 if none: a migrating member stands at both ends. */
+  readonly incomingTo: (vm: number) => number;
   /** Memory reserved on a host for VMs (or replicas) on their way, MiB. */
   readonly reservedMiB: (host: number) => number;
   readonly hostPop: ArrayLike<number>;
@@ -81,7 +83,7 @@ function keepsConstraints(input: BackupHostInput, backups: MemberPlaces, everyon
   return input.constraints.every((c) => relocationViolation([c], c.kind === 'gather' ? backups : everyone, input.vm, target) === '');
 }
 
-/** The other members' places: their backups, and with `primaries` where they run too (lost ones hold none). */
+/** The other members' places: their backups, and with `primaries` where they run (and where they are migrating to) too (lost ones hold none). */
 function places(input: BackupHostInput, primaries: boolean): MemberPlaces {
   const members: number[] = [];
   const hosts: number[] = [];
@@ -94,6 +96,7 @@ function places(input: BackupHostInput, primaries: boolean): MemberPlaces {
   };
   for (const m of input.members) {
     if (primaries) add(m, input.cloud.vmHost[m]);
+    if (primaries) add(m, input.incomingTo(m));
     add(m, input.backupOf(m));
   }
   return { members, hosts, sites };

@@ -65,7 +65,7 @@ const IMAGE_CHUNKS_MAX = 2_000_000;
 
 const imagesSchema = section(
   {
-    manifest: text('a path to an image manifest (YAML or JSON: chunkMiB and a list of images, each a name and its chunk ids; relative to the scenario file)').optional().meta({ description: 'the images from a manifest file (chunkMiB, images: [{ name, chunks: [content ids] }]) instead of a generated family; VM v boots image v mod (images listed); count, sizeGiB, chunkMiB, sharedShare and zeroShare are then unused' }),
+    manifest: text('a path to an image manifest (YAML or JSON: chunkMiB and a list of images, each a name and its chunk ids; relative to the scenario file)').optional().meta({ description: 'the images from a manifest file (chunkMiB, images: [{ name, chunks: [content ids] }]) instead of a generated family; VM v boots image v mod (images listed); count, sizeGiB, chunkMiB, sharedShare and zeroShare may not be set with it (they shape a generated family)' }),
     count: int({ ge: 1 }).default(10).meta({ description: 'images of the generated family; VM v boots image v mod count' }),
     sizeGiB: num({ gt: 0 }).default(10).meta({ description: 'size of each image, GiB' }),
     chunkMiB: num({ gt: 0 }).default(4).meta({ description: 'fixed chunk size, MiB (each chunk addressed by its content)' }),

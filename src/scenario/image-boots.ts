@@ -11,8 +11,10 @@
  * new PoP lacks, fetched the same way (no boot: it runs on); so does a VM failed over from its
  * replica (`cloud.replication`: it runs from the replica's memory at once, no boot). A chunk already on its way to a PoP
  * is waited for, never fetched twice. A fetch that finds no live copy or no path, or is cut by
- * a crash, is planned again `retryUs` later; a boot whose VM was lost or moved meanwhile is
- * abandoned. WAN bytes count the fetches that arrived, bytes x km over the path's links.
+ * a crash, is planned again `retryUs` later. A VM moved while booting (a cold relocation; live
+ * migrations refuse a stopped VM) boots on at its new host, its boot time still counted from the
+ * request: its boot set fetched to the new PoP and read there (the old host's part abandoned);
+ * a VM lost while booting boots afresh when restored. WAN bytes count the fetches that arrived, bytes x km over the path's links.
  */
 import type { Simulator } from '../kernel/simulator.js';
 import { type Cloud, VM_RUNNING, VM_STOPPED } from '../platform/cloud.js';
@@ -54,16 +56,30 @@ export class ImageBoots {
   private wanByteKmDone = 0;
   private abandoned = 0;
   private readonly bootedListeners: ((vm: number) => void)[] = [];
+  /** Per VM booting: when its boot was asked, us (NaN when it is not booting). */
+  private readonly bootStartedUs: Float64Array;
+  /** Per VM booting: whether it ran before (it runs again once booted). */
+  private readonly bootWasRunning: Uint8Array;
+  /** Per VM: its boots so far, so that a part left behind (moved away and back) never ends one. */
+  private readonly bootGen: Uint32Array;
 
   constructor(
     private readonly world: ImageBootsWorld,
     private readonly retryUs: number,
   ) {
+    this.bootStartedUs = new Float64Array(world.store.vmCount).fill(NaN);
+    this.bootWasRunning = new Uint8Array(world.store.vmCount);
+    this.bootGen = new Uint32Array(world.store.vmCount);
     world.hypervisors.onVmPlaced((vm, from, to) => {
-      if (vm >= world.store.vmCount || to < 0) return;
-      if (from < 0 && world.isFailingOver(vm)) this.fetchImage(vm, to); // runs on from its replica
+      if (vm >= world.store.vmCount) return;
+      if (to < 0) this.bootStartedUs[vm] = NaN; // lost: a restore boots it afresh
+      else if (from < 0 && world.isFailingOver(vm)) this.fetchImage(vm, to); // runs on from its replica
       else if (from < 0) this.boot(vm); // restored after a loss: boots again where it lands
-      else if (world.hostPop[from] !== world.hostPop[to]) this.fetchImage(vm, to);
+      else {
+        if (world.hostPop[from] !== world.hostPop[to]) this.fetchImage(vm, to);
+        // Moved while booting (a cold relocation: migrations refuse a stopped VM): its boot goes on at its new host.
+        if (!Number.isNaN(this.bootStartedUs[vm])) this.bootAt(vm, to);
+      }
     });
   }
 
@@ -91,10 +107,20 @@ export class ImageBoots {
     if (host < 0) return;
     const wasRunning = cloud.vmState[vm] === VM_RUNNING;
     if (wasRunning) cloud.setState(vm, VM_STOPPED);
-    const startedUs = sim.nowUs();
-    const alive = (): boolean => cloud.vmHost[vm] === host;
+    this.bootStartedUs[vm] = sim.nowUs();
+    this.bootWasRunning[vm] = wasRunning ? 1 : 0;
+    this.bootAt(vm, host);
+  }
+
+  /** The boot set of booting VM `vm` to its host's PoP, then read into the host; a boot left behind by a move is abandoned. */
+  private bootAt(vm: number, host: number): void {
+    const { cloud, store } = this.world;
+    const startedUs = this.bootStartedUs[vm];
+    const wasRunning = this.bootWasRunning[vm] === 1;
+    const gen = ++this.bootGen[vm];
+    const alive = (): boolean => cloud.vmHost[vm] === host && this.bootGen[vm] === gen;
     const chunks = store.bootChunksOf(vm);
-    this.want({ pop: this.world.hostPop[host], chunks, waiting: 0, alive, ready: () => this.read(vm, host, chunks.length, startedUs, wasRunning) });
+    this.want({ pop: this.world.hostPop[host], chunks, waiting: 0, alive, ready: () => this.read(vm, host, chunks.length, startedUs, wasRunning, alive) });
   }
 
   private fetchImage(vm: number, host: number): void {
@@ -167,14 +193,15 @@ export class ImageBoots {
   }
 
   /** The boot set is at the PoP: read it into the host from the PoP's disk, then the VM runs. */
-  private read(vm: number, host: number, chunkCount: number, startedUs: number, wasRunning: boolean): void {
+  private read(vm: number, host: number, chunkCount: number, startedUs: number, wasRunning: boolean, alive: () => boolean): void {
     const { cloud, hypervisors, sim, store } = this.world;
     const done = (ok: boolean): void => {
-      if (!ok || cloud.vmHost[vm] !== host) {
+      if (!ok || !alive()) {
         this.abandoned++;
         return;
       }
       if (wasRunning && cloud.vmState[vm] === VM_STOPPED) cloud.setState(vm, VM_RUNNING);
+      this.bootStartedUs[vm] = NaN;
       this.bootS.push((sim.nowUs() - startedUs) / 1e6);
       for (const listener of this.bootedListeners) listener(vm);
     };

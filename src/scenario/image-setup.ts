@@ -40,7 +40,7 @@ export function setUpImages(section: CloudSection, setup: CloudSetup, sim: Simul
   const vmImage = Int32Array.from({ length: cloud.vmCount }, (_, vm) => vm % images.images.length);
   const hasHosts = (pop: number): boolean => network.hostsOf(pop)[1] > network.hostsOf(pop)[0];
   const placement = placeChunks(pops.length, links, hasHosts, config.replicas);
-  const store = new ImageStore({ cloud, popCount: pops.length, hostsOf: (pop) => network.hostsOf(pop), popLatencyUs: (pa, pb) => network.popLatencyUs(pa, pb) }, images, vmImage, placement, config.bootShare);
+  const store = new ImageStore({ popCount: pops.length, hostsUpIn: (pop) => hypervisors.hostsUpIn(pop), popLatencyUs: (pa, pb) => network.popLatencyUs(pa, pb) }, images, vmImage, placement, config.bootShare);
   const diskOf = Int32Array.from(pops, (_, pop) => (hasHosts(pop) ? hypervisors.addResource(config.diskMBps * 8e6) : -1));
   const linkKm = links.map((link) => {
     const a = pops[link.a];

@@ -10,7 +10,6 @@
  * crash) holds copies nobody can read until a host returns; the copies come back with it (the
  * chunks sit on the store's disks, which a crash does not wipe, unlike a snapshot store host's).
  */
-import type { Cloud } from '../platform/cloud.js';
 import type { ChunkPlacement } from '../platform/chunk-placement.js';
 import { bootChunks, distinctChunks, type ImageSet } from '../platform/images.js';
 
@@ -20,9 +19,9 @@ const PLACED = 1;
 const FETCHED = 2;
 
 export interface ImageStoreWorld {
-  readonly cloud: Cloud;
   readonly popCount: number;
-  readonly hostsOf: (pop: number) => readonly [number, number];
+  /** Hosts of a PoP up now (`SimHypervisors.hostsUpIn`). */
+  readonly hostsUpIn: (pop: number) => number;
   /** One-way latency between PoPs over what is up, < 0 when unreachable. */
   readonly popLatencyUs: (pa: number, pb: number) => number;
 }
@@ -80,9 +79,7 @@ export class ImageStore {
 
   /** The store of `pop` can be read: a host of the PoP is up. */
   isUp(pop: number): boolean {
-    const [first, end] = this.world.hostsOf(pop);
-    for (let h = first; h < end; h++) if (this.world.cloud.hostUp[h] === 1) return true;
-    return false;
+    return this.world.hostsUpIn(pop) > 0;
   }
 
   /** The up PoP nearest `pop` (itself first) holding `chunk` and reachable from it; -1 if none. */

@@ -89,7 +89,9 @@ export function loadScenario(file: string, overrides: readonly string[] = [], ov
     throw new ScenarioError(file, issues.map((issue) => place(issue, source, applied)));
   }
   const scenario = withOverridesFolder(result.data, valueAt(data, ['output', 'dir']) !== undefined, overrides);
-  return resolveOperatorsFile(file, resolveImageManifest(file, resolveTraceFile(file, resolveTopologyFile(file, scenario, source, applied), source, applied), source, applied), source, applied);
+  const resolved = resolveImageManifest(file, resolveTraceFile(file, resolveTopologyFile(file, scenario, source, applied), source, applied), source, applied);
+  refuseFamilyFieldsWithManifest(file, data, resolved, source, applied);
+  return resolveOperatorsFile(file, resolved, source, applied);
 }
 
 /**
@@ -116,6 +118,27 @@ function resolveTraceFile(file: string, scenario: Scenario, source: ScenarioSour
     throw new ScenarioError(file, [place(issue, source, overrides)]);
   }
   return { ...scenario, cloud: { ...cloud, workload: { ...cloud.workload, file: absolute } } };
+}
+
+/** The fields of `cloud.images` that shape a generated image family, which a manifest replaces. */
+const IMAGE_FAMILY_FIELDS = ['count', 'sizeGiB', 'chunkMiB', 'sharedShare', 'zeroShare'] as const;
+
+/**
+ * With `cloud.images.manifest`, the family generator's fields would be silently ignored: each one
+ * the user set (in the file or by `--set`; their defaults are read from the raw input, before
+ * zod filled them) is an issue naming it, all at once.
+ */
+function refuseFamilyFieldsWithManifest(file: string, data: Record<string, unknown>, scenario: Scenario, source: ScenarioSource, overrides: readonly AppliedOverride[]): void {
+  if (scenario.cloud?.images?.manifest === undefined) return;
+  const issues: ScenarioIssue[] = [];
+  for (const field of IMAGE_FAMILY_FIELDS) {
+    const segments = ['cloud', 'images', field];
+    const value = valueAt(data, segments);
+    if (value === undefined) continue;
+    const expected = `no ${field} with cloud.images.manifest (the manifest lists the images and their chunks${field === 'chunkMiB' ? ', and its own chunkMiB' : ''}; ${field} shapes a generated family only)`;
+    issues.push(place({ segments, expected, found: describeValue(value) }, source, overrides));
+  }
+  if (issues.length > 0) throw new ScenarioError(file, issues);
 }
 
 /** Makes an image manifest absolute (relative to the scenario's folder) and checks it exists; its content is checked when the run sets up its images. */

@@ -30,9 +30,11 @@ import { buildWorld, type SetupPhase, type World } from './build-world.js';
 import { setUpCloud, type CloudSetup } from './cloud-setup.js';
 import { CloudProbe } from './probes/cloud-probe.js';
 import { RecoveryProbe } from './probes/recovery-probe.js';
+import { AvailabilityProbe } from './probes/availability-probe.js';
 import { setUpRecovery } from './recovery-setup.js';
 import { setUpSnapshots } from './snapshot-setup.js';
 import { setUpReplication } from './replication-setup.js';
+import type { VmReplication } from './vm-replication.js';
 import { recordReplication } from './probes/replication-probe.js';
 import { type ImageServices, setUpImages } from './image-setup.js';
 import { recordImages } from './probes/image-probe.js';
@@ -75,6 +77,8 @@ export interface RunInstruments {
   readonly store: StoreProbe | null;
   /** The image store and boots, with `cloud.images`. */
   readonly images: ImageServices | null;
+  /** The replicas and their watcher, with `cloud.replication`. */
+  readonly replication: VmReplication | null;
 }
 
 /** A node's final Vivaldi coordinate, as its protocol holds it at the end of the run. */
@@ -184,6 +188,8 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   // Lost VMs restarted from their snapshots, else booted afresh from their images (those with a replica left to the watcher).
   const recovery = cloud === null || scenario.cloud === undefined ? null : setUpRecovery(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, snapshots, images?.store ?? null, (vm) => replication?.willFailOver(vm) ?? false);
   const recoveryProbe = recovery === null || cloud === null ? null : new RecoveryProbe({ sim, hypervisors: cloud.hypervisors, recovery, vmCount: cloud.cloud.vmCount, snapshots, boots: images?.boots ?? null, isFailover: isFailingOver });
+  // VM-time lost over VM-time, from the placement events, whenever a run can lose VMs (with or without recovery).
+  const availability = cloud === null || !hostsMayCrash(world) ? null : new AvailabilityProbe({ nowUs: () => sim.nowUs(), onVmPlaced: (listener) => cloud.hypervisors.onVmPlaced(listener), vmCount: cloud.cloud.vmCount, boots: images === null ? null : { onBooted: (listener) => images.boots.onBooted(listener), vmCount: images.store.vmCount }, isFailingOver });
   const { perHost, perVm } = scenario.metrics;
   const hostSeries =
     cloud === null || scenario.cloud === undefined || (perHost === undefined && perVm === undefined)
@@ -225,6 +231,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     if (cloud !== null && cloudProbe !== null) {
       cloudProbe.record(series, timeS, runtime);
       recoveryProbe?.record(series, timeS);
+      availability?.record(series, timeS);
       if (replication !== null) recordReplication(series, timeS, replication, cloud.cloud);
       if (images !== null) recordImages(series, timeS, images);
       hostSeries?.record(timeS);
@@ -245,7 +252,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   };
 
   const run = (): RunOutcome => {
-    options.instrument?.({ scenario, sim, runtime, world, cloud, store: store?.probe ?? null, images });
+    options.instrument?.({ scenario, sim, runtime, world, cloud, store: store?.probe ?? null, images, replication });
     trace?.start();
     runtime.startAll();
     churn?.start();

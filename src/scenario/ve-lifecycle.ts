@@ -3,7 +3,7 @@
  * (Chord added with its defaults and no lookups of its own when the scenario has none), each VE
  * configured at `configureAtS` from node ve mod hosts (retried every 10 s while the ring is not
  * ready), the hosts told of every finished migration (`vmArrived` / `vmDeparted`, as a local
- * hypervisor agent would), and the operations' outcomes counted per kind, and failures per
+ * hypervisor agent would) and of every lost member restarted on them, and the operations' outcomes counted per kind, and failures per
  * reason, at each sample.
  *
  * Each operation is scored against the cloud model when its answer reaches the issuer
@@ -52,6 +52,14 @@ export class VeLifecycle {
       if (ve < 0) return;
       veOf(input.runtime, record.from)?.vmDeparted(record.vm);
       veOf(input.runtime, record.to)?.vmArrived(record.vm, ve);
+    });
+    // A lost member restarted (from a snapshot, a replica, an image): its new host tells the owner at
+    // once too, as it does of a migration, rather than at its next refresh: until then the owner
+    // judged relocations against the crashed host's place (torture-replication-small seed 773: a
+    // spread by site broken by a relocation into the PoP a member had just failed over to).
+    input.hypervisors.onVmPlaced((vm, from, to) => {
+      const ve = from < 0 && to >= 0 && vm < input.cloud.vmCount ? input.cloud.vmVe[vm] : -1;
+      if (ve >= 0) veOf(input.runtime, to)?.vmArrived(vm, ve);
     });
   }
 

@@ -85,6 +85,10 @@ export class VmReplication {
   private readonly stateAtCrashUs: Float64Array;
   private readonly crashUs: Float64Array;
   private readonly replicated: Uint8Array;
+  /** Per host: its last crash, us (-1 never): a replica does not survive it, even once the host is back. */
+  private readonly lastDownUs: Float64Array;
+  /** Per VM: the host its migration in progress goes to, -1 none (a VE member stands there too). */
+  private readonly migratingTo: Int32Array;
   /** The VM being failed over now (its placement event is the watcher's, not a restart's), -1 otherwise. */
   private failingOver = -1;
   private readonly membersOf: VeMembers['membersOf'];
@@ -113,6 +117,8 @@ export class VmReplication {
     this.stateAtCrashUs = new Float64Array(n).fill(-1);
     this.crashUs = new Float64Array(n).fill(-1);
     this.replicated = new Uint8Array(n);
+    this.migratingTo = new Int32Array(n).fill(-1);
+    this.lastDownUs = new Float64Array(world.cloud.hostCount).fill(-1);
     for (const vm of config.vms) this.replicated[vm] = 1;
     ({ membersOf: this.membersOf, constraintsOf: this.constraintsOf } = veMembers(world.cloud, n, world.constraints));
     world.hypervisors.onVmPlaced((vm, from, to) => {
@@ -121,9 +127,19 @@ export class VmReplication {
       else if (from >= 0) this.primaryMoved(vm);
       else this.recheckVe(vm); // restored (failed over, or restarted from a snapshot)
     });
+    // A VE member migrating toward another member's backup (a relocation planned without seeing backups): that backup moves before a failover could break the VE.
+    world.hypervisors.onMigrationStarted((vm, _from, to) => {
+      if (vm >= n) return;
+      this.migratingTo[vm] = to;
+      this.recheckVe(vm);
+    });
+    world.hypervisors.onMigrationEnded((record) => {
+      if (record.vm < n) this.migratingTo[record.vm] = -1;
+    });
     // A backup whose host crashed while no copy runs to it (first period, idle VM) is replaced here; the others when their copy fails.
     world.hypervisors.onHostUp((host, up) => {
       if (up) return;
+      this.lastDownUs[host] = world.sim.nowUs();
       for (const vm of config.vms) if (this.backup[vm] === host && this.copyId[vm] < 0 && this.crashUs[vm] < 0) this.streamCut(vm);
     });
   }
@@ -137,9 +153,20 @@ export class VmReplication {
     return vm < this.replicated.length && this.replicated[vm] === 1;
   }
 
-  /** The watcher will fail `vm` over: its replica held a complete state when the primary crashed and its host is up. */
+  /** Whether `vm`'s backup holds a complete checkpoint (its sync ended; kept through its primary's loss until the watcher acts). */
+  hasReplicaState(vm: number): boolean {
+    return this.isReplicated(vm) && this.backup[vm] >= 0 && (this.phase[vm] === STREAMING || this.stateAtCrashUs[vm] >= 0);
+  }
+
+  /** The watcher's delay from a primary's crash to its failover, us. */
+  get detectionUs(): number {
+    return this.config.detectionUs;
+  }
+
+  /** The watcher will fail `vm` over: its replica held a complete state when the primary crashed and its host is up and has not crashed since. */
   willFailOver(vm: number): boolean {
-    return this.isReplicated(vm) && this.stateAtCrashUs[vm] >= 0 && this.backup[vm] >= 0 && this.world.cloud.hostUp[this.backup[vm]] === 1;
+    const backup = this.backup[vm];
+    return this.isReplicated(vm) && this.stateAtCrashUs[vm] >= 0 && backup >= 0 && this.world.cloud.hostUp[backup] === 1 && this.lastDownUs[backup] < this.crashUs[vm];
   }
 
   start(): void {
@@ -197,6 +224,7 @@ export class VmReplication {
       constraints: ve < 0 ? [] : (this.constraintsOf.get(ve) ?? []),
       members: ve < 0 ? [] : (this.membersOf.get(ve) ?? []).filter((m) => m !== vm),
       backupOf: (m) => this.backup[m],
+      incomingTo: (m) => this.migratingTo[m],
       reservedMiB: (h) => hypervisors.reservedMiBOf(h),
       hostPop: this.world.hostPop,
       hostCountry: this.world.hostCountry,
@@ -317,8 +345,12 @@ export class VmReplication {
     if (backup < 0) return;
     this.release(vm);
     this.phase[vm] = NONE;
-    // No failover: restored meanwhile, or the backup's host down too (the replica went with it).
-    if (cloud.vmLost[vm] === 0 || stateUs < 0 || cloud.hostUp[backup] === 0) return;
+    // No failover: restored meanwhile, or the backup's host down too or crashed since (the replica
+    // went with it, even if the host is back), or a member migrating there since the crash (the VE
+    // relocated it without seeing the lost VM): the recovery service restarts it then, as it does
+    // a VM without a replica.
+    if (cloud.vmLost[vm] === 0 || stateUs < 0 || cloud.hostUp[backup] === 0 || this.lastDownUs[backup] >= crashUs) return;
+    if (!backupKeepsConstraints(this.backupInput(vm, 0), backup)) return;
     this.failingOver = vm;
     hypervisors.restoreVm(vm, backup);
     this.failingOver = -1;

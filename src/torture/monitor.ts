@@ -6,7 +6,9 @@
  *   constraints when it moved a VM (`cloud-checks.ts`); the store's history (no acknowledged
  *   quorum write lost within its tolerance, `storeHistory`); with `cloud.images`, every image
  *   chunk with a copy on a live store while fewer PoPs than its replicas are down
- *   (`image-checks.ts`);
+ *   (`image-checks.ts`); with `cloud.replication`, every replicated VM lost with a synced backup
+ *   running again within the watcher's delay, and backups apart from their primaries' PoPs
+ *   (`replication-checks.ts`);
  * - before every handler: a message or timer is handled only by the incarnation it was meant for;
  * - every `scanS` of virtual time (at the first event at or after each tick): the whole cloud
  *   model, the VE constraints and the liveness bounds after the last fault healed
@@ -22,6 +24,7 @@ import type { World } from '../scenario/build-world.js';
 import type { ChunkPlacement } from '../platform/chunk-placement.js';
 import { cloudChecks, type CloudModelCheck } from './cloud-checks.js';
 import { imageChunksAlive } from './image-checks.js';
+import { replicationChecks } from './replication-checks.js';
 import { type Check, InvariantBroken } from './invariant.js';
 import { canTiling, chordRing, partitionsReleased } from './liveness-checks.js';
 
@@ -39,7 +42,7 @@ export interface MonitorOptions {
 export type CheckCounts = Record<string, number>;
 
 export function installMonitor(run: RunInstruments, options: MonitorOptions): CheckCounts {
-  const { sim, runtime, world, cloud, scenario, store, images } = run;
+  const { sim, runtime, world, cloud, scenario, store, images, replication } = run;
   const counts: CheckCounts = {};
   const perEvent: Check[] = [];
   const perScan: Check[] = [];
@@ -51,6 +54,12 @@ export function installMonitor(run: RunInstruments, options: MonitorOptions): Ch
   if (store !== null) perEvent.push(storeHistory(store));
   if (images !== null && cloud !== null && world.backbone !== null) {
     perEvent.push(imageChunksAlive(images.store, cloud.hypervisors, world.backbone.hostPop, world.backbone.backbone.pops.length, options.imagePlacement));
+  }
+  if (replication !== null && cloud !== null && world.backbone !== null) {
+    const { backbone } = world;
+    const checks = replicationChecks({ cloud: cloud.cloud, hypervisors: cloud.hypervisors, replication, hostPop: backbone.hostPop, hostCountry: cloud.hostCountry, constraints: cloud.constraints, popName: (pop) => backbone.backbone.pops[pop].name, nowUs: () => sim.nowUs() });
+    perEvent.push(...checks.perEvent);
+    perScan.push(...checks.perScan);
   }
   const healUs = lastHealUs(world);
   if (Number.isFinite(healUs)) {

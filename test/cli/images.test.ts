@@ -42,13 +42,21 @@ describe('luc run with cloud.images (end to end)', () => {
     it(`rejects ${label} with exit 2, naming the file and the field, and no stack`, () => {
       const path = join(dir, `${label.replace(/ /g, '-')}.yaml`);
       if (text !== null) writeFileSync(path, text);
-      const r = luc(['run', TINY, '--quiet', '--set', `cloud.images.manifest=${path}`, '--out', join(dir, 'bad')]);
+      const r = luc(['run', TINY, '--quiet', '--set', `cloud.images={"manifest":${JSON.stringify(path)}}`, '--out', join(dir, 'bad')]);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(text === null ? TINY : path);
       expect(r.stderr).toContain(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
   }
+
+  it('rejects the image family fields the scenario sets beside a manifest with exit 2, naming the file, each field and its line, and no stack', () => {
+    const r = luc(['run', TINY, '--quiet', '--set', 'cloud.images.manifest=../images/two-images.yaml', '--out', join(dir, 'bad')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(TINY);
+    for (const field of ['count', 'sizeGiB', 'chunkMiB']) expect(r.stderr).toContain(`cloud.images.${field}: expected no ${field} with cloud.images.manifest`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
 
   for (const [set, field] of [
     ['cloud.images.chunkMiB=0', 'cloud.images.chunkMiB: expected a number > 0'],

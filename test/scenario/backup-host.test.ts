@@ -24,6 +24,7 @@ function input(cloud: Cloud, vm: number, over: Partial<BackupHostInput> = {}): B
     constraints: [],
     members,
     backupOf: () => -1,
+    incomingTo: () => -1,
     reservedMiB: () => 0,
     hostPop: HOST_POP,
     hostCountry: HOST_POP.map(() => 'FR'),
@@ -65,6 +66,16 @@ describe('backup host of a replicated VM', () => {
     expect(backupKeepsConstraints(input(cloud, 0, { constraints: spread, backupOf }), 4)).toBe(false);
     const bySite: VeConstraint[] = [{ kind: 'spread', ve: 0, scope: 'site' }];
     expect(backupHost(input(cloud, 0, { constraints: bySite, backupOf: () => -1 }))).toBe(0); // not C (VM 1's PoP)
+  });
+
+  it("counts a spread member migrating as standing at its target too: VM 1 (host 4) on its way to host 5 leaves C no host for VM 0's backup", () => {
+    const cloud = world([{ host: 2, ve: 0 }, { host: 4, ve: 0 }]);
+    const spread: VeConstraint[] = [{ kind: 'spread', ve: 0, scope: 'host' }];
+    expect(backupHost(input(cloud, 0, { constraints: spread }))).toBe(5);
+    const incomingTo = (m: number): number => (m === 1 ? 5 : -1);
+    expect(backupHost(input(cloud, 0, { constraints: spread, incomingTo }))).toBe(0);
+    expect(backupKeepsConstraints(input(cloud, 0, { constraints: spread, incomingTo }), 5)).toBe(false);
+    expect(backupKeepsConstraints(input(cloud, 0, { constraints: spread }), 5)).toBe(true);
   });
 
   it('needs room for what it is asked (a whole gather at its first backup): 1 GiB fits host 4 (1.5 GiB free), 2 GiB go to A', () => {

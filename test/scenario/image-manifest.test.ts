@@ -18,6 +18,11 @@ function manifest(name: string, text: string): string {
   return path;
 }
 
+/** The tiny world's images section with `file` as its manifest and none of the family's fields (count, sizeGiB, chunkMiB) it sets. */
+function withManifest(file: string): string {
+  return `cloud.images={"manifest":${JSON.stringify(file)},"bootShare":0.1,"diskMBps":100,"bootAtStart":true}`;
+}
+
 function error(path: string): ScenarioError {
   try {
     readImageManifest(path);
@@ -43,7 +48,7 @@ describe('image manifests', () => {
 
   it('drive a run: 6 distinct chunks on 2 PoPs stored, 8 without deduplication, saving 1 - 6/8; both VMs boot', () => {
     const tiny = fixture('good/images.yaml');
-    const rows = runScenario(loadScenario(tiny, ['cloud.images.manifest=../images/two-images.yaml']), tiny).series.all();
+    const rows = runScenario(loadScenario(tiny, [withManifest('../images/two-images.yaml')]), tiny).series.all();
     const last = (metric: string) => rows.filter((row) => row.metric === metric && row.node === '').at(-1)?.value;
     expect(last('images.storage_bytes')).toBe(2 * 6 * 4 * MIB);
     expect(last('images.storage_bytes_nodedup')).toBe(2 * 8 * 4 * MIB);
@@ -53,7 +58,7 @@ describe('image manifests', () => {
 
   it('enter the scenario hash by content: the YAML and JSON manifests give two hashes, the same file twice one', () => {
     const tiny = fixture('good/images.yaml');
-    const hash = (file: string) => scenarioHash(loadScenario(tiny, [`cloud.images.manifest=${file}`]));
+    const hash = (file: string) => scenarioHash(loadScenario(tiny, [withManifest(file)]));
     expect(hash('../images/two-images.yaml')).toBe(hash(fixture('images/two-images.yaml')));
     expect(hash('../images/two-images.yaml')).not.toBe(hash('../images/two-images.json'));
   });
@@ -83,5 +88,25 @@ describe('image manifests', () => {
   it('report every problem at once, one line each', () => {
     const refused = error(manifest('many.yaml', 'chunkMiB: -1\nimages:\n  - { name: a, chunks: [1, 2] }\n  - { name: a, chunks: [] }\n'));
     expect(refused.issues.map((issue) => issue.field)).toEqual(['chunkMiB', 'images[0].chunks[0]', 'images[0].chunks[1]', 'images[1].name', 'images[1].chunks']);
+  });
+
+  it('refuse the fields of the family generator beside a manifest, every one the user set, with its line: the tiny world sets count, sizeGiB and chunkMiB', () => {
+    const tiny = fixture('good/images.yaml');
+    let caught: unknown = null;
+    try {
+      loadScenario(tiny, ['cloud.images.manifest=../images/two-images.yaml', 'cloud.images.sharedShare=0.3']);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ScenarioError);
+    const issues = (caught as ScenarioError).issues;
+    expect(issues.map((issue) => issue.field)).toEqual(['cloud.images.count', 'cloud.images.sizeGiB', 'cloud.images.chunkMiB', 'cloud.images.sharedShare']);
+    expect(issues[0].expected).toBe('no count with cloud.images.manifest (the manifest lists the images and their chunks; count shapes a generated family only)');
+    expect(issues[0].found).toBe('4');
+    expect(issues[0].line).toBeGreaterThan(0); // in the file
+    expect(issues[2].expected).toContain('and its own chunkMiB');
+    expect(issues[3].found).toBe('0.3 (from --set cloud.images.sharedShare=0.3)');
+    // Their defaults are not the user's: the same section without them loads.
+    expect(loadScenario(tiny, [withManifest('../images/two-images.yaml')]).cloud?.images?.count).toBe(10);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
-import { runScenario } from '../../src/scenario/run-scenario.js';
+import { type RunInstruments, runScenario } from '../../src/scenario/run-scenario.js';
+import { VM_RUNNING } from '../../src/platform/cloud.js';
 import type { MetricRow } from '../../src/metrics/series.js';
 import { fixture } from './fixtures.js';
 
@@ -130,5 +131,51 @@ describe('fresh boots of lost VMs from their images (snapshots off)', () => {
   it('reboot deterministically, row for row', () => {
     const overrides = [...FOUR, POP_CRASH, 'cloud.images.replicas=1'];
     expect(JSON.stringify(run(overrides))).toBe(JSON.stringify(run(overrides)));
+  });
+});
+
+// The tiny world: VM 0 boots on host 0 (West), VM 1 on host 1 (East), each from its own PoP's
+// disk alone in 1.090520 s. VM 0 is moved at 0.5 s, mid-boot.
+describe('a VM moved while it boots', () => {
+  function moved(move: (run: RunInstruments) => void) {
+    let vmState: number[] = [];
+    let vmHost: number[] = [];
+    const rows = runScenario(loadScenario(TINY, []), TINY, {
+      instrument: (run) => {
+        run.sim.after(500_000, () => move(run));
+        run.sim.after(100_000_000, () => {
+          vmState = [...run.cloud!.cloud.vmState.slice(0, 2)];
+          vmHost = [...run.cloud!.cloud.vmHost.slice(0, 2)];
+        });
+      },
+    }).series.all();
+    return { rows, vmState, vmHost };
+  }
+
+  it("relocated to host 1 (East) boots on there: its boot set read from East beside the rest of VM 1's, running at 2.181039 s (2 x 104 MiB / disk)", () => {
+    const { rows, vmState, vmHost } = moved((run) => expect(run.cloud!.hypervisors.relocateVm(0, 1)).toBe(true));
+    expect(vmHost).toEqual([1, 1]);
+    expect(vmState).toEqual([VM_RUNNING, VM_RUNNING]); // before the fix VM 0 stayed stopped for good
+    expect(last(rows, 'images.boots')).toBe(2);
+    // East's disk: VM 1 alone to 0.5 s, both at half rate to 1.681038 s, VM 0 alone after: 2 boot sets in all.
+    expect(last(rows, 'images.boot_s_max')).toBeCloseTo(together(2), 5);
+  });
+
+  it('is not live-migrated: the hypervisor refuses a stopped VM (not-running), and it boots where it is in 1.090520 s', () => {
+    const reasons: string[] = [];
+    const { rows, vmState, vmHost } = moved((run) => run.cloud!.hypervisors.of(0).migrate(0, 1, (outcome) => reasons.push(outcome.reason)));
+    expect(reasons).toEqual(['not-running']);
+    expect(vmHost).toEqual([0, 1]);
+    expect(vmState).toEqual([VM_RUNNING, VM_RUNNING]);
+    expect(last(rows, 'images.boot_s_max')).toBeCloseTo(together(1), 6);
+  });
+
+  it('moved away and back before its boot set is read boots once, at host 0, not twice', () => {
+    const { rows, vmState } = moved((run) => {
+      run.cloud!.hypervisors.relocateVm(0, 1);
+      run.sim.after(100_000, () => run.cloud!.hypervisors.relocateVm(0, 0));
+    });
+    expect(vmState).toEqual([VM_RUNNING, VM_RUNNING]);
+    expect(last(rows, 'images.boots')).toBe(2);
   });
 });

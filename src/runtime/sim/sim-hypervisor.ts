@@ -143,10 +143,13 @@ export class SimHypervisors {
   private nextMigrationId = 1;
   private readonly listeners: ((record: MigrationRecord) => void)[] = [];
   private readonly placedListeners: VmPlacedListener[] = [];
+  private readonly startedListeners: ((vm: number, from: number, to: number) => void)[] = [];
   private readonly hostUpListeners: ((host: number, up: boolean) => void)[] = [];
   /** Copies between hosts in progress by id, in the order they started. */
   private readonly copies = new Map<number, ActiveCopy>();
   private nextCopyId = 1;
+  /** Per PoP (by the hosts' `hostPop`): its hosts up now, kept by `setHostUp` (one read instead of a scan of every host). */
+  private readonly popHostsUp: Int32Array;
   /** One hypervisor per host, made on first use and shared by all its protocols and lives. */
   private readonly handles: (Hypervisor | undefined)[] = [];
 
@@ -166,11 +169,20 @@ export class SimHypervisors {
     this.outgoing = new Int32Array(cloud.hostCount);
     this.incomingMiB = new Float64Array(cloud.hostCount);
     this.heldMiB = new Float64Array(cloud.hostCount);
+    let popCount = 0;
+    for (let h = 0; h < cloud.hostCount; h++) popCount = Math.max(popCount, options.network.hostPop[h] + 1);
+    this.popHostsUp = new Int32Array(popCount);
+    for (let h = 0; h < cloud.hostCount; h++) this.popHostsUp[options.network.hostPop[h]] += cloud.hostUp[h];
   }
 
   /** Told of every migration that ended, in success or failure. */
   onMigrationEnded(listener: (record: MigrationRecord) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Told of every migration admitted, as it starts (its end is `onMigrationEnded`'s). */
+  onMigrationStarted(listener: (vm: number, from: number, to: number) => void): void {
+    this.startedListeners.push(listener);
   }
 
   /** Told of every VM created, moved (a migration that succeeded, a relocation), restored or lost. */
@@ -249,11 +261,16 @@ export class SimHypervisors {
     return id;
   }
 
+  /** Hosts of PoP `pop` up now (0 for a PoP without hosts). */
+  hostsUpIn(pop: number): number {
+    return pop < this.popHostsUp.length ? this.popHostsUp[pop] : 0;
+  }
+
   /** Whether PoP `pop` has a host up other than `except`. */
   private popHasHostUp(pop: number, except: number): boolean {
     const { cloud, network } = this.options;
-    for (let h = 0; h < cloud.hostCount; h++) if (h !== except && network.hostPop[h] === pop && cloud.hostUp[h] === 1) return true;
-    return false;
+    const exceptUp = except >= 0 && network.hostPop[except] === pop ? cloud.hostUp[except] : 0;
+    return this.hostsUpIn(pop) - exceptUp > 0;
   }
 
   /** Memory reserved on `host` for VMs on their way there (migrations, restarts), MiB. */
@@ -326,7 +343,9 @@ export class SimHypervisors {
       }
       this.failCopies(host);
     }
-    const lost = this.options.cloud.setHostUp(host, up);
+    const { cloud, network } = this.options;
+    if ((cloud.hostUp[host] === 1) !== up) this.popHostsUp[network.hostPop[host]] += up ? 1 : -1;
+    const lost = cloud.setHostUp(host, up);
     for (const vm of lost) this.placed(vm, host, -1);
     for (const listener of this.hostUpListeners) listener(host, up);
     return lost;
@@ -464,6 +483,7 @@ export class SimHypervisors {
       this.end(id, m, ok, ok ? '' : 'target-down', result.durationUs, result.downtimeUs, result.bytesSent);
     });
     this.active.set(id, { vm, from, to, memoryMiB, startedUs, wan: backbone.length > 0, by, copy, onDone });
+    for (const listener of this.startedListeners) listener(vm, from, to);
   }
 
   /** A migration ends: its reservations are released, the VM moves on success, listeners and the caller are told. */

@@ -430,7 +430,14 @@ describe('simulated hypervisor under host crashes', () => {
       expect(w.cloud.vmsLost).toBeGreaterThanOrEqual(lostBefore); // nothing restores them here
       lostBefore = w.cloud.vmsLost;
       for (let h = 0; h < 6; h++) if (!w.runtime.isUp(h)) expect(w.cloud.hostVmCount[h]).toBe(0);
+      // The per-PoP count of up hosts the stores read, against a count of the model's hosts.
+      for (let pop = 0; pop < 3; pop++) {
+        let up = 0;
+        for (let h = 0; h < 6; h++) if (w.network.hostPop[h] === pop && w.cloud.hostUp[h] === 1) up++;
+        expect(w.hypervisors.hostsUpIn(pop)).toBe(up);
+      }
     }
+    expect(w.hypervisors.hostsUpIn(3)).toBe(0); // a PoP beyond the hosts' has none
     expect(w.cloud.vmsLost).toBeGreaterThan(0);
     expect(w.migrations.some((m) => m.reason === 'target-down' || m.reason === 'source-down')).toBe(true);
   });
