@@ -267,7 +267,10 @@ export class VeOwner {
   private restore(ve: number, data: readonly number[]): void {
     const d = decodeVeRecord(data, this.config.membersMax);
     if (d === null) return this.ctx.metrics.count('ve.registry_bad_records');
-    const outcome = this.store.restore(ve, d, this.ctx.nowMs());
+    // A stored host was last reported up to a refresh period before the write: kept for what
+    // remains of its ttl after that (at least a period, for its next report to arrive).
+    const { entryTtlMs, refreshPeriodMs } = this.config;
+    const outcome = this.store.restore(ve, d, this.ctx.nowMs(), Math.max(refreshPeriodMs, entryTtlMs - refreshPeriodMs));
     if (outcome === 'loaded') this.ctx.metrics.count('ve.records_loaded');
     else if (outcome === 'full') this.ctx.metrics.count('ve.records_dropped');
   }

@@ -20,8 +20,9 @@
  *     the member hosts still report, and every later change outranks it in turn;
  *   - with the registry in the replicated store (`restore`, `durableOf`): the record read from the
  *     store replaces the owner's when it is newer (or the owner has none), and each member's
- *     stored host counts as a report observed when the owner wrote it, unless the owner heard of a
- *     later one;
+ *     stored host counts as a report observed when the owner wrote it, unless this owner has
+ *     known the member's host since (even expired: a host forgotten for want of reports is not
+ *     brought back by the next read);
  *   - bounds: at most `vesMax` records (placeholders are evicted first, oldest first; configured
  *     records never: a configure beyond is 'full') and `membersMax` members per record.
  */
@@ -184,9 +185,10 @@ export class VeStore {
   /**
    * Take the record read from the store: it replaces the owner's when newer or when the owner
    * holds none configured ('loaded'; 'current' otherwise), and each stored host counts unless
-   * the owner holds a live host observed since. 'full': no room for it.
+   * the owner knew the member's host as observed since (live or expired); a stored host is kept
+   * `hostTtlMs` unless reported. 'full': no room for it.
    */
-  restore(ve: number, d: DurableVeRecord, nowMs: number): 'loaded' | 'current' | 'full' {
+  restore(ve: number, d: DurableVeRecord, nowMs: number, hostTtlMs = this.ttlMs): 'loaded' | 'current' | 'full' {
     const slot = this.records.get(ve) ?? this.create(ve, nowMs);
     if (slot === null) return 'full';
     const loaded = !slot.configured || slot.fromReports || d.record.version > slot.version;
@@ -200,8 +202,9 @@ export class VeStore {
     d.record.members.forEach((vm, k) => {
       const member = slot.members.get(vm);
       if (member === undefined || d.hosts[k] < 0) return;
-      if (member.expiresAtMs > nowMs && member.observedAtMs >= d.observedAtMs[k]) return;
-      place(member, { node: d.hosts[k], site: d.sites[k], country: '' }, d.observedAtMs[k], nowMs, this.ttlMs);
+      // Known here since (live, or expired: its host forgotten for want of reports), the owner's word stands.
+      if (member.observedAtMs >= d.observedAtMs[k]) return;
+      place(member, { node: d.hosts[k], site: d.sites[k], country: '' }, d.observedAtMs[k], nowMs, hostTtlMs);
     });
     return loaded ? 'loaded' : 'current';
   }
