@@ -40,7 +40,7 @@ export interface StoreConfig {
   readonly digestBuckets: number;
   /** Entries one anti-entropy or hand-off message carries at most (the rest wait for the next round). */
   readonly syncEntriesMax: number;
-  /** Modelled size of a value on the wire (a payload adds 8 bytes per word). */
+  /** Modelled size of a workload's value on the wire (a client's payload counts 8 bytes per word instead). */
   readonly valueBytes: number;
   /** Words a payload (`StateStore.put`: a VE record, a VM index entry) holds at most. */
   readonly dataWordsMax: number;

@@ -1,8 +1,8 @@
 /**
  * The store's wire messages: readonly plain data. A key travels as 16 bytes (an application
  * key), a version as 12 (timestamp and writer), request ids and node ids as 4, a value as the
- * config's `valueBytes` (it travels as a number: its modelled size is apart) plus 8 bytes per
- * word of its payload (`data`, empty for the workload's registers).
+ * config's `valueBytes` (it travels as a number: its modelled size is apart), or for a client's
+ * payload (`data`, empty for the workload's registers) 8 bytes per word.
  */
 import type { NodeId } from '../../runtime/context.js';
 import type { KeyedValue } from './replica-table.js';
@@ -81,9 +81,9 @@ const VERSION_BYTES = 12;
 const WORD_BYTES = 4;
 const DATA_WORD_BYTES = 8;
 
-/** A value's modelled size: the register's `valueBytes` and its payload's words. */
+/** A value's modelled size: `valueBytes` for the workload's registers (no payload), 8 bytes per word of a payload. */
 export function valueSize(valueBytes: number, dataWords: number): number {
-  return valueBytes + DATA_WORD_BYTES * dataWords;
+  return dataWords === 0 ? valueBytes : DATA_WORD_BYTES * dataWords;
 }
 
 export function writeBytes(valueBytes: number, dataWords: number): number {
