@@ -73,6 +73,16 @@ describe('the VM index in the replicated store (registry: store)', () => {
     expect(ring.counters.get('vmindex.publishes_failed')).toBe(0);
   });
 
+  it('is deterministic: same seed, same locate outcomes and store traffic', () => {
+    const once = (): unknown[] => {
+      const ring = published(7);
+      return [locateAll(ring, 4), ring.counters.get('store.messages.sent'), ring.counters.get('store.bytes.sent')];
+    };
+    const first = once();
+    expect(first[1]).toBeGreaterThan(0);
+    expect(once()).toEqual(first);
+  });
+
   it("refuses registry 'store' without the node's store", () => {
     expect(() => new VmIndexRing(4, 1, FAST_CHORD, IN_STORE)).toThrow(/registry 'store' needs the node's replicated store/);
   });
