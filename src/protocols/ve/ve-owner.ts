@@ -20,7 +20,9 @@
  * empty, answers from what the previous owner committed; every change the owner commits
  * (configure, a command's new state, a relocation's new host) is written at quorum W before the
  * issuer hears of it ('store-failed' otherwise), so an acknowledged change survives the owner's
- * crash; a member's new host learnt from a report is written in the background. Reports still
+ * crash; a member's new host learnt from a report is written in the background, unless the
+ * store holds a newer record (another node owns the key now), and a read that finds an older
+ * record than the owner's puts the owner's back. Reports still
  * say where members run; the hosts' copies are neither pushed nor read, and nothing is rebuilt
  * from reports. Reading at every request rather than once per ownership: the protocol hears of
  * no change of ownership, and a record kept since an earlier ownership could be stale.
@@ -231,7 +233,7 @@ export class VeOwner {
     if (result.ignored > 0) metrics.count('ve.reported_members_ignored', result.ignored);
     if (this.durable !== null) {
       const after = this.view(msg.ve);
-      if (before !== null && after !== null && hostsMoved(before.hosts, after.hosts)) this.save(msg.ve, null);
+      if (before !== null && after !== null && hostsMoved(before.hosts, after.hosts)) this.saveMoved(msg.ve);
       return;
     }
     if (result.pushRecord !== null) this.post(from, { type: 've.record', ve: msg.ve, record: result.pushRecord }, recordPushBytes(result.pushRecord));
@@ -273,6 +275,29 @@ export class VeOwner {
     const outcome = this.store.restore(ve, d, this.ctx.nowMs(), Math.max(refreshPeriodMs, entryTtlMs - refreshPeriodMs));
     if (outcome === 'loaded') this.ctx.metrics.count('ve.records_loaded');
     else if (outcome === 'full') this.ctx.metrics.count('ve.records_dropped');
+    else if (d.record.version < (this.store.durableOf(ve, this.ctx.nowMs())?.record.version ?? -1)) {
+      // An older record written over ours (a late write of a former owner): put ours back.
+      this.ctx.metrics.count('ve.registry_repairs');
+      this.save(ve, null);
+    }
+  }
+
+  /**
+   * A member moved (a report): write the record in the background, unless the store holds a
+   * newer one (the key moved to another owner meanwhile: a late report must not write an older
+   * record over its).
+   */
+  private saveMoved(ve: number): void {
+    const durable = this.durable;
+    if (durable === null) return;
+    const started = durable.get(stateKey(STATE_SPACE_VE, ve), (read) => {
+      if (this.stopped || !read.ok) return;
+      const stored = read.data === null ? null : decodeVeRecord(read.data, this.config.membersMax);
+      const own = this.store.durableOf(ve, this.ctx.nowMs());
+      if (own === null || (stored !== null && stored.record.version > own.record.version)) return this.ctx.metrics.count('ve.registry_moves_not_written');
+      this.save(ve, null);
+    });
+    if (!started) this.ctx.metrics.count('ve.registry_reads_refused');
   }
 
   /** Write the record of `ve` to the store; `then(ok)` once acknowledged (at once, true, without the store). */
