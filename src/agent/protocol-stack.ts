@@ -25,6 +25,8 @@ import { LOCALITY_PEER_COORDINATES_MIN } from './scheduler-stack.js';
  * searching once a minute, and its searches are not scored), and `hostCount` (its requests target
  * node ids 0..hostCount-1). The store's ring is the `hostCount` nodes (built once, shared by
  * every node); `observeStore` is told of every store operation a node invokes and completes.
+ * With `vmIndex.registry: 'store'` the index keeps its entries in the node's store (built before
+ * the index, started in the same place as without it).
  */
 export function protocolStack(scenario: Scenario, hostCount?: number, observeStore?: StoreObserver): StackBuilder {
   const p = scenario.protocols;
@@ -61,13 +63,18 @@ export function protocolStack(scenario: Scenario, hostCount?: number, observeSto
       protocols.set(ROUTING, new RoutingProtocol(contextFor(ROUTING), gossip, spiral, vivaldi, routingConfig, hostCount));
     }
     if (p.can !== undefined) protocols.set(CAN, new CanProtocol(contextFor(CAN), p.can));
+    const newStore = (): StoreProtocol | undefined =>
+      storeConfig !== undefined && storeRing !== undefined ? new StoreProtocol(contextFor(STORE), storeRing, storeConfig, observeStore ?? null) : undefined;
+    const indexInStore = p.vmIndex?.registry === 'store';
+    let store = indexInStore ? newStore() : undefined;
     if (chordConfig !== undefined) {
       const coordinates = vivaldi !== undefined ? new VivaldiCoordinateSource(vivaldi) : null;
       const chord = new ChordProtocol(contextFor(CHORD), chordConfig, coordinates);
       protocols.set(CHORD, chord);
-      if (p.vmIndex !== undefined) protocols.set(VM_INDEX, new VmIndexProtocol(contextFor(VM_INDEX), chord, p.vmIndex));
+      if (p.vmIndex !== undefined) protocols.set(VM_INDEX, new VmIndexProtocol(contextFor(VM_INDEX), chord, p.vmIndex, store ?? null));
     }
-    if (storeConfig !== undefined && storeRing !== undefined) protocols.set(STORE, new StoreProtocol(contextFor(STORE), storeRing, storeConfig, observeStore ?? null));
+    if (!indexInStore) store = newStore();
+    if (store !== undefined) protocols.set(STORE, store);
     return protocols;
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The VE manager of a node (`cloud.lifecycle`): the VE protocol beside the node's Chord (Chord
- * added with its defaults and no lookups of its own when the scenario has none).
+ * added with its defaults and no lookups of its own when the scenario has none), and with
+ * `registry: 'store'` beside the node's replicated store, which keeps the VE records.
  */
 import type { VeConstraint } from '../placement/problem.js';
 import type { Protocol, StackBuilder } from '../runtime/context.js';
@@ -11,6 +12,7 @@ import type { LifecycleSection } from '../scenario/lifecycle.js';
 import { chordBeneath } from './chord-beneath.js';
 import { superviseOver } from '../actors/actor-stack.js';
 import { CHORD } from '../protocols/chord/index.js';
+import { STORE, type StoreProtocol } from '../protocols/store/index.js';
 
 export function veConfigOf(section: LifecycleSection, veCount: number, hostCount: number, constraints: readonly VeConstraint[]): VeConfig {
   const { configureAtS: _at, ...fields } = section;
@@ -21,8 +23,10 @@ export function veConfigOf(section: LifecycleSection, veCount: number, hostCount
 export function withVeLifecycle(inner: StackBuilder, config: VeConfig, observer?: VeObserver): StackBuilder {
   return (contextFor) => {
     const protocols = new Map<string, Protocol>(inner(contextFor));
+    const store = config.registry === 'store' ? ((protocols.get(STORE) as StoreProtocol | undefined) ?? null) : null;
+    if (config.registry === 'store' && store === null) throw new RangeError("withVeLifecycle: registry 'store' needs the store protocol beneath (protocols.store)");
     // A service under the node's supervisor, bound to Chord through a peer actor.
-    superviseOver(protocols, contextFor, VE, { name: CHORD, source: chordBeneath(protocols, contextFor, null) }, (ctx, peer) => new VeProtocol(ctx, peer.overlay.source, config, observer));
+    superviseOver(protocols, contextFor, VE, { name: CHORD, source: chordBeneath(protocols, contextFor, null) }, (ctx, peer) => new VeProtocol(ctx, peer.overlay.source, config, observer, store));
     return protocols;
   };
 }

@@ -6,14 +6,18 @@
  * shares. Every field of the VE protocol's config is a field here, with its default.
  */
 import { z } from 'zod';
-import { defaultVeConfig, validateVeConfig } from '../protocols/ve/ve-config.js';
+import { defaultVeConfig, VE_REGISTRIES, validateVeConfig } from '../protocols/ve/ve-config.js';
 import { num, numericFieldsOf, protocolIssues, section, time } from './fields.js';
 
-const APART = new Set(['veCount', 'targetNodeCount', 'constraints']);
+const APART = new Set(['veCount', 'targetNodeCount', 'constraints', 'registry']);
 
 export const lifecycleSchema = section(
   {
     configureAtS: time('s', { ge: 0 }).default(60).meta({ description: 'when each VE is configured at its owner (after the ring settles)' }),
+    registry: z
+      .enum(VE_REGISTRIES as ['soft', 'store'], { error: "expected 'soft' or 'store'" })
+      .default(defaultVeConfig.registry)
+      .meta({ description: "where a VE's record lives: soft (at its owner, kept by the hosts' reports) or store (its durable state in protocols.store, read at R and written at W by the owner: it survives the owner's crash)" }),
     ...numericFieldsOf(defaultVeConfig, APART),
   },
   'an object of VE lifecycle settings ({} for all defaults)',

@@ -219,6 +219,10 @@ export const vmIndexSchema = section(
     hostedMax: int({ ge: 1 }).default(X.hostedMax).meta({ description: 'VMs a node indexes as hosted; more are not indexed' }),
     publishRetryMs: time('ms', { gt: 0 }).default(X.publishRetryMs),
     outcomeLogMax: int({ ge: 1 }).default(X.outcomeLogMax),
+    registry: z
+      .enum(['soft', 'store'], { error: "expected 'soft' or 'store'" })
+      .default(X.registry)
+      .meta({ description: "where entries live: soft (at the owner of the VM's key on Chord, refreshed, expiring) or store (in protocols.store: written at W by the hosting node, read at R by the locator)" }),
   },
   'an object of vmIndex settings ({} for all defaults)',
 )
@@ -259,7 +263,8 @@ export const storeSchema = section(
     antiEntropyPeriodMs: time('ms', { ge: 0 }).default(ST.antiEntropyPeriodMs).meta({ description: 'a host compares one key range it replicates with another replica, by digests, this often (0 = never)' }),
     digestBuckets: int({ ge: 1, le: DIGEST_BUCKETS_MAX }).default(ST.digestBuckets).meta({ description: "a range's digest: one hash per bucket of the range" }),
     syncEntriesMax: int({ ge: 1 }).default(ST.syncEntriesMax).meta({ description: 'entries one anti-entropy or hand-off message carries at most' }),
-    valueBytes: int({ ge: 0 }).default(ST.valueBytes).meta({ description: 'modelled size of a value on the wire' }),
+    valueBytes: int({ ge: 0 }).default(ST.valueBytes).meta({ description: "modelled size of a workload value on the wire (a VE record or VM index entry counts 8 bytes per word instead)" }),
+    dataWordsMax: int({ ge: 0 }).default(ST.dataWordsMax).meta({ description: 'words a payload holds at most (a VE record of the registry: 3 + 3 x its members; a VM index entry: 2)' }),
   },
   'an object of store settings ({} for all defaults)',
 )

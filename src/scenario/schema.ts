@@ -22,6 +22,8 @@ import { anyProtocol, PROTOCOL_NAMES, protocolsSchema } from './protocols.js';
 import { schedulerSchema } from './scheduler.js';
 import { normaliseTopology, topologySchema } from './topology.js';
 import { traceSchema } from './trace-section.js';
+import { veRecordWords } from '../protocols/ve/ve-record-codec.js';
+import { VM_ENTRY_WORDS } from '../protocols/vm-index/vm-entry-codec.js';
 
 export const NAME_PATTERN = /^[a-z0-9-]{1,64}$/;
 /** Bound on the samples of a run (durationS / metrics.intervalS): the series grows by every metric at each. */
@@ -132,10 +134,28 @@ function checkWhatRuns(scenario: ScenarioObject, context: z.core.$RefinementCtx<
   }
 }
 
+/** A registry kept in the replicated store needs the store, with room for its values. */
+function checkRegistries(scenario: ScenarioObject, context: z.core.$RefinementCtx<ScenarioObject>): void {
+  const store = scenario.protocols.store;
+  const users: { path: PropertyKey[]; what: string; words: number }[] = [];
+  const lifecycle = scenario.cloud?.lifecycle;
+  if (lifecycle?.registry === 'store') users.push({ path: ['cloud', 'lifecycle', 'registry'], what: 'the VE records', words: veRecordWords(lifecycle.membersMax) });
+  const vmIndex = scenario.protocols.vmIndex;
+  if (vmIndex?.registry === 'store') users.push({ path: ['protocols', 'vmIndex', 'registry'], what: "the VM index's entries", words: VM_ENTRY_WORDS });
+  for (const user of users) {
+    if (store === undefined) {
+      context.addIssue({ code: 'custom', path: user.path, message: `expected 'soft' when protocols.store is absent: 'store' keeps ${user.what} in the replicated store (add protocols.store, {} for its defaults)` });
+    } else if (store.dataWordsMax < user.words) {
+      context.addIssue({ code: 'custom', path: ['protocols', 'store', 'dataWordsMax'], message: `expected an integer >= ${user.words}: ${user.what} take up to ${user.words} words` });
+    }
+  }
+}
+
 export const scenarioSchema = scenarioObject
   .superRefine(checkTimes, whenValid('durationS', 'faults', 'churn', 'metrics'))
   .superRefine(checkServiceOverlays, whenValid('services', 'protocols'))
   .superRefine(checkWhatRuns, whenValid('protocols', 'scheduler', 'cloud', 'metrics', 'operators', 'policies'))
+  .superRefine(checkRegistries, whenValid('protocols', 'cloud'))
   .transform((scenario) => ({
   ...scenario,
   topology: normaliseTopology(scenario.topology, scenario.seed),

@@ -51,11 +51,11 @@ describe('the hybrid clock', () => {
 describe('the replica table', () => {
   it('keeps the newest version (timestamp, then writer)', () => {
     const table = new ReplicaTable();
-    expect(table.put(1, { ts: 10, writer: 2, value: 5 })).toBe(true);
-    expect(table.put(1, { ts: 9, writer: 9, value: 6 })).toBe(false);
-    expect(table.put(1, { ts: 10, writer: 1, value: 7 })).toBe(false);
-    expect(table.put(1, { ts: 10, writer: 3, value: 8 })).toBe(true);
-    expect(table.get(1)).toEqual({ ts: 10, writer: 3, value: 8 });
+    expect(table.put(1, { ts: 10, writer: 2, value: 5, data: [] })).toBe(true);
+    expect(table.put(1, { ts: 9, writer: 9, value: 6, data: [] })).toBe(false);
+    expect(table.put(1, { ts: 10, writer: 1, value: 7, data: [] })).toBe(false);
+    expect(table.put(1, { ts: 10, writer: 3, value: 8, data: [] })).toBe(true);
+    expect(table.get(1)).toEqual({ ts: 10, writer: 3, value: 8, data: [] });
   });
 
   it('gives equal digests to equal contents in any order, and finds the buckets that differ', () => {
@@ -63,10 +63,10 @@ describe('the replica table', () => {
     const range = { lo: 5, hi: 5 }; // the whole ring
     const a = new ReplicaTable();
     const b = new ReplicaTable();
-    for (let key = 0; key < 50; key++) a.put(key, { ts: key + 1, writer: 0, value: key });
-    for (let key = 49; key >= 0; key--) b.put(key, { ts: key + 1, writer: 0, value: key });
+    for (let key = 0; key < 50; key++) a.put(key, { ts: key + 1, writer: 0, value: key, data: [] });
+    for (let key = 49; key >= 0; key--) b.put(key, { ts: key + 1, writer: 0, value: key, data: [] });
     expect(a.digest(range, 16)).toEqual(b.digest(range, 16));
-    b.put(17, { ts: 100, writer: 1, value: 0 });
+    b.put(17, { ts: 100, writer: 1, value: 0, data: [] });
     const da = a.digest(range, 16);
     const db = b.digest(range, 16);
     const differ = da.flatMap((h, i) => (h === db[i] ? [] : [i]));
@@ -79,11 +79,11 @@ describe('the replica table', () => {
 describe('the hint book', () => {
   it('keeps the newest hint per key and target, forgets one only when that version was delivered, and refuses beyond its bound', () => {
     const book = new HintBook(2);
-    expect(book.add(4, 1, { ts: 5, writer: 0, value: 1 })).toBe(true);
-    expect(book.add(4, 1, { ts: 7, writer: 0, value: 2 })).toBe(true);
-    expect(book.add(6, 2, { ts: 5, writer: 0, value: 3 })).toBe(true);
-    expect(book.add(6, 3, { ts: 5, writer: 0, value: 4 })).toBe(false);
-    expect(book.hintsFor(4, 10)).toEqual([{ key: 1, ts: 7, writer: 0, value: 2 }]);
+    expect(book.add(4, 1, { ts: 5, writer: 0, value: 1, data: [] })).toBe(true);
+    expect(book.add(4, 1, { ts: 7, writer: 0, value: 2, data: [] })).toBe(true);
+    expect(book.add(6, 2, { ts: 5, writer: 0, value: 3, data: [] })).toBe(true);
+    expect(book.add(6, 3, { ts: 5, writer: 0, value: 4, data: [] })).toBe(false);
+    expect(book.hintsFor(4, 10)).toEqual([{ key: 1, ts: 7, writer: 0, value: 2, data: [] }]);
     expect(book.delivered(4, 1, { ts: 5, writer: 0 })).toBe(false);
     expect(book.delivered(4, 1, { ts: 7, writer: 0 })).toBe(true);
     expect(book.targets()).toEqual([6]);

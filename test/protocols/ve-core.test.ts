@@ -61,6 +61,24 @@ describe('VE records at the owner (VeStore)', () => {
     expect(store.report(1, at(5), [9], 304, null, 304)).toMatchObject({ ignored: 1, pushRecord: copy });
   });
 
+  it('restores a record read from the store: newer replaces, older keeps the owner\'s, stored hosts fill only what the owner never knew since', () => {
+    const store = new VeStore(8, 16, 100);
+    const stored = { record: { version: 40, state: 'suspended' as const, members: [10, 11] }, hosts: [4, 5], sites: [1, 2], observedAtMs: [30, 35] };
+    expect(store.restore(1, stored, 50)).toBe('loaded'); // a fresh owner: the store's word
+    expect(store.view(1, 50)).toMatchObject({ record: { version: 40, state: 'suspended', members: [10, 11] }, hosts: [4, 5], sites: [1, 2] });
+    expect(store.durableOf(1, 50)).toEqual({ ...stored, observedAtMs: [30, 35] });
+    store.report(1, at(9), [10], 60, null, 60); // 10 moved to 9
+    expect(store.restore(1, stored, 61)).toBe('current'); // same version: the owner keeps its record
+    expect(store.view(1, 61)?.hosts).toEqual([9, 5]);
+    expect(store.view(1, 151)?.hosts).toEqual([9, -1]); // 11 not reported for ttlMs: forgotten
+    expect(store.restore(1, stored, 152)).toBe('current');
+    expect(store.view(1, 152)?.hosts).toEqual([9, -1]); // and not brought back by the next read
+    expect(store.durableOf(1, 152)?.hosts).toEqual([9, -1]);
+    expect(store.restore(1, { ...stored, record: { version: 41, state: 'running', members: [10, 12] } }, 153)).toBe('loaded');
+    expect(store.view(1, 153)).toMatchObject({ record: { version: 41, state: 'running', members: [10, 12] }, hosts: [9, 5] }); // 12's stored host: never known here
+    expect(new VeStore(1, 16, 100).restore(2, stored, 0)).toBe('loaded');
+  });
+
   it('holds at most vesMax records: placeholders are evicted first, configured records never', () => {
     const store = new VeStore(2, 4, 100);
     store.configure(1, [10], 0);

@@ -8,6 +8,7 @@ import { msToUs } from '../../src/kernel/time.js';
 import type { NodeId } from '../../src/runtime/context.js';
 import { CHORD, type ChordProtocol, chordRingId, defaultChordConfig } from '../../src/protocols/chord/index.js';
 import { VE, type VeConfig, type VeOutcome, type VeProtocol, type VeResult, defaultVeConfig, veKey, veStack } from '../../src/protocols/ve/index.js';
+import { defaultStoreConfig, type StoreConfig } from '../../src/protocols/store/index.js';
 import { CloudWorld } from '../support/cloud-world.js';
 import { FAST } from './chord-harness.js';
 
@@ -33,6 +34,8 @@ export interface VeWorldOptions {
   readonly seed: number;
   readonly pops?: number;
   readonly ve?: Partial<VeConfig>;
+  /** Run the replicated store on every host (the whole world its ring), with these settings. */
+  readonly store?: Partial<StoreConfig>;
 }
 
 export interface LoggedVeOutcome extends VeOutcome {
@@ -48,7 +51,7 @@ export class VeWorld {
 
   constructor(readonly options: VeWorldOptions) {
     this.config = { ...FAST_VE, targetNodeCount: options.hosts, ...options.ve };
-    this.world = new CloudWorld({ hosts: options.hosts, vmsPerHost: options.vmsPerHost, seed: options.seed, pops: options.pops, stack: veStack({ chord: VE_CHORD, ve: this.config }) });
+    this.world = new CloudWorld({ hosts: options.hosts, vmsPerHost: options.vmsPerHost, seed: options.seed, pops: options.pops, stack: veStack({ chord: VE_CHORD, ve: this.config, store: options.store === undefined ? undefined : { ...defaultStoreConfig, clients: 0, nodeCount: options.hosts, ...options.store } }) });
     this.world.hypervisors.onMigrationEnded((m) => {
       const ve = this.veOfVm.get(m.vm);
       if (m.ok && ve !== undefined && this.world.runtime.isUp(m.to)) this.ve(m.to).vmArrived(m.vm, ve);

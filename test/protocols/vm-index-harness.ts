@@ -7,6 +7,7 @@ import { SimRuntime } from '../../src/runtime/sim/sim-runtime.js';
 import { CHORD, type ChordConfig, type ChordProtocol, chordRingId, defaultChordConfig } from '../../src/protocols/chord/index.js';
 import { type LocateOutcome, VM_INDEX, type VmIndexConfig, type VmIndexProtocol, defaultVmIndexConfig, vmIndexStack, vmKey } from '../../src/protocols/vm-index/index.js';
 import { planeMatrix } from './matrix.js';
+import { defaultStoreConfig, type StoreConfig } from '../../src/protocols/store/index.js';
 import { VmPlacement, type VmPlacementOptions } from '../../src/scenario/vm-placement.js';
 import { vmIndexCloud } from '../../src/scenario/vm-index-cloud.js';
 import { CloudVmHistory } from '../../src/scenario/probes/cloud-vm-history.js';
@@ -54,9 +55,11 @@ export class VmIndexRing {
     readonly seed: number,
     readonly chordConfig: ChordConfig = FAST_CHORD,
     readonly indexConfig: VmIndexConfig = FAST_INDEX,
+    /** Run the replicated store on every node (the whole ring its membership), with these settings. */
+    store?: Partial<StoreConfig>,
   ) {
     this.network = new MatrixNetwork(planeMatrix(n, seed), 1e9);
-    this.runtime = new SimRuntime({ sim: this.sim, network: this.network, seed, stack: vmIndexStack({ chord: chordConfig, vmIndex: indexConfig }), bootstrapCount: 4, counters: this.counters, onHostUp: (id, up) => this.onHostUp?.(id, up) });
+    this.runtime = new SimRuntime({ sim: this.sim, network: this.network, seed, stack: vmIndexStack({ chord: chordConfig, vmIndex: indexConfig, store: store === undefined ? undefined : { ...defaultStoreConfig, clients: 0, nodeCount: n, ...store } }), bootstrapCount: 4, counters: this.counters, onHostUp: (id, up) => this.onHostUp?.(id, up) });
     this.runtime.startAll();
   }
 

@@ -116,6 +116,8 @@ describe('wire schemas against every message sent in simulation', () => {
     ['Chord recursive lookups', scenarioFile('chord-simgrid-1k'), ['topology.pops=60', 'durationS=300', 'protocols.chord.lookupStyle=recursive']],
     ['the VM index over Chord, with a PoP down', scenarioFile('renater-vm-index'), ['durationS=400', 'faults=[{kind: pop-crash, atS: 300, pop: 0, durationS: 60}]']],
     ['the replicated store under host and PoP crashes and a partition', scenarioFile('renater-store'), ['durationS=500']],
+    ['the VE registry in the store, the owners of its records crashing', scenarioFile('renater-ve-registry'), ['durationS=660']],
+    ['the VM index in the store', scenarioFile('renater-vm-index'), ['durationS=300', 'protocols.vmIndex.registry=store', 'protocols.store={clients: 2}']],
     ['DVMS on saturated hosts (merges)', fixture('scheduler'), ['cloud.host.cores=5', 'cloud.checkInvariants=false']],
     ['DVMS locality', fixture('scheduler'), ['scheduler.dvms.variant=locality', 'cloud.host.cores=6']],
     ['the centralised scheduler', fixture('scheduler'), ['scheduler.kind=central']],

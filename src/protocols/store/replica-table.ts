@@ -8,7 +8,10 @@ import { compareVersions, type Version } from './hlc.js';
 import { bucketOf, inRange, type KeyRange, storeKey } from './store-ring.js';
 
 export interface StoredValue extends Version {
+  /** The write's id (the workload's random value; any client's write draws one too). */
   readonly value: number;
+  /** The client's payload (`StateStore.put`); empty for the workload's registers. */
+  readonly data: readonly number[];
 }
 
 /** A stored value with its key, as it travels in anti-entropy and hand-off messages. */
@@ -31,7 +34,7 @@ export class ReplicaTable {
   put(key: number, value: StoredValue): boolean {
     const held = this.values.get(key);
     if (held !== undefined && compareVersions(value, held) <= 0) return false;
-    this.values.set(key, { ts: value.ts, writer: value.writer, value: value.value });
+    this.values.set(key, { ts: value.ts, writer: value.writer, value: value.value, data: value.data });
     return true;
   }
 

@@ -40,8 +40,10 @@ export interface StoreConfig {
   readonly digestBuckets: number;
   /** Entries one anti-entropy or hand-off message carries at most (the rest wait for the next round). */
   readonly syncEntriesMax: number;
-  /** Modelled size of a value on the wire. */
+  /** Modelled size of a workload's value on the wire (a client's payload counts 8 bytes per word instead). */
   readonly valueBytes: number;
+  /** Words a payload (`StateStore.put`: a VE record, a VM index entry) holds at most. */
+  readonly dataWordsMax: number;
 }
 
 export const defaultStoreConfig: StoreConfig = {
@@ -63,9 +65,10 @@ export const defaultStoreConfig: StoreConfig = {
   digestBuckets: 16,
   syncEntriesMax: 128,
   valueBytes: 1024,
+  dataWordsMax: 2048,
 };
 
-/** Keys are ids below 2^31 (`storeKey`). */
+/** The workload's keys are ids below 2^31 (`storeKey`; other spaces are the `StateStore` clients'). */
 export const STORE_KEYS_MAX = 2 ** 31;
 export const DIGEST_BUCKETS_MAX = 256;
 
@@ -96,4 +99,5 @@ export function validateStoreConfig(config: StoreConfig): void {
   if (config.digestBuckets > DIGEST_BUCKETS_MAX) check.fail('digestBuckets', `an integer <= ${DIGEST_BUCKETS_MAX}`);
   check.integer('syncEntriesMax', 1);
   check.integer('valueBytes', 0);
+  check.integer('dataWordsMax', 0);
 }

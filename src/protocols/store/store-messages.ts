@@ -1,7 +1,8 @@
 /**
  * The store's wire messages: readonly plain data. A key travels as 16 bytes (an application
  * key), a version as 12 (timestamp and writer), request ids and node ids as 4, a value as the
- * config's `valueBytes` (it travels as a number: its modelled size is apart).
+ * config's `valueBytes` (it travels as a number: its modelled size is apart), or for a client's
+ * payload (`data`, empty for the workload's registers) 8 bytes per word.
  */
 import type { NodeId } from '../../runtime/context.js';
 import type { KeyedValue } from './replica-table.js';
@@ -15,6 +16,7 @@ export interface StoreWrite {
   readonly ts: number;
   readonly writer: NodeId;
   readonly value: number;
+  readonly data: readonly number[];
   readonly hint: NodeId;
 }
 
@@ -38,6 +40,7 @@ export interface StoreReadReply {
   readonly ts: number;
   readonly writer: NodeId;
   readonly value: number;
+  readonly data: readonly number[];
 }
 
 /** Hint holder -> home replica: the writes it missed. */
@@ -76,17 +79,25 @@ const HEADER_BYTES = 32;
 const KEY_BYTES = 16;
 const VERSION_BYTES = 12;
 const WORD_BYTES = 4;
+const DATA_WORD_BYTES = 8;
 
-export function writeBytes(valueBytes: number): number {
-  return HEADER_BYTES + 3 * WORD_BYTES + KEY_BYTES + VERSION_BYTES + valueBytes;
+/** A value's modelled size: `valueBytes` for the workload's registers (no payload), 8 bytes per word of a payload. */
+export function valueSize(valueBytes: number, dataWords: number): number {
+  return dataWords === 0 ? valueBytes : DATA_WORD_BYTES * dataWords;
+}
+
+export function writeBytes(valueBytes: number, dataWords: number): number {
+  return HEADER_BYTES + 3 * WORD_BYTES + KEY_BYTES + VERSION_BYTES + valueSize(valueBytes, dataWords);
 }
 export const WRITE_ACK_BYTES = HEADER_BYTES + WORD_BYTES + KEY_BYTES;
 export const READ_BYTES = HEADER_BYTES + WORD_BYTES + KEY_BYTES;
-export function readReplyBytes(valueBytes: number): number {
-  return HEADER_BYTES + WORD_BYTES + KEY_BYTES + VERSION_BYTES + valueBytes;
+export function readReplyBytes(valueBytes: number, dataWords: number): number {
+  return HEADER_BYTES + WORD_BYTES + KEY_BYTES + VERSION_BYTES + valueSize(valueBytes, dataWords);
 }
-export function entriesBytes(count: number, valueBytes: number): number {
-  return HEADER_BYTES + count * (KEY_BYTES + VERSION_BYTES + valueBytes);
+export function entriesBytes(entries: readonly KeyedValue[], valueBytes: number): number {
+  let bytes = HEADER_BYTES;
+  for (const e of entries) bytes += KEY_BYTES + VERSION_BYTES + valueSize(valueBytes, e.data.length);
+  return bytes;
 }
 export function versionsBytes(count: number): number {
   return HEADER_BYTES + count * (KEY_BYTES + VERSION_BYTES);

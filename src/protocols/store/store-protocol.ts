@@ -28,8 +28,12 @@
  *   - A crash loses the node's state (the runtime's crash semantics, no disk): a replica comes
  *     back empty and refills through hints, read repair and anti-entropy. Until then it counts
  *     among the N - W failures a key tolerates.
+ *   - Other protocols of the node keep their state here through `StateStore` (`put`, `get`):
+ *     the same operations as the workload's, observed alike (the history checker judges them
+ *     too), with a payload beside the write's id and a callback when the operation ends.
  */
 import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../runtime/context.js';
+import type { StateData, StateRead, StateStore } from '../state-store.js';
 import { HintBook } from './hint-book.js';
 import { compareVersions, HybridClock, NO_VERSION, type Version } from './hlc.js';
 import { type KeyedValue, ReplicaTable, type StoredValue } from './replica-table.js';
@@ -51,7 +55,8 @@ import { type KeyRange, type StoreRing, storeKey } from './store-ring.js';
 
 /** Values a client writes: random integers below this (one per write; the version names the write). */
 const VALUE_RANGE = 2 ** 31;
-const NO_VALUE: StoredValue = { ...NO_VERSION, value: -1 };
+const NO_VALUE: StoredValue = { ...NO_VERSION, value: -1, data: [] };
+const NO_DATA: readonly number[] = [];
 
 interface Pending {
   readonly req: number;
@@ -61,6 +66,10 @@ interface Pending {
   readonly first: number;
   /** Home replicas that acknowledged (write) or replied (read), with the version each replied. */
   readonly answered: Map<NodeId, Version>;
+  /** Write: the payload written. */
+  readonly data: StateData;
+  /** Told once when the operation ends (a `StateStore` client's callback), or null. */
+  readonly then: ((ok: boolean, best: StoredValue) => void) | null;
   /** Read: the newest value seen. */
   best: StoredValue;
   substitutes: number;
@@ -72,12 +81,14 @@ interface Pending {
 /** The store's protocol name in a stack. */
 export const STORE = 'store';
 
-export class StoreProtocol implements Protocol {
+export class StoreProtocol implements Protocol, StateStore {
   private readonly table = new ReplicaTable();
   private readonly hints: HintBook;
   private readonly clock = new HybridClock();
   private readonly pending = new Map<number, Pending>();
   private nextReq = 1;
+  /** Inside `put` or `get`: a callback due now waits for a 0 ms timer (never from inside the call). */
+  private starting = false;
   private opTimer: TimerHandle | null = null;
   private hintTimer: TimerHandle | null = null;
   private entropyTimer: TimerHandle | null = null;
@@ -112,13 +123,40 @@ export class StoreProtocol implements Protocol {
 
   /** Start a write of a fresh value to `key`; false when refused (too many operations in flight). */
   write(key: number): boolean {
+    return this.startWrite(key, NO_DATA, null);
+  }
+
+  /** Start a read of `key`; false when refused. */
+  read(key: number): boolean {
+    return this.startRead(key, null);
+  }
+
+  put(key: number, data: StateData, done: (ok: boolean) => void): boolean {
+    if (data.length > this.config.dataWordsMax) throw new RangeError(`StoreProtocol.put: ${data.length} words, more than dataWordsMax = ${this.config.dataWordsMax}`);
+    return this.guarded(() => this.startWrite(key, [...data], (ok) => done(ok)));
+  }
+
+  get(key: number, done: (read: StateRead) => void): boolean {
+    return this.guarded(() => this.startRead(key, (ok, best) => done({ ok, data: ok && best.ts >= 0 ? best.data : null })));
+  }
+
+  private guarded(start: () => boolean): boolean {
+    this.starting = true;
+    try {
+      return start();
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private startWrite(key: number, data: StateData, then: Pending['then']): boolean {
     if (!this.admit()) return false;
     const ts = this.clock.tick(this.ctx.nowMs());
-    const p = this.begin({ kind: 'write', key, ts, writer: this.ctx.id, value: this.ctx.rng.int(VALUE_RANGE) });
+    const p = this.begin({ kind: 'write', key, ts, writer: this.ctx.id, value: this.ctx.rng.int(VALUE_RANGE) }, data, then);
     const { op } = p;
-    const value: StoredValue = { ts: op.ts, writer: op.writer, value: op.value };
+    const value: StoredValue = { ts: op.ts, writer: op.writer, value: op.value, data };
     for (const replica of p.home) {
-      if (replica !== this.ctx.id) this.send(replica, { type: 'store.write', req: p.req, key, ts, writer: op.writer, value: op.value, hint: -1 }, writeBytes(this.config.valueBytes));
+      if (replica !== this.ctx.id) this.send(replica, { type: 'store.write', req: p.req, key, ts, writer: op.writer, value: op.value, data, hint: -1 }, writeBytes(this.config.valueBytes, data.length));
     }
     if (p.home.includes(this.ctx.id)) {
       this.table.put(key, value);
@@ -127,10 +165,9 @@ export class StoreProtocol implements Protocol {
     return true;
   }
 
-  /** Start a read of `key`; false when refused. */
-  read(key: number): boolean {
+  private startRead(key: number, then: Pending['then']): boolean {
     if (!this.admit()) return false;
-    const p = this.begin({ kind: 'read', key, ts: -1, writer: -1, value: -1 });
+    const p = this.begin({ kind: 'read', key, ts: -1, writer: -1, value: -1 }, NO_DATA, then);
     for (const replica of p.home) if (replica !== this.ctx.id) this.send(replica, { type: 'store.read', req: p.req, key }, READ_BYTES);
     if (p.home.includes(this.ctx.id)) this.onReadReply(p, this.ctx.id, this.table.get(key) ?? NO_VALUE);
     return true;
@@ -161,7 +198,7 @@ export class StoreProtocol implements Protocol {
     switch (msg.type) {
       case 'store.write': {
         this.clock.observe(msg.ts);
-        const value: StoredValue = { ts: msg.ts, writer: msg.writer, value: msg.value };
+        const value: StoredValue = { ts: msg.ts, writer: msg.writer, value: msg.value, data: msg.data };
         const stored = msg.hint >= 0 && msg.hint !== this.ctx.id ? this.keepHint(msg.hint, msg.key, value) : (this.table.put(msg.key, value), true);
         if (stored && msg.req > 0) this.send(from, { type: 'store.write-ack', req: msg.req, key: msg.key }, WRITE_ACK_BYTES);
         return;
@@ -173,14 +210,14 @@ export class StoreProtocol implements Protocol {
       }
       case 'store.read': {
         const held = this.table.get(msg.key) ?? NO_VALUE;
-        this.send(from, { type: 'store.read-reply', req: msg.req, key: msg.key, ts: held.ts, writer: held.writer, value: held.value }, readReplyBytes(this.config.valueBytes));
+        this.send(from, { type: 'store.read-reply', req: msg.req, key: msg.key, ts: held.ts, writer: held.writer, value: held.value, data: held.data }, readReplyBytes(this.config.valueBytes, held.data.length));
         return;
       }
       case 'store.read-reply': {
         const p = this.pending.get(msg.req);
         if (p === undefined || p.op.kind !== 'read' || p.op.key !== msg.key) return;
         this.clock.observe(msg.ts);
-        this.onReadReply(p, from, { ts: msg.ts, writer: msg.writer, value: msg.value });
+        this.onReadReply(p, from, { ts: msg.ts, writer: msg.writer, value: msg.value, data: msg.data });
         return;
       }
       case 'store.handoff': {
@@ -217,7 +254,7 @@ export class StoreProtocol implements Protocol {
     return false;
   }
 
-  private begin(what: Pick<StoreOperation, 'kind' | 'key' | 'ts' | 'writer' | 'value'>): Pending {
+  private begin(what: Pick<StoreOperation, 'kind' | 'key' | 'ts' | 'writer' | 'value'>, data: StateData, then: Pending['then']): Pending {
     const position = storeKey(what.key);
     const op: StoreOperation = { client: this.ctx.id, invokedAtMs: this.ctx.nowMs(), completedAtMs: NaN, ok: false, ...what };
     const p: Pending = {
@@ -226,6 +263,8 @@ export class StoreProtocol implements Protocol {
       home: this.ring.home(position, this.config.replicas),
       first: this.ring.firstIndex(position),
       answered: new Map(),
+      data,
+      then,
       best: NO_VALUE,
       substitutes: 0,
       done: false,
@@ -263,7 +302,7 @@ export class StoreProtocol implements Protocol {
     this.ctx.metrics.count('store.read_repairs');
     p.answered.set(replica, best);
     if (replica === this.ctx.id) this.table.put(p.op.key, best);
-    else this.send(replica, { type: 'store.write', req: 0, key: p.op.key, ts: best.ts, writer: best.writer, value: best.value, hint: -1 }, writeBytes(this.config.valueBytes));
+    else this.send(replica, { type: 'store.write', req: 0, key: p.op.key, ts: best.ts, writer: best.writer, value: best.value, data: best.data, hint: -1 }, writeBytes(this.config.valueBytes, best.data.length));
   }
 
   private onReplicaTimeout(p: Pending): void {
@@ -281,8 +320,8 @@ export class StoreProtocol implements Protocol {
     const holder = this.ring.nodeAt(p.first, steps);
     const { op } = p;
     this.ctx.metrics.count('store.hints_sent');
-    if (holder === this.ctx.id) this.keepHint(replica, op.key, { ts: op.ts, writer: op.writer, value: op.value });
-    else this.send(holder, { type: 'store.write', req: p.req, key: op.key, ts: op.ts, writer: op.writer, value: op.value, hint: replica }, writeBytes(this.config.valueBytes));
+    if (holder === this.ctx.id) this.keepHint(replica, op.key, { ts: op.ts, writer: op.writer, value: op.value, data: p.data });
+    else this.send(holder, { type: 'store.write', req: p.req, key: op.key, ts: op.ts, writer: op.writer, value: op.value, data: p.data, hint: replica }, writeBytes(this.config.valueBytes, p.data.length));
   }
 
   private keepHint(replica: NodeId, key: number, value: StoredValue): boolean {
@@ -312,6 +351,11 @@ export class StoreProtocol implements Protocol {
       op.value = p.best.value;
     }
     this.observer?.completed(op);
+    const then = p.then;
+    if (then === null) return;
+    const best = p.best;
+    if (this.starting) this.ctx.setTimer(0, () => then(ok, best));
+    else then(ok, best);
   }
 
   private retire(p: Pending): void {
@@ -334,7 +378,7 @@ export class StoreProtocol implements Protocol {
   private readonly onHintPeriod = (): void => {
     for (const target of this.hints.targets()) {
       const entries = this.hints.hintsFor(target, this.config.syncEntriesMax);
-      this.send(target, { type: 'store.handoff', entries }, entriesBytes(entries.length, this.config.valueBytes));
+      this.send(target, { type: 'store.handoff', entries }, entriesBytes(entries, this.config.valueBytes));
     }
     this.hintTimer = this.ctx.setTimer(this.config.hintPeriodMs, this.onHintPeriod);
   };
@@ -376,6 +420,6 @@ export class StoreProtocol implements Protocol {
   private sendSync(to: NodeId, range: KeyRange, buckets: readonly number[], reply: boolean): void {
     const entries: KeyedValue[] = this.table.entriesIn(range, this.config.digestBuckets, new Set(buckets), this.config.syncEntriesMax);
     const message: StoreSync = { type: 'store.sync', lo: range.lo, hi: range.hi, buckets: [...buckets], entries, reply };
-    this.send(to, message, entriesBytes(entries.length, this.config.valueBytes));
+    this.send(to, message, entriesBytes(entries, this.config.valueBytes));
   }
 }

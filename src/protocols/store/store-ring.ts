@@ -8,15 +8,26 @@
 import type { NodeId } from '../../runtime/context.js';
 import { chordRingId, inOpenClosed, ringDistance, ringSize } from '../chord/ring.js';
 import { ringKey } from '../ring-key.js';
+import { STATE_SPACE_SIZE, STATE_SPACES } from '../state-store.js';
 
 /** The store's keys live on a 32-bit ring, as Chord's default identifiers do. */
 export const STORE_ID_BITS = 32;
 const SIZE = ringSize(STORE_ID_BITS);
 const CLIENT_SALT = 0x2545f491;
 
-/** Where key `key` lives on the ring. */
+/**
+ * Where key `key` lives on the ring. A key is an id of one of the `STATE_SPACES` spaces
+ * (`stateKey`): each space hashes with its own salt, so the workload's key k, VE k and VM k
+ * have unrelated homes.
+ */
 export function storeKey(key: number): number {
-  return ringKey(key, STORE_ID_BITS, 0x5bd1e995, 'store key');
+  if (!isStoreKey(key)) throw new RangeError(`store key must be an integer in [0, ${STATE_SPACES} x 2^31), got ${key}`);
+  const space = Math.floor(key / STATE_SPACE_SIZE);
+  return ringKey(key - space * STATE_SPACE_SIZE, STORE_ID_BITS, (0x5bd1e995 + space * 0x61c88647) | 0, 'store key');
+}
+
+export function isStoreKey(key: number): boolean {
+  return Number.isInteger(key) && key >= 0 && key < STATE_SPACES * STATE_SPACE_SIZE;
 }
 
 /** A range of ring positions (lo, hi]; lo === hi is the whole ring (a ring of one node). */

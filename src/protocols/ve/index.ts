@@ -11,3 +11,4 @@ export * from './ve-workload.js';
 export * from './ve-protocol.js';
 export * from './ve-stack.js';
 export * from './ve-schemas.js';
+export * from './ve-record-codec.js';

@@ -14,6 +14,14 @@
  */
 import type { VeConstraint } from '../../placement/problem.js';
 
+/**
+ * Where a VE's record lives: 'soft', at its owner alone, kept by the hosts' reports and their
+ * copies; 'store', its durable state in the node's replicated store (read at R before every
+ * request, written at W before every answer that changed it).
+ */
+export type VeRegistry = 'soft' | 'store';
+export const VE_REGISTRIES: readonly VeRegistry[] = ['soft', 'store'];
+
 export interface VeConfig {
   /** VE ids the workload draws from, uniformly: 0..veCount-1. */
   readonly veCount: number;
@@ -69,6 +77,7 @@ export interface VeConfig {
    * relocation of a member of a constrained VE first asks the target where it is.
    */
   readonly constraints: readonly VeConstraint[];
+  readonly registry: VeRegistry;
 }
 
 export const defaultVeConfig: VeConfig = {
@@ -97,6 +106,7 @@ export const defaultVeConfig: VeConfig = {
   migrationQueueMax: 16,
   outcomeLogMax: 256,
   constraints: [],
+  registry: 'soft',
 };
 
 export function validateVeConfig(config: VeConfig): void {
@@ -142,6 +152,7 @@ export function validateVeConfig(config: VeConfig): void {
   integer('migrationsInFlightMax', 1);
   integer('migrationQueueMax', 0);
   integer('outcomeLogMax', 1);
+  if (!VE_REGISTRIES.includes(config.registry)) fail('registry', `one of ${VE_REGISTRIES.join(', ')}`);
   if (!Array.isArray(config.constraints)) fail('constraints', 'an array of VE constraints');
   config.constraints.forEach((c, i) => {
     const ok = typeof c === 'object' && c !== null && Number.isInteger(c.ve) && c.ve >= 0 && (c.kind === 'fence' ? Array.isArray(c.sites) && Array.isArray(c.countries) : (c.kind === 'gather' || c.kind === 'spread') && (c.scope === 'host' || c.scope === 'site'));

@@ -51,6 +51,8 @@ export const VE_REASONS = [
   'constraint',
   /** A relocation's target did not say where it is within hostAnswerTimeoutMs. */
   'target-silent',
+  /** Registry 'store': the replicated store did not answer the owner's read or write of the record at its quorum. */
+  'store-failed',
   'unknown-vm',
   'not-here',
   'not-running',

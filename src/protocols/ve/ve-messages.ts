@@ -155,9 +155,12 @@ export const appliedBytes = (vms: number): number => HEADER_BYTES + WORD_BYTES +
 export const reportBytes = (m: VeReport): number => HEADER_BYTES + TIME_BYTES + 2 * WORD_BYTES + ID_BYTES * (1 + m.vms.length) + recordBytes(m.record);
 export const recordPushBytes = (record: VeRecordData): number => HEADER_BYTES + ID_BYTES + recordBytes(record);
 
-/** A country code from the wire: a short string, or null. */
+/** Longest country name on the wire: topologies name countries in full ('Switzerland' in RENATER's GraphML), not by code. */
+export const COUNTRY_LENGTH_MAX = 64;
+
+/** A country from the wire: a string of at most COUNTRY_LENGTH_MAX characters. */
 export function isCountry(value: unknown): value is string {
-  return typeof value === 'string' && value.length <= 8;
+  return typeof value === 'string' && value.length <= COUNTRY_LENGTH_MAX;
 }
 
 export function isVeState(value: unknown): value is VeState {

@@ -13,10 +13,24 @@
  *     migrationTimeoutMs`). On success the member's host is the target at once.
  * A request for a VE of which this owner holds only reports (no record, no host with a copy of
  * it: all lost) rebuilds the record from the reports (`VeStore.rebuildFromReports`).
+ *
+ * Registry 'store' (a `StateStore` given): the record's durable state is a key of the replicated
+ * store. Every request first reads it at quorum R (`VeStore.restore`: a newer record replaces the
+ * owner's, stored hosts count as reports), so an owner that just took the key over, or came back
+ * empty, answers from what the previous owner committed; every change the owner commits
+ * (configure, a command's new state, a relocation's new host) is written at quorum W before the
+ * issuer hears of it ('store-failed' otherwise), so an acknowledged change survives the owner's
+ * crash; a member's new host learnt from a report is written in the background, unless the
+ * store holds a newer record (another node owns the key now), and a read that finds an older
+ * record than the owner's puts the owner's back. Reports still
+ * say where members run; the hosts' copies are neither pushed nor read, and nothing is rebuilt
+ * from reports. Reading at every request rather than once per ownership: the protocol hears of
+ * no change of ownership, and a record kept since an earlier ownership could be stale.
  * Every request gets exactly one `ve.result`, sent to the issuer.
  */
 import type { NodeContext, NodeId, TimerHandle, VmId } from '../../runtime/context.js';
 import type { VeConstraint } from '../../placement/problem.js';
+import { STATE_SPACE_VE, type StateStore, stateKey } from '../state-store.js';
 import { relocationViolation } from './ve-constraints.js';
 import type { VeConfig } from './ve-config.js';
 import { VE_RELOCATE, VE_RESUME, VE_START, VE_STOP, VE_SUSPEND, veReason } from './ve-log.js';
@@ -41,6 +55,7 @@ import {
   resultBytes,
 } from './ve-messages.js';
 import { type HostPlace, type VeView, VeStore } from './ve-store.js';
+import { decodeVeRecord, encodeVeRecord, hostsMoved } from './ve-record-codec.js';
 
 export type Post = (to: NodeId, message: VeMessage, sizeBytes: number) => void;
 
@@ -72,12 +87,15 @@ export class VeOwner {
   /** VE -> the coordination running on it. */
   private readonly busy = new Map<number, number>();
   private nextCoordId = 1;
+  private stopped = false;
 
+  /** `durable`: the node's replicated store when the registry keeps the records there (null: soft state alone). */
   constructor(
     private readonly ctx: NodeContext,
     private readonly config: VeConfig,
     private readonly constraintsOf: (ve: number) => readonly VeConstraint[],
     private readonly post: Post,
+    private readonly durable: StateStore | null = null,
   ) {
     this.store = new VeStore(config.vesMax, config.membersMax, config.entryTtlMs);
   }
@@ -91,6 +109,7 @@ export class VeOwner {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const c of this.coordinations.values()) c.timer?.cancel();
     this.coordinations.clear();
     this.busy.clear();
@@ -104,15 +123,24 @@ export class VeOwner {
 
   onConfigure(from: NodeId, msg: VeConfigureRequest): void {
     if (!isId(msg.ve) || !isSortedIds(msg.members, this.config.membersMax)) return this.bad();
+    this.load(from, msg.opId, msg.ve, () => this.configure(from, msg));
+  }
+
+  private configure(from: NodeId, msg: VeConfigureRequest): void {
     if (this.busy.has(msg.ve)) return this.reply(from, msg.opId, msg.ve, 'busy', 0, msg.members.length);
     const evicted = this.store.evicted;
     const stored = this.store.configure(msg.ve, msg.members, this.ctx.nowMs());
     if (this.store.evicted > evicted) this.ctx.metrics.count('ve.placeholders_evicted', this.store.evicted - evicted);
-    this.reply(from, msg.opId, msg.ve, stored ? '' : 'full', stored ? msg.members.length : 0, stored ? 0 : msg.members.length);
+    if (!stored) return this.reply(from, msg.opId, msg.ve, 'full', 0, msg.members.length);
+    this.save(msg.ve, (ok) => this.reply(from, msg.opId, msg.ve, ok ? '' : 'store-failed', msg.members.length, 0));
   }
 
   onFind(from: NodeId, msg: VeFindRequest): void {
     if (!isId(msg.ve)) return this.bad();
+    this.load(from, msg.opId, msg.ve, () => this.find(from, msg));
+  }
+
+  private find(from: NodeId, msg: VeFindRequest): void {
     this.rebuildFromReports(msg.ve);
     const view = this.view(msg.ve);
     if (view === null) return this.reply(from, msg.opId, msg.ve, 'unknown-ve', 0, 0);
@@ -122,6 +150,10 @@ export class VeOwner {
   onCommand(from: NodeId, msg: VeCommandRequest): void {
     if (!isId(msg.ve) || !(msg.kind >= VE_START && msg.kind <= VE_RELOCATE)) return this.bad();
     if (msg.kind === VE_RELOCATE && !(isId(msg.vm) && isId(msg.to))) return this.bad();
+    this.load(from, msg.opId, msg.ve, () => this.command(from, msg));
+  }
+
+  private command(from: NodeId, msg: VeCommandRequest): void {
     this.rebuildFromReports(msg.ve);
     const view = this.view(msg.ve);
     if (view === null) return this.reply(from, msg.opId, msg.ve, 'unknown-ve', 0, 0);
@@ -187,8 +219,10 @@ export class VeOwner {
   onReport(from: NodeId, msg: VeReport): void {
     if (!isId(msg.ve) || !isIdList(msg.vms, this.config.membersMax) || !(typeof msg.observedAtMs === 'number' && Number.isFinite(msg.observedAtMs))) return this.bad();
     if (!Number.isInteger(msg.site) || !isCountry(msg.country)) return this.bad();
-    const copy = msg.record === null ? null : checkedRecord(msg.record, this.config.membersMax);
-    if (msg.record !== null && copy === null) return this.bad();
+    const checked = msg.record === null ? null : checkedRecord(msg.record, this.config.membersMax);
+    if (msg.record !== null && checked === null) return this.bad();
+    const copy = this.durable === null ? checked : null; // with the store, the record is the store's
+    const before = this.durable === null ? null : this.view(msg.ve);
     const evicted = this.store.evicted;
     const result = this.store.report(msg.ve, { node: from, site: msg.site, country: msg.country }, msg.vms, msg.observedAtMs, copy, this.ctx.nowMs());
     const metrics = this.ctx.metrics;
@@ -197,12 +231,88 @@ export class VeOwner {
     if (result.dropped) metrics.count('ve.reports_dropped');
     if (result.rebuilt) metrics.count('ve.records_rebuilt');
     if (result.ignored > 0) metrics.count('ve.reported_members_ignored', result.ignored);
+    if (this.durable !== null) {
+      const after = this.view(msg.ve);
+      if (before !== null && after !== null && hostsMoved(before.hosts, after.hosts)) this.saveMoved(msg.ve);
+      return;
+    }
     if (result.pushRecord !== null) this.post(from, { type: 've.record', ve: msg.ve, record: result.pushRecord }, recordPushBytes(result.pushRecord));
   }
 
   /** A request for a VE known only from reports: the record and its copies were lost; rebuild it from them. */
   private rebuildFromReports(ve: number): void {
+    if (this.durable !== null) return; // the store holds the record: nothing to rebuild
     if (this.store.rebuildFromReports(ve, this.ctx.nowMs())) this.ctx.metrics.count('ve.records_rebuilt_from_reports');
+  }
+
+  // ---- the record in the replicated store (registry 'store') ----
+
+  /** Read the record of `ve` from the store, take it if newer, then `then()`; without the store, `then()` now. */
+  private load(issuer: NodeId, opId: number, ve: number, then: () => void): void {
+    const durable = this.durable;
+    if (durable === null) return then();
+    const started = durable.get(stateKey(STATE_SPACE_VE, ve), (read) => {
+      if (this.stopped) return;
+      if (!read.ok) {
+        this.ctx.metrics.count('ve.registry_reads_failed');
+        return this.reply(issuer, opId, ve, 'store-failed', 0, 0);
+      }
+      if (read.data !== null) this.restore(ve, read.data);
+      then();
+    });
+    if (!started) {
+      this.ctx.metrics.count('ve.registry_reads_refused');
+      this.reply(issuer, opId, ve, 'busy', 0, 0);
+    }
+  }
+
+  private restore(ve: number, data: readonly number[]): void {
+    const d = decodeVeRecord(data, this.config.membersMax);
+    if (d === null) return this.ctx.metrics.count('ve.registry_bad_records');
+    // A stored host was last reported up to a refresh period before the write: kept for what
+    // remains of its ttl after that (at least a period, for its next report to arrive).
+    const { entryTtlMs, refreshPeriodMs } = this.config;
+    const outcome = this.store.restore(ve, d, this.ctx.nowMs(), Math.max(refreshPeriodMs, entryTtlMs - refreshPeriodMs));
+    if (outcome === 'loaded') this.ctx.metrics.count('ve.records_loaded');
+    else if (outcome === 'full') this.ctx.metrics.count('ve.records_dropped');
+    else if (d.record.version < (this.store.durableOf(ve, this.ctx.nowMs())?.record.version ?? -1)) {
+      // An older record written over ours (a late write of a former owner): put ours back.
+      this.ctx.metrics.count('ve.registry_repairs');
+      this.save(ve, null);
+    }
+  }
+
+  /**
+   * A member moved (a report): write the record in the background, unless the store holds a
+   * newer one (the key moved to another owner meanwhile: a late report must not write an older
+   * record over its).
+   */
+  private saveMoved(ve: number): void {
+    const durable = this.durable;
+    if (durable === null) return;
+    const started = durable.get(stateKey(STATE_SPACE_VE, ve), (read) => {
+      if (this.stopped || !read.ok) return;
+      const stored = read.data === null ? null : decodeVeRecord(read.data, this.config.membersMax);
+      const own = this.store.durableOf(ve, this.ctx.nowMs());
+      if (own === null || (stored !== null && stored.record.version > own.record.version)) return this.ctx.metrics.count('ve.registry_moves_not_written');
+      this.save(ve, null);
+    });
+    if (!started) this.ctx.metrics.count('ve.registry_reads_refused');
+  }
+
+  /** Write the record of `ve` to the store; `then(ok)` once acknowledged (at once, true, without the store). */
+  private save(ve: number, then: ((ok: boolean) => void) | null): void {
+    const durable = this.durable;
+    const d = durable === null ? null : this.store.durableOf(ve, this.ctx.nowMs());
+    if (durable === null || d === null) return then?.(true);
+    const started = durable.put(stateKey(STATE_SPACE_VE, ve), encodeVeRecord(d), (ok) => {
+      if (this.stopped) return;
+      if (!ok) this.ctx.metrics.count('ve.registry_writes_failed');
+      then?.(ok);
+    });
+    if (started) return this.ctx.metrics.count('ve.registry_writes');
+    this.ctx.metrics.count('ve.registry_writes_refused');
+    then?.(false);
   }
 
   // ---- coordination ----
@@ -274,11 +384,11 @@ export class VeOwner {
       failed++;
       if (reason === '') reason = r;
     }
-    if (failed === 0) {
-      if (c.kind !== VE_RELOCATE) this.store.setState(c.ve, TARGET_STATE[c.kind], now);
-      else this.store.moved(c.ve, c.vms[0], c.target ?? { node: c.to, site: -1, country: '' }, c.observedAtMs, now);
-    }
-    this.reply(c.issuer, c.opId, c.ve, reason, c.sent ? c.vms.length : 0, failed);
+    const acted = c.sent ? c.vms.length : 0;
+    if (failed > 0) return this.reply(c.issuer, c.opId, c.ve, reason, acted, failed);
+    if (c.kind !== VE_RELOCATE) this.store.setState(c.ve, TARGET_STATE[c.kind], now);
+    else this.store.moved(c.ve, c.vms[0], c.target ?? { node: c.to, site: -1, country: '' }, c.observedAtMs, now);
+    this.save(c.ve, (ok) => this.reply(c.issuer, c.opId, c.ve, ok ? '' : 'store-failed', acted, 0));
   }
 
   private reply(to: NodeId, opId: number, ve: number, reason: string, acted: number, failed: number): void {

@@ -19,6 +19,8 @@
  *     of its optional callback, always from a later event (a refusal on a 0 ms timer), unless
  *     the node stops first; an operation not finished `operationTimeoutMs` after it was issued
  *     (plus `migrationTimeoutMs` for a relocation) fails with 'timeout';
+ *   - with `registry: 'store'`, the record's durable state lives in the node's replicated store
+ *     instead (`VeOwner`), so an owner's crash loses no acknowledged change;
  *   - workload (`workloadPeriodMs` > 0): see `VeWorkload`.
  * Bounds: `opsInFlightMax` operations issued, `coordinationsMax` commands coordinated,
  * `vesMax` records and `membersMax` members each, `hostedMax` members hosted, the migration
@@ -26,6 +28,7 @@
  */
 import type { Message, NodeContext, NodeId, Protocol, TimerHandle, VmId } from '../../runtime/context.js';
 import type { VeConstraint } from '../../placement/problem.js';
+import type { StateStore } from '../state-store.js';
 import { type VeConfig, validateVeConfig } from './ve-config.js';
 import { type VeKeyLookup, VeHostAgent } from './ve-host.js';
 import { veKey } from './ve-key.js';
@@ -107,15 +110,18 @@ export class VeProtocol implements Protocol {
     private readonly chord: VeKeyLookup,
     private readonly config: VeConfig,
     private readonly observer?: VeObserver,
+    /** The node's replicated store: required by `registry: 'store'`, unused otherwise. */
+    store: StateStore | null = null,
   ) {
     validateVeConfig(config);
+    if (config.registry === 'store' && store === null) throw new RangeError(`VeProtocol: registry 'store' needs the node's replicated store`);
     for (const c of config.constraints) {
       const list = this.constraints.get(c.ve);
       if (list === undefined) this.constraints.set(c.ve, [c]);
       else list.push(c);
     }
     this.log = new VeLog(config.outcomeLogMax);
-    this.owner = new VeOwner(ctx, config, (ve) => this.constraints.get(ve) ?? [], this.post);
+    this.owner = new VeOwner(ctx, config, (ve) => this.constraints.get(ve) ?? [], this.post, config.registry === 'store' ? store : null);
     this.host = new VeHostAgent(ctx, chord, config, this.post);
     this.workload = config.workloadPeriodMs > 0 ? new VeWorkload(ctx, config, this) : null;
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { MessageValidator } from '../../runtime/context.js';
 import { counter, integer, label, list, message, nodeIdOrNone, timeMs, validatorOf } from '../wire-schema.js';
 import type { VeConfig } from './ve-config.js';
-import { VE_STATES } from './ve-messages.js';
+import { COUNTRY_LENGTH_MAX, VE_STATES } from './ve-messages.js';
 
 export function veMessageSchema(peerCount: number, config: VeConfig): MessageValidator {
   const ve = z.number().int().min(0).max(config.veCount - 1);
@@ -12,7 +12,7 @@ export function veMessageSchema(peerCount: number, config: VeConfig): MessageVal
   const nodeOrNone = nodeIdOrNone(peerCount);
   const record = z.strictObject({ version: counter, state: z.enum(VE_STATES as [string, ...string[]]), members: vms });
   const kind = z.number().int().min(0).max(64);
-  const country = z.string().max(8);
+  const country = z.string().max(COUNTRY_LENGTH_MAX);
   return validatorOf([
     message('ve.configure', { opId: counter, ve, members: vms }),
     message('ve.find', { opId: counter, ve }),

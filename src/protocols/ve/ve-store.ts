@@ -18,11 +18,17 @@
  *   - versions are hybrid logical clocks, max(previous + 1, now in whole ms): a record configured
  *     anew at an owner that lost it (crashed, or took the key over) outranks the older copies
  *     the member hosts still report, and every later change outranks it in turn;
+ *   - with the registry in the replicated store (`restore`, `durableOf`): the record read from the
+ *     store replaces the owner's when it is newer (or the owner has none), and each member's
+ *     stored host counts as a report observed when the owner wrote it, unless this owner has
+ *     known the member's host since (even expired: a host forgotten for want of reports is not
+ *     brought back by the next read);
  *   - bounds: at most `vesMax` records (placeholders are evicted first, oldest first; configured
  *     records never: a configure beyond is 'full') and `membersMax` members per record.
  */
 import type { NodeId, VmId } from '../../runtime/context.js';
 import type { VeRecordData, VeState } from './ve-messages.js';
+import type { DurableVeRecord } from './ve-record-codec.js';
 
 interface MemberSlot {
   host: NodeId;
@@ -173,6 +179,50 @@ export class VeStore {
       hosts: live.map((m) => (m === null ? -1 : m.host)),
       sites: live.map((m) => (m === null ? -1 : m.site)),
       countries: live.map((m) => (m === null ? '' : m.country)),
+    };
+  }
+
+  /**
+   * Take the record read from the store: it replaces the owner's when newer or when the owner
+   * holds none configured ('loaded'; 'current' otherwise), and each stored host counts unless
+   * the owner knew the member's host as observed since (live or expired); a stored host is kept
+   * `hostTtlMs` unless reported. 'full': no room for it.
+   */
+  restore(ve: number, d: DurableVeRecord, nowMs: number, hostTtlMs = this.ttlMs): 'loaded' | 'current' | 'full' {
+    const slot = this.records.get(ve) ?? this.create(ve, nowMs);
+    if (slot === null) return 'full';
+    const loaded = !slot.configured || slot.fromReports || d.record.version > slot.version;
+    if (loaded) {
+      slot.members = remap(slot.members, d.record.members);
+      slot.version = d.record.version;
+      slot.state = d.record.state;
+      slot.configured = true;
+      slot.fromReports = false;
+    }
+    d.record.members.forEach((vm, k) => {
+      const member = slot.members.get(vm);
+      if (member === undefined || d.hosts[k] < 0) return;
+      // Known here since (live, or expired: its host forgotten for want of reports), the owner's word stands.
+      if (member.observedAtMs >= d.observedAtMs[k]) return;
+      place(member, { node: d.hosts[k], site: d.sites[k], country: '' }, d.observedAtMs[k], nowMs, hostTtlMs);
+    });
+    return loaded ? 'loaded' : 'current';
+  }
+
+  /** What the registry writes to the store: the configured record (not one rebuilt from reports) and its live hosts. */
+  durableOf(ve: number, nowMs: number): DurableVeRecord | null {
+    const slot = this.records.get(ve);
+    if (slot === undefined || !slot.configured || slot.fromReports) return null;
+    const record = dataOf(slot);
+    const live = record.members.map((vm) => {
+      const member = slot.members.get(vm) as MemberSlot;
+      return member.expiresAtMs > nowMs ? member : null;
+    });
+    return {
+      record,
+      hosts: live.map((m) => (m === null ? -1 : m.host)),
+      sites: live.map((m) => (m === null ? -1 : m.site)),
+      observedAtMs: live.map((m) => (m === null ? -1 : m.observedAtMs)),
     };
   }
 

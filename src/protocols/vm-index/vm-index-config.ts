@@ -1,8 +1,13 @@
 /**
  * Every parameter of the VM location index, fully filled: callers spread `defaultVmIndexConfig`
  * and override. Entries are soft state: the hosting node re-publishes each of its VMs every
- * `refreshPeriodMs`, and an owner forgets an entry not refreshed for `entryTtlMs`.
+ * `refreshPeriodMs`, and an owner forgets an entry not refreshed for `entryTtlMs`; or, with
+ * `registry: 'store'`, they live in the node's replicated store (no owner, refresh nor expiry).
  */
+
+/** 'soft': entries at the owner of the VM's key on Chord; 'store': in the replicated store. */
+export type VmIndexRegistry = 'soft' | 'store';
+export const VM_INDEX_REGISTRIES: readonly VmIndexRegistry[] = ['soft', 'store'];
 
 export interface VmIndexConfig {
   /** VM ids the locate workload draws from, uniformly: 0..vmCount-1. */
@@ -27,6 +32,7 @@ export interface VmIndexConfig {
   readonly publishRetryMs: number;
   /** Finished locates kept until drained (oldest dropped beyond it). */
   readonly outcomeLogMax: number;
+  readonly registry: VmIndexRegistry;
 }
 
 export const defaultVmIndexConfig: VmIndexConfig = {
@@ -41,6 +47,7 @@ export const defaultVmIndexConfig: VmIndexConfig = {
   hostedMax: 1024,
   publishRetryMs: 1000,
   outcomeLogMax: 256,
+  registry: 'soft',
 };
 
 export function validateVmIndexConfig(config: VmIndexConfig): void {
@@ -62,4 +69,5 @@ export function validateVmIndexConfig(config: VmIndexConfig): void {
   integer('hostedMax', 1);
   if (!(config.publishRetryMs > 0)) fail('publishRetryMs', 'a number > 0');
   integer('outcomeLogMax', 1);
+  if (!VM_INDEX_REGISTRIES.includes(config.registry)) fail('registry', `one of ${VM_INDEX_REGISTRIES.join(', ')}`);
 }

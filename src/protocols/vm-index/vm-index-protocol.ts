@@ -21,6 +21,15 @@
  * messages with one mechanism, and expiry removes the entries of hosts that crashed or left
  * without a newer report, at the price of one lookup and one put per VM per period.
  *
+ * Registry 'store' (`registry: 'store'`, the node's `StateStore` given): the entries live in the
+ * replicated store instead, under the VM's key: the hosting node writes (host, version) at
+ * quorum W when the VM arrives (retried after `publishRetryMs` until acknowledged while it still
+ * hosts the VM), and a locate reads it at quorum R from the locating node, which coordinates the
+ * read itself: no Chord lookup, no owner, no refresh nor expiry (an owner's crash loses nothing;
+ * an entry names the last host that published the VM, also after that host crashed, until the
+ * VM's next host publishes it). The store orders the writes by their hybrid timestamps, which
+ * follow the order of the arrivals.
+ *
  * Bounds: `hostedMax` VMs reported per node (beyond it a VM is not indexed, counted as
  * `vmindex.hosted_refused`), `entriesMax` entries per owner (beyond it the least recently
  * refreshed is evicted, `vmindex.entries_evicted`), `locatesInFlightMax` locates, a publish
@@ -28,6 +37,8 @@
  */
 import type { Message, NodeContext, NodeId, Protocol, TimerHandle } from '../../runtime/context.js';
 import type { ChordProtocol } from '../chord/chord-protocol.js';
+import { STATE_SPACE_VM, type StateStore, stateKey } from '../state-store.js';
+import { decodeVmEntry, encodeVmEntry } from './vm-entry-codec.js';
 import { type IndexEntry, IndexStore } from './index-store.js';
 import { LOCATE_FAILED, LOCATE_UNKNOWN, type LocateOutcome, LocateLog } from './locate-log.js';
 import { type VmIndexConfig, validateVmIndexConfig } from './vm-index-config.js';
@@ -59,13 +70,18 @@ export class VmIndexProtocol implements Protocol {
   private refreshTimer: TimerHandle | null = null;
   private retryTimer: TimerHandle | null = null;
   private locateTimer: TimerHandle | null = null;
+  /** Registry 'store': the node's replicated store, where the entries live (null: soft state at owners). */
+  private readonly durable: StateStore | null;
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly chord: KeyLookup,
     private readonly config: VmIndexConfig,
+    store: StateStore | null = null,
   ) {
     validateVmIndexConfig(config);
+    if (config.registry === 'store' && store === null) throw new RangeError(`VmIndexProtocol: registry 'store' needs the node's replicated store`);
+    this.durable = config.registry === 'store' ? store : null;
     this.store = new IndexStore(config.entriesMax, config.entryTtlMs);
     this.log = new LocateLog(config.outcomeLogMax);
   }
@@ -116,6 +132,7 @@ export class VmIndexProtocol implements Protocol {
       return false;
     }
     const p: PendingLocate = { id: this.nextLocateId++, vm, startedAtMs: this.ctx.nowMs(), owner: -1, hops: 0, timer: null };
+    if (this.durable !== null) return this.locateInStore(this.durable, p);
     if (!this.chord.lookup(key, (owner, hops) => this.onLocateLookup(p, owner, hops))) {
       this.ctx.metrics.count('vmindex.locates_refused');
       return false;
@@ -137,7 +154,7 @@ export class VmIndexProtocol implements Protocol {
 
   onStart(): void {
     const rng = this.ctx.rng;
-    this.refreshTimer = this.ctx.setTimer(rng.next() * this.config.refreshPeriodMs, this.onRefreshPeriod);
+    if (this.durable === null) this.refreshTimer = this.ctx.setTimer(rng.next() * this.config.refreshPeriodMs, this.onRefreshPeriod);
     if (this.config.locatePeriodMs > 0) this.locateTimer = this.ctx.setTimer(this.config.locateStartMs + rng.next() * this.config.locatePeriodMs, this.onLocatePeriod);
   }
 
@@ -172,11 +189,16 @@ export class VmIndexProtocol implements Protocol {
     this.refreshTimer = this.ctx.setTimer(this.config.refreshPeriodMs, this.onRefreshPeriod);
   };
 
-  /** Publish the queued VMs while Chord takes lookups; the rest wait for the retry timer. */
+  /** Publish the queued VMs while Chord (or the store) takes them; the rest wait for the retry timer. */
   private pump(): void {
     for (const vm of this.queued) {
       const version = this.hosted.get(vm);
       if (version === undefined) {
+        this.queued.delete(vm);
+        continue;
+      }
+      if (this.durable !== null) {
+        if (!this.durable.put(stateKey(STATE_SPACE_VM, vm), encodeVmEntry({ host: this.ctx.id, version }), (ok) => this.onStored(vm, version, ok))) return this.armRetry();
         this.queued.delete(vm);
         continue;
       }
@@ -205,6 +227,14 @@ export class VmIndexProtocol implements Protocol {
     if (owner === this.ctx.id) return this.storeEntry(vm, this.ctx.id, version);
     const put: VmIndexPut = { type: 'vmindex.put', vm, host: this.ctx.id, version };
     this.ctx.send(owner, put, PUT_BYTES);
+  }
+
+  /** Registry 'store': a publish ended; a failed one is retried while the VM is still here at that version. */
+  private onStored(vm: number, version: number, ok: boolean): void {
+    if (ok || this.stopped || this.hosted.get(vm) !== version) return;
+    this.ctx.metrics.count('vmindex.publishes_failed');
+    this.queued.add(vm);
+    this.armRetry();
   }
 
   // ---- the owner side ----
@@ -267,6 +297,26 @@ export class VmIndexProtocol implements Protocol {
       this.ctx.metrics.count('vmindex.answer_timeouts');
       this.finishLocate(p, LOCATE_FAILED, -1, NaN);
     });
+  }
+
+  /** Registry 'store': the locating node reads the entry at quorum R (one round trip to the key's replicas). */
+  private locateInStore(store: StateStore, p: PendingLocate): boolean {
+    p.owner = this.ctx.id;
+    p.hops = 1;
+    const started = store.get(stateKey(STATE_SPACE_VM, p.vm), (read) => {
+      if (this.pending.get(p.id) !== p) return;
+      const now = this.ctx.nowMs();
+      if (!read.ok) return this.finishLocate(p, LOCATE_FAILED, -1, NaN);
+      const entry = read.data === null ? null : decodeVmEntry(read.data);
+      if (read.data !== null && entry === null) this.ctx.metrics.count('vmindex.bad_entries');
+      this.finishLocate(p, entry === null ? LOCATE_UNKNOWN : entry.host, entry === null ? -1 : entry.version, now);
+    });
+    if (!started) {
+      this.ctx.metrics.count('vmindex.locates_refused');
+      return false;
+    }
+    this.pending.set(p.id, p);
+    return true;
   }
 
   private onAnswer(from: NodeId, msg: VmIndexAnswer): void {
