@@ -88,7 +88,7 @@ describe('loadScenario rejects malformed scenarios with the file, the field and 
     const lines = error.message.split('\n');
     expect(lines).toHaveLength(6);
     expect(lines[1]).toBe(`${file}:2:1: seed: expected an integer >= 0, found -1`);
-    expect(lines[5]).toContain(`extra: expected one of name, seed, durationS, topology, hosts, protocols, faults, churn, detector, services, cloud, scheduler, trace, metrics, output, limits, found unknown field 'extra'`);
+    expect(lines[5]).toContain(`extra: expected one of name, seed, durationS, topology, hosts, protocols, faults, churn, detector, services, cloud, scheduler, policies, operators, trace, metrics, output, limits, found unknown field 'extra'`);
     expect(error.fieldPath).toBe('name');
   });
 });
