@@ -12,7 +12,7 @@ export function veMessageSchema(peerCount: number, config: VeConfig): MessageVal
   const nodeOrNone = nodeIdOrNone(peerCount);
   const record = z.strictObject({ version: counter, state: z.enum(VE_STATES as [string, ...string[]]), members: vms });
   const kind = z.number().int().min(0).max(64);
-  const country = z.string().max(8);
+  const country = label; // a country as the topology names it ('Switzerland' in Renater2010.graphml), as hostInfo carries it
   return validatorOf([
     message('ve.configure', { opId: counter, ve, members: vms }),
     message('ve.find', { opId: counter, ve }),
