@@ -32,8 +32,8 @@ export interface AgentStackInput {
   readonly observeVe?: VeObserver;
   /** Told of every store operation the node invokes and completes: the simulation's history of the store (`scenario/probes/store-probe.ts`). */
   readonly observeStore?: StoreObserver;
-  /** With `cloud.snapshots`: the static facts of the deployment the recovery agent plans with, and the cloud section's VM count (its VMs are snapshotted). */
-  readonly recovery?: { readonly facts: PlaceFacts; readonly vmCount: number };
+  /** With `cloud.snapshots`: the static facts of the deployment the recovery agent plans with, and the home host of each of the cloud section's VMs (they are snapshotted). */
+  readonly recovery?: { readonly facts: PlaceFacts; readonly vmHome: ArrayLike<number> };
 }
 
 /** Throws `SchedulerNodeError` when a scheduler setting does not fit `hostCount` (the caller names the file). */
@@ -47,7 +47,7 @@ export function agentStack(input: AgentStackInput): StackBuilder {
   if (lifecycle !== undefined && constraints !== null) {
     stack = withVeLifecycle(stack, veConfigOf(lifecycle, constraints.length, hostCount, constraints), input.observeVe);
   }
-  const recovery = scenario.cloud === undefined || input.recovery === undefined || constraints === null ? null : recoveryConfigOf(scenario.cloud, input.recovery.vmCount, input.recovery.facts, constraints);
+  const recovery = scenario.cloud === undefined || input.recovery === undefined || constraints === null ? null : recoveryConfigOf(scenario.cloud, input.recovery.vmHome, input.recovery.facts, constraints);
   if (recovery !== null) stack = withRecovery(stack, recovery);
   if (scenario.detector !== undefined) stack = withDetector(stack, GOSSIP, scenario.detector, input.wrapDetector);
   if (scenario.services !== undefined) stack = withServices(stack, scenario.services);

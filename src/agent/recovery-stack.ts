@@ -15,13 +15,14 @@ import type { CloudSection } from '../scenario/cloud.js';
 /** Retry and rescan bounds: a restart that failed is planned again after this long, and an agent looks at its VMs at least this often. */
 const RESCAN_MS_MAX = 10_000;
 
-export function recoveryConfigOf(cloud: CloudSection, vmCount: number, facts: PlaceFacts, constraints: readonly VeConstraint[]): RecoveryConfig | null {
+export function recoveryConfigOf(cloud: CloudSection, vmHome: ArrayLike<number>, facts: PlaceFacts, constraints: readonly VeConstraint[]): RecoveryConfig | null {
   const snapshots = cloud.snapshots;
   if (snapshots === undefined) return null;
   const periodMs = snapshots.periodS * 1000;
   return {
     periodMs,
-    vmCount,
+    vmCount: vmHome.length,
+    vmHome,
     rescanMs: Math.min(RESCAN_MS_MAX, periodMs),
     answerTimeoutMs: snapshots.queryTimeoutS * 1000,
     retryMs: periodMs,

@@ -14,8 +14,8 @@ const MIB = 1024 * 1024;
 
 export interface SnapshotSetup {
   readonly facts: PlaceFacts;
-  /** The cloud section's VMs (0..vmCount-1) are snapshotted. */
-  readonly vmCount: number;
+  /** Each of the cloud section's VMs' home host (where the section placed it): they are snapshotted. */
+  readonly vmHome: Int32Array;
 }
 
 export function setUpSnapshots(section: CloudSection, setup: CloudSetup, network: BackboneNetwork): SnapshotSetup | null {
@@ -33,5 +33,5 @@ export function setUpSnapshots(section: CloudSection, setup: CloudSetup, network
     popCount,
     popLatencyUs: (pa, pb) => latencyUs[pa * popCount + pb],
   };
-  return { facts, vmCount: cloud.vmCount };
+  return { facts, vmHome: cloud.vmHost.slice(0, cloud.vmCount) };
 }

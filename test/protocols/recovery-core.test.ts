@@ -14,7 +14,7 @@ const LATENCY_US = [
 const FACTS: PlaceFacts = { hostCount: 6, hostPop: HOST_POP, hostCountry: ['FR', 'FR', 'FR', 'FR', 'FR', 'DE'], popCount: 3, popLatencyUs: (a, b) => LATENCY_US[a][b] };
 const all = () => true;
 
-describe('store choice: the nearest other PoP, the host at key mod its usable hosts', () => {
+describe('store choice: the PoP nearest the home host\'s, the host at key mod its usable hosts', () => {
   it('stores host 0 (PoP A) VE 7 on host 3: B is nearest, 7 mod 3 = 1, the second of hosts 2, 3, 4', () => {
     expect(storeFor(FACTS, 0, 7, all)).toBe(3);
   });
@@ -32,7 +32,11 @@ describe('store choice: the nearest other PoP, the host at key mod its usable ho
     expect(storeFor(FACTS, 0, 7, (h) => HOST_POP[h] !== 1)).toBe(5);
   });
 
-  it('never stores in the origin PoP nor across no path: -1 when the only other PoP is unreachable', () => {
+  it('never stores in the PoP the VM runs in now: home host 0 (A), running in B, stores on C (host 5)', () => {
+    expect(storeFor(FACTS, 0, 7, all, 1)).toBe(5);
+  });
+
+  it('never stores in the home PoP nor across no path: -1 when the only other PoP is unreachable', () => {
     const cut: PlaceFacts = { ...FACTS, popLatencyUs: (a, b) => (a === b ? 0 : -1) };
     expect(storeFor(cut, 0, 0, all)).toBe(-1);
   });
@@ -51,8 +55,12 @@ describe('the snapshot catalogue of a store', () => {
     expect(c.put(entry(5, 4, 160))).toBe(true); // migrated to host 4, snapshotted there
     expect(c.ofOrigin(2)).toEqual([1]);
     expect(c.origins()).toEqual([0, 2, 4]);
+    expect(c.moveTo(3, 4)).toBe(true); // claimed by host 4: its state and spec kept
+    expect(c.get(3)).toEqual({ ...entry(3, 4, 70) });
+    expect(c.moveTo(42, 4)).toBe(false);
+    expect(c.origins()).toEqual([2, 4]);
     expect(c.forget(1)).toBe(true);
-    expect(c.origins()).toEqual([0, 4]);
+    expect(c.origins()).toEqual([4]);
     expect(c.size).toBe(2);
   });
 });

@@ -37,6 +37,14 @@ export class SnapshotCatalogue {
     return true;
   }
 
+  /** The VM runs on `origin` now: its entry (if any) names it, keeping the file's state and spec. */
+  moveTo(vm: VmId, origin: NodeId): boolean {
+    const held = this.entries.get(vm);
+    if (held === undefined) return false;
+    this.entries.set(vm, { ...held, origin });
+    return true;
+  }
+
   forget(vm: VmId): boolean {
     return this.entries.delete(vm);
   }

@@ -20,6 +20,8 @@ export interface RecoveryConfig {
   readonly detector: FailureDetectorConfig;
   /** Static facts: the hosts' PoPs and countries, and PoP latencies as the deployment was laid out. */
   readonly facts: PlaceFacts;
+  /** Each snapshotted VM's home host: where the deployment first placed it (a static fact, as `facts`). */
+  readonly vmHome: ArrayLike<number>;
   /** The VEs' constraints (VE ids 0..n-1). */
   readonly constraints: readonly VeConstraint[];
 }

@@ -13,6 +13,12 @@ export interface RecEntry {
   readonly demandMilli: number;
 }
 
+/** New host -> store, as its first ship of `vm` there starts: `vm` runs here now (watch this host; the file held stays valid). */
+export interface RecClaim {
+  readonly type: 'rec.claim';
+  readonly vm: VmId;
+}
+
 /** Origin -> store: `vm` left the origin (migrated, or now stored elsewhere): forget its entry. */
 export interface RecForget {
   readonly type: 'rec.forget';
@@ -71,7 +77,7 @@ export interface RecRestored {
   readonly reason: string;
 }
 
-export type RecoveryMessage = RecEntry | RecForget | RecQuery | RecState | RecReserve | RecReserved | RecRestore | RecRestored;
+export type RecoveryMessage = RecEntry | RecClaim | RecForget | RecQuery | RecState | RecReserve | RecReserved | RecRestore | RecRestored;
 
 /** Modelled sizes, bytes: a header, and 8 bytes per listed id. */
 export const REC_HEADER_BYTES = 48;

@@ -4,9 +4,12 @@
  *
  * - origin: at each VM's slot (staggered over the period by VM id), and at the first look after a
  *   VM arrived (a migration, a restore: at most `rescanMs` later), it snapshots each running VM
- *   of its hypervisor and ships the file to a store host (`store-choice.ts`, static facts and the
- *   hosts its failed ships made it suspect), then tells the store (`rec.entry`); a VM that left
- *   (migrated away, or now stored elsewhere) is forgotten at its old store (`rec.forget`).
+ *   of its hypervisor and ships the file to the VM's store (`store-choice.ts`: from the VM's home
+ *   host, a static fact, so the store stays the same wherever the VM runs; the hosts its failed
+ *   ships made it suspect skipped). A first ship from this host tells the store first
+ *   (`rec.claim`: watch this host now, the file held stays good); a stored ship tells it the
+ *   file's state (`rec.entry`); a VM that left (migrated away, or now stored elsewhere) is
+ *   forgotten at its old store (`rec.forget`, unless another host claimed it since).
  * - store: it keeps the catalogue of the files it holds (`catalogue.ts`) and watches their origin
  *   hosts with a heartbeat detector of its own (`recovery.fd`). When an origin leaves, its VMs
  *   are pending: the store asks every host (`rec.query`) which of them, and which members of
@@ -127,6 +130,9 @@ export class RecoveryProtocol implements Protocol {
     switch (msg.type) {
       case 'rec.entry':
         return this.onEntry(from, msg);
+      case 'rec.claim':
+        if (!this.pending.has(msg.vm)) this.catalogue.moveTo(msg.vm, from);
+        return;
       case 'rec.forget':
         if (this.catalogue.get(msg.vm)?.origin === from && !this.pending.has(msg.vm)) this.drop(msg.vm);
         return;
@@ -191,12 +197,15 @@ export class RecoveryProtocol implements Protocol {
     const hv = this.ctx.hypervisor;
     if (hv === undefined || info.state !== 'running' || info.migrating || this.shipping.has(info.vm)) return;
     const nowMs = this.ctx.nowMs();
-    const store = storeFor(this.config.facts, this.ctx.id, info.ve >= 0 ? info.ve : info.vm, (h) => h !== this.ctx.id && !((this.suspectUntilMs.get(h) ?? -1) > nowMs));
+    const { facts, vmHome } = this.config;
+    const store = storeFor(facts, vmHome[info.vm], info.ve >= 0 ? info.ve : info.vm, (h) => h !== this.ctx.id && !((this.suspectUntilMs.get(h) ?? -1) > nowMs), facts.hostPop[this.ctx.id]);
     if (store < 0) {
       this.ctx.metrics.count('recovery.ships_no_store');
       return;
     }
     this.shipping.add(info.vm);
+    // A VM new here, or a new store: the store watches this host from now on, its older file still good for a restart.
+    if (this.shipped.get(info.vm) !== store) this.send(store, { type: 'rec.claim', vm: info.vm }, 0);
     const demandMilli = Math.round(info.cpuDemand * 1000);
     hv.shipSnapshot(info.vm, store, (outcome) => {
       this.shipping.delete(info.vm);

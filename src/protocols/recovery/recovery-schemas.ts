@@ -11,6 +11,7 @@ export function recoveryMessageSchema(vmIdMax: number, veCount: number): Message
   return validatorOf([
     message('rec.entry', { vm, stateMs: timeMs, bytes: z.number().min(0).max(Number.MAX_SAFE_INTEGER), vcpus: z.number().int().min(1).max(4096), memoryMiB: mib, ve, demandMilli: milli }),
     message('rec.forget', { vm }),
+    message('rec.claim', { vm }),
     message('rec.query', { round: counter, vms: list(vm, vmIdMax), ves: list(ve, Math.max(1, veCount)) }),
     message('rec.state', { round: counter, freeMiB: z.number().min(-1e9).max(1e9), demandMilli: milli, vms: list(vm, vmIdMax), ves: list(ve, vmIdMax) }),
     message('rec.reserve', { vm, memoryMiB: mib, demandMilli: milli, ve }),
