@@ -2,8 +2,9 @@
  * The DISCOVERY agent: what one node runs, built once from a scenario's sections and used
  * unchanged by the simulated run (`scenario/run-scenario.ts`) and by a live agent
  * (`cli/live.ts`). In start order: the overlays of `protocols` (gossip, Vivaldi, spiral, routing,
- * CAN, Chord, VM index, store), the VM scheduler of `scheduler`, the VE manager of `cloud.lifecycle`, the recovery agent of `cloud.snapshots`,
- * the failure detector of `detector`, and the actor layer of `services` on top. Probes and ground
+ * CAN, Chord, VM index, store), the VM scheduler of `scheduler`, the VE manager of
+ * `cloud.lifecycle`, the recovery agent of `cloud.snapshots` (`recovery-stack.ts`: snapshots to a
+ * store agent, restarts from them), the failure detector of `detector`, and the actor layer of `services` on top. Probes and ground
  * truth are not part of it: the simulation observes the agent from outside.
  */
 import type { VeConstraint } from '../placement/problem.js';
