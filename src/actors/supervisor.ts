@@ -191,6 +191,10 @@ export class SupervisedService implements Protocol, OverlaySubscriber {
       suspend: (vm) => hv.suspend(vm),
       resume: (vm) => hv.resume(vm),
       snapshot: (vm, onDone) => hv.snapshot(vm, this.bound(onDone)),
+      shipSnapshot: (vm, to, onDone) => hv.shipSnapshot(vm, to, this.bound(onDone)),
+      sendSnapshot: (vm, to, onDone) => hv.sendSnapshot(vm, to, this.bound(onDone)),
+      restoreSnapshot: (spec, onDone) => hv.restoreSnapshot(spec, this.bound(onDone)),
+      dropSnapshot: (vm) => hv.dropSnapshot(vm),
     };
   }
 

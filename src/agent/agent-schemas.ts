@@ -17,6 +17,7 @@ import { defaultVeConfig, veMessageSchema } from '../protocols/ve/index.js';
 import { defaultVivaldiConfig, vivaldiMessageSchema } from '../protocols/vivaldi/index.js';
 import { vmIndexMessageSchema } from '../protocols/vm-index/index.js';
 import { STORE, storeMessageSchema } from '../protocols/store/index.js';
+import { RECOVERY, RECOVERY_DETECTOR, recoveryMessageSchema } from '../protocols/recovery/index.js';
 import type { MessageSchemas, MessageValidator } from '../runtime/context.js';
 import type { Scenario } from '../scenario/schema.js';
 import { VE_AGENT } from './ve-agent-hooks.js';
@@ -46,8 +47,12 @@ export function agentSchemas(scenario: Scenario, peerCount: number): MessageSche
   const { timeLimitMs: _t, ispHopsMax: _h, ...dvms } = scenario.scheduler?.dvms ?? {};
   schemas.set('dvms', dvmsMessageSchema(peerCount, { ...defaultDvmsConfig, ...dvms }));
   const cloud = scenario.cloud;
+  const veCount = cloud?.ves.reduce((sum, group) => sum + group.count, 0) ?? 0;
+  if (cloud?.snapshots !== undefined) {
+    schemas.set(RECOVERY, recoveryMessageSchema(peerCount * cloud.vm.perHost, veCount));
+    schemas.set(RECOVERY_DETECTOR, failureDetectorMessageSchema());
+  }
   if (cloud?.lifecycle !== undefined) {
-    const veCount = cloud.ves.reduce((sum, group) => sum + group.count, 0);
     schemas.set('ve', veMessageSchema(peerCount, { ...defaultVeConfig, ...cloud.lifecycle, veCount, targetNodeCount: peerCount, constraints: [] }));
   }
   return schemas;

@@ -2,8 +2,9 @@
  * The DISCOVERY agent: what one node runs, built once from a scenario's sections and used
  * unchanged by the simulated run (`scenario/run-scenario.ts`) and by a live agent
  * (`cli/live.ts`). In start order: the overlays of `protocols` (gossip, Vivaldi, spiral, routing,
- * CAN, Chord, VM index, store), the VM scheduler of `scheduler`, the VE manager of `cloud.lifecycle`,
- * the failure detector of `detector`, and the actor layer of `services` on top. Probes and ground
+ * CAN, Chord, VM index, store), the VM scheduler of `scheduler`, the VE manager of
+ * `cloud.lifecycle`, the recovery agent of `cloud.snapshots` (`recovery-stack.ts`: snapshots to a
+ * store agent, restarts from them), the failure detector of `detector`, and the actor layer of `services` on top. Probes and ground
  * truth are not part of it: the simulation observes the agent from outside.
  */
 import type { VeConstraint } from '../placement/problem.js';
@@ -17,6 +18,8 @@ import { withServices } from './services-stack.js';
 import { veConfigOf, withVeLifecycle } from './ve-manager.js';
 import type { VeObserver } from '../protocols/ve/ve-protocol.js';
 import type { StoreObserver } from '../protocols/store/index.js';
+import type { PlaceFacts } from '../protocols/recovery/index.js';
+import { recoveryConfigOf, withRecovery } from './recovery-stack.js';
 
 export interface AgentStackInput {
   readonly scenario: Scenario;
@@ -30,6 +33,8 @@ export interface AgentStackInput {
   readonly observeVe?: VeObserver;
   /** Told of every store operation the node invokes and completes: the simulation's history of the store (`scenario/probes/store-probe.ts`). */
   readonly observeStore?: StoreObserver;
+  /** With `cloud.snapshots`: the static facts of the deployment the recovery agent plans with, and the home host of each of the cloud section's VMs (they are snapshotted). */
+  readonly recovery?: { readonly facts: PlaceFacts; readonly vmHome: ArrayLike<number> };
 }
 
 /** Throws `SchedulerNodeError` when a scheduler setting does not fit `hostCount` (the caller names the file). */
@@ -43,6 +48,8 @@ export function agentStack(input: AgentStackInput): StackBuilder {
   if (lifecycle !== undefined && constraints !== null) {
     stack = withVeLifecycle(stack, veConfigOf(lifecycle, constraints.length, hostCount, constraints), input.observeVe);
   }
+  const recovery = scenario.cloud === undefined || input.recovery === undefined || constraints === null ? null : recoveryConfigOf(scenario.cloud, input.recovery.vmHome, input.recovery.facts, constraints);
+  if (recovery !== null) stack = withRecovery(stack, recovery);
   if (scenario.detector !== undefined) stack = withDetector(stack, GOSSIP, scenario.detector, input.wrapDetector);
   if (scenario.services !== undefined) stack = withServices(stack, scenario.services);
   return stack;

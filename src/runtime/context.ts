@@ -7,7 +7,7 @@ import type { Random } from '../kernel/random.js';
 import type { Hypervisor } from './hypervisor.js';
 
 export type { Random };
-export type { Hypervisor, HostInfo, VmInfo, VmId, VeId, VmState, MigrationOutcome, SnapshotOutcome } from './hypervisor.js';
+export type { Hypervisor, HostInfo, VmInfo, VmId, VeId, VmState, MigrationOutcome, SnapshotOutcome, SnapshotShipOutcome, RestoreOutcome, VmSpecInfo } from './hypervisor.js';
 
 /** Dense node index, 0..N-1, the same in simulation and in a live deployment's peer list. */
 export type NodeId = number;

@@ -58,6 +58,29 @@ export interface SnapshotOutcome {
   readonly bytes: number;
 }
 
+/** A VM as a snapshot file holds it: enough to define and start it again on another host. */
+export interface VmSpecInfo {
+  readonly vm: VmId;
+  readonly vcpus: number;
+  readonly memoryMiB: number;
+  readonly ve: VeId;
+}
+
+export interface SnapshotShipOutcome {
+  readonly ok: boolean;
+  /** Why it failed ('not-here', 'not-running', 'no-snapshot', 'target-down', 'no-path', 'cut', ...). */
+  readonly reason: string;
+  readonly bytes: number;
+  /** The instant of the VM's state the file holds, on this node's clock (ms). */
+  readonly stateMs: number;
+}
+
+export interface RestoreOutcome {
+  readonly ok: boolean;
+  /** Why it failed ('no-snapshot', 'no-room', 'exists', 'down', ...). */
+  readonly reason: string;
+}
+
 export interface Hypervisor {
   host(): HostInfo;
   /** CPU demand of the running VMs hosted here, in cores (cheap: read it every second). */
@@ -95,4 +118,16 @@ export interface Hypervisor {
   resume(vm: VmId): boolean;
   /** Save a VM's memory to local disk; `onDone` later, from an event. */
   snapshot(vm: VmId, onDone: (outcome: SnapshotOutcome) => void): void;
+  /**
+   * Snapshot a running VM of this host and send the file to node `to`'s snapshot store (the
+   * simulation: a bulk transfer capped at the disk's rate; libvirt: `virsh save`, then the file
+   * over a TCP stream). `onDone` later, from an event; after success `to` holds the file.
+   */
+  shipSnapshot(vm: VmId, to: NodeId, onDone: (outcome: SnapshotShipOutcome) => void): void;
+  /** Send the snapshot file of `vm` this host's store holds to node `to`'s store (a fetch before a restore); `onDone` later. */
+  sendSnapshot(vm: VmId, to: NodeId, onDone: (outcome: SnapshotShipOutcome) => void): void;
+  /** Restart VM `spec.vm` on this host from the snapshot file its store holds (`virsh restore`); `onDone` later. */
+  restoreSnapshot(spec: VmSpecInfo, onDone: (outcome: RestoreOutcome) => void): void;
+  /** Delete the snapshot file of `vm` from this host's store, if it holds one. */
+  dropSnapshot(vm: VmId): void;
 }

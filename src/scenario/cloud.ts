@@ -38,7 +38,9 @@ const snapshotsSchema = section(
     memoryMiB: num({ gt: 0 }).optional().meta({ description: "memory image sent per snapshot, MiB (default: the VM's memory)" }),
     diskDeltaMiB: num({ ge: 0 }).default(64).meta({ description: 'disk blocks written since the last snapshot, sent with it, MiB (the base image is taken to be at the store already)' }),
     target: z.enum(['other-pop'], { error: "expected 'other-pop' (the nearest PoP by latency with a host up)" }).default('other-pop').meta({ description: "where a VM's snapshots are stored: 'other-pop', a host of the nearest PoP by latency other than the VM's own" }),
-    detectionS: time('s', { ge: 0 }).default(RECOVERY_DETECTION_S_DEFAULT).meta({ description: "crash to the recovery service restarting the host's VMs (a failure detector's timeout)" }),
+    detectionS: time('s', { gt: 0 }).default(RECOVERY_DETECTION_S_DEFAULT).meta({ description: "timeout of the store agents' heartbeat detector over the hosts whose snapshots they hold: silence after which a host's VMs are restarted from their snapshots (and, with cloud.images, the delay before VMs without a snapshot boot afresh)" }),
+    heartbeatS: time('s', { gt: 0 }).default(1).meta({ description: "period of the store agents' heartbeats to the hosts whose snapshots they hold (below detectionS)" }),
+    queryTimeoutS: time('s', { gt: 0 }).default(1).meta({ description: "a store agent's wait for the hosts' answers (which VMs and VE members they run, their free memory and load) before it chooses where lost VMs restart" }),
   },
   'an object of snapshot settings ({} for the defaults)',
 );
@@ -128,6 +130,9 @@ export const cloudSchema = section(
   if (cloud.vm.dirtyPercentMax < cloud.vm.dirtyPercentMin) context.addIssue({ code: 'custom', path: ['vm', 'dirtyPercentMax'], message: `expected a number >= dirtyPercentMin (${cloud.vm.dirtyPercentMin})` });
   if (cloud.snapshots !== undefined && cloud.images?.detectionS !== undefined) {
     context.addIssue({ code: 'custom', path: ['images', 'detectionS'], message: 'expected no detectionS here with cloud.snapshots: one recovery service detects crashes, after cloud.snapshots.detectionS' });
+  }
+  if (cloud.snapshots !== undefined && !(cloud.snapshots.heartbeatS < cloud.snapshots.detectionS)) {
+    context.addIssue({ code: 'custom', path: ['snapshots', 'heartbeatS'], message: `expected a time below detectionS (${cloud.snapshots.detectionS} s)` });
   }
   if (cloud.lifecycle !== undefined && cloud.ves.length === 0) {
     context.addIssue({ code: 'custom', path: ['lifecycle'], message: 'expected VEs to operate on: cloud.ves is empty' });

@@ -3,8 +3,8 @@
  * resource of the transfer model, `SimHypervisors.addResource`) holding chunks once whatever
  * images share them (deduplication). Each distinct chunk is placed on `replicas` PoPs
  * (`platform/chunk-placement.ts`); chunks fetched to a PoP for a boot or a move stay there as
- * cached copies. Every copy is ground truth of the model, like the snapshot store
- * (`vm-snapshots.ts`), not an agent's catalogue.
+ * cached copies. Every copy is ground truth of the model, not an agent's catalogue (unlike the
+ * snapshots, whose stores are the recovery agents', `protocols/recovery/`).
  *
  * Failures: a store is up while its PoP has a host up. A PoP whose hosts are all down (a PoP
  * crash) holds copies nobody can read until a host returns; the copies come back with it (the

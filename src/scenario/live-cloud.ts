@@ -56,9 +56,9 @@ export interface LiveCloudPlan {
 export function liveCloudPlan(scenario: Scenario, scenarioFile: string, network: BackboneNetwork, agentHosts: readonly number[]): LiveCloudPlan {
   const section = scenario.cloud;
   if (section === undefined) throw new RangeError('liveCloudPlan: the scenario has no cloud section');
-  // Snapshots and restarts from them are the simulated model's (scenario/vm-snapshots.ts): a live launch would silently skip them.
+  // Replication is the simulated model's (scenario/vm-replication.ts); the recovery agents' snapshot files do not travel between live agents yet (LibvirtHypervisor refuses 'not-live'): a live launch would silently skip both.
   if (section.replication !== undefined) throw new ScenarioError(scenarioFile, [scenarioIssue('cloud.replication', 'no replication section in a live launch (replication and failover are simulated only: luc run)', 'a replication section')]);
-  if (section.snapshots !== undefined) throw new ScenarioError(scenarioFile, [scenarioIssue('cloud.snapshots', 'no snapshots section in a live launch (snapshots and restarts are simulated only: luc run)', 'a snapshots section')]);
+  if (section.snapshots !== undefined) throw new ScenarioError(scenarioFile, [scenarioIssue('cloud.snapshots', 'no snapshots section in a live launch (snapshot files do not travel between live agents yet: luc run)', 'a snapshots section')]);
   // Likewise the image store, boots and fetches (scenario/image-store.ts, image-boots.ts).
   if (section.images !== undefined) throw new ScenarioError(scenarioFile, [scenarioIssue('cloud.images', 'no images section in a live launch (the image store and boots are simulated only: luc run)', 'an images section')]);
   const agents = agentHosts.length;

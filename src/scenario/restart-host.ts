@@ -1,16 +1,15 @@
 /**
- * Where a lost VM restarts: an up host with room for its memory (counting the migrations and
- * restarts already on their way there) whose choice keeps the VM's VE constraints against the members running now
- * and those being restarted (at their chosen hosts), judged by the VE service's own rule for a
- * relocation (`relocationViolation`: gather, spread, fence as `placement/check.ts`). Members
- * lost and not being restarted hold no place, as in the checker. Among the admissible hosts:
- * the nearest to the PoP the VM was lost in (its users' locality), then the least CPU demand
- * (restarts on their way included),
- * then the lowest id: deterministic. -1 when none is admissible.
+ * Where a lost VM restarts, judged on the cloud model: the pure rule of
+ * `protocols/recovery/restart-choice.ts` (up host, room for the memory counting what is reserved
+ * for VMs on their way, the VE service's relocation rule against the members running and those
+ * being restarted, nearest the lost PoP, then least CPU demand, then lowest id) over a view built
+ * from the model, for the model-level fresh boots from images (`vm-recovery.ts`); the recovery
+ * agent builds its view from the hosts' answers instead. -1 when no host is admissible.
  */
 import type { Cloud } from '../platform/cloud.js';
 import type { VeConstraint } from '../placement/problem.js';
-import { type MemberPlaces, relocationViolation } from '../protocols/ve/ve-constraints.js';
+import { restartChoice, type RestartRequest, type RestartView } from '../protocols/recovery/index.js';
+import type { MemberPlaces } from '../protocols/ve/ve-constraints.js';
 
 export interface RestartHostInput {
   readonly cloud: Cloud;
@@ -34,37 +33,24 @@ export interface RestartHostInput {
 }
 
 export function restartHost(input: RestartHostInput): number {
-  const { cloud, hostPop } = input;
-  const places = placesOf(input);
-  const latencyOfPop = new Map<number, number>();
-  let best = -1;
-  let bestUs = Infinity;
-  let bestDemand = Infinity;
-  for (let h = 0; h < cloud.hostCount; h++) {
-    const pop = hostPop[h];
-    let us = latencyOfPop.get(pop);
-    if (us === undefined) latencyOfPop.set(pop, (us = pop === input.fromPop ? 0 : input.popLatencyUs(input.fromPop, pop)));
-    if (us < 0 || us > bestUs) continue;
-    const demand = cloud.hostDemandMilli[h] + input.reservedMilli[h];
-    if (us === bestUs && demand >= bestDemand) continue;
-    if (!admits(input, places, h)) continue;
-    best = h;
-    bestUs = us;
-    bestDemand = demand;
-  }
-  return best;
+  return restartChoice(viewOf(input), requestOf(input));
 }
 
-/** Whether host `h` may take the VM now (up, room, VE constraints), as `restartHost` judges. */
-export function restartAdmissible(input: RestartHostInput, h: number): boolean {
-  return admits(input, placesOf(input), h);
+function viewOf(input: RestartHostInput): RestartView {
+  const { cloud } = input;
+  return {
+    hostCount: cloud.hostCount,
+    hostPop: input.hostPop,
+    hostCountry: input.hostCountry,
+    usable: (h) => cloud.hostUp[h] === 1,
+    freeMiB: (h) => cloud.hostMemoryMiB[h] - cloud.hostMemoryUsedMiB[h] - input.reservedMiB(h),
+    demandMilli: (h) => cloud.hostDemandMilli[h] + input.reservedMilli[h],
+    popLatencyUs: input.popLatencyUs,
+  };
 }
 
-function admits(input: RestartHostInput, places: MemberPlaces, h: number): boolean {
-  const { cloud, vm } = input;
-  if (cloud.hostUp[h] === 0) return false;
-  if (cloud.hostMemoryUsedMiB[h] + input.reservedMiB(h) + cloud.vmMemoryMiB[vm] > cloud.hostMemoryMiB[h]) return false;
-  return relocationViolation(input.constraints, places, vm, { node: h, site: input.hostPop[h], country: input.hostCountry[h] }) === '';
+function requestOf(input: RestartHostInput): RestartRequest {
+  return { vm: input.vm, memoryMiB: input.cloud.vmMemoryMiB[input.vm], fromPop: input.fromPop, constraints: input.constraints, places: placesOf(input) };
 }
 
 /** The other members' places: running ones where they run, those being restarted where they go. */

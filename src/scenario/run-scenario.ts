@@ -154,7 +154,9 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   };
   const store = storeProbeOf(scenario, scenarioFile, world, sim);
   options.onPhase?.('agents');
-  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector, observeVe, observeStore: store?.probe });
+  // `cloud.snapshots`: the hypervisors' snapshot model, and the static facts the recovery agent plans with.
+  const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, world.backbone as BackboneNetwork);
+  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector, observeVe, observeStore: store?.probe, recovery: snapshots ?? undefined });
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
   const runtime = new SimRuntime({
     sim,
@@ -178,16 +180,14 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
-  // `cloud.snapshots`: periodic snapshots to another PoP and restarts of lost VMs from them.
   // `cloud.replication`: backups in another PoP kept by checkpoint streams, failed over by a watcher (set up first: the recovery service and the image boots leave it those VMs).
   const replication = cloud === null || scenario.cloud === undefined ? null : setUpReplication(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenarioFile, scenario.detector?.timeoutMs ?? null);
   const isFailingOver = (vm: number): boolean => replication?.isFailingOver(vm) ?? false;
-  const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork);
   // `cloud.images`: the deduplicating image store, boots and the fetches of moved VMs.
   const images = cloud === null || scenario.cloud === undefined ? null : setUpImages(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenario.seed, isFailingOver);
-  // Lost VMs restarted from their snapshots, else booted afresh from their images (those with a replica left to the watcher).
-  const recovery = cloud === null || scenario.cloud === undefined ? null : setUpRecovery(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, snapshots, images?.store ?? null, (vm) => replication?.willFailOver(vm) ?? false);
-  const recoveryProbe = recovery === null || cloud === null ? null : new RecoveryProbe({ sim, hypervisors: cloud.hypervisors, recovery, vmCount: cloud.cloud.vmCount, snapshots, boots: images?.boots ?? null, isFailover: isFailingOver });
+  // Lost VMs without a snapshot booted afresh from their images (those with a replica left to the watcher); the recovery agent restarts those with one.
+  const recovery = cloud === null || scenario.cloud === undefined ? null : setUpRecovery(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, images?.store ?? null, (vm) => replication?.willFailOver(vm) ?? false);
+  const recoveryProbe = cloud === null || (recovery === null && snapshots === null) ? null : new RecoveryProbe({ sim, hypervisors: cloud.hypervisors, recovery, vmCount: cloud.cloud.vmCount, snapshots: snapshots !== null, boots: images?.boots ?? null, isFailover: isFailingOver });
   // VM-time lost over VM-time, from the placement events, whenever a run can lose VMs (with or without recovery).
   const availability = cloud === null || !hostsMayCrash(world) ? null : new AvailabilityProbe({ nowUs: () => sim.nowUs(), onVmPlaced: (listener) => cloud.hypervisors.onVmPlaced(listener), vmCount: cloud.cloud.vmCount, boots: images === null ? null : { onBooted: (listener) => images.boots.onBooted(listener), vmCount: images.store.vmCount }, isFailingOver });
   const { perHost, perVm } = scenario.metrics;
@@ -258,7 +258,6 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
     churn?.start();
     vmPlacement?.start(); // on the hosts up once churn has taken down those that start down
     cloud?.loads.start();
-    snapshots?.start();
     replication?.start();
     images?.start();
     lifecycle?.start();

@@ -1,43 +1,32 @@
 /**
- * Restarts the VMs a crash took (issue 15 §2 and §5): from their snapshots, else, with
- * `cloud.images`, by a fresh boot from their image. `detectionUs` after a VM is lost:
+ * Fresh boots of the VMs a crash took, from their images (issue 15 §1 and §5), with
+ * `cloud.images`. `detectionUs` after a VM is lost:
  *
- * - if its latest snapshot is stored on a host still up, a host is chosen under its VE
- *   constraints (`restart-host.ts`: near the PoP it was lost in, or near the store when that PoP
- *   is cut off), the snapshot is fetched there from its store (a bulk transfer over the network
- *   model, `SimHypervisors.copy`, competing with migrations and snapshots), and the VM restarts
- *   there from it (`SimHypervisors.restoreVm`), after the choice is checked again against the
- *   model as it is then (a member may have moved meanwhile);
- * - else, with images, once every chunk of its image has a copy on a store up
- *   (`ImageStore.imageRecoverable`), it is placed at once on a host chosen by the same rule
- *   (near the PoP it was lost in, or near its image's first up store when that PoP has no host
- *   up) and boots afresh there (`ImageBoots` sees the restore: the VM runs once its boot set is
- *   read); everything it did since its last start is lost;
- * - else it stays lost.
+ * - a VM with a snapshot file on a live store (`cloud.snapshots`) is the recovery agent's
+ *   (`protocols/recovery/`, on every host): left to it, checked again `retryUs` later (restored by
+ *   then, or its file gone with its store);
+ * - else, once every chunk of its image has a copy on a store up
+ *   (`ImageStore.imageRecoverable`), it is placed at once on a host chosen by the rule of
+ *   `restart-host.ts` (near the PoP it was lost in, or near its image's first up store when that
+ *   PoP has no host up) and boots afresh there (`ImageBoots` sees the restore: the VM runs once
+ *   its boot set is read); everything it did since its last start is lost;
+ * - else it is tried again `retryUs` later.
  *
  * A VM the replication's watcher will fail over from its replica (`cloud.replication`,
- * `failsOver`) is left to it, whether a snapshot or an image could restart it: checked again
- * `retryUs` later (restored by then, or its failover no longer possible).
+ * `failsOver`) is left to it, checked again `retryUs` later.
  *
- * A fetch cut by a crash, a choice no longer admissible, no admissible host, or an image with a
- * chunk on no live store: tried again `retryUs` later. Images alone run this service too: a VM
- * can always boot afresh from its image, whereas without images or a snapshot there is nothing
- * to restart it from.
- *
- * Why here, in the scenario layer, and not an agent protocol: this is the model's recovery
- * service, a cloud manager acting on the model's ground truth (which host crashed, where the
- * snapshots and image chunks are), as `vm-placement.ts` restarts the VM index's VMs; no node's
- * agent holds the snapshot or image catalogue yet, so there is nothing for a protocol to decide
- * through its node context.
+ * Why here, in the scenario layer, and not in the agent: the image store is the model's
+ * (`image-store.ts`: which chunks are where, ground truth), and no agent keeps an image
+ * catalogue yet; the snapshots' restarts, which an agent can decide from its own catalogue, moved
+ * into the agent.
  */
 import { type VeMembers, veMembers } from './ve-members.js';
 import type { Simulator } from '../kernel/simulator.js';
-import { type Cloud, VM_RUNNING } from '../platform/cloud.js';
+import type { Cloud } from '../platform/cloud.js';
 import type { VeConstraint } from '../placement/problem.js';
 import type { SimHypervisors } from '../runtime/sim/sim-hypervisor.js';
-import { restartAdmissible, restartHost, type RestartHostInput } from './restart-host.js';
+import { restartHost, type RestartHostInput } from './restart-host.js';
 import type { ImageStore } from './image-store.js';
-import type { VmSnapshots } from './vm-snapshots.js';
 
 export interface VmRecoveryWorld {
   readonly sim: Simulator;
@@ -45,8 +34,9 @@ export interface VmRecoveryWorld {
   readonly hypervisors: SimHypervisors;
   /** The section's VMs (0..vmCount-1) are the service's. */
   readonly vmCount: number;
-  readonly snapshots: VmSnapshots | null;
-  readonly images: ImageStore | null;
+  /** A live store holds a snapshot file of this VM: the recovery agent's to restart. */
+  readonly hasSnapshot: (vm: number) => boolean;
+  readonly images: ImageStore;
   readonly constraints: readonly VeConstraint[];
   readonly hostPop: ArrayLike<number>;
   readonly hostCountry: readonly string[];
@@ -59,21 +49,16 @@ export interface VmRecoveryConfig {
   readonly detectionUs: number;
   /** Wait before trying a restart again. */
   readonly retryUs: number;
-  /** Rate cap of a fetch (the store's disk), bits/s. */
-  readonly capBps: number;
 }
 
-/** How a VM was last restarted. */
-export const RESTART_FROM_SNAPSHOT = 1;
+/** How a VM was last restarted by this service. */
 export const RESTART_FROM_IMAGE = 2;
 
 export class VmRecovery {
-  /** Per VM: RESTART_FROM_SNAPSHOT or RESTART_FROM_IMAGE for its latest restart, 0 before any. */
+  /** Per VM: RESTART_FROM_IMAGE once this service booted it afresh, 0 before any. */
   readonly restartedFrom: Uint8Array;
   /** Per VM: the PoP it was lost in (-1 while it runs). */
   private readonly lostPop: Int32Array;
-  /** Per VM: the host its snapshot is being fetched to, -1 if none. */
-  private readonly fetchingTo: Int32Array;
   private readonly reservedMilli: Float64Array;
   private readonly membersOf: VeMembers['membersOf'];
   private readonly constraintsOf: VeMembers['constraintsOf'];
@@ -85,78 +70,36 @@ export class VmRecovery {
     const { cloud, vmCount, hypervisors } = world;
     this.restartedFrom = new Uint8Array(vmCount);
     this.lostPop = new Int32Array(vmCount).fill(-1);
-    this.fetchingTo = new Int32Array(vmCount).fill(-1);
     this.reservedMilli = new Float64Array(cloud.hostCount);
     ({ membersOf: this.membersOf, constraintsOf: this.constraintsOf } = veMembers(cloud, vmCount, world.constraints));
     hypervisors.onVmPlaced((vm, from, to) => {
-      if (to >= 0 || vm >= vmCount) return;
+      if (vm >= vmCount) return;
+      if (to >= 0) {
+        if (from < 0) this.lostPop[vm] = -1; // restored, by whoever
+        return;
+      }
       this.lostPop[vm] = world.hostPop[from];
       world.sim.after(config.detectionUs, () => this.tryRestart(vm));
     });
   }
 
   private tryRestart(vm: number): void {
-    const { cloud, snapshots, sim, hypervisors } = this.world;
-    if (cloud.vmLost[vm] === 0 || this.fetchingTo[vm] >= 0) return;
-    if (this.world.failsOver(vm)) {
-      sim.after(this.config.retryUs, () => this.tryRestart(vm));
-      return;
-    }
-    if (snapshots === null || snapshots.storeHost[vm] < 0) {
-      this.tryFreshBoot(vm);
-      return;
-    }
-    const store = snapshots.storeHost[vm];
-    const to = restartHost(this.restartInput(vm, this.snapshotNearPop(vm, store)));
-    const bytes = snapshots.snapshotBytes(vm);
-    const memoryMiB = cloud.vmMemoryMiB[vm];
-    const milli = demandMilli(cloud, vm);
-    const id = to < 0 ? -1 : hypervisors.copy(store, to, bytes, this.config.capBps, (ok) => this.fetched(vm, to, memoryMiB, milli, ok));
-    if (id < 0) {
-      sim.after(this.config.retryUs, () => this.tryRestart(vm));
-      return;
-    }
-    this.fetchingTo[vm] = to;
-    hypervisors.reserveIncomingMiB(to, memoryMiB); // migrations see the room taken
-    this.reservedMilli[to] += milli;
-  }
-
-  private fetched(vm: number, to: number, memoryMiB: number, milli: number, ok: boolean): void {
-    const { cloud, hypervisors, sim } = this.world;
-    this.fetchingTo[vm] = -1;
-    hypervisors.reserveIncomingMiB(to, -memoryMiB);
-    this.reservedMilli[to] -= milli;
+    const { cloud, sim, images } = this.world;
     if (cloud.vmLost[vm] === 0) return;
-    // The chosen host still takes the VM now (a member may have moved, a host filled meanwhile).
-    if (ok && restartAdmissible(this.restartInput(vm, this.lostPop[vm]), to)) {
-      this.restart(vm, to, RESTART_FROM_SNAPSHOT);
+    if (this.world.failsOver(vm) || this.world.hasSnapshot(vm)) {
+      sim.after(this.config.retryUs, () => this.tryRestart(vm));
       return;
     }
-    sim.after(this.config.retryUs, () => this.tryRestart(vm));
-  }
-
-  /** No snapshot: boot afresh from the image once it can be read whole; without images the VM stays lost. */
-  private tryFreshBoot(vm: number): void {
-    const { images, sim } = this.world;
-    if (images === null) return;
     const lostPop = this.lostPop[vm];
     const nearPop = images.isUp(lostPop) ? lostPop : images.firstUpStore(vm);
     const to = !images.imageRecoverable(vm) || nearPop < 0 ? -1 : restartHost(this.restartInput(vm, nearPop));
-    if (to < 0) sim.after(this.config.retryUs, () => this.tryRestart(vm));
-    else this.restart(vm, to, RESTART_FROM_IMAGE);
-  }
-
-  private restart(vm: number, to: number, from: number): void {
-    this.restartedFrom[vm] = from;
+    if (to < 0) {
+      sim.after(this.config.retryUs, () => this.tryRestart(vm));
+      return;
+    }
+    this.restartedFrom[vm] = RESTART_FROM_IMAGE;
     this.lostPop[vm] = -1;
     this.world.hypervisors.restoreVm(vm, to);
-  }
-
-  /** Near the PoP the VM was lost in, or near its snapshot's store when that PoP is cut off (crashed). */
-  private snapshotNearPop(vm: number, store: number): number {
-    const storePop = this.world.hostPop[store];
-    const lostPop = this.lostPop[vm];
-    return lostPop === storePop || this.world.popLatencyUs(lostPop, storePop) >= 0 ? lostPop : storePop;
   }
 
   private restartInput(vm: number, nearPop: number): RestartHostInput {
@@ -168,7 +111,7 @@ export class VmRecovery {
       fromPop: nearPop,
       constraints: ve < 0 ? [] : (this.constraintsOf.get(ve) ?? []),
       members: ve < 0 ? [] : (this.membersOf.get(ve) ?? []).filter((m) => m !== vm),
-      restartingOn: (m) => this.fetchingTo[m],
+      restartingOn: () => -1,
       reservedMiB: (h) => this.world.hypervisors.reservedMiBOf(h), // replicas' memory included
       reservedMilli: this.reservedMilli,
       hostPop: this.world.hostPop,
@@ -176,9 +119,4 @@ export class VmRecovery {
       popLatencyUs: this.world.popLatencyUs,
     };
   }
-}
-
-/** The CPU demand a VM will add once running again, millicores (as the model counts it). */
-function demandMilli(cloud: Cloud, vm: number): number {
-  return cloud.vmState[vm] === VM_RUNNING ? Math.round(cloud.vmVcpus[vm] * cloud.vmLoadPercent[vm] * 10) : 0;
 }

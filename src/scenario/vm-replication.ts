@@ -25,8 +25,8 @@
  * and backup both gone: the VM stays lost (snapshots, if on, restart it).
  *
  * Why a model-level service and not an agent protocol: the backup, the stream and the failover
- * act on the cloud model as the snapshot store does (`vm-snapshots.ts`); wiring the agent's own
- * detector suspicion into a protocol that restores VMs is the next step.
+ * act on the cloud model; moving them into the agent as the snapshots' recovery moved
+ * (`protocols/recovery/`: a store's own detector, query, reservation, restore) is the next step.
  */
 import { type VeMembers, veMembers } from './ve-members.js';
 import type { Simulator } from '../kernel/simulator.js';

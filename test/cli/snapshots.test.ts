@@ -35,7 +35,11 @@ describe('luc run with cloud.snapshots (end to end)', () => {
     expect(metrics['cloud.rpo_s_mean']).toBeGreaterThan(0);
     expect(metrics['cloud.rpo_s_max']).toBeLessThan(600);
     expect(metrics['cloud.rto_s_max']).toBeLessThan(360);
-  }, 120_000);
+    // The recovery agents' heartbeats, queries and restores are part of the seeded run: byte-identical again.
+    const again = luc(['run', 'renater-resilience', '--set', 'durationS=960', '--quiet', '--out', join(dir, 'resilience-again')]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'resilience-again', 'metrics.csv'), 'utf8')).toBe(readFileSync(join(dir, 'resilience', 'metrics.csv'), 'utf8'));
+  }, 180_000);
 
   for (const [set, field] of [
     ['cloud.snapshots.periodS=0', 'cloud.snapshots.periodS: expected a number > 0'],
@@ -43,6 +47,9 @@ describe('luc run with cloud.snapshots (end to end)', () => {
     ['cloud.snapshots.diskDeltaMiB="lots"', 'cloud.snapshots.diskDeltaMiB: expected a number >= 0'],
     ['cloud.snapshots.target=same-pop', "cloud.snapshots.target: expected 'other-pop'"],
     ['cloud.snapshots.everyS=60', 'cloud.snapshots.everyS'],
+    ['cloud.snapshots.detectionS=0', 'cloud.snapshots.detectionS: expected a number > 0'],
+    ['cloud.snapshots.heartbeatS=5', 'cloud.snapshots.heartbeatS: expected a time below detectionS (5 s)'],
+    ['cloud.snapshots.queryTimeoutS=-1', 'cloud.snapshots.queryTimeoutS: expected a number > 0'],
   ] as const) {
     it(`rejects ${set} with exit 2, naming the field, and no stack`, () => {
       const r = luc(['run', TINY, '--quiet', '--set', set, '--out', join(dir, 'bad')]);

@@ -123,6 +123,7 @@ describe('wire schemas against every message sent in simulation', () => {
     ['the centralised scheduler', fixture('scheduler'), ['scheduler.kind=central']],
     ['Snooze', fixture('scheduler'), ['scheduler.kind=snooze']],
     ['Snooze, its group leader and managers crashing', fixture('scheduler'), ['scheduler.kind=snooze', 'faults=[{kind: host-crash, atS: 300, host: 0, durationS: 100}, {kind: host-crash, atS: 600, host: 1, durationS: 100}, {kind: pop-crash, atS: 800, pop: 2, durationS: 100}]']],
+    ['snapshots and restarts by the recovery agents, DVMS migrating, a PoP and hosts crashing', scenarioFile('renater-resilience'), ['durationS=1000']],
     ['the VE lifecycle', fixture('scheduler'), ['cloud.lifecycle={"configureAtS":30,"workloadPeriodMs":20000,"workloadStartMs":60000}']],
   ])('%s: every message passes its schema', (_name, file, overrides) => {
     run(file, overrides as string[]);

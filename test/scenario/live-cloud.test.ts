@@ -14,7 +14,7 @@ import { scenarioErrorOf } from './fixtures.js';
 const FILE = join(__dirname, '../runtime/live/fixtures/live-dvms.yaml');
 
 describe('liveCloudPlan', () => {
-  it('refuses cloud.snapshots, naming the field: snapshots and restarts from them are simulated only', () => {
+  it('refuses cloud.snapshots, naming the field: snapshot files do not travel between live agents yet', () => {
     const scenario = loadScenario(FILE, ['cloud.snapshots={}']);
     const network = buildWorld(scenario, FILE).backbone as BackboneNetwork;
     const error = scenarioErrorOf(() => liveCloudPlan(scenario, FILE, network, liveHosts(network.hostCount, network.hostCount)));

@@ -38,7 +38,7 @@ import { type Cloud, type VmSpec, VM_RUNNING, VM_STATE_NAMES, VM_STOPPED, VM_SUS
 import { PreCopyMigration, type PreCopyResult } from '../../platform/pre-copy.js';
 import type { Counters } from '../counters.js';
 import type { NodeId } from '../context.js';
-import type { HostInfo, Hypervisor, MigrationOutcome, SnapshotOutcome, VmInfo } from '../hypervisor.js';
+import type { HostInfo, Hypervisor, MigrationOutcome, RestoreOutcome, SnapshotOutcome, SnapshotShipOutcome, VmInfo, VmSpecInfo } from '../hypervisor.js';
 
 const MIB = 1024 * 1024;
 
@@ -150,6 +150,12 @@ export class SimHypervisors {
   private nextCopyId = 1;
   /** Per PoP (by the hosts' `hostPop`): its hosts up now, kept by `setHostUp` (one read instead of a scan of every host). */
   private readonly popHostsUp: Int32Array;
+  /** Snapshot files per host's store: VM -> the file (a crash wipes the host's store). */
+  private readonly files = new Map<number, Map<number, SnapshotFile>>();
+  private snapshotModel: SnapshotModel | null = null;
+  private readonly restoredListeners: ((vm: number, host: number, stateUs: number) => void)[] = [];
+  private shipsDone = 0;
+  private shipBytes = 0;
   /** One hypervisor per host, made on first use and shared by all its protocols and lives. */
   private readonly handles: (Hypervisor | undefined)[] = [];
 
@@ -188,6 +194,31 @@ export class SimHypervisors {
   /** Told of every VM created, moved (a migration that succeeded, a relocation), restored or lost. */
   onVmPlaced(listener: VmPlacedListener): void {
     this.placedListeners.push(listener);
+  }
+
+  /** Snapshots of `shipSnapshot`: their size per VM and the rate cap of their transfers (the local disk). Without it, ships are refused ('no-snapshots'). */
+  configureSnapshots(model: SnapshotModel): void {
+    this.snapshotModel = model;
+  }
+
+  /** Told of every VM restarted from a snapshot file (`restoreSnapshot`), before its placement event, with the instant of the state the file held. */
+  onSnapshotRestored(listener: (vm: number, host: number, stateUs: number) => void): void {
+    this.restoredListeners.push(listener);
+  }
+
+  /** Snapshots shipped to a store (last byte arrived), and their bytes: fetches to a restart's host not counted. */
+  get snapshotsShipped(): number {
+    return this.shipsDone;
+  }
+
+  get snapshotBytesShipped(): number {
+    return this.shipBytes;
+  }
+
+  /** Whether an up host's store holds a snapshot file of `vm` (the model's ground truth of files). */
+  hasSnapshotFile(vm: number): boolean {
+    for (const [host, held] of this.files) if (this.options.cloud.hostUp[host] === 1 && held.has(vm)) return true;
+    return false;
   }
 
   /** Told after a host crashed (its VMs lost, its copies failed) or came back. */
@@ -342,6 +373,7 @@ export class SimHypervisors {
         this.end(id, m, false, m.from === host ? 'source-down' : 'target-down', this.options.sim.nowUs() - m.startedUs, 0, bytes, true);
       }
       this.failCopies(host);
+      this.files.delete(host); // its store's disk goes with it
     }
     const { cloud, network } = this.options;
     if ((cloud.hostUp[host] === 1) !== up) this.popHostsUp[network.hostPop[host]] += up ? 1 : -1;
@@ -393,6 +425,10 @@ export class SimHypervisors {
       suspend: (vm) => here(vm) && self.migrating[vm] === 0 && cloud.vmState[vm] === VM_RUNNING && (cloud.setState(vm, VM_SUSPENDED), true),
       resume: (vm) => here(vm) && cloud.vmState[vm] === VM_SUSPENDED && (cloud.setState(vm, VM_RUNNING), true),
       snapshot: (vm, onDone) => self.snapshot(node, vm, onDone),
+      shipSnapshot: (vm, to, onDone) => self.shipSnapshot(node, vm, to, onDone),
+      sendSnapshot: (vm, to, onDone) => self.sendSnapshot(node, vm, to, onDone),
+      restoreSnapshot: (spec, onDone) => self.restoreSnapshot(node, spec, onDone),
+      dropSnapshot: (vm) => void self.files.get(node)?.delete(vm),
     };
   }
 
@@ -515,4 +551,84 @@ export class SimHypervisors {
     const durationUs = Math.ceil(((8 * bytes) / diskBandwidthBps) * 1e6);
     sim.after(durationUs, () => onDone({ ok: true, reason: '', durationMs: durationUs / 1000, bytes }));
   }
+
+  /** Snapshot VM `vm` running on `node` now and copy the file to `to`'s store. */
+  private shipSnapshot(node: NodeId, vm: number, to: NodeId, onDone: (outcome: SnapshotShipOutcome) => void): void {
+    const { cloud, sim } = this.options;
+    const model = this.snapshotModel;
+    const here = Number.isInteger(vm) && vm >= 0 && vm < cloud.vmCount && cloud.vmHost[vm] === node;
+    const refusal = model === null ? 'no-snapshots' : !here ? 'not-here' : cloud.vmState[vm] !== VM_RUNNING ? 'not-running' : '';
+    if (refusal !== '' || model === null) {
+      sim.after(0, () => onDone({ ok: false, reason: refusal, bytes: 0, stateMs: 0 }));
+      return;
+    }
+    const takenUs = sim.nowUs();
+    const bytes = model.bytesOf(vm);
+    this.fileCopy(node, to, bytes, model.capBps, onDone, takenUs, vm, () => {
+      this.shipsDone++;
+      this.shipBytes += bytes;
+    });
+  }
+
+  /** Copy the file of `vm` held by `node`'s store to `to`'s store (a fetch). */
+  private sendSnapshot(node: NodeId, vm: number, to: NodeId, onDone: (outcome: SnapshotShipOutcome) => void): void {
+    const file = this.files.get(node)?.get(vm);
+    if (file === undefined || this.snapshotModel === null) {
+      this.options.sim.after(0, () => onDone({ ok: false, reason: 'no-snapshot', bytes: 0, stateMs: 0 }));
+      return;
+    }
+    this.fileCopy(node, to, file.bytes, this.snapshotModel.capBps, onDone, file.stateUs, vm, () => {});
+  }
+
+  private fileCopy(from: NodeId, to: NodeId, bytes: number, capBps: number, onDone: (outcome: SnapshotShipOutcome) => void, stateUs: number, vm: number, counted: () => void): void {
+    const { cloud, sim } = this.options;
+    const bad = !(Number.isInteger(to) && to >= 0 && to < cloud.hostCount) || to === from;
+    const id = bad ? -1 : this.copy(from, to, bytes, capBps, (ok) => {
+      if (!ok) return onDone({ ok: false, reason: 'cut', bytes: 0, stateMs: 0 });
+      const held = this.files.get(to) ?? new Map<number, SnapshotFile>();
+      this.files.set(to, held);
+      if ((held.get(vm)?.stateUs ?? -1) < stateUs) held.set(vm, { stateUs, bytes });
+      counted();
+      onDone({ ok: true, reason: '', bytes, stateMs: stateUs / 1000 });
+    });
+    if (id >= 0) return;
+    const reason = bad ? 'bad-target' : cloud.hostUp[to] === 0 ? 'target-down' : 'no-path';
+    sim.after(0, () => onDone({ ok: false, reason, bytes: 0, stateMs: 0 }));
+  }
+
+  /**
+   * Restart a lost VM on `node` from the file its store holds. Refused when the file is missing,
+   * the host lacks the memory (migrations and restarts on their way counted), or the VM is not
+   * lost: the model cannot hold a VM twice ('exists', a restore a real host would run beside the
+   * original: split brain, counted so that it shows).
+   */
+  private restoreSnapshot(node: NodeId, spec: VmSpecInfo, onDone: (outcome: RestoreOutcome) => void): void {
+    const { cloud, sim, counters } = this.options;
+    const vm = spec.vm;
+    const file = this.files.get(node)?.get(vm);
+    const known = Number.isInteger(vm) && vm >= 0 && vm < cloud.vmCount;
+    let reason = '';
+    if (cloud.hostUp[node] === 0) reason = 'down';
+    else if (file === undefined || !known) reason = 'no-snapshot';
+    else if (cloud.vmLost[vm] === 0) reason = 'exists';
+    else if (cloud.hostMemoryUsedMiB[node] + this.reservedMiBOf(node) + cloud.vmMemoryMiB[vm] > cloud.hostMemoryMiB[node]) reason = 'no-room';
+    if (reason === '' && file !== undefined) {
+      for (const listener of this.restoredListeners) listener(vm, node, file.stateUs);
+      this.restoreVm(vm, node);
+    } else counters.count(`snapshots.restores_refused.${reason}`);
+    sim.after(0, () => onDone({ ok: reason === '', reason }));
+  }
+}
+
+interface SnapshotFile {
+  /** The instant of the VM's state it holds, us. */
+  readonly stateUs: number;
+  readonly bytes: number;
+}
+
+export interface SnapshotModel {
+  /** Bytes of a snapshot of VM `vm` (its memory image and disk delta). */
+  bytesOf(vm: number): number;
+  /** Rate cap of a snapshot's transfer (the local disk), bits/s. */
+  readonly capBps: number;
 }

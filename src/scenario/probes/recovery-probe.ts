@@ -1,9 +1,11 @@
 /**
  * Scores snapshots and restarts from the model: each VM's crash and restart times as the
- * hypervisors' placement events give them (`onVmPlaced`: lost, then placed again), how the
- * recovery service restarted it (`VmRecovery.restartedFrom`), and what state it restarted from.
+ * hypervisors' placement events give them (`onVmPlaced`: lost, then placed again), and how it
+ * was restarted: from a snapshot file (the hypervisors' `onSnapshotRestored`, with the instant
+ * of the state the file held, whoever asked for the restore) or afresh from its image
+ * (`VmRecovery.restartedFrom`). The recovery agent's own counts are never read.
  *
- * - From a snapshot: RPO = crash time - the instant its snapshot was taken (as the store holds it).
+ * - From a snapshot: RPO = crash time - the instant its snapshot was taken (as the file holds it).
  * - From its image (a fresh boot): RPO = crash time - its last start (time 0, or the end of its
  *   last boot from the image: at start with `bootAtStart`, or a fresh reboot), the whole virtual
  *   time since it last started: a fresh boot keeps nothing of what it did.
@@ -11,7 +13,7 @@
  * RTO = the instant the VM runs again - crash time. With `cloud.images` a restarted VM runs only
  * once its image's boot set is read (`ImageBoots.onBooted`), so its RTO ends there, not at the
  * restore; a VM lost again before that keeps its first crash time (it never ran in between).
- * Snapshot counts and bytes are the store's: snapshots whose last byte arrived. A VM failed over
+ * Snapshot counts and bytes are the hypervisors': snapshots shipped whose last byte arrived. A VM failed over
  * from its replica (`cloud.replication`) is neither restored nor rebooted: left out (the
  * replication probe scores it), its crash forgotten.
  */
@@ -21,7 +23,6 @@ import { mean } from '../../metrics/stats.js';
 import type { SimHypervisors } from '../../runtime/sim/sim-hypervisor.js';
 import type { ImageBoots } from '../image-boots.js';
 import { RESTART_FROM_IMAGE, type VmRecovery } from '../vm-recovery.js';
-import type { VmSnapshots } from '../vm-snapshots.js';
 
 /** RPO and RTO of one kind of restart. */
 class Restarts {
@@ -50,9 +51,11 @@ class Restarts {
 export interface RecoveryProbeInput {
   readonly sim: Simulator;
   readonly hypervisors: SimHypervisors;
-  readonly recovery: VmRecovery;
+  /** The fresh boots from images (null without `cloud.images`). */
+  readonly recovery: VmRecovery | null;
   readonly vmCount: number;
-  readonly snapshots: VmSnapshots | null;
+  /** Whether the run has `cloud.snapshots` (its metrics are written). */
+  readonly snapshots: boolean;
   readonly boots: ImageBoots | null;
   /** A placement event that is a replica's failover, scored by the replication probe instead. */
   readonly isFailover?: (vm: number) => boolean;
@@ -65,6 +68,10 @@ export class RecoveryProbe {
   private readonly startedUs: Float64Array;
   /** Per VM restarted and booting: the RPO of its restart, s (NaN otherwise). */
   private readonly bootingRpoS: Float64Array;
+  /** Per VM: the state instant of the snapshot file it is being restored from, us (NaN otherwise). */
+  private readonly restoredStateUs: Float64Array;
+  /** Per VM restarted and booting: whether afresh from its image. */
+  private readonly bootingFresh: Uint8Array;
   private readonly fromSnapshot = new Restarts();
   private readonly fromImage = new Restarts();
 
@@ -73,6 +80,11 @@ export class RecoveryProbe {
     this.lostAtUs = new Float64Array(vmCount).fill(-1);
     this.startedUs = new Float64Array(vmCount);
     this.bootingRpoS = new Float64Array(vmCount).fill(NaN);
+    this.restoredStateUs = new Float64Array(vmCount).fill(NaN);
+    this.bootingFresh = new Uint8Array(vmCount);
+    hypervisors.onSnapshotRestored((vm, _host, stateUs) => {
+      if (vm < vmCount) this.restoredStateUs[vm] = stateUs;
+    });
     hypervisors.onVmPlaced((vm, from, to) => {
       if (vm >= vmCount) return;
       if (to < 0) {
@@ -81,11 +93,15 @@ export class RecoveryProbe {
       } else if (from < 0 && this.lostAtUs[vm] >= 0 && input.isFailover?.(vm) === true) {
         this.lostAtUs[vm] = -1;
       } else if (from < 0 && this.lostAtUs[vm] >= 0) {
-        const stateUs = recovery.restartedFrom[vm] === RESTART_FROM_IMAGE || snapshots === null ? this.startedUs[vm] : snapshots.stateUs[vm];
-        const rpoS = (this.lostAtUs[vm] - stateUs) / 1e6;
+        const fromFile = !Number.isNaN(this.restoredStateUs[vm]);
+        const fresh = !fromFile && recovery?.restartedFrom[vm] === RESTART_FROM_IMAGE;
+        const rpoS = (this.lostAtUs[vm] - (fromFile ? this.restoredStateUs[vm] : this.startedUs[vm])) / 1e6;
+        this.restoredStateUs[vm] = NaN;
+        this.bootingFresh[vm] = fresh ? 1 : 0;
         if (boots === null) this.running(vm, rpoS);
         else this.bootingRpoS[vm] = rpoS;
       }
+      this.restoredStateUs[vm] = NaN;
     });
     boots?.onBooted((vm) => {
       if (vm >= vmCount) return;
@@ -97,7 +113,7 @@ export class RecoveryProbe {
   /** VM `vm`, restarted, runs now. */
   private running(vm: number, rpoS: number): void {
     const nowUs = this.input.sim.nowUs();
-    const fresh = this.input.recovery.restartedFrom[vm] === RESTART_FROM_IMAGE;
+    const fresh = this.bootingFresh[vm] === 1;
     (fresh ? this.fromImage : this.fromSnapshot).add(rpoS, (nowUs - this.lostAtUs[vm]) / 1e6);
     if (fresh) this.startedUs[vm] = nowUs;
     this.lostAtUs[vm] = -1;
@@ -105,10 +121,10 @@ export class RecoveryProbe {
   }
 
   record(series: MetricSeries, timeS: number): void {
-    const { snapshots, boots } = this.input;
-    if (snapshots !== null) {
-      series.count(timeS, 'cloud.snapshots_done', snapshots.done);
-      series.record(timeS, 'cloud.snapshot_bytes', snapshots.bytes);
+    const { snapshots, boots, hypervisors } = this.input;
+    if (snapshots) {
+      series.count(timeS, 'cloud.snapshots_done', hypervisors.snapshotsShipped);
+      series.record(timeS, 'cloud.snapshot_bytes', hypervisors.snapshotBytesShipped);
       this.fromSnapshot.record(series, timeS, 'cloud.vms_restored', 'cloud.');
     }
     if (boots !== null) this.fromImage.record(series, timeS, 'cloud.vms_rebooted', 'cloud.reboot_');

@@ -100,13 +100,19 @@ describe('availability in cloud runs that can lose VMs', () => {
     expect(last(rows, 'cloud.availability')).toBeCloseTo(1 - 159 / 900, 12);
   });
 
-  it('snapshots: VM 0 down 5 s of detection + one 2.684355 s fetch of 900 VM-s; with images, + its 1.090520 s boot', () => {
+  // The recovery agents detect the crash by heartbeats, 4-5 s after it (the exact leave time is
+  // checked in test/scenario/snapshots-scenario.test.ts), then 25.25 ms of messages and the fetch:
+  // the VM-time lost is the one VM's RTO as the recovery probe measures it, within those bounds.
+  it('snapshots: VM 0 down for its RTO (4-5 s of heartbeat detection + 25.25 ms + one 2.684355 s fetch) of 900 VM-s; with images, + its 1.090520 s boot', () => {
     const rows = run(fixture('good/snapshots.yaml'));
-    expect(last(rows, 'cloud.vm_time_lost_s')).toBeCloseTo(5 + SNAPSHOT_S, 6);
-    expect(last(rows, 'cloud.unavailability')).toBeCloseTo((5 + SNAPSHOT_S) / 900, 9);
+    const lost = last(rows, 'cloud.vm_time_lost_s') ?? NaN;
+    expect(lost).toBeCloseTo(last(rows, 'cloud.rto_s_max') ?? NaN, 6);
+    expect(lost).toBeGreaterThanOrEqual(4 + 0.02525 + SNAPSHOT_S);
+    expect(lost).toBeLessThanOrEqual(5 + 0.02525 + SNAPSHOT_S);
+    expect(last(rows, 'cloud.unavailability')).toBeCloseTo(lost / 900, 9);
     const bootS = Math.ceil(((26 * 4 * MIB * 8) / 8e8) * 1e6) / 1e6;
     const images = run(fixture('good/snapshots.yaml'), ['cloud.images={"count":4,"sizeGiB":1,"chunkMiB":4,"bootShare":0.1,"diskMBps":100}']);
-    expect(last(images, 'cloud.vm_time_lost_s')).toBeCloseTo(5 + SNAPSHOT_S + bootS, 6);
+    expect(last(images, 'cloud.vm_time_lost_s')).toBeCloseTo(lost + bootS, 6);
   });
 
   it('replication: VM 0 failed over 1 s after the crash at 100 s, 1 VM-s lost of 600', () => {
