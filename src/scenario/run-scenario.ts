@@ -28,6 +28,7 @@ import type { FailureDetector } from '../actors/failure-detector.js';
 import { agentStack, type AgentStackInput } from '../agent/agent-stack.js';
 import { buildWorld, type SetupPhase, type World } from './build-world.js';
 import { setUpCloud, type CloudSetup } from './cloud-setup.js';
+import { PolicyProbe } from './probes/policy-probe.js';
 import { CloudProbe } from './probes/cloud-probe.js';
 import { RecoveryProbe } from './probes/recovery-probe.js';
 import { setUpRecovery } from './recovery-setup.js';
@@ -150,7 +151,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   };
   const store = storeProbeOf(scenario, scenarioFile, world, sim);
   options.onPhase?.('agents');
-  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector, observeVe, observeStore: store?.probe });
+  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, policies: cloud?.policyFacts ?? null, wrapDetector, observeVe, observeStore: store?.probe });
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
   const runtime = new SimRuntime({
     sim,
@@ -173,6 +174,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   if (trace !== null) cloud?.hypervisors.onMigrationEnded(trace.migrationEnded);
   lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
+  const policyProbe = cloud === null || cloud.policies.length === 0 ? null : new PolicyProbe({ cloud: cloud.cloud, vmCount: cloud.cloud.vmCount, hostPop: (world.backbone as BackboneNetwork).hostPop, popCountries: (world.backbone as BackboneNetwork).backbone.pops.map((pop) => pop.country), popOperator: cloud.operators?.popOperator ?? null, policies: cloud.policies, veTenant: cloud.veTenant });
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
   // `cloud.snapshots`: periodic snapshots to another PoP and restarts of lost VMs from them.
   // `cloud.replication`: backups in another PoP kept by checkpoint streams, failed over by a watcher (set up first: the recovery service and the image boots leave it those VMs).
@@ -231,6 +233,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
       lifecycle?.record(series, timeS);
       const veBroken = veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop: (world.backbone as BackboneNetwork).hostPop, hostCountry: cloud.hostCountry, isMigrating: (vm) => cloud.hypervisors.isMigrating(vm) });
       if (cloud.constraints.length > 0) series.record(timeS, 'cloud.ve_violations', veBroken.length);
+      policyProbe?.record(series, timeS);
       const heldS = partitionProbe?.record(series, timeS, runtime) ?? 0;
       const heldMaxS = scenario.cloud?.partitionHeldMaxS ?? Infinity;
       const stuck = heldS > heldMaxS ? [`a DVMS partition has held nodes for ${heldS} s (> cloud.partitionHeldMaxS = ${heldMaxS} s)`] : [];
