@@ -4,6 +4,8 @@ import { policyViolations } from '../../src/placement/policy-check.js';
 import { planPlacement, type PlacementProblem, type Policy } from '../../src/placement/index.js';
 import type { PlanHost, PlanVm } from '../../src/placement/problem.js';
 import { type PolicyFacts, policyFactsFault, withPolicies } from '../../src/protocols/policy-view.js';
+import { defaultDvmsConfig, validateDvmsConfig } from '../../src/protocols/dvms/dvms-config.js';
+import { defaultCentralConfig, validateCentralConfig } from '../../src/protocols/central/central-config.js';
 import { mulberry32 } from '../placement/problems.js';
 
 const host = (id: number, site: number, cores = 4): PlanHost => ({ id, cores, memoryMiB: 65_536, site, country: 'FR' });
@@ -66,6 +68,10 @@ describe('policies narrowed to a view of part of the infrastructure', () => {
     expect(policyFactsFault(facts([], [-1], [1]))).toBe('');
     expect(policyFactsFault({ ...facts([], [-1], [1]), veSizes: [0] })).toBe('veSizes: expected an array of integers >= 1');
     expect(policyFactsFault({ ...facts([], [-2], [1]) })).toBe('veTenant: expected an array of integers >= -1');
+    const bad = { ...facts([], [-1], [1]), siteHosts: [-1] };
+    expect(() => validateDvmsConfig({ ...defaultDvmsConfig, policies: bad })).toThrow(/DvmsConfig\.policies: expected facts whose siteHosts: expected an array of integers >= 0/);
+    expect(() => validateCentralConfig({ ...defaultCentralConfig, policies: bad })).toThrow(/policies/);
+    expect(() => validateDvmsConfig({ ...defaultDvmsConfig, policies: facts([], [-1], [1]) })).not.toThrow();
   });
 });
 
