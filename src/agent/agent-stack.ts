@@ -8,6 +8,7 @@
  * truth are not part of it: the simulation observes the agent from outside.
  */
 import type { VeConstraint } from '../placement/problem.js';
+import type { PolicyFacts } from '../protocols/policy-view.js';
 import type { StackBuilder } from '../runtime/context.js';
 import { GOSSIP } from '../protocols/stack.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -27,6 +28,8 @@ export interface AgentStackInput {
   readonly hostCount: number;
   /** The VE constraints of the cloud (one per VE, ids 0..n-1); null when the node has no hypervisor. */
   readonly constraints: readonly VeConstraint[] | null;
+  /** The user policies the scheduler plans with and their static facts; absent or null: none. */
+  readonly policies?: PolicyFacts | null;
   /** Wraps each node's failure detector (the simulation's detector probe observes it). */
   readonly wrapDetector?: DetectorWrap;
   /** Told of every VE operation the node finishes: the simulation's scorer against the cloud model (`scenario/ve-lifecycle.ts`), a live agent's sampler. */
@@ -42,7 +45,7 @@ export function agentStack(input: AgentStackInput): StackBuilder {
   const { scenario, hostCount, constraints } = input;
   let stack = protocolStack(scenario, hostCount, input.observeStore);
   if (scenario.scheduler !== undefined && scenario.cloud !== undefined && constraints !== null) {
-    stack = withScheduler(stack, { scheduler: scenario.scheduler, cloud: scenario.cloud, hostCount, constraints });
+    stack = withScheduler(stack, { scheduler: scenario.scheduler, cloud: scenario.cloud, hostCount, constraints, policies: input.policies ?? null });
   }
   const lifecycle = scenario.cloud?.lifecycle;
   if (lifecycle !== undefined && constraints !== null) {

@@ -4,12 +4,14 @@
  * protocols run on). DVMS runs over the node's Chord ring, bound to it through a peer actor
  * (and Vivaldi for the locality variant); when the scenario does not run them, they are added
  * with their defaults, Chord without lookups of its own. Each scheduler gets the
- * VE constraints of the cloud and runs as many migrations at once per host as the hypervisor
+ * VE constraints of the cloud, the user policies with their static facts (each PoP's operator,
+ * each VE's tenant), and runs as many migrations at once per host as the hypervisor
  * allows (`cloud.migration.outgoingPerHostMax`), so no order is refused as 'busy'.
  */
 import type { NodeId, Protocol, StackBuilder } from '../runtime/context.js';
 import { superviseIn, superviseOver } from '../actors/actor-stack.js';
 import type { VeConstraint } from '../placement/problem.js';
+import type { PolicyFacts } from '../protocols/policy-view.js';
 import { CHORD, VivaldiCoordinateSource } from '../protocols/chord/index.js';
 import { chordBeneath } from './chord-beneath.js';
 import { GossipProtocol, defaultGossipConfig } from '../protocols/gossip/index.js';
@@ -38,6 +40,8 @@ export interface SchedulerStackInput {
   readonly cloud: CloudSection;
   readonly hostCount: number;
   readonly constraints: readonly VeConstraint[];
+  /** User policies and their static facts; absent or null: none. */
+  readonly policies?: PolicyFacts | null;
 }
 
 export function withScheduler(inner: StackBuilder, input: SchedulerStackInput): StackBuilder {
@@ -67,7 +71,7 @@ function dvmsConfig(input: SchedulerStackInput): DvmsConfig {
   const { timeLimitMs, ispHopsMax, ...rest } = dvms;
   if (ispHopsMax !== undefined && ispHopsMax <= input.hostCount) throw new SchedulerNodeError('dvms.ispHopsMax', input.hostCount, ispHopsMax, `a number of hops > the host count (${input.hostCount}): an ISP must be able to go around the ring`);
   const hops = ispHopsMax ?? Math.max(defaultDvmsConfig.ispHopsMax, input.hostCount + 1);
-  return { ...defaultDvmsConfig, ...rest, ispHopsMax: hops, planningCost: planning(input, timeLimitMs), constraints: input.constraints, veSizes: veSizesOf(input.cloud), migrationsPerHostMax: input.cloud.migration.outgoingPerHostMax };
+  return { ...defaultDvmsConfig, ...rest, ispHopsMax: hops, planningCost: planning(input, timeLimitMs), constraints: input.constraints, policies: input.policies ?? null, veSizes: veSizesOf(input.cloud), migrationsPerHostMax: input.cloud.migration.outgoingPerHostMax };
 }
 
 /** Each VE's VM count, by VE id: the cloud section's groups in order, `count` VEs of `size` each (as the VEs are numbered when placed). */
@@ -80,14 +84,14 @@ function veSizesOf(cloud: CloudSection): number[] {
 function centralConfig(input: SchedulerStackInput): CentralConfig {
   const { timeLimitMs, ...rest } = input.scheduler.central;
   checkNode('central.managerNode', rest.managerNode, input.hostCount);
-  return { ...defaultCentralConfig, ...rest, planningCost: planning(input, timeLimitMs), constraints: input.constraints, migrationsInFlightMax: input.cloud.migration.outgoingPerHostMax };
+  return { ...defaultCentralConfig, ...rest, planningCost: planning(input, timeLimitMs), constraints: input.constraints, policies: input.policies ?? null, migrationsInFlightMax: input.cloud.migration.outgoingPerHostMax };
 }
 
 function snoozeConfig(input: SchedulerStackInput): SnoozeConfig {
   const { timeLimitMs, groupManagerEvery, ...rest } = input.scheduler.snooze;
   checkNode('snooze.groupLeader', rest.groupLeader, input.hostCount);
   const groupManagers = groupManagersEvery(input.hostCount, groupManagerEvery, rest.groupLeader);
-  return { ...defaultSnoozeConfig, ...rest, groupManagers, planningCost: planning(input, timeLimitMs), constraints: input.constraints, migrationsInFlightMax: input.cloud.migration.outgoingPerHostMax };
+  return { ...defaultSnoozeConfig, ...rest, groupManagers, planningCost: planning(input, timeLimitMs), constraints: input.constraints, policies: input.policies ?? null, migrationsInFlightMax: input.cloud.migration.outgoingPerHostMax };
 }
 
 /** Thrown when a setting does not fit the run's hosts (a node id outside it, too few ISP hops); the caller names the field. */

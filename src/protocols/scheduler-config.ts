@@ -6,6 +6,7 @@
 import { type PlanningCostModel, validatePlanningCost } from '../placement/cost-model.js';
 import type { VeConstraint } from '../placement/problem.js';
 import type { ConfigChecks } from './config-checks.js';
+import { type PolicyFacts, policyFactsFault } from './policy-view.js';
 
 export interface SchedulerConfigFields {
   /** A round stops waiting for its migrations' reports after this (counted from the orders). */
@@ -16,6 +17,8 @@ export interface SchedulerConfigFields {
   readonly searchStepsMax: number;
   /** VE constraints of the infrastructure (the scenario's). */
   readonly constraints: readonly VeConstraint[];
+  /** User policies and the static facts they need (`policy-view.ts`); null: none. */
+  readonly policies: PolicyFacts | null;
   /** VMs listed in one report; beyond it the report is cut (counted): it bounds the message. */
   readonly vmsPerReportMax: number;
   /** Migrations a source host runs at once; further orders wait in its queue. */
@@ -36,6 +39,7 @@ export function validateSchedulerFields<C extends SchedulerConfigFields>(check: 
   if (typeof config.planningCost !== 'object' || config.planningCost === null) check.fail('planningCost', 'a PlanningCostModel');
   validatePlanningCost(config.planningCost);
   if (!Array.isArray(config.constraints)) check.fail('constraints', 'an array of VE constraints');
+  if (config.policies !== null && policyFactsFault(config.policies) !== '') check.fail('policies', `facts whose ${policyFactsFault(config.policies)}`);
   check.integer(hostsField, 1);
   check.integer('searchStepsMax', 0);
   check.integer('vmsPerReportMax', 1);

@@ -17,7 +17,8 @@ import type { VeConstraint } from '../placement/problem.js';
 import { resolveOperators, type OperatorsSection, type ResolvedOperators } from './operators.js';
 import type { Policy } from '../placement/policy.js';
 import { compilePolicies, type PoliciesSection } from './policies.js';
-import { groupHostFilter, initialPolicyViolations, type HostPlaces } from './policy-placement.js';
+import { groupHostFilter, initialPolicyViolations, schedulerPolicyFacts, type HostPlaces } from './policy-placement.js';
+import type { PolicyFacts } from '../protocols/policy-view.js';
 import { placeVes, VeGroupError } from './ves.js';
 
 const MIB = 1024 * 1024;
@@ -36,6 +37,8 @@ export interface CloudSetup {
   /** The user policies of the VEs (the `policies` section; none without it) and each VE's tenant (-1: none). */
   readonly policies: readonly Policy[];
   readonly veTenant: Int32Array;
+  /** What the schedulers plan the policies with; null without policies. */
+  readonly policyFacts: PolicyFacts | null;
 }
 
 export interface CloudSetupInput {
@@ -111,7 +114,7 @@ export function setUpCloud(input: CloudSetupInput): CloudSetup {
   });
   const source = loadSource(input, vmCount, cloud);
   const loads = new LoadDriver(sim, source, (vm, load) => cloud.setLoad(vm, load), sToUs(input.durationS));
-  return { cloud, hypervisors, loads, hostPue, hostCountry, constraints: ves.constraints, operators, policies: compiled.policies, veTenant: compiled.veTenant };
+  return { cloud, hypervisors, loads, hostPue, hostCountry, constraints: ves.constraints, operators, policies: compiled.policies, veTenant: compiled.veTenant, policyFacts: schedulerPolicyFacts(compiled.policies, compiled.veTenant, ves.vmVe, places, backbone.pops.length) };
 }
 
 /** The VEs of each group of cloud.ves, as placeVes numbers them: [first VE id, count]. */

@@ -8,6 +8,7 @@ import { checkPlacement } from '../placement/check.js';
 import { fenceAllows } from '../placement/indexed.js';
 import { trustIn, type Policy } from '../placement/policy.js';
 import type { PlacementProblem } from '../placement/problem.js';
+import type { PolicyFacts } from '../protocols/policy-view.js';
 
 export interface HostPlaces {
   readonly hostPop: ArrayLike<number>;
@@ -51,4 +52,15 @@ export function initialPolicyViolations(input: {
     policies: input.policies,
   };
   return checkPlacement(problem, []);
+}
+
+/** What the schedulers plan with (`protocols/policy-view.ts`): the policies and the static facts they need; null without policies. */
+export function schedulerPolicyFacts(policies: readonly Policy[], veTenant: Int32Array, vmVe: Int32Array, places: HostPlaces, popCount: number): PolicyFacts | null {
+  if (policies.length === 0) return null;
+  const siteHosts = new Array<number>(popCount).fill(0);
+  for (let h = 0; h < places.hostPop.length; h++) siteHosts[places.hostPop[h]]++;
+  const veSizes = new Array<number>(veTenant.length).fill(0);
+  for (const ve of vmVe) if (ve >= 0) veSizes[ve]++;
+  const siteOperator = Array.from({ length: popCount }, (_, p) => places.popOperator?.[p] ?? -1);
+  return { policies, siteOperator, veTenant: Array.from(veTenant), siteHosts, veSizes };
 }

@@ -28,6 +28,7 @@ import type { FailureDetector } from '../actors/failure-detector.js';
 import { agentStack, type AgentStackInput } from '../agent/agent-stack.js';
 import { buildWorld, type SetupPhase, type World } from './build-world.js';
 import { setUpCloud, type CloudSetup } from './cloud-setup.js';
+import { PolicyProbe } from './probes/policy-probe.js';
 import { CloudProbe } from './probes/cloud-probe.js';
 import { RecoveryProbe } from './probes/recovery-probe.js';
 import { AvailabilityProbe } from './probes/availability-probe.js';
@@ -156,7 +157,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   options.onPhase?.('agents');
   // `cloud.snapshots`: the hypervisors' snapshot model, and the static facts the recovery agent plans with.
   const snapshots = cloud === null || scenario.cloud === undefined ? null : setUpSnapshots(scenario.cloud, cloud, world.backbone as BackboneNetwork);
-  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, wrapDetector, observeVe, observeStore: store?.probe, recovery: snapshots ?? undefined });
+  let stack = agentOf(scenario, scenarioFile, { hostCount: world.network.hostCount, constraints: cloud?.constraints ?? null, policies: cloud?.policyFacts ?? null, wrapDetector, observeVe, observeStore: store?.probe, recovery: snapshots ?? undefined });
   if (world.churn !== null) stack = startingDown(stack, world.churn.startDown);
   const runtime = new SimRuntime({
     sim,
@@ -179,6 +180,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
   if (trace !== null) cloud?.hypervisors.onMigrationEnded(trace.migrationEnded);
   lifecycle = lifecycleSection === undefined || cloud === null ? null : new VeLifecycle({ sim, runtime, cloud: cloud.cloud, hypervisors: cloud.hypervisors, counters, configureAtS: lifecycleSection.configureAtS });
   const partitionProbe = scenario.scheduler?.kind === 'dvms' ? new PartitionProbe(world.network.hostCount, DVMS) : null;
+  const policyProbe = cloud === null || cloud.policies.length === 0 ? null : new PolicyProbe({ cloud: cloud.cloud, vmCount: cloud.cloud.vmCount, hostPop: (world.backbone as BackboneNetwork).hostPop, popCountries: (world.backbone as BackboneNetwork).backbone.pops.map((pop) => pop.country), popOperator: cloud.operators?.popOperator ?? null, policies: cloud.policies, veTenant: cloud.veTenant });
   const cloudProbe = cloud === null || scenario.cloud === undefined ? null : new CloudProbe(sim, cloud.cloud, cloud.hypervisors, scenario.cloud.host, cloud.hostPue, schedulerOf(scenario), hostsMayCrash(world), lifecycleSection !== undefined);
   // `cloud.replication`: backups in another PoP kept by checkpoint streams, failed over by a watcher (set up first: the recovery service and the image boots leave it those VMs).
   const replication = cloud === null || scenario.cloud === undefined ? null : setUpReplication(scenario.cloud, cloud, sim, world.backbone as BackboneNetwork, scenarioFile, scenario.detector?.timeoutMs ?? null);
@@ -238,6 +240,7 @@ export function prepareScenario(scenario: Scenario, scenarioFile: string, option
       lifecycle?.record(series, timeS);
       const veBroken = veViolations({ cloud: cloud.cloud, constraints: cloud.constraints, hostPop: (world.backbone as BackboneNetwork).hostPop, hostCountry: cloud.hostCountry, isMigrating: (vm) => cloud.hypervisors.isMigrating(vm) });
       if (cloud.constraints.length > 0) series.record(timeS, 'cloud.ve_violations', veBroken.length);
+      policyProbe?.record(series, timeS);
       const heldS = partitionProbe?.record(series, timeS, runtime) ?? 0;
       const heldMaxS = scenario.cloud?.partitionHeldMaxS ?? Infinity;
       const stuck = heldS > heldMaxS ? [`a DVMS partition has held nodes for ${heldS} s (> cloud.partitionHeldMaxS = ${heldMaxS} s)`] : [];

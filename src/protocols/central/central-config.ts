@@ -38,6 +38,7 @@ export const defaultCentralConfig: CentralConfig = {
   planningCost: DEFAULT_PLANNING_COST,
   searchStepsMax: DEFAULT_SEARCH_STEPS_MAX,
   constraints: [],
+  policies: null,
   hostsMax: 100_000,
   vmsPerReportMax: 1024,
   migrationsInFlightMax: 4,

@@ -147,7 +147,7 @@ export class CentralSchedulerProtocol implements Protocol, SchedulerProtocol {
       return;
     }
     this.keep(this.snapshot());
-    const problem = problemOf(this.view.fresh(this.ctx.nowMs(), this.config.reportStaleMs), this.config.constraints);
+    const problem = problemOf(this.view.fresh(this.ctx.nowMs(), this.config.reportStaleMs), this.config.constraints, this.config.policies);
     if (isViable(problem)) {
       this.ctx.metrics.count('central.rounds_viable');
       return;

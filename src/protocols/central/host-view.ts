@@ -6,6 +6,7 @@
 import type { NodeId } from '../../runtime/context.js';
 import type { PlacementProblem, VeConstraint } from '../../placement/problem.js';
 import { LatestReports, type MonitoringReport, reportsProblem } from '../host-reports.js';
+import { type PolicyFacts, withPolicies } from '../policy-view.js';
 
 export { validReport } from '../host-reports.js';
 
@@ -14,9 +15,9 @@ export interface HostReport extends MonitoringReport {
   readonly receivedAtMs: number;
 }
 
-/** The problem over `reports`: every constraint applies, since every host is seen. */
-export function problemOf(reports: readonly HostReport[], constraints: readonly VeConstraint[]): PlacementProblem {
-  return reportsProblem(reports, constraints);
+/** The problem over `reports`: every constraint applies, since every host is seen; policies narrowed to the hosts reported (`withPolicies`). */
+export function problemOf(reports: readonly HostReport[], constraints: readonly VeConstraint[], policies: PolicyFacts | null = null): PlacementProblem {
+  return withPolicies(reportsProblem(reports, constraints), policies);
 }
 
 /** The latest report of each host, at most `hostsMax` hosts. */

@@ -7,6 +7,7 @@
 import { DEFAULT_PLANNING_COST, DVMS_TIME_LIMIT_MS, type PlanningCostModel, validatePlanningCost } from '../../placement/cost-model.js';
 import { DEFAULT_SEARCH_STEPS_MAX } from '../../placement/plan.js';
 import type { VeConstraint } from '../../placement/problem.js';
+import { type PolicyFacts, policyFactsFault } from '../policy-view.js';
 
 export const DVMS_VARIANTS = ['ring', 'neighbour', 'locality'] as const;
 /**
@@ -61,6 +62,8 @@ export interface DvmsConfig {
   readonly constraints: readonly VeConstraint[];
   /** The VM count of each VE (by id), so a plan knows when it sees only part of a gather. */
   readonly veSizes: readonly number[];
+  /** User policies and the static facts they need, narrowed to what a partition sees (`policy-view.ts`); null: none. */
+  readonly policies: PolicyFacts | null;
   /** Finished ISPs kept until drained (oldest dropped beyond it). */
   readonly outcomeLogMax: number;
 }
@@ -89,6 +92,7 @@ export const defaultDvmsConfig: DvmsConfig = {
   vmsPerHostMax: 256,
   constraints: [],
   veSizes: [],
+  policies: null,
   outcomeLogMax: 256,
 };
 
@@ -128,5 +132,6 @@ export function validateDvmsConfig(config: DvmsConfig): void {
   integer('vmsPerHostMax', 1);
   if (!Array.isArray(config.constraints)) fail('constraints', 'an array of VE constraints');
   if (!(Array.isArray(config.veSizes) && config.veSizes.every((n) => Number.isInteger(n) && n >= 1))) fail('veSizes', 'an array of integers >= 1');
+  if (config.policies !== null && policyFactsFault(config.policies) !== '') fail('policies', `facts whose ${policyFactsFault(config.policies)}`);
   integer('outcomeLogMax', 1);
 }

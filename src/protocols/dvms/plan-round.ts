@@ -15,6 +15,7 @@ import type { SchedulingOutcome } from '../scheduling-outcome.js';
 import type { DvmsConfig } from './dvms-config.js';
 import { type DvmsMigrate, type DvmsMigrated, type DvmsMove, type MemberData, migrateBytes } from './dvms-messages.js';
 import { partitionProblem } from './partition-problem.js';
+import { withPolicies } from '../policy-view.js';
 
 export interface RoundEnv {
   readonly ctx: NodeContext;
@@ -53,7 +54,7 @@ export class PlanRound {
   /** Plan for `members` now; the verdict comes after the modelled planning time. */
   plan(members: readonly MemberData[]): void {
     const { config, ctx } = this.env;
-    const problem = partitionProblem(members, config.constraints, config.overloadThreshold, config.veSizes);
+    const problem = withPolicies(partitionProblem(members, config.constraints, config.overloadThreshold, config.veSizes), config.policies);
     const result = planPlacement(problem, { searchStepsMax: config.planSearchStepsMax });
     const costMs = planningTimeMs(config.planningCost, problem.hosts.length, problem.vms.length, policyVmCount(problem));
     this.plans++;

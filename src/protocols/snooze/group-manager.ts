@@ -166,7 +166,7 @@ export class GroupManager {
 
   private maybeStartRound(): void {
     if (this.rounds.inProgress || this.stopped) return;
-    this.rounds.start(groupProblemOf(this.view.reports(), this.node.config.constraints));
+    this.rounds.start(groupProblemOf(this.view.reports(), this.node.config.constraints, this.node.config.policies));
   }
 
   onMigrated(from: NodeId, msg: SnoozeMigrated): void {

@@ -9,6 +9,7 @@
 import type { NodeId } from '../../runtime/context.js';
 import type { PlacementProblem, VeConstraint } from '../../placement/problem.js';
 import { LatestReports, type MonitoringReport, reportsProblem } from '../host-reports.js';
+import { type PolicyFacts, withPolicies } from '../policy-view.js';
 
 export { validReport } from '../host-reports.js';
 
@@ -29,12 +30,13 @@ export function isOverloaded(report: Pick<MemberReport, 'host' | 'vms'>): boolea
 /**
  * The group's problem. Pinned besides (see `reportsProblem`): VMs of VEs under a gather or
  * spread constraint (their other members may sit in other groups, which this GM cannot see);
- * only fence constraints are kept, as they bind each VM alone.
+ * only fence constraints are kept, as they bind each VM alone. Policies are narrowed to the
+ * group's hosts (`withPolicies`): a group may hold part of a PoP.
  */
-export function groupProblemOf(reports: readonly MemberReport[], constraints: readonly VeConstraint[]): PlacementProblem {
+export function groupProblemOf(reports: readonly MemberReport[], constraints: readonly VeConstraint[], policies: PolicyFacts | null = null): PlacementProblem {
   const bound = new Set<number>();
   for (const c of constraints) if (c.kind !== 'fence') bound.add(c.ve);
-  return reportsProblem(reports, constraints.filter((c) => c.kind === 'fence'), bound);
+  return withPolicies(reportsProblem(reports, constraints.filter((c) => c.kind === 'fence'), bound), policies);
 }
 
 export class GroupView {

@@ -41,6 +41,7 @@ export const defaultSnoozeConfig: Omit<SnoozeConfig, 'groupManagers'> = {
   planningCost: DEFAULT_PLANNING_COST,
   searchStepsMax: DEFAULT_SEARCH_STEPS_MAX,
   constraints: [],
+  policies: null,
   groupSizeMax: 1024,
   vmsPerReportMax: 1024,
   migrationsInFlightMax: 4,
