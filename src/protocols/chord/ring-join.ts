@@ -83,11 +83,13 @@ export class RingJoin {
     const succ = table.successorAt(0);
     if (owner === succ) return;
     if (!inOpen(table.idOf(owner), table.selfId, table.idOf(succ), table.size)) {
-      // The entry's ring puts this node's successor past its own: that ring does not know this
-      // node's arc (a partition left two rings, and each is consistent on its own). Notify the
-      // owner: a ring that lacks this node takes it as predecessor and tells the old one, which
-      // merges the rings; a ring that has it refuses (its predecessor is nearer). Without this,
-      // rings {0, 1} and the 30 others of torture-dvms-small seed 445 never met after the heal.
+      // The entry's ring puts this node's successor past its own, at a node not in its successor
+      // list: that ring does not know this node's arc (a partition left two rings, each consistent
+      // on its own). Notify the owner: a ring that lacks this node takes it as predecessor and
+      // tells the old one, which merges the rings; a ring that has it refuses (its predecessor is
+      // nearer). An owner in the list is this ring's, past a successor that died: stabilize's.
+      // Without this, rings {0, 1} and the 30 others of torture-dvms-small seed 445 never met.
+      if (table.successors().includes(owner)) return;
       this.ctx.metrics.count('chord.foreign_owner_notifies');
       sendChord(this.ctx, owner, { type: 'chord.notify' }, NOTIFY_BYTES);
       return;
