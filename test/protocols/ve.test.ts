@@ -236,6 +236,27 @@ describe('VE lifecycle over Chord on a simulated cloud of 16 hosts', () => {
     expect(w.world.checkInvariants()).toEqual([]);
   });
 
+  it('a spread relocation on a record rebuilt from reports is refused (host-unknown): it may lack a member, here VM 9 on the target (torture-dvms-small seeds 284, 361)', () => {
+    const w = new VeWorld({ hosts: N, vmsPerHost: 2, seed: 12, ve: { constraints: [{ kind: 'spread', ve: 6, scope: 'host' }] } });
+    w.run(20_000);
+    expect(w.allJoined()).toBe(true);
+    // VE 6 = VMs 3, 6, 9 on hosts 3, 6, 9, never configured: only the hosts of 3 and 6 reported to the owner so far.
+    w.arrive(6, [3, 6]);
+    w.run(w.nowMs() + 1000);
+    const from = thirdNode(w, 6, [3, 6, 9]);
+    expect(w.run1(from, (p, done) => p.find(6, done))).toMatchObject({ ok: true, version: 0, members: [3, 6] });
+    w.world.cloud.vmVe[9] = 6; // VM 9's hypervisor lists it in VE 6, though no report of it reached the owner yet
+    const r = w.run1(from, (p, done) => p.relocate(6, 3, 9, done), 30_000) as VeResult;
+    expect(r).toMatchObject({ ok: false, reason: 'host-unknown', acted: 0, failed: 1 });
+    expect(trueHosts(w, [3, 6, 9])).toEqual([3, 6, 9]);
+    expect(w.world.migrations).toHaveLength(0);
+    // Configured, the record lists every member: the same move is judged, and refused as a spread.
+    expect(w.run1(from, (p, done) => p.configure(6, [3, 6, 9], done))?.ok).toBe(true);
+    expect(w.run1(from, (p, done) => p.relocate(6, 3, 9, done), 30_000)).toMatchObject({ ok: false, reason: 'constraint', acted: 0, failed: 1 });
+    expect(w.run1(from, (p, done) => p.relocate(6, 3, 12, done), 30_000)).toMatchObject({ ok: true, acted: 1 });
+    expect(trueHosts(w, [3, 6, 9])).toEqual([12, 6, 9]);
+  });
+
   it('refuses an operation issued before the node is in a ring, calling back from a later event only', () => {
     const w = new VeWorld({ hosts: N, vmsPerHost: 2, seed: 11 });
     let inside = true;

@@ -6,7 +6,10 @@
  *     joins (or while it is the creator alone) invites them and its bootstrap peers to join
  *     through it, so a join waits for a peer to join rather than for 50 s timeouts and retries;
  *   - successor check: a lookup of the successor of its own identifier, entered as a join, which
- *     corrects a successor far past the true one in one lookup rather than one step per period.
+ *     corrects a successor far past the true one in one lookup rather than one step per period;
+ *     an owner past the successor is notified, as a join would: the entry's ring lacks this node
+ *     (two rings after a partition), and merges with this one through its predecessor pointers
+ *     (the Chord paper's partitions healed through nodes known from before, here the bootstrap peers).
  */
 import type { NodeContext, NodeId } from '../../runtime/context.js';
 import type { ChordConfig } from './chord-config.js';
@@ -78,7 +81,19 @@ export class RingJoin {
     this.checkingSuccessor = false;
     if (owner < 0 || owner === this.ctx.id || !table.joined || table.alone) return;
     const succ = table.successorAt(0);
-    if (!inOpen(table.idOf(owner), table.selfId, table.idOf(succ), table.size)) return;
+    if (owner === succ) return;
+    if (!inOpen(table.idOf(owner), table.selfId, table.idOf(succ), table.size)) {
+      // The entry's ring puts this node's successor past its own, at a node not in its successor
+      // list: that ring does not know this node's arc (a partition left two rings, each consistent
+      // on its own). Notify the owner: a ring that lacks this node takes it as predecessor and
+      // tells the old one, which merges the rings; a ring that has it refuses (its predecessor is
+      // nearer). An owner in the list is this ring's, past a successor that died: stabilize's.
+      // Without this, rings {0, 1} and the 30 others of torture-dvms-small seed 445 never met.
+      if (table.successors().includes(owner)) return;
+      this.ctx.metrics.count('chord.foreign_owner_notifies');
+      sendChord(this.ctx, owner, { type: 'chord.notify' }, NOTIFY_BYTES);
+      return;
+    }
     this.ctx.metrics.count('chord.successor_corrections');
     table.setSuccessors(owner, -1, successors ?? []);
     sendChord(this.ctx, owner, { type: 'chord.notify' }, NOTIFY_BYTES);

@@ -55,6 +55,8 @@ export interface VeView {
   /** Each member's host's PoP and country (-1, '' where unknown). */
   readonly sites: readonly number[];
   readonly countries: readonly string[];
+  /** Rebuilt from reports alone: it may lack members that no report named yet. */
+  readonly fromReports: boolean;
 }
 
 /** Where a host is: its node, PoP and country. */
@@ -179,6 +181,7 @@ export class VeStore {
       hosts: live.map((m) => (m === null ? -1 : m.host)),
       sites: live.map((m) => (m === null ? -1 : m.site)),
       countries: live.map((m) => (m === null ? '' : m.country)),
+      fromReports: slot.fromReports,
     };
   }
 
