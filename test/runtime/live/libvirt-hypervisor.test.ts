@@ -118,7 +118,8 @@ describe.skipIf(!VIRSH_AVAILABLE)('LibvirtHypervisor (real virsh, test driver)',
     await hv.virshCommand(`define ${file}`);
     await hv.virshCommand('start luc-vm-40');
     await hv.virshCommand('suspend luc-vm-40');
-    await vi_waitFor(() => hv.vmCount() === 1);
+    // A poll may land between start and suspend (a loaded machine): wait for the one that sees it suspended.
+    await vi_waitFor(() => hv.vms()[0]?.state === 'suspended');
     expect(hv.vms()).toEqual([{ vm: 40, vcpus: 3, memoryMiB: 300, cpuDemand: 0, state: 'suspended', ve: 9, migrating: false, incoming: false }]);
     await hv.virshCommand('resume luc-vm-40');
     await vi_waitFor(() => hv.vms()[0]?.state === 'running');
