@@ -10,31 +10,17 @@
  * `platform/images.ts` in order of first appearance. Every problem is reported at once as a
  * `ScenarioError` naming the manifest, the path of the field and what was expected.
  */
-import { readFileSync } from 'node:fs';
-import { parse, YAMLParseError } from 'yaml';
 import type { ImageSet } from '../platform/images.js';
 import { describeValue, ScenarioError, scenarioIssue, type ScenarioIssue } from './errors.js';
 import { isRecord } from './paths.js';
+import { readSideFile } from './side-file.js';
 
 /** Chunks in all the manifest's images, at most (the stores keep a byte per PoP and distinct chunk). */
 export const MANIFEST_CHUNKS_MAX = 2_000_000;
 const MIB = 1024 * 1024;
 
 export function readImageManifest(file: string): ImageSet {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ScenarioError(file, [scenarioIssue('', 'an image manifest file (YAML or JSON)', 'no readable file')]);
-  }
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch (error) {
-    if (!(error instanceof YAMLParseError)) throw error;
-    const [line, column] = error.linePos === undefined ? [0, 0] : [error.linePos[0].line, error.linePos[0].col];
-    throw new ScenarioError(file, [scenarioIssue('', 'valid YAML or JSON', error.message.split('\n')[0], line, column)]);
-  }
+  const data = readSideFile(file, 'an image manifest file (YAML or JSON)');
   const issues: ScenarioIssue[] = [];
   const images = checkManifest(data, issues);
   if (issues.length > 0 || images === null) throw new ScenarioError(file, issues);

@@ -13,12 +13,11 @@
  * Trust is directional: A may trust B more than B trusts A. Names are checked here; PoP names
  * when the topology is known (`resolveOperators`), each error naming the file and field.
  */
-import { readFileSync } from 'node:fs';
-import { parse, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { describeValue, ScenarioError, scenarioIssue, type ScenarioIssue } from './errors.js';
 import { num, section, text } from './fields.js';
 import { isRecord } from './paths.js';
+import { readSideFile } from './side-file.js';
 import { nearestNames } from './suggest.js';
 
 const operatorSchema = section({
@@ -92,20 +91,7 @@ export function resolveOperators(section: OperatorsSection, popNames: readonly s
 
 /** A PoP-to-operator map from a YAML or JSON file; its errors name the file (and line for a syntax error). */
 export function readPopOperatorFile(file: string): Readonly<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ScenarioError(file, [scenarioIssue('', 'a file mapping PoP names to operator names (YAML or JSON)', 'no readable file')]);
-  }
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch (error) {
-    if (!(error instanceof YAMLParseError)) throw error;
-    const [line, column] = error.linePos === undefined ? [0, 0] : [error.linePos[0].line, error.linePos[0].col];
-    throw new ScenarioError(file, [scenarioIssue('', 'valid YAML or JSON', error.message.split('\n')[0], line, column)]);
-  }
+  const data = readSideFile(file, 'a file mapping PoP names to operator names (YAML or JSON)');
   if (!isRecord(data)) throw new ScenarioError(file, [scenarioIssue('', 'a map of PoP names to operator names', describeValue(data))]);
   return data;
 }

@@ -172,10 +172,7 @@ export class VeStore {
     const slot = this.records.get(ve);
     if (slot === undefined || !slot.configured) return null;
     const record = dataOf(slot);
-    const live = record.members.map((vm) => {
-      const member = slot.members.get(vm) as MemberSlot;
-      return member.expiresAtMs > nowMs ? member : null;
-    });
+    const live = liveMembers(slot, record.members, nowMs);
     return {
       record,
       hosts: live.map((m) => (m === null ? -1 : m.host)),
@@ -217,10 +214,7 @@ export class VeStore {
     const slot = this.records.get(ve);
     if (slot === undefined || !slot.configured || slot.fromReports) return null;
     const record = dataOf(slot);
-    const live = record.members.map((vm) => {
-      const member = slot.members.get(vm) as MemberSlot;
-      return member.expiresAtMs > nowMs ? member : null;
-    });
+    const live = liveMembers(slot, record.members, nowMs);
     return {
       record,
       hosts: live.map((m) => (m === null ? -1 : m.host)),
@@ -302,4 +296,12 @@ function place(member: MemberSlot, host: HostPlace, observedAtMs: number, nowMs:
 /** The version after a change at `nowMs`: above the previous one and at least the time in whole ms. */
 export function nextVersion(previous: number, nowMs: number): number {
   return Math.max(previous + 1, Math.floor(nowMs));
+}
+
+/** Each member's slot while its host is known (reported within its time to live), else null. */
+function liveMembers(slot: RecordSlot, members: readonly number[], nowMs: number): (MemberSlot | null)[] {
+  return members.map((vm) => {
+    const member = slot.members.get(vm) as MemberSlot;
+    return member.expiresAtMs > nowMs ? member : null;
+  });
 }
